@@ -1,0 +1,26 @@
+//! Embeds every `locales/*.json` file, so that adding a language is a matter of adding its file.
+use std::{env, fs, path::Path};
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut codes: Vec<String> = fs::read_dir(&dir)
+        .expect("app/locales exists")
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            println!("cargo:rerun-if-changed={}", path.display());
+            (path.extension()? == "json").then(|| path.file_stem()?.to_str().map(str::to_owned))?
+        })
+        .collect();
+    codes.sort();
+    let mut out = String::from("/// Every locale file, as (code, JSON text).\npub static LOCALE_FILES: &[(&str, &str)] = &[\n");
+    for code in &codes {
+        out.push_str(&format!(
+            "    ({code:?}, include_str!({:?})),\n",
+            dir.join(format!("{code}.json")).display().to_string()
+        ));
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("locale_files.rs");
+    fs::write(dest, out).expect("write locale_files.rs");
+}

@@ -1,0 +1,43 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::DistrictView;
+
+/// A district's page: its shops, optionally one category.
+#[server(prefix = "/api", endpoint = "district")]
+pub async fn get_district(slug: String, category: Option<String>) -> Result<DistrictView, AppError> {
+    use super::views::*;
+    use crate::domain::slugs;
+    use crate::server::{AppState, ShopFilter};
+
+    if !slugs::is_valid(&slug) {
+        return Err(AppError::NotFound);
+    }
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let district = state
+        .store
+        .district_by_slug(town.id, &slug)
+        .await
+        .map_err(store_error("loading a district"))?
+        .ok_or(AppError::NotFound)?;
+    let selected_category = known_category(category);
+    let filter = ShopFilter { category: selected_category.clone(), district_id: Some(district.id) };
+    let shops = state.store.shops(town.id, &filter).await.map_err(store_error("listing shops"))?;
+    let categories = category_counts(
+        state
+            .store
+            .category_counts(town.id, Some(district.id))
+            .await
+            .map_err(store_error("counting categories"))?,
+    );
+    let summaries = shop_summaries(&shops, std::slice::from_ref(&district), town_tz(&town), state.clock.now());
+    Ok(DistrictView {
+        slug: district.slug,
+        name: district.name,
+        town: town_summary(&town),
+        categories,
+        selected_category,
+        shops: summaries,
+    })
+}

@@ -1,0 +1,96 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{HomeView, ShopView};
+
+/// The home page: the town's districts, categories and shops (optionally one category).
+#[server(prefix = "/api", endpoint = "home")]
+pub async fn get_home(category: Option<String>) -> Result<HomeView, AppError> {
+    use super::views::*;
+    use crate::model::DistrictSummary;
+    use crate::server::{AppState, ShopFilter};
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let tz = town_tz(&town);
+    let selected_category = known_category(category);
+    let districts = state.store.districts(town.id).await.map_err(store_error("listing districts"))?;
+    let all_shops = state.store.shops(town.id, &ShopFilter::default()).await.map_err(store_error("listing shops"))?;
+    let categories = category_counts(
+        state.store.category_counts(town.id, None).await.map_err(store_error("counting categories"))?,
+    );
+    let shown: Vec<_> = all_shops
+        .iter()
+        .filter(|s| selected_category.as_ref().is_none_or(|c| &s.fields.category == c))
+        .cloned()
+        .collect();
+    Ok(HomeView {
+        town: town_summary(&town),
+        districts: districts
+            .iter()
+            .map(|d| DistrictSummary {
+                slug: d.slug.clone(),
+                name: d.name.clone(),
+                shop_count: all_shops.iter().filter(|s| s.district_id == Some(d.id)).count() as i64,
+            })
+            .collect(),
+        categories,
+        shops: shop_summaries(&shown, &districts, tz, state.clock.now()),
+        selected_category,
+    })
+}
+
+/// One shop's page.
+#[server(prefix = "/api", endpoint = "shop")]
+pub async fn get_shop(slug: String) -> Result<ShopView, AppError> {
+    use super::views::*;
+    use crate::domain::{contact, hours, slugs};
+    use crate::model::DistrictLink;
+    use crate::server::AppState;
+
+    if !slugs::is_valid(&slug) {
+        return Err(AppError::NotFound);
+    }
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let tz = town_tz(&town);
+    let shop = state
+        .store
+        .shop_by_slug(town.id, &slug)
+        .await
+        .map_err(store_error("loading a shop"))?
+        .ok_or(AppError::NotFound)?;
+    let district = match shop.district_id {
+        Some(id) => state
+            .store
+            .districts(town.id)
+            .await
+            .map_err(store_error("listing districts"))?
+            .into_iter()
+            .find(|d| d.id == id)
+            .map(|d| DistrictLink { slug: d.slug, name: d.name }),
+        None => None,
+    };
+    let now = state.clock.now();
+    let raw_hours = shop.fields.opening_hours.clone();
+    let week = raw_hours.as_deref().and_then(|raw| hours::week(raw, now, tz));
+    Ok(ShopView {
+        slug: shop.slug.clone(),
+        name: shop.fields.name.clone(),
+        category: shop.fields.category.clone(),
+        town_name: town.name.clone(),
+        address: address(&shop),
+        lat: shop.fields.lat,
+        lon: shop.fields.lon,
+        phone: shop.fields.phone.clone(),
+        phone_uri: shop.fields.phone.as_deref().and_then(contact::phone_uri),
+        website: website(&shop),
+        email: shop.fields.email.as_deref().and_then(contact::email),
+        hours_readable: week.is_some(),
+        status: hours::status(raw_hours.as_deref(), now, tz),
+        week: week.unwrap_or_default(),
+        opening_hours: raw_hours,
+        district,
+        directions_url: contact::directions_url(shop.fields.lat, shop.fields.lon),
+    })
+}

@@ -1,0 +1,109 @@
+//! The HTML shell, the root component and the one route table.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Html, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::components::layout::{SiteFooter, SiteHeader};
+use crate::i18n::Locale;
+use crate::pages::{district::DistrictPage, home::HomePage, not_found::NotFoundPage, shop::ShopPage};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The locale of this page: decided by the server from the request, read back by the browser
+/// from `<html lang>` so that hydration renders the same text.
+fn page_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        let default = use_context::<crate::server::AppState>()
+            .map(|s| s.settings.default_locale)
+            .unwrap_or_default();
+        crate::server::request_locale(use_context::<http::request::Parts>().as_ref(), default)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|lang| Locale::parse(&lang))
+            .unwrap_or_default()
+    }
+}
+
+/// Sends the security headers of every rendered page (the CSP carries this response's nonce).
+#[cfg(feature = "ssr")]
+fn send_page_headers() {
+    use http::{header, HeaderValue};
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let nonce = use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+    // Pages depend on the language cookie and Accept-Language.
+    response.insert_header(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = page_locale();
+    provide_context(locale);
+    #[cfg(feature = "ssr")]
+    send_page_headers();
+
+    // Marks the document once the WASM app has taken over (tests wait for it).
+    Effect::new(move |_| {
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Html {..} lang=locale.code()/>
+        <Stylesheet id="leptos" href="/pkg/quartier.css"/>
+        <Link rel="manifest" href="/manifest.webmanifest"/>
+        <Link rel="icon" href="/icons/icon.svg" type_="image/svg+xml"/>
+        <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+        <Meta name="theme-color" content="#0b5d4b"/>
+        <Meta name="description" content=locale.t("meta.description")/>
+        <Title formatter=|title: String| if title.is_empty() { "Quartier".to_string() } else { format!("{title} · Quartier") }/>
+        <script src="/register-sw.js" defer></script>
+        <Router>
+            <a class="skip-link" href="#main">{locale.t("nav.skip")}</a>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/shops/:slug") view=ShopPage ssr=SsrMode::Async/>
+                    <Route path=path!("/districts/:slug") view=DistrictPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}

@@ -1,0 +1,6 @@
+//! Pure logic with no I/O: categories, slugs, opening hours, contact details.
+
+pub mod categories;
+pub mod contact;
+pub mod hours;
+pub mod slugs;

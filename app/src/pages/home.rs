@@ -1,0 +1,61 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::shops::get_home;
+use crate::components::{category_filter::CategoryFilter, shop_list::ShopList};
+use crate::i18n::use_locale;
+use crate::model::HomeView;
+use crate::pages::{LoadError, Loading};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let query = use_query_map();
+    let category = move || query.with(|q| q.get("category"));
+    let home = Resource::new(category, get_home);
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Ok(view) => view! { <HomeContent view/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn HomeContent(view: HomeView) -> impl IntoView {
+    let locale = use_locale();
+    let HomeView { town, districts, categories, selected_category, shops } = view;
+    let count = locale.plural("shops.count", shops.len() as i64);
+    view! {
+        <Title text=town.name.clone()/>
+        <section class="page home">
+            <h1>{locale.tf("home.title", &[("town", &town.name)])}</h1>
+            <p class="lead">{locale.t("home.lead")}</p>
+            {(!districts.is_empty()).then(|| view! {
+                <section class="districts" aria-labelledby="districts-title">
+                    <h2 id="districts-title">{locale.t("home.districts")}</h2>
+                    <ul class="district-list" role="list">
+                        {districts.into_iter().map(|d| view! {
+                            <li>
+                                <a class="district-card" href=format!("/districts/{}", d.slug)>
+                                    <span class="district-name">{d.name}</span>
+                                    <span class="district-count">{locale.plural("shops.count", d.shop_count)}</span>
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            <section class="shops" aria-labelledby="shops-title">
+                <h2 id="shops-title">{locale.t("home.shops")}</h2>
+                <CategoryFilter categories selected=selected_category base_path="/".to_string()/>
+                <p class="result-count" role="status">{count}</p>
+                <ShopList shops/>
+            </section>
+        </section>
+    }
+}

@@ -1,0 +1,136 @@
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use crate::api::shops::get_shop;
+use crate::components::status::{format_time, weekday_name, StatusBadge};
+use crate::i18n::use_locale;
+use crate::model::{DayHours, ShopView};
+use crate::pages::{LoadError, Loading};
+
+#[component]
+pub fn ShopPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
+    let shop = Resource::new(slug, get_shop);
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match shop.await {
+                    Ok(view) => view! { <ShopContent view/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ShopContent(view: ShopView) -> impl IntoView {
+    let locale = use_locale();
+    let category = locale.t(&format!("category.{}", view.category));
+    let street = view.address.street_line();
+    let locality = view.address.locality_line();
+    let description = locale.tf("shop.meta_description", &[("name", &view.name), ("category", &category), ("town", &view.town_name)]);
+    view! {
+        <Title text=view.name.clone()/>
+        <Meta name="description" content=description/>
+        <article class="page shop">
+            <nav class="breadcrumb" aria-label=locale.t("nav.breadcrumb")>
+                <a href="/">{view.town_name.clone()}</a>
+                {view.district.clone().map(|d| view! {
+                    " › " <a href=format!("/districts/{}", d.slug)>{d.name}</a>
+                })}
+            </nav>
+            <h1>{view.name.clone()}</h1>
+            <p class="shop-category">{category}</p>
+            <p class="shop-status"><StatusBadge status=view.status.clone()/></p>
+
+            <ul class="actions" role="list">
+                {view.phone_uri.clone().map(|uri| view! {
+                    <li><a class="button" href=uri>{locale.t("shop.call")}</a></li>
+                })}
+                <li><a class="button" href=view.directions_url.clone() rel="noopener">{locale.t("shop.directions")}</a></li>
+                {view.website.clone().map(|url| view! {
+                    <li><a class="button secondary" href=url rel="noopener nofollow ugc">{locale.t("shop.website")}</a></li>
+                })}
+            </ul>
+
+            <section aria-labelledby="hours-title">
+                <h2 id="hours-title">{locale.t("shop.hours")}</h2>
+                <HoursTable view=view.clone()/>
+            </section>
+
+            <section aria-labelledby="contact-title">
+                <h2 id="contact-title">{locale.t("shop.contact")}</h2>
+                <dl class="contact">
+                    {(street.is_some() || locality.is_some()).then(|| view! {
+                        <dt>{locale.t("shop.address")}</dt>
+                        <dd><address>{street.clone()}{street.is_some().then(|| view! { <br/> })}{locality.clone()}</address></dd>
+                    })}
+                    {view.phone.clone().map(|phone| view! {
+                        <dt>{locale.t("shop.phone")}</dt>
+                        <dd>{match view.phone_uri.clone() {
+                            Some(uri) => view! { <a href=uri>{phone}</a> }.into_any(),
+                            None => phone.into_any(),
+                        }}</dd>
+                    })}
+                    {view.email.clone().map(|email| view! {
+                        <dt>{locale.t("shop.email")}</dt>
+                        <dd><a href=format!("mailto:{email}")>{email.clone()}</a></dd>
+                    })}
+                    {view.website.clone().map(|url| view! {
+                        <dt>{locale.t("shop.website")}</dt>
+                        <dd><a href=url.clone() rel="noopener nofollow ugc">{url.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/').to_string()}</a></dd>
+                    })}
+                </dl>
+            </section>
+        </article>
+    }
+}
+
+#[component]
+fn HoursTable(view: ShopView) -> impl IntoView {
+    let locale = use_locale();
+    match (view.opening_hours, view.hours_readable) {
+        (None, _) => view! { <p class="muted">{locale.t("shop.hours_unknown")}</p> }.into_any(),
+        (Some(raw), false) => view! {
+            <p class="muted">{locale.t("shop.hours_unreadable")}</p>
+            <p><code class="raw-hours">{raw}</code></p>
+        }
+        .into_any(),
+        (Some(_), true) => view! {
+            <table class="hours">
+                <caption class="visually-hidden">{locale.t("shop.hours_caption")}</caption>
+                <tbody>
+                    {view.week.into_iter().map(|day| view! { <HoursRow day/> }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn HoursRow(day: DayHours) -> impl IntoView {
+    let locale = use_locale();
+    let name = match day.day_offset {
+        0 => locale.tf("shop.today_named", &[("day", &weekday_name(locale, day.weekday))]),
+        _ => weekday_name(locale, day.weekday),
+    };
+    let hours = if day.ranges.is_empty() {
+        if day.unknown { locale.t("shop.day_unknown") } else { locale.t("shop.day_closed") }
+    } else {
+        day.ranges
+            .iter()
+            .map(|r| locale.tf("shop.range", &[("from", &format_time(locale, &r.from)), ("to", &format_time(locale, &r.to))]))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    view! {
+        <tr class:today=day.day_offset == 0 aria-current=(day.day_offset == 0).then_some("date")>
+            <th scope="row"><time datetime=day.date.clone()>{name}</time></th>
+            <td>{hours}</td>
+        </tr>
+    }
+}

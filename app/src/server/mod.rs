@@ -1,0 +1,96 @@
+//! Server-side ports: the application state and the storage trait that `server/` implements.
+
+mod store;
+
+pub use store::*;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::{Locale, LOCALE_COOKIE};
+
+/// Settings the application layer needs (the server's `Config` builds them).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Public base URL without a trailing slash, e.g. `https://habay.quartier.be`.
+    pub base_url: String,
+    /// Time zone of towns created without one.
+    pub default_timezone: Tz,
+    pub default_locale: Locale,
+    /// Slug of the town this instance serves; `None` = the first town in the database.
+    pub town_slug: Option<String>,
+}
+
+/// Where "now" comes from: the system clock in production, a fixed instant in tests.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock stopped at one instant.
+pub struct FixedClock(pub DateTime<Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
+/// Shared by every request, provided to server functions and pages through context.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub settings: Arc<Settings>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    /// The state from the current request's context.
+    pub fn from_context() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or_else(|| AppError::internal("context", "AppState missing"))
+    }
+
+    /// The town this instance serves.
+    pub async fn town(&self) -> Result<Town, AppError> {
+        let town = match &self.settings.town_slug {
+            Some(slug) => self.store.town_by_slug(slug).await,
+            None => self.store.first_town().await,
+        };
+        town.map_err(|e| AppError::internal("loading the town", e))?.ok_or(AppError::NotFound)
+    }
+}
+
+/// The locale of the current request: the visitor's saved choice, then `Accept-Language`,
+/// then the instance default.
+pub fn request_locale(parts: Option<&http::request::Parts>, default: Locale) -> Locale {
+    let Some(parts) = parts else { return default };
+    let from_cookie = parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LOCALE_COOKIE)
+        .and_then(|(_, value)| Locale::parse(value));
+    from_cookie
+        .or_else(|| {
+            parts
+                .headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        })
+        .unwrap_or(default)
+}

@@ -1,0 +1,155 @@
+//! Settings from the environment. An invalid setting stops start-up with a message naming it.
+
+use std::net::SocketAddr;
+
+use app::i18n::Locale;
+use app::server::Settings;
+use chrono_tz::Tz;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/quartier.db";
+pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
+
+/// An invalid setting: which one, and why.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("invalid setting {name}: {message}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://path` or `postgres://…`.
+    pub database_url: String,
+    /// `LEPTOS_SITE_ADDR`: where to listen.
+    pub site_addr: SocketAddr,
+    /// `QUARTIER_BASE_URL`: public URL (for links in feeds, manifests, e-mails).
+    pub base_url: String,
+    /// `QUARTIER_TIMEZONE`: the town's time zone (IANA name).
+    pub timezone: Tz,
+    /// `QUARTIER_DEFAULT_LOCALE`: language for visitors who chose none.
+    pub default_locale: Locale,
+    /// `QUARTIER_TOWN`: slug of the town this instance serves (default: the first one).
+    pub town_slug: Option<String>,
+    /// `QUARTIER_LOG_FORMAT`: `text` (default) or `json`.
+    pub log_json: bool,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (tests pass a map instead of the environment).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !is_supported_database_url(&database_url) {
+            return Err(ConfigError {
+                name: "DATABASE_URL",
+                message: format!(
+                    "'{}' is not supported: use sqlite://PATH or postgres://USER@HOST/DB",
+                    redact(&database_url)
+                ),
+            });
+        }
+
+        let site_addr_text = get("LEPTOS_SITE_ADDR").unwrap_or_else(|| DEFAULT_SITE_ADDR.to_owned());
+        let site_addr: SocketAddr = site_addr_text.parse().map_err(|_| ConfigError {
+            name: "LEPTOS_SITE_ADDR",
+            message: format!("'{site_addr_text}' is not an address such as 127.0.0.1:3000"),
+        })?;
+
+        let base_url = match get("QUARTIER_BASE_URL") {
+            Some(url) => {
+                let url = url.trim_end_matches('/').to_owned();
+                let valid = (url.starts_with("https://") || url.starts_with("http://"))
+                    && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));
+                if !valid {
+                    return Err(ConfigError {
+                        name: "QUARTIER_BASE_URL",
+                        message: format!("'{url}' is not an http(s) URL such as https://quartier.example.be"),
+                    });
+                }
+                url
+            }
+            None => format!("http://{site_addr}"),
+        };
+
+        let timezone_text = get("QUARTIER_TIMEZONE").unwrap_or_else(|| "Europe/Brussels".to_owned());
+        let timezone: Tz = timezone_text.parse().map_err(|_| ConfigError {
+            name: "QUARTIER_TIMEZONE",
+            message: format!("'{timezone_text}' is not an IANA time zone such as Europe/Brussels"),
+        })?;
+
+        let default_locale = match get("QUARTIER_DEFAULT_LOCALE") {
+            Some(code) => Locale::parse(&code).ok_or_else(|| ConfigError {
+                name: "QUARTIER_DEFAULT_LOCALE",
+                message: format!(
+                    "'{code}' is not an available language ({})",
+                    Locale::all().map(Locale::code).collect::<Vec<_>>().join(", ")
+                ),
+            })?,
+            None => Locale::default(),
+        };
+
+        let town_slug = match get("QUARTIER_TOWN") {
+            Some(slug) if app::domain::slugs::is_valid(&slug) => Some(slug),
+            Some(slug) => {
+                return Err(ConfigError {
+                    name: "QUARTIER_TOWN",
+                    message: format!("'{slug}' is not a town slug such as habay"),
+                })
+            }
+            None => None,
+        };
+
+        let log_json = match get("QUARTIER_LOG_FORMAT").as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "QUARTIER_LOG_FORMAT",
+                    message: format!("'{other}' is not one of: text, json"),
+                })
+            }
+        };
+
+        Ok(Config { database_url, site_addr, base_url, timezone, default_locale, town_slug, log_json })
+    }
+
+    /// What the application layer needs to know.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            base_url: self.base_url.clone(),
+            default_timezone: self.timezone,
+            default_locale: self.default_locale,
+            town_slug: self.town_slug.clone(),
+        }
+    }
+}
+
+fn is_supported_database_url(url: &str) -> bool {
+    let sqlite = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+    match sqlite {
+        Some(path) => !path.is_empty(),
+        None => {
+            (url.starts_with("postgres://") || url.starts_with("postgresql://")) && url.split("://").nth(1).is_some_and(|r| !r.is_empty())
+        }
+    }
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,151 @@
+//! `quartier`: parse the command line and the configuration, then run the chosen command.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use leptos::prelude::get_configuration;
+use server::config::Config;
+use server::db::SqlStore;
+
+#[derive(Parser)]
+#[command(name = "quartier", version, about = "Quartier: a town's shopping districts online")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Import shops from an overpass-turbo GeoJSON export of OpenStreetMap.
+    ImportOsm {
+        /// The .geojson file.
+        file: std::path::PathBuf,
+        /// The town the shops belong to (created if missing).
+        #[arg(long)]
+        town: String,
+    },
+    /// Load the demo town (Habay, real OpenStreetMap data) into the database.
+    Demo,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("quartier: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(config.log_json);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("quartier: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("quartier: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(json: bool) {
+    use tracing_subscriber::{fmt, EnvFilter};
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    if json {
+        fmt().json().with_env_filter(filter).init();
+    } else {
+        fmt().with_env_filter(filter).init();
+    }
+}
+
+async fn open_store(config: &Config) -> Result<SqlStore, String> {
+    let store = SqlStore::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    store.migrate().await.map_err(|e| e.to_string())?;
+    Ok(store)
+}
+
+async fn run(command: Command, config: Config) -> Result<(), String> {
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let store = open_store(&config).await?;
+            println!("migrations applied ({})", store.backend());
+            Ok(())
+        }
+        Command::ImportOsm { file, town } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let slug = app::domain::slugs::slugify(&town).ok_or_else(|| format!("'{town}' is not a usable town name"))?;
+            let store = open_store(&config).await?;
+            let town = app::server::Store::upsert_town(
+                &store,
+                &app::server::NewTown { slug, name: town.trim().to_owned(), timezone: config.timezone.name().to_owned() },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let report = server::osm_import::import_geojson(&store, &town, &text)
+                .await
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            server::districts::assign_shops(&store, &town).await.map_err(|e| e.to_string())?;
+            print!("{}", report.summary());
+            Ok(())
+        }
+        Command::Demo => {
+            let store = open_store(&config).await?;
+            let report = server::demo::load_demo(&store, config.timezone.name()).await.map_err(|e| e.to_string())?;
+            println!("demo town '{}' loaded (© OpenStreetMap contributors, ODbL)", report.town.name);
+            print!("{}", report.import.summary());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let mut leptos_options = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?.leptos_options;
+    leptos_options.site_addr = config.site_addr;
+    let store = open_store(&config).await?;
+    tracing::info!(backend = store.backend(), "database ready");
+    let state = server::app_state(Arc::new(store.clone()), &config);
+    let app = server::build_app(state, leptos_options);
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {} (LEPTOS_SITE_ADDR): {e}", config.site_addr))?;
+    tracing::info!("listening on http://{}", config.site_addr);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C; in-flight requests then finish before the server stops.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing in-flight requests");
+}

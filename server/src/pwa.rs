@@ -1,0 +1,127 @@
+//! Progressive Web App files: the manifest, the service worker and the offline page.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+
+use app::server::request_locale;
+use axum::extract::State;
+use axum::http::{header, request::Parts};
+use axum::response::{Html, IntoResponse, Response};
+use leptos::prelude::LeptosOptions;
+
+use crate::routes::RouterState;
+
+const SERVICE_WORKER_TEMPLATE: &str = include_str!("sw.js");
+
+/// Identifies one build of the front end; the service worker's cache names carry it, so every
+/// new build replaces the cached app shell.
+#[derive(Clone, Debug)]
+pub struct BuildInfo {
+    pub version: String,
+    pub output_name: String,
+}
+
+impl BuildInfo {
+    /// Hashes the compiled front end (`pkg/`) and the service worker itself.
+    pub fn from_site(options: &LeptosOptions) -> BuildInfo {
+        let mut hasher = DefaultHasher::new();
+        env!("CARGO_PKG_VERSION").hash(&mut hasher);
+        SERVICE_WORKER_TEMPLATE.hash(&mut hasher);
+        let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+        let mut files: Vec<_> = std::fs::read_dir(&pkg)
+            .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.sort();
+        for file in files {
+            file.file_name().hash(&mut hasher);
+            if let Ok(bytes) = std::fs::read(&file) {
+                bytes.hash(&mut hasher);
+            }
+        }
+        BuildInfo { version: format!("{:016x}", hasher.finish()), output_name: options.output_name.to_string() }
+    }
+}
+
+/// `/sw.js`, from the root so that its scope is the whole site.
+pub async fn service_worker(State(state): State<RouterState>) -> Response {
+    let pkg = format!("/{}", state.leptos_options.site_pkg_dir);
+    let body = SERVICE_WORKER_TEMPLATE
+        .replace("__BUILD_VERSION__", &state.build.version)
+        .replace("__PKG__", &pkg)
+        .replace("__OUTPUT_NAME__", &state.build.output_name);
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `/manifest.webmanifest` (W3C Web App Manifest).
+pub async fn manifest(State(state): State<RouterState>) -> Response {
+    let locale = state.app.settings.default_locale;
+    let manifest = serde_json::json!({
+        "id": "/",
+        "name": "Quartier",
+        "short_name": "Quartier",
+        "description": locale.t("meta.description"),
+        "lang": locale.code(),
+        "dir": "ltr",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": "#0b5d4b",
+        "background_color": "#ffffff",
+        "categories": ["shopping", "lifestyle"],
+        "icons": [
+            { "src": "/icons/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any" },
+            { "src": "/icons/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any" },
+            { "src": "/icons/icon-maskable-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable" },
+            { "src": "/icons/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any" }
+        ]
+    });
+    (
+        [(header::CONTENT_TYPE, "application/manifest+json"), (header::CACHE_CONTROL, "no-cache")],
+        manifest.to_string(),
+    )
+        .into_response()
+}
+
+/// `/offline`: what the service worker shows when a page is neither reachable nor cached.
+pub async fn offline_page(State(state): State<RouterState>, parts: Parts) -> Response {
+    let locale = request_locale(Some(&parts), state.app.settings.default_locale);
+    let css = format!("/{}/{}.css", state.leptos_options.site_pkg_dir, state.build.output_name);
+    let html = format!(
+        r##"<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Quartier</title>
+<link rel="stylesheet" href="{css}">
+<link rel="manifest" href="/manifest.webmanifest">
+<meta name="theme-color" content="#0b5d4b">
+</head>
+<body>
+<header class="site-header"><a class="brand" href="/"><img src="/icons/icon.svg" alt="" width="32" height="32"><span>Quartier</span></a></header>
+<main id="main" class="page offline">
+<h1>{title}</h1>
+<p>{text}</p>
+<p><a class="button" href="/">{retry}</a></p>
+</main>
+</body>
+</html>"##,
+        lang = locale.code(),
+        title = escape(&locale.t("offline.title")),
+        text = escape(&locale.t("offline.text")),
+        retry = escape(&locale.t("offline.retry")),
+    );
+    ([(header::VARY, "Accept-Language, Cookie")], Html(html)).into_response()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}

@@ -1,0 +1,101 @@
+//! Plain HTTP routes beside the Leptos pages: health, language choice, PWA files.
+
+use std::sync::Arc;
+
+use app::i18n::{Locale, LOCALE_COOKIE};
+use app::server::{request_locale, AppState};
+use axum::extract::{FromRef, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use leptos::prelude::LeptosOptions;
+use serde::Deserialize;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::pwa::{self, BuildInfo};
+
+/// The router's state: what Leptos needs and what the plain routes need.
+#[derive(Clone)]
+pub struct RouterState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+    pub build: Arc<BuildInfo>,
+}
+
+impl FromRef<RouterState> for LeptosOptions {
+    fn from_ref(state: &RouterState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub fn plain_routes() -> Router<RouterState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/lang", post(set_language))
+        .route("/sw.js", get(pwa::service_worker))
+        .route("/manifest.webmanifest", get(pwa::manifest))
+        .route("/offline", get(pwa::offline_page))
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<RouterState>) -> Response {
+    match state.app.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check: database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "database unavailable" })))
+                .into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LanguageForm {
+    lang: String,
+    next: Option<String>,
+}
+
+/// Remembers the chosen language in a cookie and goes back to the page (works without JS).
+async fn set_language(State(state): State<RouterState>, parts: axum::http::request::Parts, Form(form): Form<LanguageForm>) -> Response {
+    let next = form.next.as_deref().filter(|n| is_local_path(n)).unwrap_or("/").to_owned();
+    let Some(locale) = Locale::parse(&form.lang) else {
+        let locale = request_locale(Some(&parts), state.app.settings.default_locale);
+        return (StatusCode::UNPROCESSABLE_ENTITY, locale.t("error.validation")).into_response();
+    };
+    let secure = if state.app.settings.base_url.starts_with("https://") { "; Secure" } else { "" };
+    let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}", locale.code());
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// A path on this site (`/x`), never another origin (`//evil`, `https://…`, `/\evil`).
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && path.len() <= 2000
+        && !path.chars().any(|c| c.is_control())
+}
+
+/// Headers every response gets; pages rendered by Leptos set their own CSP (with a nonce).
+pub fn with_security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    let default_csp = HeaderValue::from_static(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    );
+    router
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, default_csp))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("geolocation=(self), camera=(self), microphone=()"),
+        ))
+}
