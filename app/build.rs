@@ -12,7 +12,14 @@ fn main() {
             (path.extension()? == "json").then(|| path.file_stem()?.to_str().map(str::to_owned))?
         })
         .collect();
-    codes.sort();
+    // French first (the default), then Belgium's other languages, then the rest.
+    let rank = |code: &str| {
+        ["fr", "nl", "de", "en"]
+            .iter()
+            .position(|c| *c == code)
+            .unwrap_or(usize::MAX)
+    };
+    codes.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.cmp(b)));
     let mut out = String::from("/// Every locale file, as (code, JSON text).\npub static LOCALE_FILES: &[(&str, &str)] = &[\n");
     for code in &codes {
         out.push_str(&format!(

@@ -9,7 +9,9 @@ use leptos_router::{
 
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::i18n::Locale;
-use crate::pages::{district::DistrictPage, home::HomePage, not_found::NotFoundPage, shop::ShopPage};
+use crate::pages::{
+    district::DistrictPage, home::HomePage, not_found::NotFoundPage, shop::ShopPage,
+};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,7 +55,9 @@ fn page_locale() -> Locale {
 #[cfg(feature = "ssr")]
 fn send_page_headers() {
     use http::{header, HeaderValue};
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
     let nonce = use_nonce().map(|n| n.to_string()).unwrap_or_default();
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
@@ -65,7 +69,10 @@ fn send_page_headers() {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
     // Pages depend on the language cookie and Accept-Language.
-    response.insert_header(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    response.insert_header(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
 }
 
 #[component]

@@ -35,7 +35,11 @@ fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Catalogue) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, child) in map {
-                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
                 flatten(&path, child, out);
             }
         }
@@ -59,7 +63,7 @@ impl Default for Locale {
 }
 
 impl Locale {
-    /// Every available locale, ordered by code.
+    /// Every available locale: French first, then Dutch, German, English, then any other.
     pub fn all() -> impl Iterator<Item = Locale> {
         catalogues().iter().map(|(code, _)| Locale(code))
     }
@@ -67,7 +71,10 @@ impl Locale {
     /// Finds the locale for a language tag such as `fr`, `nl-BE` or `EN`.
     pub fn parse(tag: &str) -> Option<Locale> {
         let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-        catalogues().iter().find(|(code, _)| *code == primary).map(|(code, _)| Locale(code))
+        catalogues()
+            .iter()
+            .find(|(code, _)| *code == primary)
+            .map(|(code, _)| Locale(code))
     }
 
     /// Picks the best available locale from an `Accept-Language` header (RFC 9110 §12.5.4).
@@ -79,7 +86,11 @@ impl Locale {
                 let mut parts = item.split(';');
                 let tag = parts.next()?.trim();
                 let quality = parts
-                    .find_map(|p| p.trim().strip_prefix("q=").map(|q| q.trim().parse::<f32>().ok()))
+                    .find_map(|p| {
+                        p.trim()
+                            .strip_prefix("q=")
+                            .map(|q| q.trim().parse::<f32>().ok())
+                    })
                     .unwrap_or(Some(1.0))?;
                 if quality <= 0.0 {
                     return None;
@@ -97,7 +108,11 @@ impl Locale {
     }
 
     fn catalogue(self) -> &'static Catalogue {
-        &catalogues().iter().find(|(code, _)| *code == self.0).expect("known locale").1
+        &catalogues()
+            .iter()
+            .find(|(code, _)| *code == self.0)
+            .expect("known locale")
+            .1
     }
 
     /// Whether this locale has its own translation for `key` (tests use it to find gaps).
@@ -131,7 +146,11 @@ impl Locale {
     /// The plural form `key.one` or `key.other` for `count`, with `{count}` filled in.
     pub fn plural(self, key: &str, count: i64) -> String {
         // French counts 0 and 1 as singular; the other supported languages only 1.
-        let one = if self.0 == "fr" { count.abs() <= 1 } else { count.abs() == 1 };
+        let one = if self.0 == "fr" {
+            count.abs() <= 1
+        } else {
+            count.abs() == 1
+        };
         let form = if one { "one" } else { "other" };
         self.tf(&format!("{key}.{form}"), &[("count", &count.to_string())])
     }

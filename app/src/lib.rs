@@ -1,6 +1,8 @@
 //! Quartier: the user interface and the API surface, compiled twice
 //! (`ssr` for the server, `hydrate` for the browser).
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -42,7 +42,11 @@ impl Config {
 
     /// Reads settings through `lookup` (tests pass a map instead of the environment).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
 
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         if !is_supported_database_url(&database_url) {
@@ -55,7 +59,8 @@ impl Config {
             });
         }
 
-        let site_addr_text = get("LEPTOS_SITE_ADDR").unwrap_or_else(|| DEFAULT_SITE_ADDR.to_owned());
+        let site_addr_text =
+            get("LEPTOS_SITE_ADDR").unwrap_or_else(|| DEFAULT_SITE_ADDR.to_owned());
         let site_addr: SocketAddr = site_addr_text.parse().map_err(|_| ConfigError {
             name: "LEPTOS_SITE_ADDR",
             message: format!("'{site_addr_text}' is not an address such as 127.0.0.1:3000"),
@@ -65,11 +70,15 @@ impl Config {
             Some(url) => {
                 let url = url.trim_end_matches('/').to_owned();
                 let valid = (url.starts_with("https://") || url.starts_with("http://"))
-                    && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));
+                    && url.split("://").nth(1).is_some_and(|rest| {
+                        !rest.is_empty() && !rest.contains(char::is_whitespace)
+                    });
                 if !valid {
                     return Err(ConfigError {
                         name: "QUARTIER_BASE_URL",
-                        message: format!("'{url}' is not an http(s) URL such as https://quartier.example.be"),
+                        message: format!(
+                            "'{url}' is not an http(s) URL such as https://quartier.example.be"
+                        ),
                     });
                 }
                 url
@@ -77,7 +86,8 @@ impl Config {
             None => format!("http://{site_addr}"),
         };
 
-        let timezone_text = get("QUARTIER_TIMEZONE").unwrap_or_else(|| "Europe/Brussels".to_owned());
+        let timezone_text =
+            get("QUARTIER_TIMEZONE").unwrap_or_else(|| "Europe/Brussels".to_owned());
         let timezone: Tz = timezone_text.parse().map_err(|_| ConfigError {
             name: "QUARTIER_TIMEZONE",
             message: format!("'{timezone_text}' is not an IANA time zone such as Europe/Brussels"),
@@ -88,7 +98,10 @@ impl Config {
                 name: "QUARTIER_DEFAULT_LOCALE",
                 message: format!(
                     "'{code}' is not an available language ({})",
-                    Locale::all().map(Locale::code).collect::<Vec<_>>().join(", ")
+                    Locale::all()
+                        .map(Locale::code)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             })?,
             None => Locale::default(),
@@ -116,7 +129,15 @@ impl Config {
             }
         };
 
-        Ok(Config { database_url, site_addr, base_url, timezone, default_locale, town_slug, log_json })
+        Ok(Config {
+            database_url,
+            site_addr,
+            base_url,
+            timezone,
+            default_locale,
+            town_slug,
+            log_json,
+        })
     }
 
     /// What the application layer needs to know.
@@ -131,11 +152,14 @@ impl Config {
 }
 
 fn is_supported_database_url(url: &str) -> bool {
-    let sqlite = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+    let sqlite = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"));
     match sqlite {
         Some(path) => !path.is_empty(),
         None => {
-            (url.starts_with("postgres://") || url.starts_with("postgresql://")) && url.split("://").nth(1).is_some_and(|r| !r.is_empty())
+            (url.starts_with("postgres://") || url.starts_with("postgresql://"))
+                && url.split("://").nth(1).is_some_and(|r| !r.is_empty())
         }
     }
 }

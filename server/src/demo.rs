@@ -31,16 +31,29 @@ pub struct DemoReport {
 pub async fn load_demo(store: &dyn Store, timezone: &str) -> Result<DemoReport, ImportError> {
     let store_err = |e: app::server::StoreError| ImportError::Store(e.to_string());
     let town = store
-        .upsert_town(&NewTown { slug: "habay".into(), name: "Habay".into(), timezone: timezone.into() })
+        .upsert_town(&NewTown {
+            slug: "habay".into(),
+            name: "Habay".into(),
+            timezone: timezone.into(),
+        })
         .await
         .map_err(store_err)?;
     for (slug, name, boundary) in DEMO_DISTRICTS {
         store
-            .upsert_district(town.id, &NewDistrict { slug: slug.into(), name: name.into(), boundary: boundary.into() })
+            .upsert_district(
+                town.id,
+                &NewDistrict {
+                    slug: slug.into(),
+                    name: name.into(),
+                    boundary: boundary.into(),
+                },
+            )
             .await
             .map_err(store_err)?;
     }
     let import = import_geojson(store, &town, HABAY_GEOJSON).await?;
-    crate::districts::assign_shops(store, &town).await.map_err(store_err)?;
+    crate::districts::assign_shops(store, &town)
+        .await
+        .map_err(store_err)?;
     Ok(DemoReport { town, import })
 }

@@ -10,7 +10,9 @@ pub struct BoundaryError(pub String);
 
 /// Parses a boundary stored as GeoJSON.
 pub fn parse_boundary(geojson_text: &str) -> Result<Geometry<f64>, BoundaryError> {
-    let geometry: geojson::Geometry = geojson_text.parse().map_err(|e: geojson::Error| BoundaryError(e.to_string()))?;
+    let geometry: geojson::Geometry = geojson_text
+        .parse()
+        .map_err(|e: geojson::Error| BoundaryError(e.to_string()))?;
     let shape = Geometry::<f64>::try_from(geometry).map_err(|e| BoundaryError(e.to_string()))?;
     match shape {
         Geometry::Polygon(_) | Geometry::MultiPolygon(_) => Ok(shape),
@@ -19,9 +21,16 @@ pub fn parse_boundary(geojson_text: &str) -> Result<Geometry<f64>, BoundaryError
 }
 
 /// The first district (by slug) whose boundary contains the point.
-pub fn district_of<'a>(districts: &'a [(District, Geometry<f64>)], lat: f64, lon: f64) -> Option<&'a District> {
+pub fn district_of<'a>(
+    districts: &'a [(District, Geometry<f64>)],
+    lat: f64,
+    lon: f64,
+) -> Option<&'a District> {
     let point = Point::new(lon, lat);
-    districts.iter().find(|(_, shape)| shape.contains(&point)).map(|(d, _)| d)
+    districts
+        .iter()
+        .find(|(_, shape)| shape.contains(&point))
+        .map(|(d, _)| d)
 }
 
 /// Recomputes the district of every shop of the town; returns how many changed.

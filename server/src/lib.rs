@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Quartier server: configuration, storage adapters, the HTTP app and the CLI commands.
 //!
 //! `build_app` assembles the whole router (Leptos pages and server functions, plus plain routes
@@ -23,12 +24,23 @@ pub use routes::RouterState;
 
 /// Builds the application state from a store and the configuration.
 pub fn app_state(store: Arc<dyn Store>, config: &config::Config) -> AppState {
-    AppState { store, settings: Arc::new(config.settings()), clock: Arc::new(SystemClock) }
+    AppState {
+        store,
+        settings: Arc::new(config.settings()),
+        clock: Arc::new(SystemClock),
+    }
 }
 
 /// Same as [`app_state`] with another clock (tests use a fixed instant).
-pub fn app_state_with_clock(store: Arc<dyn Store>, config: &config::Config, clock: Arc<dyn Clock>) -> AppState {
-    AppState { clock, ..app_state(store, config) }
+pub fn app_state_with_clock(
+    store: Arc<dyn Store>,
+    config: &config::Config,
+    clock: Arc<dyn Clock>,
+) -> AppState {
+    AppState {
+        clock,
+        ..app_state(store, config)
+    }
 }
 
 /// The whole HTTP application.
@@ -48,7 +60,10 @@ pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<RouterState, _>(context, shell));
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            RouterState,
+            _,
+        >(context, shell));
     routes::with_security_headers(router)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(router_state)

@@ -9,7 +9,11 @@ use server::config::Config;
 use server::db::SqlStore;
 
 #[derive(Parser)]
-#[command(name = "quartier", version, about = "Quartier: a town's shopping districts online")]
+#[command(
+    name = "quartier",
+    version,
+    about = "Quartier: a town's shopping districts online"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -43,7 +47,10 @@ fn main() -> ExitCode {
         }
     };
     init_tracing(config.log_json);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("quartier: cannot start the async runtime: {error}");
@@ -61,7 +68,8 @@ fn main() -> ExitCode {
 
 fn init_tracing(json: bool) {
     use tracing_subscriber::{fmt, EnvFilter};
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     if json {
         fmt().json().with_env_filter(filter).init();
     } else {
@@ -70,7 +78,9 @@ fn init_tracing(json: bool) {
 }
 
 async fn open_store(config: &Config) -> Result<SqlStore, String> {
-    let store = SqlStore::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    let store = SqlStore::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
     store.migrate().await.map_err(|e| e.to_string())?;
     Ok(store)
 }
@@ -84,26 +94,39 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             Ok(())
         }
         Command::ImportOsm { file, town } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let slug = app::domain::slugs::slugify(&town).ok_or_else(|| format!("'{town}' is not a usable town name"))?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let slug = app::domain::slugs::slugify(&town)
+                .ok_or_else(|| format!("'{town}' is not a usable town name"))?;
             let store = open_store(&config).await?;
             let town = app::server::Store::upsert_town(
                 &store,
-                &app::server::NewTown { slug, name: town.trim().to_owned(), timezone: config.timezone.name().to_owned() },
+                &app::server::NewTown {
+                    slug,
+                    name: town.trim().to_owned(),
+                    timezone: config.timezone.name().to_owned(),
+                },
             )
             .await
             .map_err(|e| e.to_string())?;
             let report = server::osm_import::import_geojson(&store, &town, &text)
                 .await
                 .map_err(|e| format!("{}: {e}", file.display()))?;
-            server::districts::assign_shops(&store, &town).await.map_err(|e| e.to_string())?;
+            server::districts::assign_shops(&store, &town)
+                .await
+                .map_err(|e| e.to_string())?;
             print!("{}", report.summary());
             Ok(())
         }
         Command::Demo => {
             let store = open_store(&config).await?;
-            let report = server::demo::load_demo(&store, config.timezone.name()).await.map_err(|e| e.to_string())?;
-            println!("demo town '{}' loaded (© OpenStreetMap contributors, ODbL)", report.town.name);
+            let report = server::demo::load_demo(&store, config.timezone.name())
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "demo town '{}' loaded (© OpenStreetMap contributors, ODbL)",
+                report.town.name
+            );
             print!("{}", report.import.summary());
             Ok(())
         }
@@ -111,7 +134,9 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let mut leptos_options = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?.leptos_options;
+    let mut leptos_options = get_configuration(None)
+        .map_err(|e| format!("Leptos configuration: {e}"))?
+        .leptos_options;
     leptos_options.site_addr = config.site_addr;
     let store = open_store(&config).await?;
     tracing::info!(backend = store.backend(), "database ready");
@@ -119,9 +144,17 @@ async fn serve(config: Config) -> Result<(), String> {
     let app = server::build_app(state, leptos_options);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
-        .map_err(|e| format!("cannot listen on {} (LEPTOS_SITE_ADDR): {e}", config.site_addr))?;
+        .map_err(|e| {
+            format!(
+                "cannot listen on {} (LEPTOS_SITE_ADDR): {e}",
+                config.site_addr
+            )
+        })?;
     tracing::info!("listening on http://{}", config.site_addr);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

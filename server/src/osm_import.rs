@@ -87,37 +87,54 @@ struct Candidate {
     osm_id: String,
     fields: ShopFields,
     warnings: Vec<String>,
-    from_polygon: bool,
 }
 
 /// Reads the GeoJSON text and upserts its shops into `town`.
-pub async fn import_geojson(store: &dyn Store, town: &Town, text: &str) -> Result<ImportReport, ImportError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJson(e.to_string()))?;
+pub async fn import_geojson(
+    store: &dyn Store,
+    town: &Town,
+    text: &str,
+) -> Result<ImportReport, ImportError> {
+    let root: Value =
+        serde_json::from_str(text).map_err(|e| ImportError::NotJson(e.to_string()))?;
     let features = match (&root.get("type"), root.get("features")) {
-        (Some(Value::String(t)), Some(Value::Array(features))) if t == "FeatureCollection" => features,
+        (Some(Value::String(t)), Some(Value::Array(features))) if t == "FeatureCollection" => {
+            features
+        }
         _ => return Err(ImportError::NotFeatureCollection),
     };
 
     let mut report = ImportReport::default();
-    // Keyed by OSM id, in file order; a polygon's own centroid wins over a "center" point.
-    let mut candidates: Vec<Candidate> = Vec::new();
+    // One feature per OSM object, in file order: overpass exports a polygon and its "center"
+    // point under the same id, and the polygon (whose centroid we compute) wins.
+    let mut unique: Vec<(Option<String>, &Value)> = Vec::new();
     for feature in features {
-        match candidate(feature) {
-            Ok(c) => match candidates.iter_mut().find(|seen| seen.osm_id == c.osm_id) {
-                Some(seen) => {
-                    report.merged_duplicates += 1;
-                    if c.from_polygon && !seen.from_polygon {
-                        *seen = c;
-                    }
+        let id = feature_osm_id(feature);
+        match id.as_ref().and_then(|id| {
+            unique
+                .iter_mut()
+                .find(|(seen, _)| seen.as_ref() == Some(id))
+        }) {
+            Some(seen) => {
+                report.merged_duplicates += 1;
+                if is_point(seen.1) && !is_point(feature) {
+                    seen.1 = feature;
                 }
-                None => candidates.push(c),
-            },
+            }
+            None => unique.push((id, feature)),
+        }
+    }
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for (_, feature) in unique {
+        match candidate(feature) {
+            Ok(c) => candidates.push(c),
             Err(skipped) => report.skipped.push(skipped),
         }
     }
 
     for c in candidates {
-        let mut slug_candidates = slugs::candidates(&c.fields.name, c.fields.city.as_deref(), "commerce");
+        let mut slug_candidates =
+            slugs::candidates(&c.fields.name, c.fields.city.as_deref(), "commerce");
         let (_, outcome) = store
             .upsert_osm_shop(town.id, &c.osm_id, &c.fields, &mut slug_candidates)
             .await
@@ -128,7 +145,11 @@ pub async fn import_geojson(store: &dyn Store, town: &Town, text: &str) -> Resul
             UpsertOutcome::Unchanged => report.unchanged += 1,
         }
         for message in c.warnings {
-            report.warnings.push(Warning { osm_id: c.osm_id.clone(), name: c.fields.name.clone(), message });
+            report.warnings.push(Warning {
+                osm_id: c.osm_id.clone(),
+                name: c.fields.name.clone(),
+                message,
+            });
         }
     }
     Ok(report)
@@ -136,7 +157,10 @@ pub async fn import_geojson(store: &dyn Store, town: &Town, text: &str) -> Resul
 
 fn candidate(feature: &Value) -> Result<Candidate, Skipped> {
     let empty = Map::new();
-    let properties = feature.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+    let properties = feature
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     let tag = |key: &str| -> Option<String> {
         let text = match properties.get(key)? {
             Value::String(s) => s.trim().to_owned(),
@@ -146,21 +170,28 @@ fn candidate(feature: &Value) -> Result<Candidate, Skipped> {
         (!text.is_empty()).then_some(text)
     };
     let name = tag("name");
-    let osm_id = tag("@id")
-        .or_else(|| feature.get("id").and_then(Value::as_str).map(str::to_owned))
-        .filter(|id| is_osm_id(id));
-    let skip = |reason: String| Skipped { osm_id: osm_id.clone(), name: name.clone(), reason };
+    let osm_id = feature_osm_id(feature);
+    let skip = |reason: String| Skipped {
+        osm_id: osm_id.clone(),
+        name: name.clone(),
+        reason,
+    };
 
     let Some(osm_id) = osm_id.clone() else {
         return Err(skip("no OSM id (@id such as node/123)".into()));
     };
-    let tags: BTreeMap<String, String> =
-        properties.keys().filter_map(|k| tag(k).map(|v| (k.clone(), v))).collect();
+    let tags: BTreeMap<String, String> = properties
+        .keys()
+        .filter_map(|k| tag(k).map(|v| (k.clone(), v)))
+        .collect();
     let mut warnings = Vec::new();
     let (category, source_tag) = match categories::classify(|k| tags.get(k).map(String::as_str)) {
         categories::Classification::Known { category, tag } => (category.key.to_owned(), Some(tag)),
         categories::Classification::UnknownShop { tag } => {
-            warnings.push(format!("unknown tag {tag}: listed under \"{}\"", categories::OTHER));
+            warnings.push(format!(
+                "unknown tag {tag}: listed under \"{}\"",
+                categories::OTHER
+            ));
             (categories::OTHER.to_owned(), Some(tag))
         }
         categories::Classification::NotABusiness { tag } => {
@@ -171,12 +202,15 @@ fn candidate(feature: &Value) -> Result<Candidate, Skipped> {
         }
     };
     let Some(name) = name.clone() else {
-        return Err(skip(format!("no name ({})", source_tag.unwrap_or_default())));
+        return Err(skip(format!(
+            "no name ({})",
+            source_tag.unwrap_or_default()
+        )));
     };
     if name.chars().count() > MAX_NAME {
         return Err(skip(format!("name longer than {MAX_NAME} characters")));
     }
-    let (lat, lon, from_polygon) = position(feature).map_err(skip)?;
+    let (lat, lon) = position(feature).map_err(skip)?;
 
     let mut bounded = |key: &str| -> Option<String> {
         let value = tag(key).or_else(|| tag(&format!("contact:{key}")))?;
@@ -211,12 +245,16 @@ fn candidate(feature: &Value) -> Result<Candidate, Skipped> {
     };
     if let Some(raw) = &opening_hours {
         if !hours::is_valid(raw) {
-            warnings.push(format!("opening_hours '{raw}' could not be read: kept as text, no open/closed status"));
+            warnings.push(format!(
+                "opening_hours '{raw}' could not be read: kept as text, no open/closed status"
+            ));
         }
     }
     if let Some(p) = &phone {
         if contact::phone_uri(p).is_none() {
-            warnings.push(format!("phone '{p}' is not a callable number: shown without a call link"));
+            warnings.push(format!(
+                "phone '{p}' is not a callable number: shown without a call link"
+            ));
         }
     }
 
@@ -238,8 +276,28 @@ fn candidate(feature: &Value) -> Result<Candidate, Skipped> {
             opening_hours,
         },
         warnings,
-        from_polygon,
     })
+}
+
+/// `node/123`, `way/456` or `relation/789`, from the `@id` property or the feature's `id`.
+fn feature_osm_id(feature: &Value) -> Option<String> {
+    let from_properties = feature
+        .get("properties")
+        .and_then(|p| p.get("@id"))
+        .and_then(Value::as_str);
+    from_properties
+        .or_else(|| feature.get("id").and_then(Value::as_str))
+        .map(str::trim)
+        .filter(|id| is_osm_id(id))
+        .map(str::to_owned)
+}
+
+fn is_point(feature: &Value) -> bool {
+    feature
+        .get("geometry")
+        .and_then(|g| g.get("type"))
+        .and_then(Value::as_str)
+        == Some("Point")
 }
 
 fn is_osm_id(id: &str) -> bool {
@@ -252,17 +310,23 @@ fn is_osm_id(id: &str) -> bool {
 }
 
 /// The feature's position: the point itself, or the centroid of a polygon or line.
-fn position(feature: &Value) -> Result<(f64, f64, bool), String> {
-    let geometry = feature.get("geometry").filter(|g| !g.is_null()).ok_or("no geometry")?;
-    let geometry: geojson::Geometry =
-        serde_json::from_value(geometry.clone()).map_err(|e| format!("unreadable geometry: {e}"))?;
-    let is_point = matches!(geometry.value, geojson::GeometryValue::Point { .. });
+fn position(feature: &Value) -> Result<(f64, f64), String> {
+    let geometry = feature
+        .get("geometry")
+        .filter(|g| !g.is_null())
+        .ok_or("no geometry")?;
+    let geometry: geojson::Geometry = serde_json::from_value(geometry.clone())
+        .map_err(|e| format!("unreadable geometry: {e}"))?;
     let shape: geo::Geometry<f64> =
         geo::Geometry::try_from(geometry).map_err(|e| format!("unusable geometry: {e}"))?;
     let centre = shape.centroid().ok_or("empty geometry")?;
     let (lon, lat) = (centre.x(), centre.y());
-    if !(lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)) {
+    if !(lat.is_finite()
+        && lon.is_finite()
+        && (-90.0..=90.0).contains(&lat)
+        && (-180.0..=180.0).contains(&lon))
+    {
         return Err(format!("coordinates out of range ({lat}, {lon})"));
     }
-    Ok((lat, lon, !is_point))
+    Ok((lat, lon))
 }

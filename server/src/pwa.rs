@@ -19,6 +19,8 @@ const SERVICE_WORKER_TEMPLATE: &str = include_str!("sw.js");
 pub struct BuildInfo {
     pub version: String,
     pub output_name: String,
+    /// URLs of the compiled front end (`/pkg/quartier.js`, `.wasm`, `.css`) the worker pre-caches.
+    pub assets: Vec<String>,
 }
 
 impl BuildInfo {
@@ -32,13 +34,24 @@ impl BuildInfo {
             .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
         files.sort();
+        let mut assets = Vec::new();
         for file in files {
             file.file_name().hash(&mut hasher);
             if let Ok(bytes) = std::fs::read(&file) {
                 bytes.hash(&mut hasher);
             }
+            let is_asset = file
+                .extension()
+                .is_some_and(|e| e == "js" || e == "wasm" || e == "css");
+            if let (true, Some(name)) = (is_asset, file.file_name().and_then(|n| n.to_str())) {
+                assets.push(format!("/{}/{name}", options.site_pkg_dir));
+            }
         }
-        BuildInfo { version: format!("{:016x}", hasher.finish()), output_name: options.output_name.to_string() }
+        BuildInfo {
+            version: format!("{:016x}", hasher.finish()),
+            output_name: options.output_name.to_string(),
+            assets,
+        }
     }
 }
 
@@ -48,7 +61,10 @@ pub async fn service_worker(State(state): State<RouterState>) -> Response {
     let body = SERVICE_WORKER_TEMPLATE
         .replace("__BUILD_VERSION__", &state.build.version)
         .replace("__PKG__", &pkg)
-        .replace("__OUTPUT_NAME__", &state.build.output_name);
+        .replace(
+            "\"__ASSETS__\"",
+            &serde_json::to_string(&state.build.assets).unwrap_or_else(|_| "[]".into()),
+        );
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
@@ -84,7 +100,10 @@ pub async fn manifest(State(state): State<RouterState>) -> Response {
         ]
     });
     (
-        [(header::CONTENT_TYPE, "application/manifest+json"), (header::CACHE_CONTROL, "no-cache")],
+        [
+            (header::CONTENT_TYPE, "application/manifest+json"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
         manifest.to_string(),
     )
         .into_response()
@@ -93,7 +112,10 @@ pub async fn manifest(State(state): State<RouterState>) -> Response {
 /// `/offline`: what the service worker shows when a page is neither reachable nor cached.
 pub async fn offline_page(State(state): State<RouterState>, parts: Parts) -> Response {
     let locale = request_locale(Some(&parts), state.app.settings.default_locale);
-    let css = format!("/{}/{}.css", state.leptos_options.site_pkg_dir, state.build.output_name);
+    let css = format!(
+        "/{}/{}.css",
+        state.leptos_options.site_pkg_dir, state.build.output_name
+    );
     let html = format!(
         r##"<!DOCTYPE html>
 <html lang="{lang}">
@@ -123,5 +145,8 @@ pub async fn offline_page(State(state): State<RouterState>, parts: Parts) -> Res
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

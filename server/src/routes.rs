@@ -44,7 +44,10 @@ async fn healthz(State(state): State<RouterState>) -> Response {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok" }))).into_response(),
         Err(error) => {
             tracing::error!(%error, "health check: database does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "database unavailable" })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "database unavailable" })),
+            )
                 .into_response()
         }
     }
@@ -57,14 +60,34 @@ struct LanguageForm {
 }
 
 /// Remembers the chosen language in a cookie and goes back to the page (works without JS).
-async fn set_language(State(state): State<RouterState>, parts: axum::http::request::Parts, Form(form): Form<LanguageForm>) -> Response {
-    let next = form.next.as_deref().filter(|n| is_local_path(n)).unwrap_or("/").to_owned();
+async fn set_language(
+    State(state): State<RouterState>,
+    parts: axum::http::request::Parts,
+    Form(form): Form<LanguageForm>,
+) -> Response {
+    let next = form
+        .next
+        .as_deref()
+        .filter(|n| is_local_path(n))
+        .unwrap_or("/")
+        .to_owned();
     let Some(locale) = Locale::parse(&form.lang) else {
         let locale = request_locale(Some(&parts), state.app.settings.default_locale);
-        return (StatusCode::UNPROCESSABLE_ENTITY, locale.t("error.validation")).into_response();
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            locale.t("error.validation"),
+        )
+            .into_response();
     };
-    let secure = if state.app.settings.base_url.starts_with("https://") { "; Secure" } else { "" };
-    let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}", locale.code());
+    let secure = if state.app.settings.base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        locale.code()
+    );
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -88,8 +111,14 @@ pub fn with_security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
     );
     router
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, default_csp))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            default_csp,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),

@@ -4,16 +4,9 @@ const VERSION = "__BUILD_VERSION__";
 const SHELL_CACHE = `quartier-shell-${VERSION}`;
 const PAGES_CACHE = `quartier-pages-${VERSION}`;
 const OFFLINE_URL = "/offline";
-const SHELL = [
-  "/",
-  OFFLINE_URL,
-  "/manifest.webmanifest",
-  "/icons/icon.svg",
-  "/icons/icon-192.png",
-  "__PKG__/__OUTPUT_NAME__.js",
-  "__PKG__/__OUTPUT_NAME___bg.wasm",
-  "__PKG__/__OUTPUT_NAME__.css",
-];
+// The compiled front end of this build (JS, WASM, CSS), listed by the server.
+const ASSETS = "__ASSETS__";
+const SHELL = ["/", OFFLINE_URL, "/manifest.webmanifest", "/icons/icon.svg", "/icons/icon-192.png", ...ASSETS];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

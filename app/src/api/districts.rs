@@ -5,7 +5,15 @@ use crate::model::DistrictView;
 
 /// A district's page: its shops, optionally one category.
 #[server(prefix = "/api", endpoint = "district")]
-pub async fn get_district(slug: String, category: Option<String>) -> Result<DistrictView, AppError> {
+pub async fn get_district(
+    slug: String,
+    category: Option<String>,
+) -> Result<DistrictView, AppError> {
+    super::with_status(district_view(slug, category).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn district_view(slug: String, category: Option<String>) -> Result<DistrictView, AppError> {
     use super::views::*;
     use crate::domain::slugs;
     use crate::server::{AppState, ShopFilter};
@@ -22,8 +30,15 @@ pub async fn get_district(slug: String, category: Option<String>) -> Result<Dist
         .map_err(store_error("loading a district"))?
         .ok_or(AppError::NotFound)?;
     let selected_category = known_category(category);
-    let filter = ShopFilter { category: selected_category.clone(), district_id: Some(district.id) };
-    let shops = state.store.shops(town.id, &filter).await.map_err(store_error("listing shops"))?;
+    let filter = ShopFilter {
+        category: selected_category.clone(),
+        district_id: Some(district.id),
+    };
+    let shops = state
+        .store
+        .shops(town.id, &filter)
+        .await
+        .map_err(store_error("listing shops"))?;
     let categories = category_counts(
         state
             .store
@@ -31,7 +46,12 @@ pub async fn get_district(slug: String, category: Option<String>) -> Result<Dist
             .await
             .map_err(store_error("counting categories"))?,
     );
-    let summaries = shop_summaries(&shops, std::slice::from_ref(&district), town_tz(&town), state.clock.now());
+    let summaries = shop_summaries(
+        &shops,
+        std::slice::from_ref(&district),
+        town_tz(&town),
+        state.clock.now(),
+    );
     Ok(DistrictView {
         slug: district.slug,
         name: district.name,

@@ -6,6 +6,11 @@ use crate::model::{HomeView, ShopView};
 /// The home page: the town's districts, categories and shops (optionally one category).
 #[server(prefix = "/api", endpoint = "home")]
 pub async fn get_home(category: Option<String>) -> Result<HomeView, AppError> {
+    super::with_status(home_view(category).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn home_view(category: Option<String>) -> Result<HomeView, AppError> {
     use super::views::*;
     use crate::model::DistrictSummary;
     use crate::server::{AppState, ShopFilter};
@@ -14,14 +19,30 @@ pub async fn get_home(category: Option<String>) -> Result<HomeView, AppError> {
     let town = state.town().await?;
     let tz = town_tz(&town);
     let selected_category = known_category(category);
-    let districts = state.store.districts(town.id).await.map_err(store_error("listing districts"))?;
-    let all_shops = state.store.shops(town.id, &ShopFilter::default()).await.map_err(store_error("listing shops"))?;
+    let districts = state
+        .store
+        .districts(town.id)
+        .await
+        .map_err(store_error("listing districts"))?;
+    let all_shops = state
+        .store
+        .shops(town.id, &ShopFilter::default())
+        .await
+        .map_err(store_error("listing shops"))?;
     let categories = category_counts(
-        state.store.category_counts(town.id, None).await.map_err(store_error("counting categories"))?,
+        state
+            .store
+            .category_counts(town.id, None)
+            .await
+            .map_err(store_error("counting categories"))?,
     );
     let shown: Vec<_> = all_shops
         .iter()
-        .filter(|s| selected_category.as_ref().is_none_or(|c| &s.fields.category == c))
+        .filter(|s| {
+            selected_category
+                .as_ref()
+                .is_none_or(|c| &s.fields.category == c)
+        })
         .cloned()
         .collect();
     Ok(HomeView {
@@ -31,7 +52,10 @@ pub async fn get_home(category: Option<String>) -> Result<HomeView, AppError> {
             .map(|d| DistrictSummary {
                 slug: d.slug.clone(),
                 name: d.name.clone(),
-                shop_count: all_shops.iter().filter(|s| s.district_id == Some(d.id)).count() as i64,
+                shop_count: all_shops
+                    .iter()
+                    .filter(|s| s.district_id == Some(d.id))
+                    .count() as i64,
             })
             .collect(),
         categories,
@@ -43,6 +67,11 @@ pub async fn get_home(category: Option<String>) -> Result<HomeView, AppError> {
 /// One shop's page.
 #[server(prefix = "/api", endpoint = "shop")]
 pub async fn get_shop(slug: String) -> Result<ShopView, AppError> {
+    super::with_status(shop_view(slug).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn shop_view(slug: String) -> Result<ShopView, AppError> {
     use super::views::*;
     use crate::domain::{contact, hours, slugs};
     use crate::model::DistrictLink;
@@ -68,12 +97,17 @@ pub async fn get_shop(slug: String) -> Result<ShopView, AppError> {
             .map_err(store_error("listing districts"))?
             .into_iter()
             .find(|d| d.id == id)
-            .map(|d| DistrictLink { slug: d.slug, name: d.name }),
+            .map(|d| DistrictLink {
+                slug: d.slug,
+                name: d.name,
+            }),
         None => None,
     };
     let now = state.clock.now();
     let raw_hours = shop.fields.opening_hours.clone();
-    let week = raw_hours.as_deref().and_then(|raw| hours::week(raw, now, tz));
+    let week = raw_hours
+        .as_deref()
+        .and_then(|raw| hours::week(raw, now, tz));
     Ok(ShopView {
         slug: shop.slug.clone(),
         name: shop.fields.name.clone(),

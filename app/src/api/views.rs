@@ -15,7 +15,10 @@ pub fn town_tz(town: &Town) -> Tz {
 }
 
 pub fn town_summary(town: &Town) -> TownSummary {
-    TownSummary { name: town.name.clone(), slug: town.slug.clone() }
+    TownSummary {
+        name: town.name.clone(),
+        slug: town.slug.clone(),
+    }
 }
 
 pub fn address(shop: &Shop) -> PostalAddress {
@@ -27,8 +30,14 @@ pub fn address(shop: &Shop) -> PostalAddress {
     }
 }
 
-pub fn shop_summaries(shops: &[Shop], districts: &[District], tz: Tz, now: DateTime<Utc>) -> Vec<ShopSummary> {
-    let district_names: HashMap<i64, &str> = districts.iter().map(|d| (d.id, d.name.as_str())).collect();
+pub fn shop_summaries(
+    shops: &[Shop],
+    districts: &[District],
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Vec<ShopSummary> {
+    let district_names: HashMap<i64, &str> =
+        districts.iter().map(|d| (d.id, d.name.as_str())).collect();
     shops
         .iter()
         .map(|shop| ShopSummary {
@@ -36,14 +45,20 @@ pub fn shop_summaries(shops: &[Shop], districts: &[District], tz: Tz, now: DateT
             name: shop.fields.name.clone(),
             category: shop.fields.category.clone(),
             address_line: address(shop).street_line(),
-            district_name: shop.district_id.and_then(|id| district_names.get(&id)).map(|n| n.to_string()),
+            district_name: shop
+                .district_id
+                .and_then(|id| district_names.get(&id))
+                .map(|n| n.to_string()),
             status: hours::status(shop.fields.opening_hours.as_deref(), now, tz),
         })
         .collect()
 }
 
 pub fn category_counts(counts: Vec<(String, i64)>) -> Vec<CategoryCount> {
-    counts.into_iter().map(|(key, count)| CategoryCount { key, count }).collect()
+    counts
+        .into_iter()
+        .map(|(key, count)| CategoryCount { key, count })
+        .collect()
 }
 
 /// A category filter from the query string: known keys only, anything else means "all".
@@ -56,5 +71,8 @@ pub fn store_error(context: &str) -> impl Fn(crate::server::StoreError) -> AppEr
 }
 
 pub fn website(shop: &Shop) -> Option<String> {
-    shop.fields.website.as_deref().and_then(contact::website_url)
+    shop.fields
+        .website
+        .as_deref()
+        .and_then(contact::website_url)
 }

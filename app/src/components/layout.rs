@@ -25,7 +25,11 @@ pub fn LanguageSwitch() -> impl IntoView {
     let location = use_location();
     let next = move || {
         let search = location.search.get();
-        if search.is_empty() { location.pathname.get() } else { format!("{}?{}", location.pathname.get(), search) }
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{}", location.pathname.get(), search)
+        }
     };
     view! {
         <nav class="lang-switch" aria-label=locale.t("nav.language")>

@@ -22,7 +22,11 @@ pub fn ShopList(shops: Vec<ShopSummary>) -> impl IntoView {
 pub fn ShopCard(shop: ShopSummary) -> impl IntoView {
     let locale = use_locale();
     let href = format!("/shops/{}", shop.slug);
-    let place = [shop.address_line.clone(), shop.district_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    let place = [shop.address_line.clone(), shop.district_name.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
     view! {
         <li class="shop-card" data-category=shop.category.clone()>
             <a href=href class="shop-link">

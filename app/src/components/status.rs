@@ -11,7 +11,10 @@ pub fn format_time(locale: Locale, hhmm: &str) -> String {
     if minute == "00" {
         locale.tf("time.hour", &[("h", hour), ("hh", &format!("{hour:0>2}"))])
     } else {
-        locale.tf("time.hour_minute", &[("h", hour), ("hh", &format!("{hour:0>2}")), ("m", minute)])
+        locale.tf(
+            "time.hour_minute",
+            &[("h", hour), ("hh", &format!("{hour:0>2}")), ("m", minute)],
+        )
     }
 }
 
@@ -26,13 +29,24 @@ fn when(locale: Locale, change: &NextChange) -> String {
     match change.day_offset {
         0 => locale.tf("status.at_today", &[("time", &time)]),
         1 => locale.tf("status.at_tomorrow", &[("time", &time)]),
-        _ => locale.tf("status.at_weekday", &[("time", &time), ("day", &weekday_name(locale, change.weekday))]),
+        _ => locale.tf(
+            "status.at_weekday",
+            &[
+                ("time", &time),
+                ("day", &weekday_name(locale, change.weekday)),
+            ],
+        ),
     }
 }
 
 /// The short label and the detail sentence of a status.
 pub fn status_texts(locale: Locale, status: &OpenStatus) -> (String, Option<String>) {
-    let detail = |key: &str| status.next_change.as_ref().map(|c| locale.tf(key, &[("when", &when(locale, c))]));
+    let detail = |key: &str| {
+        status
+            .next_change
+            .as_ref()
+            .map(|c| locale.tf(key, &[("when", &when(locale, c))]))
+    };
     match status.state {
         OpenState::Open => (locale.t("status.open"), detail("status.closes")),
         OpenState::ClosingSoon => (locale.t("status.closing_soon"), detail("status.closes")),

@@ -91,7 +91,10 @@ pub fn by_key(key: &str) -> Option<&'static Category> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Classification {
     /// A business of a known category; `tag` is the OSM tag that decided it (e.g. `shop=bakery`).
-    Known { category: &'static Category, tag: String },
+    Known {
+        category: &'static Category,
+        tag: String,
+    },
     /// A `shop=*` whose value is not in the list: kept, as "other".
     UnknownShop { tag: String },
     /// Not something a shopping district lists (school, town hall, bench…).
@@ -109,14 +112,21 @@ pub fn classify<'a>(tag: impl Fn(&str) -> Option<&'a str>) -> Classification {
                 .iter()
                 .find(|c| c.osm_tags.iter().any(|(k, v)| *k == osm_key && *v == value))
             {
-                return Classification::Known { category, tag: format!("{osm_key}={value}") };
+                return Classification::Known {
+                    category,
+                    tag: format!("{osm_key}={value}"),
+                };
             }
         }
         if osm_key == "shop" && !matches!(raw.trim(), "" | "no" | "vacant" | "yes") {
-            return Classification::UnknownShop { tag: format!("shop={}", raw.trim()) };
+            return Classification::UnknownShop {
+                tag: format!("shop={}", raw.trim()),
+            };
         }
         if osm_key == "shop" && raw.trim() == "yes" {
-            return Classification::UnknownShop { tag: "shop=yes".into() };
+            return Classification::UnknownShop {
+                tag: "shop=yes".into(),
+            };
         }
     }
     let tag = ["shop", "amenity", "tourism", "office", "craft", "leisure"]

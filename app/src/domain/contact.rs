@@ -4,7 +4,10 @@
 /// `+32 63 42 22 33` → `tel:+3263422233`. Belgian national numbers (`063 42 22 33`) get +32.
 pub fn phone_uri(phone: &str) -> Option<String> {
     let first = phone.split([';', ',']).next()?.trim();
-    let mut digits: String = first.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    let mut digits: String = first
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
     if let Some(rest) = digits.strip_prefix("00") {
         digits = format!("+{rest}");
     } else if let Some(rest) = digits.strip_prefix('0') {
@@ -25,15 +28,21 @@ pub fn website_url(website: &str) -> Option<String> {
     let lower = website.to_ascii_lowercase();
     let url = if lower.starts_with("https://") || lower.starts_with("http://") {
         website.to_owned()
-    } else if lower.contains("://") || lower.starts_with("javascript:") || lower.starts_with("data:") {
+    } else if lower.contains("://")
+        || lower.starts_with("javascript:")
+        || lower.starts_with("data:")
+    {
         return None;
     } else {
         format!("https://{website}")
     };
     let host = url.split("://").nth(1)?.split(['/', '?', '#']).next()?;
     let host = host.rsplit('@').next()?.split(':').next()?;
-    (host.contains('.') && host.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-'))
-        .then_some(url)
+    (host.contains('.')
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-'))
+    .then_some(url)
 }
 
 /// A plausible e-mail address (one `@`, a dot in the domain, no spaces), or `None`.

@@ -16,7 +16,11 @@ pub fn slugify(text: &str) -> Option<String> {
 
 /// The slugs to try in order for a new record: `name`, `name-locality`, then `name-2`, `name-3`…
 /// The caller picks the first one that is not taken, so existing slugs never change.
-pub fn candidates(name: &str, locality: Option<&str>, fallback: &str) -> impl Iterator<Item = String> {
+pub fn candidates(
+    name: &str,
+    locality: Option<&str>,
+    fallback: &str,
+) -> impl Iterator<Item = String> {
     let base = slugify(name).unwrap_or_else(|| fallback.to_owned());
     let with_locality = locality
         .and_then(slugify)
@@ -32,7 +36,9 @@ pub fn candidates(name: &str, locality: Option<&str>, fallback: &str) -> impl It
 pub fn is_valid(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 100
-        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !text.starts_with('-')
         && !text.ends_with('-')
 }

@@ -32,7 +32,10 @@ pub struct OpenStatus {
 
 impl OpenStatus {
     pub fn unknown() -> Self {
-        OpenStatus { state: OpenState::Unknown, next_change: None }
+        OpenStatus {
+            state: OpenState::Unknown,
+            next_change: None,
+        }
     }
 }
 

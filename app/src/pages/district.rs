@@ -12,7 +12,12 @@ use crate::pages::{LoadError, Loading};
 pub fn DistrictPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let key = move || (params.with(|p| p.get("slug").unwrap_or_default()), query.with(|q| q.get("category")));
+    let key = move || {
+        (
+            params.with(|p| p.get("slug").unwrap_or_default()),
+            query.with(|q| q.get("category")),
+        )
+    };
     let district = Resource::new(key, |(slug, category)| get_district(slug, category));
     view! {
         <Transition fallback=Loading>
@@ -29,7 +34,14 @@ pub fn DistrictPage() -> impl IntoView {
 #[component]
 fn DistrictContent(view: DistrictView) -> impl IntoView {
     let locale = use_locale();
-    let DistrictView { slug, name, town, categories, selected_category, shops } = view;
+    let DistrictView {
+        slug,
+        name,
+        town,
+        categories,
+        selected_category,
+        shops,
+    } = view;
     let count = locale.plural("shops.count", shops.len() as i64);
     view! {
         <Title text=format!("{name} · {}", town.name)/>

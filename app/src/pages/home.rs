@@ -28,7 +28,13 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn HomeContent(view: HomeView) -> impl IntoView {
     let locale = use_locale();
-    let HomeView { town, districts, categories, selected_category, shops } = view;
+    let HomeView {
+        town,
+        districts,
+        categories,
+        selected_category,
+        shops,
+    } = view;
     let count = locale.plural("shops.count", shops.len() as i64);
     view! {
         <Title text=town.name.clone()/>

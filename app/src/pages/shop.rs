@@ -31,7 +31,14 @@ fn ShopContent(view: ShopView) -> impl IntoView {
     let category = locale.t(&format!("category.{}", view.category));
     let street = view.address.street_line();
     let locality = view.address.locality_line();
-    let description = locale.tf("shop.meta_description", &[("name", &view.name), ("category", &category), ("town", &view.town_name)]);
+    let description = locale.tf(
+        "shop.meta_description",
+        &[
+            ("name", &view.name),
+            ("category", &category),
+            ("town", &view.town_name),
+        ],
+    );
     view! {
         <Title text=view.name.clone()/>
         <Meta name="description" content=description/>
@@ -115,17 +122,38 @@ fn HoursTable(view: ShopView) -> impl IntoView {
 fn HoursRow(day: DayHours) -> impl IntoView {
     let locale = use_locale();
     let name = match day.day_offset {
-        0 => locale.tf("shop.today_named", &[("day", &weekday_name(locale, day.weekday))]),
+        0 => locale.tf(
+            "shop.today_named",
+            &[("day", &weekday_name(locale, day.weekday))],
+        ),
         _ => weekday_name(locale, day.weekday),
     };
-    let hours = if day.ranges.is_empty() {
-        if day.unknown { locale.t("shop.day_unknown") } else { locale.t("shop.day_closed") }
+    let closed_text = if day.unknown {
+        locale.t("shop.day_unknown")
     } else {
-        day.ranges
-            .iter()
-            .map(|r| locale.tf("shop.range", &[("from", &format_time(locale, &r.from)), ("to", &format_time(locale, &r.to))]))
-            .collect::<Vec<_>>()
-            .join(", ")
+        locale.t("shop.day_closed")
+    };
+    let ranges: Vec<String> = day
+        .ranges
+        .iter()
+        .map(|r| {
+            locale.tf(
+                "shop.range",
+                &[
+                    ("from", &format_time(locale, &r.from)),
+                    ("to", &format_time(locale, &r.to)),
+                ],
+            )
+        })
+        .collect();
+    let hours = if ranges.is_empty() {
+        closed_text.into_any()
+    } else {
+        ranges
+            .into_iter()
+            .map(|r| view! { <span class="range">{r}</span> })
+            .collect_view()
+            .into_any()
     };
     view! {
         <tr class:today=day.day_offset == 0 aria-current=(day.day_offset == 0).then_some("date")>

@@ -67,7 +67,8 @@ impl AppState {
             Some(slug) => self.store.town_by_slug(slug).await,
             None => self.store.first_town().await,
         };
-        town.map_err(|e| AppError::internal("loading the town", e))?.ok_or(AppError::NotFound)
+        town.map_err(|e| AppError::internal("loading the town", e))?
+            .ok_or(AppError::NotFound)
     }
 }
 

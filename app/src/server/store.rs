@@ -124,7 +124,15 @@ pub trait Store: Send + Sync + 'static {
     async fn shops(&self, town_id: i64, filter: &ShopFilter) -> StoreResult<Vec<Shop>>;
     async fn shop_by_slug(&self, town_id: i64, slug: &str) -> StoreResult<Option<Shop>>;
     /// Number of shops per category (optionally within a district), most common first.
-    async fn category_counts(&self, town_id: i64, district_id: Option<i64>) -> StoreResult<Vec<(String, i64)>>;
+    async fn category_counts(
+        &self,
+        town_id: i64,
+        district_id: Option<i64>,
+    ) -> StoreResult<Vec<(String, i64)>>;
     /// Sets the district of each `(shop_id, district_id)` pair of the town, in one transaction.
-    async fn set_shop_districts(&self, town_id: i64, assignments: &[(i64, Option<i64>)]) -> StoreResult<()>;
+    async fn set_shop_districts(
+        &self,
+        town_id: i64,
+        assignments: &[(i64, Option<i64>)],
+    ) -> StoreResult<()>;
 }

@@ -10,7 +10,9 @@ mod store;
 use std::{path::Path, str::FromStr, time::Duration};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 /// A connection pool for one of the supported databases.
 #[derive(Clone, Debug)]
@@ -30,7 +32,10 @@ pub enum DbError {
     #[error("DATABASE_URL '{0}' is not supported: use sqlite://PATH or postgres://USER@HOST/DB")]
     UnsupportedUrl(String),
     #[error("cannot create the directory for the SQLite file {path}: {source}")]
-    CreateDir { path: String, source: std::io::Error },
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot open the database {url}: {source}")]
     Connect { url: String, source: sqlx::Error },
     #[error("database migration failed: {0}")]
@@ -44,16 +49,27 @@ impl SqlStore {
     /// Opens the database named by `url` (creating a SQLite file and its directory if missing).
     pub async fn connect(url: &str) -> Result<SqlStore, DbError> {
         let shown = crate::config::redact(url);
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             let file = path.split('?').next().unwrap_or(path);
             if file != ":memory:" {
-                if let Some(dir) = Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|source| DbError::CreateDir { path: file.to_owned(), source })?;
+                if let Some(dir) = Path::new(file)
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(dir).map_err(|source| DbError::CreateDir {
+                        path: file.to_owned(),
+                        source,
+                    })?;
                 }
             }
             let options = SqliteConnectOptions::from_str(url)
-                .map_err(|source| DbError::Connect { url: shown.clone(), source })?
+                .map_err(|source| DbError::Connect {
+                    url: shown.clone(),
+                    source,
+                })?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -64,7 +80,9 @@ impl SqlStore {
                 .connect_with(options)
                 .await
                 .map_err(|source| DbError::Connect { url: shown, source })?;
-            Ok(SqlStore { pool: Pool::Sqlite(pool) })
+            Ok(SqlStore {
+                pool: Pool::Sqlite(pool),
+            })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
@@ -72,7 +90,9 @@ impl SqlStore {
                 .connect(url)
                 .await
                 .map_err(|source| DbError::Connect { url: shown, source })?;
-            Ok(SqlStore { pool: Pool::Postgres(pool) })
+            Ok(SqlStore {
+                pool: Pool::Postgres(pool),
+            })
         } else {
             Err(DbError::UnsupportedUrl(shown))
         }

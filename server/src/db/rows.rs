@@ -13,7 +13,12 @@ pub struct TownRow {
 
 impl From<TownRow> for Town {
     fn from(r: TownRow) -> Town {
-        Town { id: r.id, slug: r.slug, name: r.name, timezone: r.timezone }
+        Town {
+            id: r.id,
+            slug: r.slug,
+            name: r.name,
+            timezone: r.timezone,
+        }
     }
 }
 
@@ -28,11 +33,18 @@ pub struct DistrictRow {
 
 impl From<DistrictRow> for District {
     fn from(r: DistrictRow) -> District {
-        District { id: r.id, town_id: r.town_id, slug: r.slug, name: r.name, boundary: r.boundary }
+        District {
+            id: r.id,
+            town_id: r.town_id,
+            slug: r.slug,
+            name: r.name,
+            boundary: r.boundary,
+        }
     }
 }
 
-pub const SHOP_COLUMNS: &str = "id, town_id, district_id, slug, osm_id, name, category, source_tag, \
+pub const SHOP_COLUMNS: &str =
+    "id, town_id, district_id, slug, osm_id, name, category, source_tag, \
      street, housenumber, postcode, city, lat, lon, phone, website, email, opening_hours, \
      created_at, updated_at";
 

@@ -1,7 +1,8 @@
 //! The `Store` implementation, written once for both drivers.
 
 use app::server::{
-    District, NewDistrict, NewTown, Shop, ShopFields, ShopFilter, Store, StoreError, StoreResult, Town, UpsertOutcome,
+    District, NewDistrict, NewTown, Shop, ShopFields, ShopFilter, Store, StoreError, StoreResult,
+    Town, UpsertOutcome,
 };
 use async_trait::async_trait;
 use chrono::Utc;
@@ -46,7 +47,11 @@ fn shop_filter_clause(filter: &ShopFilter) -> String {
 #[async_trait]
 impl Store for SqlStore {
     async fn ping(&self) -> StoreResult<()> {
-        on_pool!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()).map_err(store_error))
+        on_pool!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .map_err(store_error))
     }
 
     async fn upsert_town(&self, town: &NewTown) -> StoreResult<Town> {
@@ -104,7 +109,8 @@ impl Store for SqlStore {
     }
 
     async fn districts(&self, town_id: i64) -> StoreResult<Vec<District>> {
-        let sql = format!("SELECT {DISTRICT_COLUMNS} FROM districts WHERE town_id = $1 ORDER BY slug");
+        let sql =
+            format!("SELECT {DISTRICT_COLUMNS} FROM districts WHERE town_id = $1 ORDER BY slug");
         on_pool!(self, |pool| sqlx::query_as::<_, DistrictRow>(&sql)
             .bind(town_id)
             .fetch_all(pool)
@@ -114,7 +120,8 @@ impl Store for SqlStore {
     }
 
     async fn district_by_slug(&self, town_id: i64, slug: &str) -> StoreResult<Option<District>> {
-        let sql = format!("SELECT {DISTRICT_COLUMNS} FROM districts WHERE town_id = $1 AND slug = $2");
+        let sql =
+            format!("SELECT {DISTRICT_COLUMNS} FROM districts WHERE town_id = $1 AND slug = $2");
         on_pool!(self, |pool| sqlx::query_as::<_, DistrictRow>(&sql)
             .bind(town_id)
             .bind(slug)
@@ -223,7 +230,10 @@ impl Store for SqlStore {
     }
 
     async fn shops(&self, town_id: i64, filter: &ShopFilter) -> StoreResult<Vec<Shop>> {
-        let sql = format!("SELECT {SHOP_COLUMNS} FROM shops WHERE {} ORDER BY slug", shop_filter_clause(filter));
+        let sql = format!(
+            "SELECT {SHOP_COLUMNS} FROM shops WHERE {} ORDER BY slug",
+            shop_filter_clause(filter)
+        );
         on_pool!(self, |pool| {
             let mut query = sqlx::query_as::<_, ShopRow>(&sql).bind(town_id);
             if let Some(category) = &filter.category {
@@ -232,7 +242,11 @@ impl Store for SqlStore {
             if let Some(district_id) = filter.district_id {
                 query = query.bind(district_id);
             }
-            query.fetch_all(pool).await.map(|rows| rows.into_iter().map(Shop::from).collect()).map_err(store_error)
+            query
+                .fetch_all(pool)
+                .await
+                .map(|rows| rows.into_iter().map(Shop::from).collect())
+                .map_err(store_error)
         })
     }
 
@@ -247,8 +261,15 @@ impl Store for SqlStore {
             .map_err(store_error))
     }
 
-    async fn category_counts(&self, town_id: i64, district_id: Option<i64>) -> StoreResult<Vec<(String, i64)>> {
-        let filter = ShopFilter { category: None, district_id };
+    async fn category_counts(
+        &self,
+        town_id: i64,
+        district_id: Option<i64>,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        let filter = ShopFilter {
+            category: None,
+            district_id,
+        };
         let sql = format!(
             "SELECT category, COUNT(*) AS n FROM shops WHERE {} GROUP BY category ORDER BY n DESC, category",
             shop_filter_clause(&filter)
@@ -266,7 +287,11 @@ impl Store for SqlStore {
         })
     }
 
-    async fn set_shop_districts(&self, town_id: i64, assignments: &[(i64, Option<i64>)]) -> StoreResult<()> {
+    async fn set_shop_districts(
+        &self,
+        town_id: i64,
+        assignments: &[(i64, Option<i64>)],
+    ) -> StoreResult<()> {
         let sql = "UPDATE shops SET district_id = $1 WHERE id = $2 AND town_id = $3";
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await.map_err(store_error)?;

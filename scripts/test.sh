@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test of Quartier: formatting, domain/unit/HTTP tests, storage contract and import
+# tests on SQLite and on the local PostgreSQL, then end-to-end tests in Debian's Chromium against
+# the release build. Installs what is missing (build tools, npm packages, chromium) and starts
+# PostgreSQL if it is down.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+./scripts/setup.sh
+export PATH="$PWD/end2end/node_modules/.bin:$PATH"
+
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium"
+  SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo sudo)
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
+fi
+
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  say "starting PostgreSQL"
+  SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo sudo)
+  for version in $(ls /etc/postgresql); do
+    $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" main start
+  done
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+
+say "cargo fmt --check"
+cargo fmt --all -- --check
+
+say "Rust tests (SQLite and PostgreSQL)"
+cargo test -p server --no-fail-fast
+
+say "release build (server + WASM)"
+cargo leptos build --release
+
+say "WASM bundle size"
+node scripts/wasm-size.mjs target/site/pkg
+
+say "end-to-end tests in Chromium"
+mkdir -p target/e2e
+(cd end2end && npx playwright test)

@@ -1,0 +1,69 @@
+//! Configuration: defaults, and a clear message naming any invalid setting.
+
+use std::collections::HashMap;
+
+use server::config::{Config, ConfigError};
+
+fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::from_lookup(|name| map.get(name).cloned())
+}
+
+#[test]
+fn defaults_work_out_of_the_box() {
+    let c = config(&[]).unwrap();
+    assert_eq!(c.database_url, "sqlite://./data/quartier.db");
+    assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+    assert_eq!(c.base_url, "http://127.0.0.1:3000");
+    assert_eq!(c.timezone, chrono_tz::Europe::Brussels);
+    assert_eq!(c.default_locale.code(), "fr");
+    assert_eq!(c.town_slug, None);
+}
+
+#[test]
+fn settings_are_read() {
+    let c = config(&[
+        ("DATABASE_URL", "postgres://q@127.0.0.1/quartier"),
+        ("LEPTOS_SITE_ADDR", "0.0.0.0:8080"),
+        ("QUARTIER_BASE_URL", "https://habay.example.be/"),
+        ("QUARTIER_TIMEZONE", "Europe/Amsterdam"),
+        ("QUARTIER_DEFAULT_LOCALE", "en"),
+        ("QUARTIER_TOWN", "habay"),
+        ("QUARTIER_LOG_FORMAT", "json"),
+    ])
+    .unwrap();
+    assert_eq!(c.base_url, "https://habay.example.be");
+    assert_eq!(c.site_addr.port(), 8080);
+    assert_eq!(c.default_locale.code(), "en");
+    assert_eq!(c.town_slug.as_deref(), Some("habay"));
+    assert!(c.log_json);
+}
+
+#[test]
+fn invalid_settings_are_named() {
+    let cases = [
+        ("DATABASE_URL", "mysql://x"),
+        ("DATABASE_URL", "sqlite://"),
+        ("LEPTOS_SITE_ADDR", "localhost"),
+        ("QUARTIER_BASE_URL", "habay.be"),
+        ("QUARTIER_TIMEZONE", "Europe/Habay"),
+        ("QUARTIER_DEFAULT_LOCALE", "xx"),
+        ("QUARTIER_TOWN", "Not A Slug"),
+        ("QUARTIER_LOG_FORMAT", "xml"),
+    ];
+    for (name, value) in cases {
+        let error = config(&[(name, value)]).unwrap_err();
+        assert_eq!(error.name, name);
+        assert!(
+            error
+                .to_string()
+                .starts_with(&format!("invalid setting {name}:")),
+            "{error}"
+        );
+    }
+    let error = config(&[("DATABASE_URL", "mysql://root:hunter2@db/q")]).unwrap_err();
+    assert!(!error.to_string().contains("hunter2"), "{error}");
+}

@@ -1,0 +1,249 @@
+//! The whole router driven in-process: pages, server functions, plain routes, headers.
+
+mod common;
+
+use std::sync::Arc;
+
+use app::server::FixedClock;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use tower::ServiceExt;
+
+struct TestApp {
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+async fn app() -> TestApp {
+    let (store, dir) = common::sqlite_store().await;
+    server::demo::load_demo(&store, "Europe/Brussels")
+        .await
+        .unwrap();
+    let config = server::config::Config::from_lookup(|_| None).unwrap();
+    // Thursday 2026-11-26, 10:00 in Brussels.
+    let clock = Arc::new(FixedClock("2026-11-26T09:00:00Z".parse().unwrap()));
+    let state = server::app_state_with_clock(Arc::new(store), &config, clock);
+    let options = LeptosOptions::builder()
+        .output_name("quartier")
+        .site_root(dir.path().to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .build();
+    TestApp {
+        router: server::build_app(state, options),
+        _dir: dir,
+    }
+}
+
+async fn send(
+    app: &TestApp,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+async fn get(app: &TestApp, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+#[tokio::test]
+async fn home_page_is_rendered_in_french_with_statuses() {
+    let app = app().await;
+    let (status, headers, body) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains(r#"<html lang="fr""#),
+        "{}",
+        &body[..300.min(body.len())]
+    );
+    assert!(body.contains("Commerces de Habay"));
+    assert!(body.contains("Boulangerie Rigaux"));
+    assert!(body.contains("Habay-la-Neuve centre"));
+    // Thursday 10:00: the pharmacy is open, closes at 12:30.
+    assert!(
+        body.contains("ferme à 12 h 30"),
+        "a status detail is rendered"
+    );
+    let csp = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "inline scripts carry the nonce"
+    );
+    assert_eq!(
+        headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
+}
+
+#[tokio::test]
+async fn category_filter_and_district_and_shop_pages() {
+    let app = app().await;
+    let (_, _, body) = get(&app, "/?category=bakery").await;
+    assert!(body.contains("Boulangerie Rigaux"));
+    assert!(!body.contains(">AD Delhaize<"));
+    let (status, _, body) = get(&app, "/districts/marbehan").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Boulangerie Jacob") && !body.contains("Boulangerie Rigaux"));
+    let (status, _, body) = get(&app, "/shops/multipharma").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<h1>Multipharma</h1>"));
+    assert!(body.contains("9 h – 12 h 30"), "hours table");
+    assert!(body.contains("Aujourd’hui (jeudi)"));
+}
+
+#[tokio::test]
+async fn unknown_slugs_and_paths_are_404_pages() {
+    let app = app().await;
+    for uri in [
+        "/shops/nope",
+        "/districts/nope",
+        "/no/such/page",
+        "/shops/NOT%20A%20SLUG",
+    ] {
+        let (status, _, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(body.contains("Page introuvable"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn accept_language_and_language_cookie() {
+    let app = app().await;
+    let request = Request::get("/")
+        .header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9")
+        .body(Body::empty())
+        .unwrap();
+    let (_, headers, body) = send(&app, request).await;
+    assert!(body.contains(r#"<html lang="en""#) && body.contains("Shops in Habay"));
+    assert!(headers
+        .get(header::VARY)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("Accept-Language"));
+
+    let request = Request::post("/lang")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("lang=en&next=%2Fshops%2Fmultipharma"))
+        .unwrap();
+    let (status, headers, _) = send(&app, request).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers.get(header::LOCATION).unwrap(), "/shops/multipharma");
+    let cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(
+        cookie.starts_with("quartier_lang=en;")
+            && cookie.contains("SameSite=Lax")
+            && cookie.contains("HttpOnly")
+    );
+
+    let request = Request::get("/")
+        .header(header::COOKIE, "quartier_lang=en")
+        .header(header::ACCEPT_LANGUAGE, "fr")
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, body) = send(&app, request).await;
+    assert!(
+        body.contains("Shops in Habay"),
+        "the saved choice wins over Accept-Language"
+    );
+
+    // No open redirect, and an unknown language is refused.
+    for next in [
+        "https%3A%2F%2Fevil.example",
+        "%2F%2Fevil.example",
+        "%2F%5Cevil.example",
+    ] {
+        let request = Request::post("/lang")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("lang=fr&next={next}")))
+            .unwrap();
+        let (_, headers, _) = send(&app, request).await;
+        assert_eq!(headers.get(header::LOCATION).unwrap(), "/", "{next}");
+    }
+    let request = Request::post("/lang")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("lang=xx&next=%2F"))
+        .unwrap();
+    let (status, _, _) = send(&app, request).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn server_functions_answer_json() {
+    let app = app().await;
+    let request = Request::post("/api/shop")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from("slug=boulangerie-rigaux"))
+        .unwrap();
+    let (status, _, body) = send(&app, request).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let shop: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(shop["name"], "Boulangerie Rigaux");
+    assert_eq!(shop["district"]["slug"], "habay-la-neuve-centre");
+
+    let request = Request::post("/api/shop")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from("slug=..%2F..%2Fetc"))
+        .unwrap();
+    let (status, _, body) = send(&app, request).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert!(body.contains("NotFound"), "{body}");
+}
+
+#[tokio::test]
+async fn health_manifest_service_worker_and_offline_page() {
+    let app = app().await;
+    let (status, _, body) = get(&app, "/healthz").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, r#"{"status":"ok"}"#)
+    );
+
+    let (status, headers, body) = get(&app, "/manifest.webmanifest").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers.get(header::CONTENT_TYPE).unwrap(),
+        "application/manifest+json"
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(manifest["lang"], "fr");
+    assert_eq!(manifest["display"], "standalone");
+
+    let (status, headers, body) = get(&app, "/sw.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers
+        .get(header::CONTENT_TYPE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    assert!(
+        !body.contains("__BUILD_VERSION__")
+            && !body.contains("__ASSETS__")
+            && body.contains("const ASSETS = [];")
+    );
+
+    let (status, _, body) = get(&app, "/offline").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Hors ligne"));
+}
