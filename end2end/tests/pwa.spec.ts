@@ -1,4 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { chromium, expect, test } from "@playwright/test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { waitForHydration } from "./helpers";
 
 test("manifest is valid and Chrome finds the app installable", async ({ page }) => {
@@ -12,11 +15,26 @@ test("manifest is valid and Chrome finds the app installable", async ({ page }) 
     expect((await page.request.get(icon.src)).status(), icon.src).toBe(200);
   }
 
-  await page.goto("/");
-  await waitForHydration(page);
-  const cdp = await page.context().newCDPSession(page);
-  const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
-  expect(installabilityErrors).toEqual([]);
+  // Chrome never offers to install from an incognito profile, which is what test contexts are:
+  // ask a real (persistent) profile instead.
+  const profile = mkdtempSync(join(tmpdir(), "quartier-profile-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: test.info().project.use.launchOptions?.executablePath,
+    args: test.info().project.use.launchOptions?.args,
+    baseURL: test.info().project.use.baseURL,
+    viewport: { width: 360, height: 740 },
+  });
+  try {
+    const installPage = context.pages()[0] ?? (await context.newPage());
+    await installPage.goto("/");
+    await waitForHydration(installPage);
+    const cdp = await context.newCDPSession(installPage);
+    const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+    expect(installabilityErrors).toEqual([]);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
 });
 
 test("service worker registers at the root scope and serves pages offline", async ({ page, context }) => {

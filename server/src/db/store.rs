@@ -20,6 +20,26 @@ macro_rules! on_pool {
     };
 }
 
+/// Binds the shop fields as `$1`…`$13`, in the order of the `UPDATE` and `INSERT` below.
+macro_rules! bind_shop_fields {
+    ($query:expr, $fields:expr) => {
+        $query
+            .bind(&$fields.name)
+            .bind(&$fields.category)
+            .bind(&$fields.source_tag)
+            .bind(&$fields.street)
+            .bind(&$fields.housenumber)
+            .bind(&$fields.postcode)
+            .bind(&$fields.city)
+            .bind($fields.lat)
+            .bind($fields.lon)
+            .bind(&$fields.phone)
+            .bind(&$fields.website)
+            .bind(&$fields.email)
+            .bind(&$fields.opening_hours)
+    };
+}
+
 fn store_error(error: sqlx::Error) -> StoreError {
     match error.as_database_error() {
         Some(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_owned()),
@@ -164,20 +184,7 @@ impl Store for SqlStore {
             let result = match existing {
                 Some(shop) if shop.fields == *fields => (shop, UpsertOutcome::Unchanged),
                 Some(shop) => {
-                    let row = sqlx::query_as::<_, ShopRow>(&update)
-                        .bind(&fields.name)
-                        .bind(&fields.category)
-                        .bind(&fields.source_tag)
-                        .bind(&fields.street)
-                        .bind(&fields.housenumber)
-                        .bind(&fields.postcode)
-                        .bind(&fields.city)
-                        .bind(fields.lat)
-                        .bind(fields.lon)
-                        .bind(&fields.phone)
-                        .bind(&fields.website)
-                        .bind(&fields.email)
-                        .bind(&fields.opening_hours)
+                    let row = bind_shop_fields!(sqlx::query_as::<_, ShopRow>(&update), fields)
                         .bind(now)
                         .bind(shop.id)
                         .fetch_one(&mut *tx)
@@ -200,20 +207,7 @@ impl Store for SqlStore {
                         }
                     }
                     let slug = slug.ok_or_else(|| StoreError::Conflict("no free slug".into()))?;
-                    let row = sqlx::query_as::<_, ShopRow>(&insert)
-                        .bind(&fields.name)
-                        .bind(&fields.category)
-                        .bind(&fields.source_tag)
-                        .bind(&fields.street)
-                        .bind(&fields.housenumber)
-                        .bind(&fields.postcode)
-                        .bind(&fields.city)
-                        .bind(fields.lat)
-                        .bind(fields.lon)
-                        .bind(&fields.phone)
-                        .bind(&fields.website)
-                        .bind(&fields.email)
-                        .bind(&fields.opening_hours)
+                    let row = bind_shop_fields!(sqlx::query_as::<_, ShopRow>(&insert), fields)
                         .bind(now)
                         .bind(town_id)
                         .bind(&slug)
