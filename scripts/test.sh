@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of Quartier: formatting, domain/unit/HTTP tests, storage contract and import
+# Runs every test of Quartier: formatting and lints, domain/unit/HTTP tests, storage contract and import
 # tests on SQLite and on the local PostgreSQL, then end-to-end tests in Debian's Chromium against
 # the release build. Installs what is missing (build tools, npm packages, chromium) and starts
 # PostgreSQL if it is down.
@@ -29,6 +29,10 @@ fi
 
 say "cargo fmt --check"
 cargo fmt --all -- --check
+
+say "clippy (server side, and the browser build)"
+cargo clippy -p server --all-targets -- -D warnings
+cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 say "Rust tests (SQLite and PostgreSQL)"
 cargo test -p server --no-fail-fast

@@ -21,11 +21,11 @@ pub fn parse_boundary(geojson_text: &str) -> Result<Geometry<f64>, BoundaryError
 }
 
 /// The first district (by slug) whose boundary contains the point.
-pub fn district_of<'a>(
-    districts: &'a [(District, Geometry<f64>)],
+pub fn district_of(
+    districts: &[(District, Geometry<f64>)],
     lat: f64,
     lon: f64,
-) -> Option<&'a District> {
+) -> Option<&District> {
     let point = Point::new(lon, lat);
     districts
         .iter()

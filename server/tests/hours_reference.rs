@@ -198,8 +198,7 @@ fn open_now_agrees_with_opening_hours_js() {
             if let (Some(next), Some(change)) = (result["next"].as_str(), &status.next_change) {
                 let next: DateTime<Utc> = next.parse().unwrap();
                 let local = next.with_timezone(&Brussels);
-                let ours = format!("{}", change.time);
-                if local.format("%H:%M").to_string() != ours
+                if local.format("%H:%M").to_string() != change.time
                     || (local.date_naive() - at.with_timezone(&Brussels).date_naive()).num_days()
                         != change.day_offset
                 {

@@ -172,12 +172,15 @@ pub fn status_of(hours: &LocalHours, now: DateTime<Utc>, tz: Tz) -> OpenStatus {
     OpenStatus { state, next_change }
 }
 
+/// One day's open periods (minutes from midnight) and whether part of it is "unknown".
+type DaySchedule = (NaiveDate, Vec<(u16, u16)>, bool);
+
 /// The hours of the seven days starting with today (local date of `now`).
 pub fn week(raw: &str, now: DateTime<Utc>, tz: Tz) -> Option<Vec<DayHours>> {
     let hours = parse(raw, tz).ok()?;
     let today = now.with_timezone(&tz).date_naive();
     // Open periods in minutes from midnight, from yesterday to a week ahead.
-    let mut days: Vec<(NaiveDate, Vec<(u16, u16)>, bool)> = (-1..=7)
+    let mut days: Vec<DaySchedule> = (-1..=7)
         .map(|offset| {
             let date = today + TimeDelta::days(offset);
             let mut open = Vec::new();
