@@ -11,6 +11,7 @@ pub mod districts;
 pub mod osm_import;
 pub mod pwa;
 mod routes;
+pub mod seo;
 
 use std::sync::Arc;
 

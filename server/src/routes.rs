@@ -14,6 +14,7 @@ use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::pwa::{self, BuildInfo};
+use crate::seo;
 
 /// The router's state: what Leptos needs and what the plain routes need.
 #[derive(Clone)]
@@ -36,6 +37,8 @@ pub fn plain_routes() -> Router<RouterState> {
         .route("/sw.js", get(pwa::service_worker))
         .route("/manifest.webmanifest", get(pwa::manifest))
         .route("/offline", get(pwa::offline_page))
+        .route("/robots.txt", get(seo::robots))
+        .route("/sitemap.xml", get(seo::sitemap))
 }
 
 /// 200 when the database answers, 503 otherwise.

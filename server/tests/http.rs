@@ -52,6 +52,20 @@ async fn get(app: &TestApp, uri: &str) -> (StatusCode, axum::http::HeaderMap, St
     send(app, Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
+/// A form POST, as a browser without JavaScript (or a server function call) sends it.
+async fn post_form(
+    app: &TestApp,
+    uri: &str,
+    body: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    send(app, request).await
+}
+
 #[tokio::test]
 async fn home_page_is_rendered_in_french_with_statuses() {
     let app = app().await;
@@ -140,11 +154,8 @@ async fn accept_language_and_language_cookie() {
         .unwrap()
         .contains("Accept-Language"));
 
-    let request = Request::post("/lang")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("lang=en&next=%2Fshops%2Fmultipharma"))
-        .unwrap();
-    let (status, headers, _) = send(&app, request).await;
+    let (status, headers, _) =
+        post_form(&app, "/lang", "lang=en&next=%2Fshops%2Fmultipharma").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers.get(header::LOCATION).unwrap(), "/shops/multipharma");
     let cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
@@ -171,41 +182,23 @@ async fn accept_language_and_language_cookie() {
         "%2F%2Fevil.example",
         "%2F%5Cevil.example",
     ] {
-        let request = Request::post("/lang")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!("lang=fr&next={next}")))
-            .unwrap();
-        let (_, headers, _) = send(&app, request).await;
+        let (_, headers, _) = post_form(&app, "/lang", &format!("lang=fr&next={next}")).await;
         assert_eq!(headers.get(header::LOCATION).unwrap(), "/", "{next}");
     }
-    let request = Request::post("/lang")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("lang=xx&next=%2F"))
-        .unwrap();
-    let (status, _, _) = send(&app, request).await;
+    let (status, _, _) = post_form(&app, "/lang", "lang=xx&next=%2F").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]
 async fn server_functions_answer_json() {
     let app = app().await;
-    let request = Request::post("/api/shop")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-        .body(Body::from("slug=boulangerie-rigaux"))
-        .unwrap();
-    let (status, _, body) = send(&app, request).await;
+    let (status, _, body) = post_form(&app, "/api/shop", "slug=boulangerie-rigaux").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let shop: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(shop["name"], "Boulangerie Rigaux");
     assert_eq!(shop["district"]["slug"], "habay-la-neuve-centre");
 
-    let request = Request::post("/api/shop")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-        .body(Body::from("slug=..%2F..%2Fetc"))
-        .unwrap();
-    let (status, _, body) = send(&app, request).await;
+    let (status, _, body) = post_form(&app, "/api/shop", "slug=..%2F..%2Fetc").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert!(body.contains("NotFound"), "{body}");
 }
@@ -246,4 +239,31 @@ async fn health_manifest_service_worker_and_offline_page() {
     let (status, _, body) = get(&app, "/offline").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Hors ligne"));
+}
+
+#[tokio::test]
+async fn robots_and_sitemap_list_every_public_page() {
+    let app = app().await;
+    let (status, _, robots) = get(&app, "/robots.txt").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(robots.contains("Disallow: /api/"));
+    assert!(
+        robots.contains("Sitemap: http://127.0.0.1:3000/sitemap.xml"),
+        "{robots}"
+    );
+
+    let (status, headers, sitemap) = get(&app, "/sitemap.xml").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers
+        .get(header::CONTENT_TYPE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("application/xml"));
+    assert!(sitemap.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+    assert!(sitemap.contains(r#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"#));
+    // Home + 2 districts + 62 demo shops.
+    assert_eq!(sitemap.matches("<url>").count(), 1 + 2 + 62, "{sitemap}");
+    assert!(sitemap.contains("<loc>http://127.0.0.1:3000/shops/boulangerie-rigaux</loc><lastmod>"));
+    assert!(sitemap.contains("<loc>http://127.0.0.1:3000/districts/marbehan</loc>"));
 }

@@ -1,0 +1,80 @@
+//! What search engines read: `/robots.txt` and `/sitemap.xml` (sitemaps.org protocol 0.9).
+
+use app::server::ShopFilter;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::routes::RouterState;
+
+/// `/robots.txt`: everything public may be indexed, server functions may not.
+pub async fn robots(State(state): State<RouterState>) -> Response {
+    let body = format!(
+        "User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: {}/sitemap.xml\n",
+        state.app.settings.base_url
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+/// `/sitemap.xml`: the home page, every district and every shop of the town.
+pub async fn sitemap(State(state): State<RouterState>) -> Response {
+    let base = &state.app.settings.base_url;
+    let town = match state.app.town().await {
+        Ok(town) => town,
+        Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "no town yet").into_response(),
+    };
+    let (districts, shops) = match (
+        state.app.store.districts(town.id).await,
+        state.app.store.shops(town.id, &ShopFilter::default()).await,
+    ) {
+        (Ok(districts), Ok(shops)) => (districts, shops),
+        (Err(error), _) | (_, Err(error)) => {
+            tracing::error!(%error, "sitemap: cannot list the town's pages");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut url = |path: &str, lastmod: Option<String>| {
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc>",
+            escape_xml(&format!("{base}{path}"))
+        ));
+        if let Some(lastmod) = lastmod {
+            xml.push_str(&format!("<lastmod>{lastmod}</lastmod>"));
+        }
+        xml.push_str("</url>\n");
+    };
+    url(
+        "/",
+        shops
+            .iter()
+            .map(|s| s.updated_at)
+            .max()
+            .map(|t| t.format("%Y-%m-%d").to_string()),
+    );
+    for district in &districts {
+        url(&format!("/districts/{}", district.slug), None);
+    }
+    for shop in &shops {
+        url(
+            &format!("/shops/{}", shop.slug),
+            Some(shop.updated_at.format("%Y-%m-%d").to_string()),
+        );
+    }
+    xml.push_str("</urlset>\n");
+    (
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        xml,
+    )
+        .into_response()
+}
+
+fn escape_xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
