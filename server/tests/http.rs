@@ -267,3 +267,118 @@ async fn robots_and_sitemap_list_every_public_page() {
     assert!(sitemap.contains("<loc>http://127.0.0.1:3000/shops/boulangerie-rigaux</loc><lastmod>"));
     assert!(sitemap.contains("<loc>http://127.0.0.1:3000/districts/marbehan</loc>"));
 }
+
+/// Whether the page has a `<name …>` tag with all these attribute values, in any order.
+fn has_tag(body: &str, name: &str, attributes: &[(&str, &str)]) -> bool {
+    body.split(&format!("<{name} ")).skip(1).any(|tag| {
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        attributes
+            .iter()
+            .all(|(key, value)| tag.contains(&format!("{key}=\"{value}\"")))
+    })
+}
+
+/// The JSON-LD block of a page, parsed.
+fn json_ld(body: &str) -> serde_json::Value {
+    let start = body
+        .find(r#"<script type="application/ld+json">"#)
+        .expect("a JSON-LD block");
+    let rest = &body[start..];
+    let json = &rest[rest.find('>').unwrap() + 1..rest.find("</script>").unwrap()];
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"))
+}
+
+#[tokio::test]
+async fn shop_pages_carry_structured_data_and_link_previews() {
+    let app = app().await;
+    let (_, _, body) = get(&app, "/shops/multipharma").await;
+    let data = json_ld(&body);
+    assert_eq!(data["@context"], "https://schema.org");
+    assert_eq!(data["@type"], "Pharmacy");
+    assert_eq!(data["name"], "Multipharma");
+    assert_eq!(
+        data["mainEntityOfPage"],
+        "http://127.0.0.1:3000/shops/multipharma"
+    );
+    assert_eq!(data["address"]["addressCountry"], "BE");
+    assert_eq!(data["address"]["postalCode"], "6720");
+    assert!(data["geo"]["latitude"].as_f64().unwrap() > 49.7);
+    let specs = data["openingHoursSpecification"].as_array().unwrap();
+    let find = |opens: &str, closes: &str| {
+        specs
+            .iter()
+            .find(|s| s["opens"] == opens && s["closes"] == closes)
+            .map(|s| {
+                s["dayOfWeek"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| d.as_str().unwrap().to_owned())
+                    .collect::<Vec<_>>()
+            })
+    };
+    let weekdays: Vec<String> = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+    ]
+    .iter()
+    .map(|d| format!("https://schema.org/{d}"))
+    .collect();
+    assert_eq!(find("09:00", "12:30"), Some(weekdays.clone()));
+    assert_eq!(find("14:00", "19:00"), Some(weekdays[..5].to_vec()));
+    assert_eq!(specs.len(), 2);
+
+    assert!(has_tag(
+        &body,
+        "link",
+        &[
+            ("rel", "canonical"),
+            ("href", "http://127.0.0.1:3000/shops/multipharma")
+        ]
+    ));
+    assert!(has_tag(
+        &body,
+        "meta",
+        &[
+            ("property", "og:image"),
+            ("content", "http://127.0.0.1:3000/icons/icon-512.png")
+        ]
+    ));
+    assert!(has_tag(
+        &body,
+        "meta",
+        &[("property", "og:title"), ("content", "Multipharma")]
+    ));
+    assert!(!has_tag(
+        &body,
+        "meta",
+        &[("property", "og:title"), ("content", "Boulangerie Rigaux")]
+    ));
+
+    // A late bar: the night closes on the next day, as schema.org reads "closes" < "opens".
+    let (_, _, body) = get(&app, "/shops/l-enfant-terrible").await;
+    let data = json_ld(&body);
+    assert_eq!(data["@type"], "BarOrPub");
+    let specs = data["openingHoursSpecification"].as_array().unwrap();
+    assert!(
+        specs.iter().any(|s| s["opens"] == "16:00"
+            && s["closes"] == "01:00"
+            && s["dayOfWeek"] == serde_json::json!(["https://schema.org/Thursday"])),
+        "{specs:?}"
+    );
+}
+
+#[tokio::test]
+async fn structured_data_cannot_break_out_of_its_script() {
+    let value = serde_json::json!({ "name": "</script><script>alert(1)</script>" });
+    let text = app::domain::structured_data::script_json(&value);
+    assert!(!text.contains('<'));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+        value
+    );
+}

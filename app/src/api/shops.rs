@@ -73,7 +73,7 @@ pub async fn get_shop(slug: String) -> Result<ShopView, AppError> {
 #[cfg(feature = "ssr")]
 async fn shop_view(slug: String) -> Result<ShopView, AppError> {
     use super::views::*;
-    use crate::domain::{contact, hours, slugs};
+    use crate::domain::{categories, contact, hours, slugs, structured_data};
     use crate::model::DistrictLink;
     use crate::server::AppState;
 
@@ -108,23 +108,54 @@ async fn shop_view(slug: String) -> Result<ShopView, AppError> {
     let week = raw_hours
         .as_deref()
         .and_then(|raw| hours::week(raw, now, tz));
+    let address = address(&shop);
+    let canonical_url = format!("{}/shops/{}", state.settings.base_url, shop.slug);
+    let image_url = format!("{}/icons/icon-512.png", state.settings.base_url);
+    let phone_uri = shop.fields.phone.as_deref().and_then(contact::phone_uri);
+    let website = website(&shop);
+    let email = shop.fields.email.as_deref().and_then(contact::email);
+    let regular_week = raw_hours
+        .as_deref()
+        .and_then(|raw| hours::regular_week(raw, now, tz));
+    let schema_type =
+        categories::by_key(&shop.fields.category).map_or("LocalBusiness", |c| c.schema_type);
+    let json_ld = structured_data::script_json(&structured_data::local_business(
+        &structured_data::BusinessFacts {
+            schema_type,
+            name: &shop.fields.name,
+            page_url: &canonical_url,
+            website: website.as_deref(),
+            telephone: phone_uri
+                .as_deref()
+                .and_then(|uri| uri.strip_prefix("tel:")),
+            email: email.as_deref(),
+            address: &address,
+            lat: shop.fields.lat,
+            lon: shop.fields.lon,
+            regular_week: regular_week.as_deref(),
+            image_url: &image_url,
+        },
+    ));
     Ok(ShopView {
         slug: shop.slug.clone(),
         name: shop.fields.name.clone(),
         category: shop.fields.category.clone(),
         town_name: town.name.clone(),
-        address: address(&shop),
+        address,
         lat: shop.fields.lat,
         lon: shop.fields.lon,
         phone: shop.fields.phone.clone(),
-        phone_uri: shop.fields.phone.as_deref().and_then(contact::phone_uri),
-        website: website(&shop),
-        email: shop.fields.email.as_deref().and_then(contact::email),
+        phone_uri,
+        website,
+        email,
         hours_readable: week.is_some(),
         status: hours::status(raw_hours.as_deref(), now, tz),
         week: week.unwrap_or_default(),
         opening_hours: raw_hours,
         district,
         directions_url: contact::directions_url(shop.fields.lat, shop.fields.lon),
+        canonical_url,
+        image_url,
+        json_ld,
     })
 }

@@ -17,14 +17,24 @@ const HORIZON: TimeDelta = TimeDelta::days(8);
 /// Parsed hours bound to a time zone.
 pub type LocalHours = OpeningHours<TzLocation<Tz>>;
 
-/// Parses an OSM `opening_hours` value for a place in `tz` (after [`normalise`]).
+/// Parses an OSM `opening_hours` value for a place in `tz` (after [`normalise`]), with the
+/// Belgian public holidays for `PH`.
 pub fn parse(raw: &str, tz: Tz) -> Result<LocalHours, String> {
-    let hours = parse_normalised(raw)?;
-    let context = Context::default()
-        .with_holidays(Country::BE.holidays())
-        .approx_bound_interval_size(HORIZON)
-        .with_locale(TzLocation::new(tz));
-    Ok(hours.with_context(context))
+    let context = Context::default().with_holidays(Country::BE.holidays());
+    Ok(parse_normalised(raw)?.with_context(
+        context
+            .approx_bound_interval_size(HORIZON)
+            .with_locale(TzLocation::new(tz)),
+    ))
+}
+
+/// Same as [`parse`] without public holidays: the regular week, as published in structured data.
+fn parse_regular(raw: &str, tz: Tz) -> Result<LocalHours, String> {
+    Ok(parse_normalised(raw)?.with_context(
+        Context::default()
+            .approx_bound_interval_size(HORIZON)
+            .with_locale(TzLocation::new(tz)),
+    ))
 }
 
 /// Whether `raw` is a readable `opening_hours` value.
@@ -175,14 +185,26 @@ pub fn status_of(hours: &LocalHours, now: DateTime<Utc>, tz: Tz) -> OpenStatus {
 /// One day's open periods (minutes from midnight) and whether part of it is "unknown".
 type DaySchedule = (NaiveDate, Vec<(u16, u16)>, bool);
 
-/// The hours of the seven days starting with today (local date of `now`).
+/// The hours of the seven days starting with today (local date of `now`), holidays included.
 pub fn week(raw: &str, now: DateTime<Utc>, tz: Tz) -> Option<Vec<DayHours>> {
     let hours = parse(raw, tz).ok()?;
+    Some(seven_days(&hours, now.with_timezone(&tz).date_naive()))
+}
+
+/// The regular hours, Monday to Sunday, of the week of `now` (public holidays left out).
+pub fn regular_week(raw: &str, now: DateTime<Utc>, tz: Tz) -> Option<Vec<DayHours>> {
+    let hours = parse_regular(raw, tz).ok()?;
     let today = now.with_timezone(&tz).date_naive();
-    // Open periods in minutes from midnight, from yesterday to a week ahead.
+    let monday = today - TimeDelta::days(today.weekday().num_days_from_monday() as i64);
+    Some(seven_days(&hours, monday))
+}
+
+/// Seven days of hours from `first`; `day_offset` counts from `first`.
+fn seven_days(hours: &LocalHours, first: NaiveDate) -> Vec<DayHours> {
+    // Open periods in minutes from midnight, from the day before to the day after.
     let mut days: Vec<DaySchedule> = (-1..=7)
         .map(|offset| {
-            let date = today + TimeDelta::days(offset);
+            let date = first + TimeDelta::days(offset);
             let mut open = Vec::new();
             let mut unknown = false;
             for range in hours.schedule_at(date) {
@@ -218,25 +240,23 @@ pub fn week(raw: &str, now: DateTime<Utc>, tz: Tz) -> Option<Vec<DayHours>> {
             days[i + 1].1.remove(0);
         }
     }
-    Some(
-        days[1..8]
-            .iter()
-            .enumerate()
-            .map(|(offset, (date, open, unknown))| DayHours {
-                day_offset: offset as i64,
-                weekday: date.weekday().num_days_from_monday() as u8,
-                date: date.format("%Y-%m-%d").to_string(),
-                ranges: open
-                    .iter()
-                    .map(|&(from, to)| HourRange {
-                        from: hhmm(from),
-                        to: hhmm(to),
-                    })
-                    .collect(),
-                unknown: *unknown,
-            })
-            .collect(),
-    )
+    days[1..8]
+        .iter()
+        .enumerate()
+        .map(|(offset, (date, open, unknown))| DayHours {
+            day_offset: offset as i64,
+            weekday: date.weekday().num_days_from_monday() as u8,
+            date: date.format("%Y-%m-%d").to_string(),
+            ranges: open
+                .iter()
+                .map(|&(from, to)| HourRange {
+                    from: hhmm(from),
+                    to: hhmm(to),
+                })
+                .collect(),
+            unknown: *unknown,
+        })
+        .collect()
 }
 
 /// `HH:MM` from minutes after midnight, folding times past midnight (25:00 → 01:00) but keeping

@@ -1,6 +1,7 @@
-//! Pure logic with no I/O: categories, slugs, opening hours, contact details.
+//! Pure logic with no I/O: categories, slugs, opening hours, contact details, structured data.
 
 pub mod categories;
 pub mod contact;
 pub mod hours;
 pub mod slugs;
+pub mod structured_data;

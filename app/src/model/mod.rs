@@ -157,6 +157,12 @@ pub struct ShopView {
     pub week: Vec<DayHours>,
     pub district: Option<DistrictLink>,
     pub directions_url: String,
+    /// The page's canonical URL.
+    pub canonical_url: String,
+    /// Image for link previews (absolute URL).
+    pub image_url: String,
+    /// schema.org JSON-LD, ready for a `<script type="application/ld+json">` element.
+    pub json_ld: String,
 }
 
 /// Everything the district page shows.

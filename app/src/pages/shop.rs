@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::shops::get_shop;
@@ -41,7 +41,17 @@ fn ShopContent(view: ShopView) -> impl IntoView {
     );
     view! {
         <Title text=view.name.clone()/>
-        <Meta name="description" content=description/>
+        <Meta name="description" content=description.clone()/>
+        <Link rel="canonical" href=view.canonical_url.clone()/>
+        <Meta property="og:type" content="business.business"/>
+        <Meta property="og:site_name" content="Quartier"/>
+        <Meta property="og:title" content=view.name.clone()/>
+        <Meta property="og:description" content=description/>
+        <Meta property="og:url" content=view.canonical_url.clone()/>
+        <Meta property="og:image" content=view.image_url.clone()/>
+        <Meta property="og:locale" content=format!("{}_BE", locale.code())/>
+        <Meta name="twitter:card" content="summary"/>
+        <script type="application/ld+json" inner_html=view.json_ld.clone()></script>
         <article class="page shop">
             <nav class="breadcrumb" aria-label=locale.t("nav.breadcrumb")>
                 <a href="/">{view.town_name.clone()}</a>

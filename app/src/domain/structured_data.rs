@@ -1,0 +1,121 @@
+//! schema.org structured data (JSON-LD) for search engines and other tools.
+
+use serde_json::{json, Map, Value};
+
+use crate::model::{DayHours, PostalAddress};
+
+const DAY_URIS: [&str; 7] = [
+    "https://schema.org/Monday",
+    "https://schema.org/Tuesday",
+    "https://schema.org/Wednesday",
+    "https://schema.org/Thursday",
+    "https://schema.org/Friday",
+    "https://schema.org/Saturday",
+    "https://schema.org/Sunday",
+];
+
+/// What the LocalBusiness description is made of.
+pub struct BusinessFacts<'a> {
+    /// The schema.org `LocalBusiness` subtype of the shop's category.
+    pub schema_type: &'a str,
+    pub name: &'a str,
+    /// The shop's page on this site.
+    pub page_url: &'a str,
+    /// The shop's own website, if any.
+    pub website: Option<&'a str>,
+    /// E.164 number, e.g. `+3263422233`.
+    pub telephone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub address: &'a PostalAddress,
+    pub lat: f64,
+    pub lon: f64,
+    /// The regular week, Monday first (see `hours::regular_week`).
+    pub regular_week: Option<&'a [DayHours]>,
+    pub image_url: &'a str,
+}
+
+/// A `LocalBusiness` (or subtype) JSON-LD object.
+pub fn local_business(facts: &BusinessFacts) -> Value {
+    let mut business = Map::new();
+    business.insert("@context".into(), json!("https://schema.org"));
+    business.insert("@type".into(), json!(facts.schema_type));
+    business.insert("@id".into(), json!(format!("{}#business", facts.page_url)));
+    business.insert("name".into(), json!(facts.name));
+    business.insert("url".into(), json!(facts.website.unwrap_or(facts.page_url)));
+    business.insert("mainEntityOfPage".into(), json!(facts.page_url));
+    business.insert("image".into(), json!(facts.image_url));
+    let mut address = Map::new();
+    address.insert("@type".into(), json!("PostalAddress"));
+    if let Some(street) = facts.address.street_line() {
+        address.insert("streetAddress".into(), json!(street));
+    }
+    if let Some(postcode) = &facts.address.postcode {
+        address.insert("postalCode".into(), json!(postcode));
+    }
+    if let Some(city) = &facts.address.city {
+        address.insert("addressLocality".into(), json!(city));
+    }
+    address.insert("addressCountry".into(), json!("BE"));
+    business.insert("address".into(), Value::Object(address));
+    business.insert(
+        "geo".into(),
+        json!({ "@type": "GeoCoordinates", "latitude": round6(facts.lat), "longitude": round6(facts.lon) }),
+    );
+    if let Some(telephone) = facts.telephone {
+        business.insert("telephone".into(), json!(telephone));
+    }
+    if let Some(email) = facts.email {
+        business.insert("email".into(), json!(email));
+    }
+    if let Some(week) = facts.regular_week {
+        business.insert(
+            "openingHoursSpecification".into(),
+            Value::Array(opening_hours_specification(week)),
+        );
+    }
+    Value::Object(business)
+}
+
+/// One `OpeningHoursSpecification` per distinct period, listing the days that share it.
+/// A period past midnight closes the next day (`closes` earlier than `opens`, as schema.org
+/// reads it); a day open around the clock is 00:00–23:59.
+pub fn opening_hours_specification(week: &[DayHours]) -> Vec<Value> {
+    let mut periods: Vec<((String, String), Vec<u8>)> = Vec::new();
+    for day in week {
+        for range in &day.ranges {
+            let closes = if range.to == "24:00" {
+                "23:59".to_owned()
+            } else {
+                range.to.clone()
+            };
+            let key = (range.from.clone(), closes);
+            match periods.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, days)) => days.push(day.weekday),
+                None => periods.push((key, vec![day.weekday])),
+            }
+        }
+    }
+    periods
+        .into_iter()
+        .map(|((opens, closes), mut days)| {
+            days.sort_unstable();
+            days.dedup();
+            json!({
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": days.iter().map(|d| DAY_URIS[*d as usize % 7]).collect::<Vec<_>>(),
+                "opens": opens,
+                "closes": closes,
+            })
+        })
+        .collect()
+}
+
+/// JSON for a `<script type="application/ld+json">` block: `<` is escaped so that no text in
+/// the data can close the script element.
+pub fn script_json(value: &Value) -> String {
+    value.to_string().replace('<', "\\u003c")
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
