@@ -14,7 +14,7 @@ use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::pwa::{self, BuildInfo};
-use crate::seo;
+use crate::{open_data, seo};
 
 /// The router's state: what Leptos needs and what the plain routes need.
 #[derive(Clone)]
@@ -39,6 +39,7 @@ pub fn plain_routes() -> Router<RouterState> {
         .route("/offline", get(pwa::offline_page))
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
+        .route("/open-data/shops.geojson", get(open_data::shops_geojson))
 }
 
 /// 200 when the database answers, 503 otherwise.

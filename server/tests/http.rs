@@ -379,3 +379,40 @@ async fn structured_data_cannot_break_out_of_its_script() {
         value
     );
 }
+
+#[tokio::test]
+async fn open_data_is_valid_geojson_with_the_odbl_credit() {
+    let app = app().await;
+    let (status, headers, body) = get(&app, "/open-data/shops.geojson").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type(&headers), "application/geo+json");
+    assert_eq!(
+        headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(),
+        "*"
+    );
+    // Read back with an independent GeoJSON parser.
+    let collection: geojson::FeatureCollection = body.parse().expect("RFC 7946 FeatureCollection");
+    assert_eq!(collection.features.len(), 62);
+    let members = collection.foreign_members.expect("attribution members");
+    assert_eq!(members["attribution"], "© OpenStreetMap contributors");
+    assert_eq!(members["license"], "ODbL-1.0");
+    let rigaux = collection
+        .features
+        .iter()
+        .find(|f| f.property("name").and_then(|v| v.as_str()) == Some("Boulangerie Rigaux"))
+        .expect("Boulangerie Rigaux");
+    assert_eq!(
+        rigaux.property("url").unwrap(),
+        "http://127.0.0.1:3000/shops/boulangerie-rigaux"
+    );
+    assert_eq!(rigaux.property("category").unwrap(), "bakery");
+    assert_eq!(
+        rigaux.property("district").unwrap(),
+        "habay-la-neuve-centre"
+    );
+    let point: geo::Point<f64> = rigaux.geometry.clone().unwrap().try_into().unwrap();
+    assert!(
+        (5.64..5.65).contains(&point.x()) && (49.72..49.73).contains(&point.y()),
+        "{point:?}"
+    );
+}

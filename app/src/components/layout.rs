@@ -69,6 +69,9 @@ pub fn SiteFooter() -> impl IntoView {
                 </a>
                 " (ODbL)"
             </p>
+            <p>
+                <a href="/open-data/shops.geojson" type="application/geo+json">{locale.t("footer.open_data")}</a>
+            </p>
         </footer>
     }
 }
