@@ -2,29 +2,18 @@
 
 use std::collections::HashMap;
 
-use app::server::ShopFilter;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use crate::routes::RouterState;
+use crate::routes::{town_listing, RouterState};
 
 /// `/open-data/shops.geojson`: every shop of the town, with its page, category and contact.
 pub async fn shops_geojson(State(state): State<RouterState>) -> Response {
-    let town = match state.app.town().await {
-        Ok(town) => town,
-        Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "no town yet").into_response(),
-    };
-    let (districts, shops) = match (
-        state.app.store.districts(town.id).await,
-        state.app.store.shops(town.id, &ShopFilter::default()).await,
-    ) {
-        (Ok(districts), Ok(shops)) => (districts, shops),
-        (Err(error), _) | (_, Err(error)) => {
-            tracing::error!(%error, "open data: cannot list the town's shops");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+    let (town, districts, shops) = match town_listing(&state).await {
+        Ok(listing) => listing,
+        Err(response) => return response,
     };
     let district_slugs: HashMap<i64, &str> =
         districts.iter().map(|d| (d.id, d.slug.as_str())).collect();

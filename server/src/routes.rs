@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use app::i18n::{Locale, LOCALE_COOKIE};
-use app::server::{request_locale, AppState};
+use app::server::{request_locale, AppState, District, Shop, ShopFilter, Town};
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -40,6 +40,27 @@ pub fn plain_routes() -> Router<RouterState> {
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/open-data/shops.geojson", get(open_data::shops_geojson))
+}
+
+/// The served town with all its districts and shops (for sitemaps and open data), or the error
+/// response to send.
+pub async fn town_listing(
+    state: &RouterState,
+) -> Result<(Town, Vec<District>, Vec<Shop>), Response> {
+    let town = state
+        .app
+        .town()
+        .await
+        .map_err(|_| (StatusCode::SERVICE_UNAVAILABLE, "no town yet").into_response())?;
+    let districts = state.app.store.districts(town.id).await;
+    let shops = state.app.store.shops(town.id, &ShopFilter::default()).await;
+    match (districts, shops) {
+        (Ok(districts), Ok(shops)) => Ok((town, districts, shops)),
+        (Err(error), _) | (_, Err(error)) => {
+            tracing::error!(%error, "cannot list the town's districts and shops");
+            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
 }
 
 /// 200 when the database answers, 503 otherwise.

@@ -1,11 +1,10 @@
 //! What search engines read: `/robots.txt` and `/sitemap.xml` (sitemaps.org protocol 0.9).
 
-use app::server::ShopFilter;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use crate::routes::RouterState;
+use crate::routes::{town_listing, RouterState};
 
 /// `/robots.txt`: everything public may be indexed, server functions may not.
 pub async fn robots(State(state): State<RouterState>) -> Response {
@@ -19,19 +18,9 @@ pub async fn robots(State(state): State<RouterState>) -> Response {
 /// `/sitemap.xml`: the home page, every district and every shop of the town.
 pub async fn sitemap(State(state): State<RouterState>) -> Response {
     let base = &state.app.settings.base_url;
-    let town = match state.app.town().await {
-        Ok(town) => town,
-        Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "no town yet").into_response(),
-    };
-    let (districts, shops) = match (
-        state.app.store.districts(town.id).await,
-        state.app.store.shops(town.id, &ShopFilter::default()).await,
-    ) {
-        (Ok(districts), Ok(shops)) => (districts, shops),
-        (Err(error), _) | (_, Err(error)) => {
-            tracing::error!(%error, "sitemap: cannot list the town's pages");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+    let (_, districts, shops) = match town_listing(&state).await {
+        Ok(listing) => listing,
+        Err(response) => return response,
     };
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
