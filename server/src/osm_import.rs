@@ -81,6 +81,8 @@ impl ImportReport {
 
 const MAX_NAME: usize = 200;
 const MAX_FIELD: usize = 500;
+/// Longest description kept.
+const MAX_DESCRIPTION: usize = 1000;
 
 /// One shop ready to be stored.
 struct Candidate {
@@ -228,6 +230,16 @@ fn candidate(feature: &Value) -> Result<Candidate, Skipped> {
     let housenumber = bounded("addr:housenumber");
     let postcode = bounded("addr:postcode");
     let city = bounded("addr:city").or_else(|| bounded("addr:place"));
+    let description = tag("description:fr").or_else(|| tag("description"));
+    let description = match description {
+        Some(d) if d.chars().count() > MAX_DESCRIPTION => {
+            warnings.push(format!(
+                "description dropped: longer than {MAX_DESCRIPTION} characters"
+            ));
+            None
+        }
+        other => other,
+    };
 
     let website = match website {
         Some(w) if contact::website_url(&w).is_none() => {
@@ -274,6 +286,7 @@ fn candidate(feature: &Value) -> Result<Candidate, Skipped> {
             website,
             email,
             opening_hours,
+            description,
         },
         warnings,
     })

@@ -20,6 +20,7 @@ fn bakery(name: &str, lat: f64, lon: f64) -> ShopFields {
         website: None,
         email: None,
         opening_hours: Some("Mo-Sa 07:00-18:30".into()),
+        description: None,
     }
 }
 

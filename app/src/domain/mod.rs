@@ -3,5 +3,6 @@
 pub mod categories;
 pub mod contact;
 pub mod hours;
+pub mod search;
 pub mod slugs;
 pub mod structured_data;

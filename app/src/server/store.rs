@@ -64,6 +64,8 @@ pub struct ShopFields {
     pub website: Option<String>,
     pub email: Option<String>,
     pub opening_hours: Option<String>,
+    /// A short presentation (OSM `description`, later written by the merchant).
+    pub description: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -92,6 +94,125 @@ pub enum UpsertOutcome {
 pub struct ShopFilter {
     pub category: Option<String>,
     pub district_id: Option<i64>,
+}
+
+/// A latitude/longitude rectangle (WGS 84 degrees), for "near me" queries.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BoundingBox {
+    pub min_lat: f64,
+    pub max_lat: f64,
+    pub min_lon: f64,
+    pub max_lon: f64,
+}
+
+/// What a post announces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PostKind {
+    Offer,
+    Event,
+    News,
+}
+
+impl PostKind {
+    pub const ALL: [PostKind; 3] = [PostKind::Offer, PostKind::Event, PostKind::News];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostKind::Offer => "offer",
+            PostKind::Event => "event",
+            PostKind::News => "news",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PostKind> {
+        PostKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Who publishes a post: a shop, or a district (a broadcast by its association or the town).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostAuthor {
+    Shop(i64),
+    District(i64),
+}
+
+/// A post as written. Times are whole seconds (the store truncates).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewPost {
+    pub author: PostAuthor,
+    pub kind: PostKind,
+    pub title: String,
+    pub body: String,
+    /// Path of the photo under the media directory.
+    pub photo: Option<String>,
+    /// Offers: from when and until when the offer holds.
+    pub valid_from: Option<DateTime<Utc>>,
+    pub valid_until: Option<DateTime<Utc>>,
+    /// Events: start (required), end and place.
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub place: Option<String>,
+    /// When it shows in feeds (a future time schedules it).
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Post {
+    pub id: i64,
+    pub town_id: i64,
+    pub content: NewPost,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Whose posts a feed shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeedScope {
+    /// What a device profile follows: its shops, its districts and the districts of its shops.
+    Profile(i64),
+    /// One shop's posts.
+    Shop(i64),
+    /// A district's own posts and those of its shops.
+    District(i64),
+    /// Every post of the town.
+    Town,
+}
+
+/// A position in a feed: the last post seen (feeds are ordered by `published_at`, then `id`,
+/// both descending).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FeedCursor {
+    pub published_at: DateTime<Utc>,
+    pub id: i64,
+}
+
+impl FeedCursor {
+    pub fn of(post: &Post) -> FeedCursor {
+        FeedCursor {
+            published_at: post.content.published_at,
+            id: post.id,
+        }
+    }
+
+    /// `<unix seconds>-<id>`, as it travels in URLs.
+    pub fn encode(&self) -> String {
+        format!("{}-{}", self.published_at.timestamp(), self.id)
+    }
+
+    pub fn decode(s: &str) -> Option<FeedCursor> {
+        let (ts, id) = s.split_once('-')?;
+        Some(FeedCursor {
+            published_at: DateTime::from_timestamp(ts.parse().ok()?, 0)?,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
+/// What a device profile follows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Follows {
+    pub shop_ids: Vec<i64>,
+    pub district_ids: Vec<i64>,
 }
 
 #[async_trait]
@@ -135,4 +256,78 @@ pub trait Store: Send + Sync + 'static {
         town_id: i64,
         assignments: &[(i64, Option<i64>)],
     ) -> StoreResult<()>;
+    /// The town's shops inside the rectangle (unordered).
+    async fn shops_in_box(&self, town_id: i64, bbox: &BoundingBox) -> StoreResult<Vec<Shop>>;
+    /// Shops whose name, description or category label, or one of whose current posts,
+    /// contains every term as a word prefix (terms as made by `domain::search::terms`).
+    /// At most `limit`, by name.
+    async fn search_shops(
+        &self,
+        town_id: i64,
+        terms: &[String],
+        filter: &ShopFilter,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<Shop>>;
+
+    /// Stores a post of the town (the author must belong to the town).
+    async fn insert_post(&self, town_id: i64, post: &NewPost) -> StoreResult<Post>;
+    async fn post_by_id(&self, town_id: i64, id: i64) -> StoreResult<Option<Post>>;
+    /// Published offers (not expired) and news of the scope, newest first, after `before`.
+    /// Events are listed by `upcoming_events`.
+    async fn timeline(
+        &self,
+        town_id: i64,
+        scope: FeedScope,
+        now: DateTime<Utc>,
+        before: Option<FeedCursor>,
+        limit: i64,
+    ) -> StoreResult<Vec<Post>>;
+    /// Published events of the scope that have not ended, soonest first.
+    async fn upcoming_events(
+        &self,
+        town_id: i64,
+        scope: FeedScope,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<Post>>;
+    /// Every published post of the scope, newest first (for Atom feeds and calendars).
+    async fn recent_posts(
+        &self,
+        town_id: i64,
+        scope: FeedScope,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<Post>>;
+
+    /// The device profile whose cookie hashes to `token_hash`; marks it seen.
+    async fn device_profile(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<i64>>;
+    /// Creates a device profile for a new cookie.
+    async fn create_device_profile(&self, token_hash: &str, now: DateTime<Utc>)
+        -> StoreResult<i64>;
+    /// Follows (`true`) or unfollows a shop; idempotent.
+    async fn set_shop_follow(
+        &self,
+        profile_id: i64,
+        shop_id: i64,
+        follow: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Follows (`true`) or unfollows a district; idempotent.
+    async fn set_district_follow(
+        &self,
+        profile_id: i64,
+        district_id: i64,
+        follow: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn follows(&self, profile_id: i64) -> StoreResult<Follows>;
+    async fn shop_follower_count(&self, shop_id: i64) -> StoreResult<i64>;
+    /// Moves the follows of profile `from` into profile `into` (a follow both have is kept
+    /// once) and deletes `from`; for a sign-in that adopts a device's follows.
+    async fn merge_device_profiles(&self, from: i64, into: i64) -> StoreResult<()>;
 }

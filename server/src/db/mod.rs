@@ -40,6 +40,8 @@ pub enum DbError {
     Connect { url: String, source: sqlx::Error },
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("indexing existing shops and posts for search failed: {0}")]
+    Backfill(String),
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -104,6 +106,9 @@ impl SqlStore {
             Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
             Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
+        self.backfill_search_text()
+            .await
+            .map_err(|e| DbError::Backfill(e.to_string()))?;
         Ok(())
     }
 

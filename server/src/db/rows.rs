@@ -1,6 +1,6 @@
 //! Row types shared by both drivers, and their conversion to the app's records.
 
-use app::server::{District, Shop, ShopFields, Town};
+use app::server::{District, NewPost, Post, PostAuthor, PostKind, Shop, ShopFields, Town};
 use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
@@ -46,7 +46,7 @@ impl From<DistrictRow> for District {
 pub const SHOP_COLUMNS: &str =
     "id, town_id, district_id, slug, osm_id, name, category, source_tag, \
      street, housenumber, postcode, city, lat, lon, phone, website, email, opening_hours, \
-     created_at, updated_at";
+     description, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 pub struct ShopRow {
@@ -68,6 +68,7 @@ pub struct ShopRow {
     pub website: Option<String>,
     pub email: Option<String>,
     pub opening_hours: Option<String>,
+    pub description: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -94,6 +95,7 @@ impl From<ShopRow> for Shop {
                 website: r.website,
                 email: r.email,
                 opening_hours: r.opening_hours,
+                description: r.description,
             },
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -105,4 +107,66 @@ impl From<ShopRow> for Shop {
 pub struct CategoryCountRow {
     pub category: String,
     pub n: i64,
+}
+
+pub const POST_COLUMNS: &str =
+    "id, town_id, shop_id, district_id, kind, title, body, photo, valid_from, valid_until, \
+     starts_at, ends_at, place, published_at, created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+pub struct PostRow {
+    pub id: i64,
+    pub town_id: i64,
+    pub shop_id: Option<i64>,
+    pub district_id: Option<i64>,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub photo: Option<String>,
+    pub valid_from: Option<DateTime<Utc>>,
+    pub valid_until: Option<DateTime<Utc>>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub place: Option<String>,
+    pub published_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl PostRow {
+    /// `None` for a row the schema's checks should have refused (unknown kind, no author).
+    pub fn into_post(self) -> Option<Post> {
+        let author = match (self.shop_id, self.district_id) {
+            (Some(id), None) => PostAuthor::Shop(id),
+            (None, Some(id)) => PostAuthor::District(id),
+            _ => return None,
+        };
+        Some(Post {
+            id: self.id,
+            town_id: self.town_id,
+            content: NewPost {
+                author,
+                kind: PostKind::parse(&self.kind)?,
+                title: self.title,
+                body: self.body,
+                photo: self.photo,
+                valid_from: self.valid_from,
+                valid_until: self.valid_until,
+                starts_at: self.starts_at,
+                ends_at: self.ends_at,
+                place: self.place,
+                published_at: self.published_at,
+            },
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct SearchTextRow {
+    pub id: i64,
+    pub a: String,
+    pub b: Option<String>,
+    pub c: Option<String>,
 }

@@ -1,13 +1,16 @@
 //! The `Store` implementation, written once for both drivers.
 
+use app::domain::search;
 use app::server::{
-    District, NewDistrict, NewTown, Shop, ShopFields, ShopFilter, Store, StoreError, StoreResult,
-    Town, UpsertOutcome,
+    BoundingBox, District, FeedCursor, FeedScope, Follows, NewDistrict, NewPost, NewTown, Post,
+    PostAuthor, Shop, ShopFields, ShopFilter, Store, StoreError, StoreResult, Town, UpsertOutcome,
 };
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, SubsecRound, Utc};
 
-use super::rows::{CategoryCountRow, DistrictRow, ShopRow, TownRow, SHOP_COLUMNS};
+use super::rows::{
+    CategoryCountRow, DistrictRow, PostRow, ShopRow, TownRow, POST_COLUMNS, SHOP_COLUMNS,
+};
 use super::{Pool, SqlStore};
 
 /// Runs `$body` with `$pool` bound to the concrete pool of either driver.
@@ -20,7 +23,8 @@ macro_rules! on_pool {
     };
 }
 
-/// Binds the shop fields as `$1`…`$13`, in the order of the `UPDATE` and `INSERT` below.
+/// Binds the shop fields as `$1`…`$15` (the last is the search text), in the order of the
+/// `UPDATE` and `INSERT` below.
 macro_rules! bind_shop_fields {
     ($query:expr, $fields:expr) => {
         $query
@@ -37,6 +41,12 @@ macro_rules! bind_shop_fields {
             .bind(&$fields.website)
             .bind(&$fields.email)
             .bind(&$fields.opening_hours)
+            .bind(&$fields.description)
+            .bind(search::shop_text(
+                &$fields.name,
+                $fields.description.as_deref(),
+                &$fields.category,
+            ))
     };
 }
 
@@ -162,12 +172,15 @@ impl Store for SqlStore {
         let update = format!(
             "UPDATE shops SET name = $1, category = $2, source_tag = $3, street = $4, housenumber = $5, \
              postcode = $6, city = $7, lat = $8, lon = $9, phone = $10, website = $11, email = $12, \
-             opening_hours = $13, updated_at = $14 WHERE id = $15 RETURNING {SHOP_COLUMNS}"
+             opening_hours = $13, description = $14, search_text = $15, updated_at = $16 \
+             WHERE id = $17 RETURNING {SHOP_COLUMNS}"
         );
         let insert = format!(
             "INSERT INTO shops (name, category, source_tag, street, housenumber, postcode, city, lat, lon, \
-             phone, website, email, opening_hours, created_at, updated_at, town_id, slug, osm_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17) \
+             phone, website, email, opening_hours, description, search_text, created_at, updated_at, \
+             town_id, slug, osm_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, \
+             $17, $18, $19) \
              RETURNING {SHOP_COLUMNS}"
         );
         let slug_taken = "SELECT id FROM shops WHERE town_id = $1 AND slug = $2";
@@ -299,6 +312,437 @@ impl Store for SqlStore {
                     .map_err(store_error)?;
             }
             tx.commit().await.map_err(store_error)
+        })
+    }
+
+    async fn shops_in_box(&self, town_id: i64, bbox: &BoundingBox) -> StoreResult<Vec<Shop>> {
+        let sql = format!(
+            "SELECT {SHOP_COLUMNS} FROM shops WHERE town_id = $1 \
+             AND lat BETWEEN $2 AND $3 AND lon BETWEEN $4 AND $5"
+        );
+        on_pool!(self, |pool| sqlx::query_as::<_, ShopRow>(&sql)
+            .bind(town_id)
+            .bind(bbox.min_lat)
+            .bind(bbox.max_lat)
+            .bind(bbox.min_lon)
+            .bind(bbox.max_lon)
+            .fetch_all(pool)
+            .await
+            .map(|rows| rows.into_iter().map(Shop::from).collect())
+            .map_err(store_error))
+    }
+
+    async fn search_shops(
+        &self,
+        town_id: i64,
+        terms: &[String],
+        filter: &ShopFilter,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<Shop>> {
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        // $1 town, $2 query, $3 now, $4 limit, then the filter's parameters.
+        let (shop_match, post_match, query) = match self.pool {
+            Pool::Sqlite(_) => (
+                "id IN (SELECT rowid FROM shops_fts WHERE shops_fts MATCH $2)",
+                "p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH $2)",
+                search::fts5_query(terms),
+            ),
+            Pool::Postgres(_) => (
+                "to_tsvector('simple', coalesce(search_text, '')) @@ to_tsquery('simple', $2)",
+                "to_tsvector('simple', coalesce(p.search_text, '')) @@ to_tsquery('simple', $2)",
+                search::tsquery(terms),
+            ),
+        };
+        let mut clause = String::new();
+        let mut next = 5;
+        if filter.category.is_some() {
+            clause.push_str(&format!(" AND category = ${next}"));
+            next += 1;
+        }
+        if filter.district_id.is_some() {
+            clause.push_str(&format!(" AND district_id = ${next}"));
+        }
+        let sql = format!(
+            "SELECT {SHOP_COLUMNS} FROM shops WHERE town_id = $1{clause} AND ({shop_match} \
+             OR id IN (SELECT p.shop_id FROM posts p WHERE p.town_id = $1 \
+             AND p.shop_id IS NOT NULL AND p.published_at <= $3 \
+             AND (p.valid_until IS NULL OR p.valid_until > $3) \
+             AND (p.kind <> 'event' OR COALESCE(p.ends_at, p.starts_at) > $3) AND {post_match})) \
+             ORDER BY name, id LIMIT $4"
+        );
+        let now = now.trunc_subsecs(0);
+        on_pool!(self, |pool| {
+            let mut q = sqlx::query_as::<_, ShopRow>(&sql)
+                .bind(town_id)
+                .bind(&query)
+                .bind(now)
+                .bind(limit);
+            if let Some(category) = &filter.category {
+                q = q.bind(category);
+            }
+            if let Some(district_id) = filter.district_id {
+                q = q.bind(district_id);
+            }
+            q.fetch_all(pool)
+                .await
+                .map(|rows| rows.into_iter().map(Shop::from).collect())
+                .map_err(store_error)
+        })
+    }
+
+    async fn insert_post(&self, town_id: i64, post: &NewPost) -> StoreResult<Post> {
+        let (shop_id, district_id) = match post.author {
+            PostAuthor::Shop(id) => (Some(id), None),
+            PostAuthor::District(id) => (None, Some(id)),
+        };
+        // The author must be of this town: the INSERT selects from it.
+        let author_check = match post.author {
+            PostAuthor::Shop(_) => "SELECT 1 FROM shops WHERE id = $2 AND town_id = $1",
+            PostAuthor::District(_) => "SELECT 1 FROM districts WHERE id = $3 AND town_id = $1",
+        };
+        let sql = format!(
+            "INSERT INTO posts (town_id, shop_id, district_id, kind, title, body, photo, \
+             valid_from, valid_until, starts_at, ends_at, place, search_text, published_at, \
+             created_at, updated_at) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15 \
+             WHERE EXISTS ({author_check}) RETURNING {POST_COLUMNS}"
+        );
+        let second = |t: Option<DateTime<Utc>>| t.map(|t| t.trunc_subsecs(0));
+        let text = search::post_text(&post.title, &post.body, post.place.as_deref());
+        let row = on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
+            .bind(town_id)
+            .bind(shop_id)
+            .bind(district_id)
+            .bind(post.kind.as_str())
+            .bind(&post.title)
+            .bind(&post.body)
+            .bind(&post.photo)
+            .bind(second(post.valid_from))
+            .bind(second(post.valid_until))
+            .bind(second(post.starts_at))
+            .bind(second(post.ends_at))
+            .bind(&post.place)
+            .bind(&text)
+            .bind(post.published_at.trunc_subsecs(0))
+            .bind(Utc::now().trunc_subsecs(0))
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error))?;
+        row.and_then(PostRow::into_post)
+            .ok_or_else(|| StoreError::Conflict("the post's author is not in this town".into()))
+    }
+
+    async fn post_by_id(&self, town_id: i64, id: i64) -> StoreResult<Option<Post>> {
+        let sql = format!("SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND id = $2");
+        on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
+            .bind(town_id)
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map(|row| row.and_then(PostRow::into_post))
+            .map_err(store_error))
+    }
+
+    async fn timeline(
+        &self,
+        town_id: i64,
+        scope: FeedScope,
+        now: DateTime<Utc>,
+        before: Option<FeedCursor>,
+        limit: i64,
+    ) -> StoreResult<Vec<Post>> {
+        // $1 town, $2 now, $3 limit, $4 scope id, $5/$6 cursor.
+        let (scope_clause, scope_id) = scope_clause(scope, 4);
+        let cursor_clause = if before.is_some() {
+            " AND (published_at < $5 OR (published_at = $5 AND id < $6))"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND published_at <= $2 \
+             AND (kind = 'news' OR (kind = 'offer' AND (valid_until IS NULL OR valid_until > $2))) \
+             AND {scope_clause}{cursor_clause} \
+             ORDER BY published_at DESC, id DESC LIMIT $3"
+        );
+        let now = now.trunc_subsecs(0);
+        on_pool!(self, |pool| {
+            let mut q = sqlx::query_as::<_, PostRow>(&sql)
+                .bind(town_id)
+                .bind(now)
+                .bind(limit)
+                .bind(scope_id);
+            if let Some(cursor) = before {
+                q = q.bind(cursor.published_at).bind(cursor.id);
+            }
+            q.fetch_all(pool)
+                .await
+                .map(|rows| rows.into_iter().filter_map(PostRow::into_post).collect())
+                .map_err(store_error)
+        })
+    }
+
+    async fn upcoming_events(
+        &self,
+        town_id: i64,
+        scope: FeedScope,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<Post>> {
+        // $1 town, $2 now, $3 limit, $4 scope id, $5 start limit of events without an end.
+        let (scope_clause, scope_id) = scope_clause(scope, 4);
+        let sql = format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND published_at <= $2 \
+             AND kind = 'event' AND (ends_at > $2 OR (ends_at IS NULL AND starts_at > $5)) \
+             AND {scope_clause} ORDER BY starts_at, id LIMIT $3"
+        );
+        let now = now.trunc_subsecs(0);
+        on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
+            .bind(town_id)
+            .bind(now)
+            .bind(limit)
+            .bind(scope_id)
+            .bind(now - EVENT_WITHOUT_END)
+            .fetch_all(pool)
+            .await
+            .map(|rows| rows.into_iter().filter_map(PostRow::into_post).collect())
+            .map_err(store_error))
+    }
+
+    async fn recent_posts(
+        &self,
+        town_id: i64,
+        scope: FeedScope,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<Post>> {
+        let (scope_clause, scope_id) = scope_clause(scope, 4);
+        let sql = format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND published_at <= $2 \
+             AND {scope_clause} ORDER BY published_at DESC, id DESC LIMIT $3"
+        );
+        on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
+            .bind(town_id)
+            .bind(now.trunc_subsecs(0))
+            .bind(limit)
+            .bind(scope_id)
+            .fetch_all(pool)
+            .await
+            .map(|rows| rows.into_iter().filter_map(PostRow::into_post).collect())
+            .map_err(store_error))
+    }
+
+    async fn device_profile(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<i64>> {
+        // Seen-times are kept to the day: enough to expire idle profiles, no activity trail.
+        let day = now.date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
+        let sql = "UPDATE device_profiles SET last_seen_at = $2 WHERE token_hash = $1 \
+                   RETURNING id";
+        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql)
+            .bind(token_hash)
+            .bind(day)
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error))
+    }
+
+    async fn create_device_profile(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let day = now.date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
+        let sql = "INSERT INTO device_profiles (token_hash, created_at, last_seen_at) \
+                   VALUES ($1, $2, $2) RETURNING id";
+        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql)
+            .bind(token_hash)
+            .bind(day)
+            .fetch_one(pool)
+            .await
+            .map_err(store_error))
+    }
+
+    async fn set_shop_follow(
+        &self,
+        profile_id: i64,
+        shop_id: i64,
+        follow: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let sql = if follow {
+            "INSERT INTO shop_follows (profile_id, shop_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (profile_id, shop_id) DO NOTHING"
+        } else {
+            "DELETE FROM shop_follows WHERE profile_id = $1 AND shop_id = $2 AND $3 = $3"
+        };
+        on_pool!(self, |pool| sqlx::query(sql)
+            .bind(profile_id)
+            .bind(shop_id)
+            .bind(now.trunc_subsecs(0))
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .map_err(store_error))
+    }
+
+    async fn set_district_follow(
+        &self,
+        profile_id: i64,
+        district_id: i64,
+        follow: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let sql = if follow {
+            "INSERT INTO district_follows (profile_id, district_id, created_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (profile_id, district_id) DO NOTHING"
+        } else {
+            "DELETE FROM district_follows WHERE profile_id = $1 AND district_id = $2 AND $3 = $3"
+        };
+        on_pool!(self, |pool| sqlx::query(sql)
+            .bind(profile_id)
+            .bind(district_id)
+            .bind(now.trunc_subsecs(0))
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .map_err(store_error))
+    }
+
+    async fn follows(&self, profile_id: i64) -> StoreResult<Follows> {
+        let shops = "SELECT shop_id FROM shop_follows WHERE profile_id = $1 ORDER BY shop_id";
+        let districts =
+            "SELECT district_id FROM district_follows WHERE profile_id = $1 ORDER BY district_id";
+        on_pool!(self, |pool| {
+            let shop_ids = sqlx::query_scalar::<_, i64>(shops)
+                .bind(profile_id)
+                .fetch_all(pool)
+                .await
+                .map_err(store_error)?;
+            let district_ids = sqlx::query_scalar::<_, i64>(districts)
+                .bind(profile_id)
+                .fetch_all(pool)
+                .await
+                .map_err(store_error)?;
+            Ok(Follows {
+                shop_ids,
+                district_ids,
+            })
+        })
+    }
+
+    async fn shop_follower_count(&self, shop_id: i64) -> StoreResult<i64> {
+        let sql = "SELECT COUNT(*) FROM shop_follows WHERE shop_id = $1";
+        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql)
+            .bind(shop_id)
+            .fetch_one(pool)
+            .await
+            .map_err(store_error))
+    }
+
+    async fn merge_device_profiles(&self, from: i64, into: i64) -> StoreResult<()> {
+        if from == into {
+            return Ok(());
+        }
+        let statements = [
+            "INSERT INTO shop_follows (profile_id, shop_id, created_at) \
+             SELECT $2, shop_id, created_at FROM shop_follows WHERE profile_id = $1 \
+             ON CONFLICT (profile_id, shop_id) DO NOTHING",
+            "INSERT INTO district_follows (profile_id, district_id, created_at) \
+             SELECT $2, district_id, created_at FROM district_follows WHERE profile_id = $1 \
+             ON CONFLICT (profile_id, district_id) DO NOTHING",
+            "DELETE FROM device_profiles WHERE id = $1 AND $2 = $2",
+        ];
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await.map_err(store_error)?;
+            for sql in statements {
+                sqlx::query(sql)
+                    .bind(from)
+                    .bind(into)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+            }
+            tx.commit().await.map_err(store_error)
+        })
+    }
+}
+
+/// An event without an end stays "upcoming" this long after its start.
+const EVENT_WITHOUT_END: chrono::TimeDelta = chrono::TimeDelta::hours(3);
+
+/// The `WHERE` condition of a feed scope, using `$n` for the scope's id (bound as 0 for the
+/// whole town, where it is unused but still bound).
+fn scope_clause(scope: FeedScope, n: usize) -> (String, i64) {
+    match scope {
+        FeedScope::Profile(id) => (
+            format!(
+                "(shop_id IN (SELECT shop_id FROM shop_follows WHERE profile_id = ${n}) \
+                 OR district_id IN (SELECT district_id FROM district_follows WHERE profile_id = ${n}) \
+                 OR district_id IN (SELECT s.district_id FROM shop_follows f \
+                 JOIN shops s ON s.id = f.shop_id WHERE f.profile_id = ${n}))"
+            ),
+            id,
+        ),
+        FeedScope::Shop(id) => (format!("shop_id = ${n}"), id),
+        FeedScope::District(id) => (
+            format!(
+                "(district_id = ${n} OR shop_id IN (SELECT id FROM shops WHERE district_id = ${n}))"
+            ),
+            id,
+        ),
+        FeedScope::Town => (format!("${n} = ${n}"), 0),
+    }
+}
+
+impl SqlStore {
+    /// Fills the search text of rows written before search existed (or by hand).
+    pub(crate) async fn backfill_search_text(&self) -> StoreResult<()> {
+        use super::rows::SearchTextRow;
+        let shops = "SELECT id, name AS a, description AS b, category AS c FROM shops \
+                     WHERE search_text IS NULL";
+        let posts = "SELECT id, title AS a, body AS b, place AS c FROM posts \
+                     WHERE search_text IS NULL";
+        on_pool!(self, |pool| {
+            let rows = sqlx::query_as::<_, SearchTextRow>(shops)
+                .fetch_all(pool)
+                .await
+                .map_err(store_error)?;
+            for row in rows {
+                let text = search::shop_text(
+                    &row.a,
+                    row.b.as_deref(),
+                    row.c.as_deref().unwrap_or_default(),
+                );
+                sqlx::query("UPDATE shops SET search_text = $1 WHERE id = $2")
+                    .bind(text)
+                    .bind(row.id)
+                    .execute(pool)
+                    .await
+                    .map_err(store_error)?;
+            }
+            let rows = sqlx::query_as::<_, SearchTextRow>(posts)
+                .fetch_all(pool)
+                .await
+                .map_err(store_error)?;
+            for row in rows {
+                let text = search::post_text(
+                    &row.a,
+                    row.b.as_deref().unwrap_or_default(),
+                    row.c.as_deref(),
+                );
+                sqlx::query("UPDATE posts SET search_text = $1 WHERE id = $2")
+                    .bind(text)
+                    .bind(row.id)
+                    .execute(pool)
+                    .await
+                    .map_err(store_error)?;
+            }
+            Ok(())
         })
     }
 }
