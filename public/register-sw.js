@@ -1,8 +1,38 @@
-// Registers the service worker (offline pages, later push notifications).
-if ("serviceWorker" in navigator) {
-  window.addEventListener("load", () => {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((error) => {
-      console.warn("Service worker registration failed:", error);
+// Registers the service worker, shows the offline banner, and keeps pages readable offline.
+(function () {
+  "use strict";
+  var banner = null;
+  function updateBanner() {
+    banner = banner || document.getElementById("offline-banner");
+    if (banner) banner.hidden = navigator.onLine;
+  }
+  window.addEventListener("online", updateBanner);
+  window.addEventListener("offline", updateBanner);
+  document.addEventListener("DOMContentLoaded", updateBanner);
+
+  // Offline, links load whole pages so that the service worker can answer them from its cache
+  // (the app's own navigation would ask the server for data and fail).
+  document.addEventListener(
+    "click",
+    function (event) {
+      if (navigator.onLine || event.defaultPrevented || event.button !== 0) return;
+      if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      var link = event.target.closest && event.target.closest("a[href]");
+      if (!link || link.target || link.hasAttribute("download")) return;
+      var url = new URL(link.href, location.href);
+      if (url.origin !== location.origin) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      location.href = url.href;
+    },
+    true,
+  );
+
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function (error) {
+        console.warn("Service worker registration failed:", error);
+      });
     });
-  });
-}
+  }
+})();

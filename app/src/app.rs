@@ -7,10 +7,12 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::components::layout::{SiteFooter, SiteHeader};
+use crate::components::layout::{SiteFooter, SiteHeader, TabBar};
 use crate::i18n::Locale;
 use crate::pages::{
-    district::DistrictPage, home::HomePage, not_found::NotFoundPage, shop::ShopPage,
+    district::DistrictPage, feed::FeedPage, following::FollowingPage, home::HomePage, map::MapPage,
+    nearby::NearbyPage, not_found::NotFoundPage, poster::PosterPage, search::SearchPage,
+    shop::ShopPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -59,9 +61,14 @@ fn send_page_headers() {
         return;
     };
     let nonce = use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    // Map tiles come from the configured tile server.
+    let tiles = use_context::<crate::server::AppState>()
+        .and_then(|s| s.settings.tile_origin())
+        .map(|origin| format!(" {origin}"))
+        .unwrap_or_default();
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         style-src 'self'; img-src 'self' data:{tiles}; font-src 'self'; connect-src 'self'; \
          manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'self'; frame-ancestors 'none'"
     );
@@ -107,10 +114,17 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/shops/:slug") view=ShopPage ssr=SsrMode::Async/>
+                    <Route path=path!("/shops/:slug/poster") view=PosterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/feed") view=FeedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/following") view=FollowingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/nearby") view=NearbyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/map") view=MapPage ssr=SsrMode::Async/>
                     <Route path=path!("/districts/:slug") view=DistrictPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>
+            <TabBar/>
         </Router>
     }
 }

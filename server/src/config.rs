@@ -33,6 +33,11 @@ pub struct Config {
     pub town_slug: Option<String>,
     /// `QUARTIER_LOG_FORMAT`: `text` (default) or `json`.
     pub log_json: bool,
+    /// `QUARTIER_TILE_URL`: map tiles, `https://…/{z}/{x}/{y}.png` (default: OpenStreetMap's
+    /// tile server), or `none` for markers on a plain background.
+    pub tile_url: Option<String>,
+    /// `QUARTIER_TILE_ATTRIBUTION`: the tiles' credit (default: OpenStreetMap's).
+    pub tile_attribution: String,
 }
 
 impl Config {
@@ -129,6 +134,27 @@ impl Config {
             }
         };
 
+        let tile_url = match get("QUARTIER_TILE_URL") {
+            None => Some(app::server::DEFAULT_TILE_URL.to_owned()),
+            Some(none) if none.eq_ignore_ascii_case("none") => None,
+            Some(url) => {
+                let valid = (url.starts_with("https://") || url.starts_with("http://"))
+                    && ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p))
+                    && !url.contains(|c: char| c.is_whitespace() || "'\";".contains(c));
+                if !valid {
+                    return Err(ConfigError {
+                        name: "QUARTIER_TILE_URL",
+                        message: format!(
+                            "'{url}' is not a tile URL such as https://tile.example.org/{{z}}/{{x}}/{{y}}.png (or none)"
+                        ),
+                    });
+                }
+                Some(url)
+            }
+        };
+        let tile_attribution = get("QUARTIER_TILE_ATTRIBUTION")
+            .unwrap_or_else(|| app::server::DEFAULT_TILE_ATTRIBUTION.to_owned());
+
         Ok(Config {
             database_url,
             site_addr,
@@ -137,6 +163,8 @@ impl Config {
             default_locale,
             town_slug,
             log_json,
+            tile_url,
+            tile_attribution,
         })
     }
 
@@ -147,6 +175,8 @@ impl Config {
             default_timezone: self.timezone,
             default_locale: self.default_locale,
             town_slug: self.town_slug.clone(),
+            tile_url: self.tile_url.clone(),
+            tile_attribution: self.tile_attribution.clone(),
         }
     }
 }

@@ -1,6 +1,11 @@
 //! `quartier demo`: Habay's real shops (OpenStreetMap, 2020) as a demo town with two districts.
 
-use app::server::{NewDistrict, NewTown, Store, Town};
+use app::server::{
+    FeedScope, NewDistrict, NewPost, NewTown, PostAuthor, PostKind, ShopFilter, Store, StoreError,
+    Town,
+};
+use chrono::{DateTime, Datelike, Days, NaiveTime, TimeDelta, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
 
 use crate::osm_import::{import_geojson, ImportError, ImportReport};
 
@@ -25,10 +30,16 @@ pub const DEMO_DISTRICTS: [(&str, &str, &str); 2] = [
 pub struct DemoReport {
     pub town: Town,
     pub import: ImportReport,
+    /// Posts added (0 when the demo already had a recent week of posts).
+    pub posts_added: usize,
 }
 
-/// Loads (or refreshes) the demo town. Idempotent.
-pub async fn load_demo(store: &dyn Store, timezone: &str) -> Result<DemoReport, ImportError> {
+/// Loads (or refreshes) the demo town, with a week of posts up to `now`. Idempotent.
+pub async fn load_demo(
+    store: &dyn Store,
+    timezone: &str,
+    now: DateTime<Utc>,
+) -> Result<DemoReport, ImportError> {
     let store_err = |e: app::server::StoreError| ImportError::Store(e.to_string());
     let town = store
         .upsert_town(&NewTown {
@@ -55,5 +66,216 @@ pub async fn load_demo(store: &dyn Store, timezone: &str) -> Result<DemoReport, 
     crate::districts::assign_shops(store, &town)
         .await
         .map_err(store_err)?;
-    Ok(DemoReport { town, import })
+    let tz: Tz = town.timezone.parse().unwrap_or(chrono_tz::Europe::Brussels);
+    let posts_added = seed_posts(store, &town, now, tz).await.map_err(store_err)?;
+    Ok(DemoReport {
+        town,
+        import,
+        posts_added,
+    })
+}
+
+/// One demo post: the shop's OSM name (or a district slug), and the post relative to `now`.
+struct DemoPost {
+    author: &'static str,
+    kind: PostKind,
+    title: &'static str,
+    body: &'static str,
+    /// Published this many hours ago.
+    hours_ago: i64,
+    /// Offers: valid for this many days after publication.
+    valid_days: Option<u64>,
+    /// Events: start (days from today, local hour and minute), duration in minutes, place.
+    event: Option<(u64, u32, u32, i64, &'static str)>,
+}
+
+const fn offer(
+    author: &'static str,
+    title: &'static str,
+    body: &'static str,
+    hours_ago: i64,
+    valid_days: u64,
+) -> DemoPost {
+    DemoPost {
+        author,
+        kind: PostKind::Offer,
+        title,
+        body,
+        hours_ago,
+        valid_days: Some(valid_days),
+        event: None,
+    }
+}
+
+const fn news(
+    author: &'static str,
+    title: &'static str,
+    body: &'static str,
+    hours_ago: i64,
+) -> DemoPost {
+    DemoPost {
+        author,
+        kind: PostKind::News,
+        title,
+        body,
+        hours_ago,
+        valid_days: None,
+        event: None,
+    }
+}
+
+const DEMO_POSTS: &[DemoPost] = &[
+    offer("Boulangerie Jacob", "Spéculoos de Saint-Nicolas : 3 pour 2",
+        "Nos grands spéculoos au beurre, moulés à l'ancienne, sont de retour. Le troisième est offert jusqu'à dimanche.", 20, 5),
+    offer("Boucherie Thomas", "Colis raclette pour 4 personnes : 39 €",
+        "Jambon d'Ardenne, lard fumé, rosette et fromage à raclette au lait cru. À commander la veille, prêt le lendemain dès 9 h.", 50, 7),
+    news("Leonidas", "Les pralines de Saint-Nicolas sont arrivées",
+        "Ballotins, figurines en chocolat et massepain : venez composer votre assortiment, nous emballons sur place.", 74),
+    offer("Max & Eme", "−30 % sur les pulls en laine",
+        "Toute la collection de pulls et de cardigans en laine et en cachemire, dans la limite des stocks.", 98, 7),
+    DemoPost {
+        author: "Flor'Alex",
+        kind: PostKind::Event,
+        title: "Atelier couronnes de l'Avent",
+        body: "Réalisez votre couronne avec des branches de sapin, des pommes de pin et des bougies. Matériel fourni, 25 € par personne, inscription au magasin.",
+        hours_ago: 120,
+        valid_days: None,
+        event: Some((2, 14, 0, 150, "Au magasin")),
+    },
+    news("Optique Dussart", "Nouvelle collection de montures",
+        "Les montures de créateurs belges de l'hiver sont en vitrine. Examen de la vue sur rendez-vous.", 140),
+    offer("Le marché de Julien", "Panier de légumes de saison à 15 €",
+        "Poireaux, potimarron, carottes, céleri-rave et pommes de la région : de quoi cuisiner pour quatre toute la semaine.", 2, 6),
+    DemoPost {
+        author: "Les Plats Canailles",
+        kind: PostKind::Event,
+        title: "Soirée gibier",
+        body: "Menu trois services autour du gibier de nos forêts, accord mets et vins. Réservation conseillée.",
+        hours_ago: 46,
+        valid_days: None,
+        event: Some((3, 19, 0, 240, "Les Plats Canailles")),
+    },
+    news("Pharmacie Berg", "Vaccination contre la grippe le samedi matin",
+        "Sans rendez-vous, de 9 h à 12 h, pour les personnes de plus de 18 ans. Pensez à votre carte d'identité.", 26),
+    offer("Mr Bricolage Habay", "Sapins de Noël Nordmann dès 29 €",
+        "Sapins coupés de 1,50 m à 2,50 m, filetés sur place. Pieds en bois et en fonte disponibles.", 5, 10),
+    news("Papa d'Eugénie", "Arrivage de jouets en bois",
+        "Trains, puzzles et cuisines de seconde main, révisés et comme neufs : parfaits pour Saint-Nicolas.", 70),
+    offer("Friterie Aux 4 Fontaines", "Le mardi, la 2e portion de frites offerte",
+        "Pour toute portion de frites achetée, la deuxième est offerte, le mardi soir de 17 h à 21 h.", 95, 6),
+    news("Press shop", "Calendriers 2027 disponibles",
+        "Calendriers, agendas et almanachs 2027 sont arrivés, ainsi que les cartes de vœux.", 150),
+    offer("Boulangerie Rigaux", "Tartes au riz à 12 €",
+        "La grande tarte au riz pour 8 personnes, le week-end seulement.", 200, 3),
+    DemoPost {
+        author: "habay-la-neuve-centre",
+        kind: PostKind::Event,
+        title: "Marché de Noël de Habay-la-Neuve",
+        body: "Chalets des commerçants et des artisans, vin chaud, animations pour les enfants et arrivée de saint Nicolas le samedi à 16 h.",
+        hours_ago: 30,
+        valid_days: None,
+        event: Some((DAYS_TO_SATURDAY, 14, 0, 420, "Centre de Habay-la-Neuve")),
+    },
+    news("marbehan", "Les illuminations de Marbehan s'allument",
+        "Les commerçants de Marbehan décorent leurs vitrines : venez les découvrir en fin de journée.", 12),
+];
+
+/// Marks an event day as "the coming Saturday" (a week later if today is Saturday).
+const DAYS_TO_SATURDAY: u64 = u64::MAX;
+
+/// Adds a realistic week of posts (French) relative to `now`, unless the town already has posts
+/// from the last three days. Returns how many were added.
+pub async fn seed_posts(
+    store: &dyn Store,
+    town: &Town,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> Result<usize, StoreError> {
+    let recent = store.recent_posts(town.id, FeedScope::Town, now, 1).await?;
+    if recent
+        .first()
+        .is_some_and(|p| now - p.content.published_at < TimeDelta::days(3))
+    {
+        return Ok(0);
+    }
+    let shops = store.shops(town.id, &ShopFilter::default()).await?;
+    let districts = store.districts(town.id).await?;
+    let today = now.with_timezone(&tz).date_naive();
+    let mut added = 0;
+    for demo in DEMO_POSTS {
+        let author = if let Some(shop) = shops.iter().find(|s| s.fields.name == demo.author) {
+            PostAuthor::Shop(shop.id)
+        } else if let Some(district) = districts.iter().find(|d| d.slug == demo.author) {
+            PostAuthor::District(district.id)
+        } else {
+            tracing::warn!(
+                author = demo.author,
+                "demo post skipped: no such shop or district"
+            );
+            continue;
+        };
+        let published_at = now - TimeDelta::hours(demo.hours_ago);
+        let (starts_at, ends_at, place) = match demo.event {
+            Some((days, hour, minute, minutes, place)) => {
+                let days = if days == DAYS_TO_SATURDAY {
+                    let from_monday = u64::from(today.weekday().num_days_from_monday());
+                    let saturday = u64::from(Weekday::Sat.num_days_from_monday());
+                    if from_monday < saturday {
+                        saturday - from_monday
+                    } else {
+                        7 + saturday - from_monday
+                    }
+                } else {
+                    days
+                };
+                let day = today.checked_add_days(Days::new(days)).unwrap_or(today);
+                let local =
+                    day.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default());
+                let start = tz
+                    .from_local_datetime(&local)
+                    .earliest()
+                    .map(|t| t.with_timezone(&Utc))
+                    .unwrap_or(now);
+                (
+                    Some(start),
+                    Some(start + TimeDelta::minutes(minutes)),
+                    Some(place.to_string()),
+                )
+            }
+            None => (None, None, None),
+        };
+        let valid_until = demo.valid_days.map(|days| {
+            let last_day = published_at
+                .with_timezone(&tz)
+                .date_naive()
+                .checked_add_days(Days::new(days))
+                .unwrap_or(today);
+            tz.from_local_datetime(
+                &last_day.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default()),
+            )
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now)
+        });
+        store
+            .insert_post(
+                town.id,
+                &NewPost {
+                    author,
+                    kind: demo.kind,
+                    title: demo.title.into(),
+                    body: demo.body.into(),
+                    photo: None,
+                    valid_from: demo.valid_days.map(|_| published_at),
+                    valid_until,
+                    starts_at,
+                    ends_at,
+                    place,
+                    published_at,
+                },
+            )
+            .await?;
+        added += 1;
+    }
+    Ok(added)
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod districts;
+pub mod feeds;
 pub mod open_data;
 pub mod osm_import;
 pub mod pwa;

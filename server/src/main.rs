@@ -120,14 +120,16 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
         }
         Command::Demo => {
             let store = open_store(&config).await?;
-            let report = server::demo::load_demo(&store, config.timezone.name())
-                .await
-                .map_err(|e| e.to_string())?;
+            let report =
+                server::demo::load_demo(&store, config.timezone.name(), chrono::Utc::now())
+                    .await
+                    .map_err(|e| e.to_string())?;
             println!(
                 "demo town '{}' loaded (© OpenStreetMap contributors, ODbL)",
                 report.town.name
             );
             print!("{}", report.import.summary());
+            println!("{} demo posts added", report.posts_added);
             Ok(())
         }
     }

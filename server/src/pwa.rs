@@ -23,8 +23,16 @@ pub struct BuildInfo {
     pub assets: Vec<String>,
 }
 
+/// Files of `public/` that the service worker pre-caches with the build.
+const PUBLIC_ASSETS: &[&str] = &[
+    "/register-sw.js",
+    "/map.js",
+    "/leaflet/leaflet.js",
+    "/leaflet/leaflet.css",
+];
+
 impl BuildInfo {
-    /// Hashes the compiled front end (`pkg/`) and the service worker itself.
+    /// Hashes the compiled front end (`pkg/`), the public scripts and the service worker itself.
     pub fn from_site(options: &LeptosOptions) -> BuildInfo {
         let mut hasher = DefaultHasher::new();
         env!("CARGO_PKG_VERSION").hash(&mut hasher);
@@ -45,6 +53,15 @@ impl BuildInfo {
                 .is_some_and(|e| e == "js" || e == "wasm" || e == "css");
             if let (true, Some(name)) = (is_asset, file.file_name().and_then(|n| n.to_str())) {
                 assets.push(format!("/{}/{name}", options.site_pkg_dir));
+            }
+        }
+        // The site's own scripts and the vendored map, also needed offline.
+        for path in PUBLIC_ASSETS {
+            let file = Path::new(options.site_root.as_ref()).join(path.trim_start_matches('/'));
+            if let Ok(bytes) = std::fs::read(&file) {
+                path.hash(&mut hasher);
+                bytes.hash(&mut hasher);
+                assets.push((*path).to_owned());
             }
         }
         BuildInfo {

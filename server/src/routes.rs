@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use app::api::is_local_path;
 use app::i18n::{Locale, LOCALE_COOKIE};
 use app::server::{request_locale, AppState, District, Shop, ShopFilter, Town};
 use axum::extract::{FromRef, State};
@@ -14,7 +15,7 @@ use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::pwa::{self, BuildInfo};
-use crate::{open_data, seo};
+use crate::{feeds, open_data, seo};
 
 /// The router's state: what Leptos needs and what the plain routes need.
 #[derive(Clone)]
@@ -40,6 +41,10 @@ pub fn plain_routes() -> Router<RouterState> {
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/open-data/shops.geojson", get(open_data::shops_geojson))
+        .route("/shops/{slug}/qr.svg", get(feeds::shop_qr))
+        .route("/shops/{slug}/feed.atom", get(feeds::shop_atom))
+        .route("/districts/{slug}/{file}", get(feeds::district_file))
+        .route("/events/{file}", get(feeds::event_ics))
 }
 
 /// The served town with all its districts and shops (for sitemaps and open data), or the error
@@ -118,15 +123,6 @@ async fn set_language(
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
-}
-
-/// A path on this site (`/x`), never another origin (`//evil`, `https://…`, `/\evil`).
-fn is_local_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.starts_with("/\\")
-        && path.len() <= 2000
-        && !path.chars().any(|c| c.is_control())
 }
 
 /// Headers every response gets; pages rendered by Leptos set their own CSP (with a nonce).

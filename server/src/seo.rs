@@ -60,8 +60,12 @@ pub async fn sitemap(State(state): State<RouterState>) -> Response {
         .into_response()
 }
 
-fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;")
+/// Text for XML content and attributes: markup escaped, characters XML 1.0 forbids dropped.
+pub fn escape_xml(text: &str) -> String {
+    text.chars()
+        .filter(|&c| c == '\t' || c == '\n' || c == '\r' || c >= ' ')
+        .collect::<String>()
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

@@ -29,8 +29,78 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// Pages: network first, so residents see fresh hours; the last copy (or the offline page) when
-// the network fails. Built assets: cache first (their cache is replaced with each build).
+// How long a page request may take before the saved copy is shown instead.
+const NETWORK_TIMEOUT_MS = 4000;
+// Pages kept for reading offline (the feed, shops, districts, what the resident follows).
+const KEEPABLE = /^\/(feed|following|shops\/[a-z0-9-]+|districts\/[a-z0-9-]+)?$/;
+
+async function fetchAndKeep(request) {
+  const response = await fetch(request);
+  if (response.ok && response.type === "basic") {
+    const copy = response.clone();
+    const cache = await caches.open(PAGES_CACHE);
+    await cache.put(request, copy);
+  }
+  return response;
+}
+
+// Pages: network first so that residents see fresh hours and posts, but stale-while-revalidate
+// when the network is slow (the saved copy after NETWORK_TIMEOUT_MS, the fresh one saved for
+// next time) or down (the saved copy, or the offline page). Never a blank screen.
+function page(event) {
+  const request = event.request;
+  const network = fetchAndKeep(request);
+  event.waitUntil(network.catch(() => undefined));
+  return new Promise((resolve) => {
+    let settled = false;
+    const fallback = async () => {
+      if (settled) return;
+      const cached = await caches.match(request, { ignoreVary: true });
+      if (settled) return;
+      if (cached) {
+        settled = true;
+        resolve(cached);
+      }
+    };
+    const timer = setTimeout(fallback, NETWORK_TIMEOUT_MS);
+    network.then(
+      (response) => {
+        clearTimeout(timer);
+        if (!settled) {
+          settled = true;
+          resolve(response);
+        }
+      },
+      async () => {
+        clearTimeout(timer);
+        await fallback();
+        if (!settled) {
+          settled = true;
+          resolve((await caches.match(OFFLINE_URL)) || Response.error());
+        }
+      },
+    );
+  });
+}
+
+// The app asks to keep pages (e.g. the shops a resident follows) for reading offline.
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type !== "keep" || !Array.isArray(data.urls)) return;
+  const paths = data.urls
+    .map((u) => new URL(u, self.location.origin))
+    .filter((u) => u.origin === self.location.origin && KEEPABLE.test(u.pathname))
+    .slice(0, 100)
+    .map((u) => u.pathname);
+  event.waitUntil(
+    Promise.all(
+      paths.map((path) =>
+        fetchAndKeep(new Request(path, { credentials: "same-origin" })).catch(() => undefined),
+      ),
+    ),
+  );
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
@@ -38,24 +108,17 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
 
   if (request.mode === "navigate") {
-    event.respondWith(
-      fetch(request)
-        .then((response) => {
-          if (response.ok) {
-            const copy = response.clone();
-            caches.open(PAGES_CACHE).then((cache) => cache.put(request, copy));
-          }
-          return response;
-        })
-        .catch(async () => {
-          const cached = (await caches.match(request)) || (await caches.match(OFFLINE_URL));
-          return cached || Response.error();
-        }),
-    );
+    event.respondWith(page(event));
     return;
   }
 
-  if (url.pathname.startsWith("__PKG__/") || url.pathname.startsWith("/icons/")) {
+  if (
+    url.pathname.startsWith("__PKG__/") ||
+    url.pathname.startsWith("/icons/") ||
+    url.pathname.startsWith("/leaflet/") ||
+    url.pathname === "/map.js" ||
+    url.pathname === "/register-sw.js"
+  ) {
     event.respondWith(
       caches.match(request).then(
         (cached) =>

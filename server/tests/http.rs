@@ -2,76 +2,9 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use app::server::FixedClock;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
-use tower::ServiceExt;
-
-struct TestApp {
-    router: Router,
-    _dir: tempfile::TempDir,
-}
-
-async fn app() -> TestApp {
-    let (store, dir) = common::sqlite_store().await;
-    server::demo::load_demo(&store, "Europe/Brussels")
-        .await
-        .unwrap();
-    let config = server::config::Config::from_lookup(|_| None).unwrap();
-    // Thursday 2026-11-26, 10:00 in Brussels.
-    let clock = Arc::new(FixedClock("2026-11-26T09:00:00Z".parse().unwrap()));
-    let state = server::app_state_with_clock(Arc::new(store), &config, clock);
-    let options = LeptosOptions::builder()
-        .output_name("quartier")
-        .site_root(dir.path().to_string_lossy().to_string())
-        .site_pkg_dir("pkg")
-        .build();
-    TestApp {
-        router: server::build_app(state, options),
-        _dir: dir,
-    }
-}
-
-async fn send(
-    app: &TestApp,
-    request: Request<Body>,
-) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = app.router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
-}
-
-async fn get(app: &TestApp, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
-}
-
-fn content_type(headers: &axum::http::HeaderMap) -> &str {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-}
-
-/// A form POST, as a browser without JavaScript (or a server function call) sends it.
-async fn post_form(
-    app: &TestApp,
-    uri: &str,
-    body: &str,
-) -> (StatusCode, axum::http::HeaderMap, String) {
-    let request = Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-        .body(Body::from(body.to_owned()))
-        .unwrap();
-    send(app, request).await
-}
+use common::web::*;
 
 #[tokio::test]
 async fn home_page_is_rendered_in_french_with_statuses() {
@@ -263,26 +196,6 @@ async fn robots_and_sitemap_list_every_public_page() {
     assert_eq!(sitemap.matches("<url>").count(), 1 + 2 + 62, "{sitemap}");
     assert!(sitemap.contains("<loc>http://127.0.0.1:3000/shops/boulangerie-rigaux</loc><lastmod>"));
     assert!(sitemap.contains("<loc>http://127.0.0.1:3000/districts/marbehan</loc>"));
-}
-
-/// Whether the page has a `<name …>` tag with all these attribute values, in any order.
-fn has_tag(body: &str, name: &str, attributes: &[(&str, &str)]) -> bool {
-    body.split(&format!("<{name} ")).skip(1).any(|tag| {
-        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
-        attributes
-            .iter()
-            .all(|(key, value)| tag.contains(&format!("{key}=\"{value}\"")))
-    })
-}
-
-/// The JSON-LD block of a page, parsed.
-fn json_ld(body: &str) -> serde_json::Value {
-    let start = body
-        .find(r#"<script type="application/ld+json">"#)
-        .expect("a JSON-LD block");
-    let rest = &body[start..];
-    let json = &rest[rest.find('>').unwrap() + 1..rest.find("</script>").unwrap()];
-    serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"))
 }
 
 #[tokio::test]

@@ -234,10 +234,10 @@ async fn broken_files_get_clear_errors_and_bad_features_are_skipped() {
 #[tokio::test]
 async fn demo_is_idempotent_and_assigns_districts() {
     let (store, _dir) = common::sqlite_store().await;
-    let first = server::demo::load_demo(&store, "Europe/Brussels")
+    let first = server::demo::load_demo(&store, "Europe/Brussels", chrono::Utc::now())
         .await
         .unwrap();
-    let second = server::demo::load_demo(&store, "Europe/Brussels")
+    let second = server::demo::load_demo(&store, "Europe/Brussels", chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(first.town.id, second.town.id);

@@ -8,12 +8,17 @@ use crate::model::DistrictView;
 pub async fn get_district(
     slug: String,
     category: Option<String>,
+    before: Option<String>,
 ) -> Result<DistrictView, AppError> {
-    super::with_status(district_view(slug, category).await)
+    super::with_status(district_view(slug, category, before).await)
 }
 
 #[cfg(feature = "ssr")]
-async fn district_view(slug: String, category: Option<String>) -> Result<DistrictView, AppError> {
+async fn district_view(
+    slug: String,
+    category: Option<String>,
+    before: Option<String>,
+) -> Result<DistrictView, AppError> {
     use super::views::*;
     use crate::domain::slugs;
     use crate::server::{AppState, ShopFilter};
@@ -52,7 +57,20 @@ async fn district_view(slug: String, category: Option<String>) -> Result<Distric
         town_tz(&town),
         state.clock.now(),
     );
+    let follow = super::follow::follow_state(&state, None, Some(district.id)).await?;
+    let scope = crate::server::FeedScope::District(district.id);
+    let (events, page) = super::feed::scoped_feed(
+        &state,
+        &town,
+        scope,
+        super::feed::parse_cursor(before.as_deref())?,
+    )
+    .await?;
     Ok(DistrictView {
+        follow,
+        events,
+        posts: page.posts,
+        next_cursor: page.next_cursor,
         slug: district.slug,
         name: district.name,
         town: town_summary(&town),

@@ -2,10 +2,13 @@
 //! asking, calls the domain and the store.
 
 pub mod districts;
+pub mod feed;
+pub mod follow;
+pub mod search;
 pub mod shops;
 
 #[cfg(feature = "ssr")]
-mod views;
+pub mod views;
 
 /// Sends an error's HTTP status with the response (server functions answer 500 otherwise).
 #[cfg(feature = "ssr")]
@@ -19,4 +22,34 @@ fn with_status<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate:
         }
     }
     result
+}
+
+/// After a plain HTML form post (no JavaScript), sends the browser back to `return_to` (a path
+/// on this site); calls from the app itself get their data instead.
+#[cfg(feature = "ssr")]
+fn redirect_plain_form(return_to: Option<&str>) {
+    {
+        let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+            return;
+        };
+        let wants_html = parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+        if let Some(path) = return_to.filter(|p| is_local_path(p)) {
+            if wants_html {
+                leptos_axum::redirect(path);
+            }
+        }
+    }
+}
+
+/// A path on this site (`/x`), never another origin (`//evil`, `https://…`, `/\evil`).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && path.len() <= 2000
+        && !path.chars().any(|c| c.is_control())
 }

@@ -119,24 +119,36 @@ async fn shop_view(slug: String) -> Result<ShopView, AppError> {
         .and_then(|raw| hours::regular_week(raw, now, tz));
     let schema_type =
         categories::by_key(&shop.fields.category).map_or("LocalBusiness", |c| c.schema_type);
-    let json_ld = structured_data::script_json(&structured_data::local_business(
-        &structured_data::BusinessFacts {
-            schema_type,
-            name: &shop.fields.name,
-            page_url: &canonical_url,
-            website: website.as_deref(),
-            telephone: phone_uri
-                .as_deref()
-                .and_then(|uri| uri.strip_prefix("tel:")),
-            email: email.as_deref(),
-            address: &address,
-            lat: shop.fields.lat,
-            lon: shop.fields.lon,
-            regular_week: regular_week.as_deref(),
-            image_url: &image_url,
-        },
+    let business = structured_data::local_business(&structured_data::BusinessFacts {
+        schema_type,
+        name: &shop.fields.name,
+        page_url: &canonical_url,
+        website: website.as_deref(),
+        telephone: phone_uri
+            .as_deref()
+            .and_then(|uri| uri.strip_prefix("tel:")),
+        email: email.as_deref(),
+        address: &address,
+        lat: shop.fields.lat,
+        lon: shop.fields.lon,
+        regular_week: regular_week.as_deref(),
+        image_url: &image_url,
+    });
+    let follow = super::follow::follow_state(&state, Some(shop.id), None).await?;
+    let scope = crate::server::FeedScope::Shop(shop.id);
+    let (events, page) = super::feed::scoped_feed(&state, &town, scope, None).await?;
+    let json_ld = structured_data::script_json(&structured_data::with_posts(
+        business,
+        &canonical_url,
+        &page.posts,
+        &events,
     ));
     Ok(ShopView {
+        geo_uri: contact::geo_uri(shop.fields.lat, shop.fields.lon, &shop.fields.name),
+        follow,
+        posts: page.posts,
+        events,
+        feed_url: format!("/shops/{}/feed.atom", shop.slug),
         slug: shop.slug.clone(),
         name: shop.fields.name.clone(),
         category: shop.fields.category.clone(),

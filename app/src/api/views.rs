@@ -7,8 +7,10 @@ use chrono_tz::Tz;
 
 use crate::domain::{contact, hours};
 use crate::error::AppError;
-use crate::model::{CategoryCount, PostalAddress, ShopSummary, TownSummary};
-use crate::server::{District, Shop, Town};
+use crate::model::{
+    CategoryCount, PostKindView, PostView, PostalAddress, ShopSummary, TownSummary,
+};
+use crate::server::{District, Post, PostAuthor, PostKind, Shop, Town};
 
 pub fn town_tz(town: &Town) -> Tz {
     town.timezone.parse().unwrap_or(chrono_tz::Europe::Brussels)
@@ -75,4 +77,88 @@ pub fn website(shop: &Shop) -> Option<String> {
         .website
         .as_deref()
         .and_then(contact::website_url)
+}
+
+/// A UTC instant as the town's local date and time, relative to `now`.
+pub fn local_moment(t: DateTime<Utc>, tz: Tz, now: DateTime<Utc>) -> crate::model::LocalMoment {
+    use chrono::{Datelike, Timelike};
+    let local = t.with_timezone(&tz);
+    let today = now.with_timezone(&tz).date_naive();
+    crate::model::LocalMoment {
+        iso: local.to_rfc3339(),
+        day_offset: (local.date_naive() - today).num_days(),
+        weekday: local.weekday().num_days_from_monday() as u8,
+        day: local.day() as u8,
+        month: local.month() as u8,
+        time: format!("{:02}:{:02}", local.hour(), local.minute()),
+    }
+}
+
+/// Names and pages of post authors.
+pub struct Authors {
+    shops: HashMap<i64, (String, String)>,
+    districts: HashMap<i64, (String, String)>,
+}
+
+impl Authors {
+    pub fn new(shops: &[Shop], districts: &[District]) -> Authors {
+        Authors {
+            shops: shops
+                .iter()
+                .map(|s| (s.id, (s.fields.name.clone(), s.slug.clone())))
+                .collect(),
+            districts: districts
+                .iter()
+                .map(|d| (d.id, (d.name.clone(), d.slug.clone())))
+                .collect(),
+        }
+    }
+
+    /// The author's name and page path.
+    fn of(&self, author: PostAuthor) -> Option<(String, String, bool)> {
+        match author {
+            PostAuthor::Shop(id) => self
+                .shops
+                .get(&id)
+                .map(|(name, slug)| (name.clone(), format!("/shops/{slug}"), false)),
+            PostAuthor::District(id) => self
+                .districts
+                .get(&id)
+                .map(|(name, slug)| (name.clone(), format!("/districts/{slug}"), true)),
+        }
+    }
+}
+
+pub fn post_view(post: &Post, authors: &Authors, tz: Tz, now: DateTime<Utc>) -> Option<PostView> {
+    let (author_name, author_url, by_district) = authors.of(post.content.author)?;
+    let c = &post.content;
+    let kind = match c.kind {
+        PostKind::Offer => PostKindView::Offer,
+        PostKind::Event => PostKindView::Event,
+        PostKind::News => PostKindView::News,
+    };
+    Some(PostView {
+        id: post.id,
+        kind,
+        title: c.title.clone(),
+        body: c.body.clone(),
+        url: format!("{author_url}#post-{}", post.id),
+        author_name,
+        author_url,
+        by_district,
+        published: local_moment(c.published_at, tz, now),
+        minutes_ago: (now - c.published_at).num_minutes().max(0),
+        valid_until: c.valid_until.map(|t| local_moment(t, tz, now)),
+        starts: c.starts_at.map(|t| local_moment(t, tz, now)),
+        ends: c.ends_at.map(|t| local_moment(t, tz, now)),
+        place: c.place.clone(),
+        ics_url: (c.kind == PostKind::Event).then(|| format!("/events/{}.ics", post.id)),
+    })
+}
+
+pub fn post_views(posts: &[Post], authors: &Authors, tz: Tz, now: DateTime<Utc>) -> Vec<PostView> {
+    posts
+        .iter()
+        .filter_map(|p| post_view(p, authors, tz, now))
+        .collect()
 }

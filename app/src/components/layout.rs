@@ -15,6 +15,44 @@ pub fn SiteHeader() -> impl IntoView {
             <LanguageSwitch/>
             <span class="visually-hidden">{locale.t("meta.tagline")}</span>
         </header>
+        // Shown by register-sw.js while the browser is offline.
+        <p id="offline-banner" class="offline-banner" role="status" hidden>
+            {locale.t("offline.banner")}
+        </p>
+    }
+}
+
+/// The main sections, at the bottom of the screen within thumb reach.
+#[component]
+pub fn TabBar() -> impl IntoView {
+    let locale = use_locale();
+    let location = use_location();
+    let tabs: [(&str, &str, &str); 5] = [
+        ("/", "nav.home", "M3 11 12 3l9 8v10h-6v-6H9v6H3z"),
+        ("/nearby", "nav.nearby", "M12 2a7 7 0 0 0-7 7c0 5 7 13 7 13s7-8 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z"),
+        ("/search", "nav.search", "M10 3a7 7 0 1 0 4.2 12.6l5.6 5.6 1.4-1.4-5.6-5.6A7 7 0 0 0 10 3zm0 2a5 5 0 1 1 0 10 5 5 0 0 1 0-10z"),
+        ("/feed", "nav.feed", "M4 4h16v4H4zm0 6h16v4H4zm0 6h10v4H4z"),
+        ("/following", "nav.following", "M12 21s-8-5-8-11a4.5 4.5 0 0 1 8-2.8A4.5 4.5 0 0 1 20 10c0 6-8 11-8 11z"),
+    ];
+    view! {
+        <nav class="tab-bar" aria-label=locale.t("nav.main")>
+            <ul role="list">
+                {tabs.into_iter().map(|(href, key, icon)| {
+                    let current = move || {
+                        let path = location.pathname.get();
+                        if href == "/" { path == "/" } else { path.starts_with(href) }
+                    };
+                    view! {
+                        <li>
+                            <a href=href aria-current=move || current().then_some("page")>
+                                <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false"><path d=icon fill="currentColor"/></svg>
+                                <span>{locale.t(key)}</span>
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </nav>
     }
 }
 

@@ -1,6 +1,10 @@
-//! Presentational pieces: props only, no server calls.
+//! Reusable pieces of pages. Most take props only; the follow button and paged lists call
+//! their server functions.
 
 pub mod category_filter;
+pub mod follow;
 pub mod layout;
+pub mod posts;
+pub mod share;
 pub mod shop_list;
 pub mod status;

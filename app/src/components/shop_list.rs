@@ -19,7 +19,12 @@ pub fn ShopList(shops: Vec<ShopSummary>) -> impl IntoView {
 }
 
 #[component]
-pub fn ShopCard(shop: ShopSummary) -> impl IntoView {
+pub fn ShopCard(
+    shop: ShopSummary,
+    /// "à 350 m", on the "near me" list.
+    #[prop(optional)]
+    distance: Option<String>,
+) -> impl IntoView {
     let locale = use_locale();
     let href = format!("/shops/{}", shop.slug);
     let place = [shop.address_line.clone(), shop.district_name.clone()]
@@ -33,6 +38,7 @@ pub fn ShopCard(shop: ShopSummary) -> impl IntoView {
                 <span class="shop-name">{shop.name.clone()}</span>
                 <span class="shop-category">{locale.t(&format!("category.{}", shop.category))}</span>
             </a>
+            {distance.map(|d| view! { <span class="distance">{d}</span> })}
             {(!place.is_empty()).then(|| view! { <span class="shop-place">{place}</span> })}
             <StatusBadge status=shop.status.clone()/>
         </li>

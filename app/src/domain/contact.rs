@@ -62,3 +62,23 @@ pub fn email(email: &str) -> Option<String> {
 pub fn directions_url(lat: f64, lon: f64) -> String {
     format!("https://www.openstreetmap.org/directions?route=%3B{lat:.6}%2C{lon:.6}#map=18/{lat:.6}/{lon:.6}")
 }
+
+/// A `geo:` URI (RFC 5870) that opens the phone's map app at the shop, labelled with its name
+/// (the `q` query understood by Android and most map apps).
+pub fn geo_uri(lat: f64, lon: f64, name: &str) -> String {
+    let label: String = name
+        .chars()
+        .map(|c| match c {
+            ' ' => "+".to_owned(),
+            c if c.is_ascii_alphanumeric() || "-._~".contains(c) => c.to_string(),
+            c => {
+                let mut buf = [0u8; 4];
+                c.encode_utf8(&mut buf)
+                    .bytes()
+                    .map(|b| format!("%{b:02X}"))
+                    .collect()
+            }
+        })
+        .collect();
+    format!("geo:{lat:.6},{lon:.6}?q={lat:.6},{lon:.6}({label})")
+}

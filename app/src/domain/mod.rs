@@ -3,6 +3,7 @@
 pub mod categories;
 pub mod contact;
 pub mod hours;
+pub mod nearby;
 pub mod search;
 pub mod slugs;
 pub mod structured_data;

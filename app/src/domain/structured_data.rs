@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{DayHours, PostalAddress};
+use crate::model::{DayHours, PostKindView, PostView, PostalAddress};
 
 const DAY_URIS: [&str; 7] = [
     "https://schema.org/Monday",
@@ -108,6 +108,89 @@ pub fn opening_hours_specification(week: &[DayHours]) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+/// The business with its current offers (`makesOffer`) and, when it has upcoming events, a
+/// `@graph` of the business and one `Event` per event (organised by the business, at its
+/// address unless the event names a place).
+pub fn with_posts(
+    mut business: Value,
+    page_url: &str,
+    posts: &[PostView],
+    events: &[PostView],
+) -> Value {
+    let business_id = format!("{page_url}#business");
+    let offers: Vec<Value> = posts
+        .iter()
+        .filter(|p| p.kind == PostKindView::Offer)
+        .map(|p| {
+            let mut offer = Map::new();
+            offer.insert("@type".into(), json!("Offer"));
+            offer.insert("name".into(), json!(p.title));
+            offer.insert("description".into(), json!(p.body));
+            offer.insert("url".into(), json!(format!("{page_url}#post-{}", p.id)));
+            offer.insert("validFrom".into(), json!(p.published.iso));
+            if let Some(until) = &p.valid_until {
+                offer.insert("validThrough".into(), json!(until.iso));
+            }
+            offer.insert("offeredBy".into(), json!({ "@id": business_id }));
+            Value::Object(offer)
+        })
+        .collect();
+    if !offers.is_empty() {
+        if let Some(map) = business.as_object_mut() {
+            map.insert("makesOffer".into(), Value::Array(offers));
+        }
+    }
+    if events.is_empty() {
+        return business;
+    }
+    let address = business.get("address").cloned();
+    let business_name = business.get("name").cloned();
+    let mut graph = Vec::with_capacity(events.len() + 1);
+    if let Some(map) = business.as_object_mut() {
+        map.remove("@context");
+    }
+    graph.push(business);
+    for event in events {
+        let Some(starts) = &event.starts else {
+            continue;
+        };
+        let mut e = Map::new();
+        e.insert("@type".into(), json!("Event"));
+        e.insert("@id".into(), json!(format!("{page_url}#post-{}", event.id)));
+        e.insert("name".into(), json!(event.title));
+        e.insert("description".into(), json!(event.body));
+        e.insert("url".into(), json!(format!("{page_url}#post-{}", event.id)));
+        e.insert("startDate".into(), json!(starts.iso));
+        if let Some(ends) = &event.ends {
+            e.insert("endDate".into(), json!(ends.iso));
+        }
+        e.insert(
+            "eventStatus".into(),
+            json!("https://schema.org/EventScheduled"),
+        );
+        e.insert(
+            "eventAttendanceMode".into(),
+            json!("https://schema.org/OfflineEventAttendanceMode"),
+        );
+        let mut place = Map::new();
+        place.insert("@type".into(), json!("Place"));
+        place.insert(
+            "name".into(),
+            event
+                .place
+                .as_ref()
+                .map_or(business_name.clone().unwrap_or(Value::Null), |p| json!(p)),
+        );
+        if let Some(address) = &address {
+            place.insert("address".into(), address.clone());
+        }
+        e.insert("location".into(), Value::Object(place));
+        e.insert("organizer".into(), json!({ "@id": business_id }));
+        graph.push(Value::Object(e));
+    }
+    json!({ "@context": "https://schema.org", "@graph": graph })
 }
 
 /// JSON for a `<script type="application/ld+json">` block: `<` is escaped so that no text in

@@ -100,6 +100,143 @@ pub struct HomeView {
     pub shops: Vec<ShopSummary>,
 }
 
+/// A moment in the town's local time, ready to be written in any language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalMoment {
+    /// RFC 3339, for `<time datetime>`.
+    pub iso: String,
+    /// Days from today (negative in the past).
+    pub day_offset: i64,
+    /// 0 = Monday … 6 = Sunday.
+    pub weekday: u8,
+    pub day: u8,
+    /// 1 = January.
+    pub month: u8,
+    /// Local time, `HH:MM`.
+    pub time: String,
+}
+
+/// What a post announces (`offer`, `event`, `news`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PostKindView {
+    Offer,
+    Event,
+    News,
+}
+
+/// A post as shown in feeds and on shop pages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostView {
+    pub id: i64,
+    pub kind: PostKindView,
+    pub title: String,
+    pub body: String,
+    /// The shop or district that published it, and its page.
+    pub author_name: String,
+    pub author_url: String,
+    pub by_district: bool,
+    pub published: LocalMoment,
+    /// Minutes since publication (for "il y a 5 min").
+    pub minutes_ago: i64,
+    /// Offers: last moment of validity.
+    pub valid_until: Option<LocalMoment>,
+    /// Events.
+    pub starts: Option<LocalMoment>,
+    pub ends: Option<LocalMoment>,
+    pub place: Option<String>,
+    /// Events: the calendar file.
+    pub ics_url: Option<String>,
+    /// Where the post is shown in full (its author's page, at the post).
+    pub url: String,
+}
+
+/// Whether this device follows a shop or district, and how many do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowState {
+    pub following: bool,
+    pub follower_count: i64,
+}
+
+/// "Mon quartier": what I follow publishes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedView {
+    /// False for a newcomer who follows nothing yet.
+    pub follows_anything: bool,
+    /// Upcoming events (first page only).
+    pub events: Vec<PostView>,
+    pub posts: Vec<PostView>,
+    /// Pass back to get the next page.
+    pub next_cursor: Option<String>,
+    /// When this was computed (for "mis à jour à …" when read offline).
+    pub generated: LocalMoment,
+}
+
+/// One page of a feed (for "voir plus").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedPage {
+    pub posts: Vec<PostView>,
+    pub next_cursor: Option<String>,
+}
+
+/// "Mes commerces": what this device follows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowingView {
+    pub shops: Vec<ShopSummary>,
+    pub districts: Vec<DistrictSummary>,
+}
+
+/// Search results with the filters that produced them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchView {
+    pub query: String,
+    /// False when the query had nothing searchable (then all shops matching the filters show).
+    pub searched: bool,
+    pub selected_category: Option<String>,
+    pub selected_district: Option<String>,
+    pub open_now: bool,
+    pub shops: Vec<ShopSummary>,
+}
+
+/// What the search form offers to filter by.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchFilters {
+    pub categories: Vec<CategoryCount>,
+    pub districts: Vec<DistrictSummary>,
+}
+
+/// A shop near the visitor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NearbyShop {
+    pub shop: ShopSummary,
+    /// Walking-scale distance in metres (straight line, rounded).
+    pub distance_m: i64,
+}
+
+/// Shops and district outlines for the map.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapView {
+    pub town: TownSummary,
+    pub tile_url: Option<String>,
+    pub tile_attribution: String,
+    pub shops: Vec<MapShop>,
+    /// District outlines as GeoJSON geometry strings.
+    pub districts: Vec<MapDistrict>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapShop {
+    pub summary: ShopSummary,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapDistrict {
+    pub slug: String,
+    pub name: String,
+    pub boundary: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostalAddress {
     pub street: Option<String>,
@@ -163,6 +300,14 @@ pub struct ShopView {
     pub image_url: String,
     /// schema.org JSON-LD, ready for a `<script type="application/ld+json">` element.
     pub json_ld: String,
+    /// `geo:` URI (RFC 5870) for the phone's map app.
+    pub geo_uri: String,
+    pub follow: FollowState,
+    /// Current offers and news, newest first.
+    pub posts: Vec<PostView>,
+    /// Upcoming events, soonest first.
+    pub events: Vec<PostView>,
+    pub feed_url: String,
 }
 
 /// Everything the district page shows.
@@ -174,4 +319,9 @@ pub struct DistrictView {
     pub categories: Vec<CategoryCount>,
     pub selected_category: Option<String>,
     pub shops: Vec<ShopSummary>,
+    pub follow: FollowState,
+    /// The district's public feed: its events, then its and its shops' offers and news.
+    pub events: Vec<PostView>,
+    pub posts: Vec<PostView>,
+    pub next_cursor: Option<String>,
 }

@@ -3,6 +3,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::districts::get_district;
+use crate::api::feed::get_district_feed;
+use crate::components::follow::FollowButton;
+use crate::components::posts::{EventStrip, PagedPosts};
 use crate::components::{category_filter::CategoryFilter, shop_list::ShopList};
 use crate::i18n::use_locale;
 use crate::model::DistrictView;
@@ -16,9 +19,12 @@ pub fn DistrictPage() -> impl IntoView {
         (
             params.with(|p| p.get("slug").unwrap_or_default()),
             query.with(|q| q.get("category")),
+            query.with(|q| q.get("before")),
         )
     };
-    let district = Resource::new(key, |(slug, category)| get_district(slug, category));
+    let district = Resource::new(key, |(slug, category, before)| {
+        get_district(slug, category, before)
+    });
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
@@ -41,8 +47,16 @@ fn DistrictContent(view: DistrictView) -> impl IntoView {
         categories,
         selected_category,
         shops,
+        follow,
+        events,
+        posts,
+        next_cursor,
     } = view;
     let count = locale.plural("shops.count", shops.len() as i64);
+    let has_posts = !posts.is_empty() || !events.is_empty();
+    let feed_slug = slug.clone();
+    let load = move |cursor: String| get_district_feed(feed_slug.clone(), cursor);
+    let load = StoredValue::new(load);
     view! {
         <Title text=format!("{name} · {}", town.name)/>
         <section class="page district">
@@ -51,6 +65,32 @@ fn DistrictContent(view: DistrictView) -> impl IntoView {
             </nav>
             <h1>{name.clone()}</h1>
             <p class="lead">{locale.tf("district.lead", &[("district", &name), ("town", &town.name)])}</p>
+            <FollowButton
+                target="district"
+                slug=slug.clone()
+                name=name.clone()
+                state=follow
+                return_to=format!("/districts/{slug}")
+                show_count=false
+            />
+            <p class="feed-links">
+                <a href=format!("/districts/{slug}/feed.atom") rel="external" type="application/atom+xml">{locale.t("district.atom")}</a>
+                " · "
+                <a href=format!("/districts/{slug}/events.ics") rel="external">{locale.t("district.calendar")}</a>
+            </p>
+            <EventStrip events/>
+            {has_posts.then(|| view! {
+                <section aria-labelledby="district-posts-title">
+                    <h2 id="district-posts-title">{locale.t("district.posts")}</h2>
+                    <PagedPosts
+                        posts
+                        next_cursor
+                        more_href=|c| format!("?before={c}")
+                        load=move |c| load.with_value(|f| f(c))
+                    />
+                </section>
+            })}
+            <h2>{locale.t("district.shops")}</h2>
             <CategoryFilter categories selected=selected_category base_path=format!("/districts/{slug}")/>
             <p class="result-count" role="status">{count}</p>
             <ShopList shops/>

@@ -1,8 +1,14 @@
 //! One file per screen; each page owns its data loading.
 
 pub mod district;
+pub mod feed;
+pub mod following;
 pub mod home;
+pub mod map;
+pub mod nearby;
 pub mod not_found;
+pub mod poster;
+pub mod search;
 pub mod shop;
 
 use leptos::prelude::*;

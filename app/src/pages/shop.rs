@@ -1,8 +1,11 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::shops::get_shop;
+use crate::components::follow::FollowButton;
+use crate::components::posts::{EventStrip, PostList};
+use crate::components::share::{is_android, use_hydrated, ShareButton};
 use crate::components::status::{format_time, weekday_name, StatusBadge};
 use crate::i18n::use_locale;
 use crate::model::{DayHours, ShopView};
@@ -28,6 +31,23 @@ pub fn ShopPage() -> impl IntoView {
 #[component]
 fn ShopContent(view: ShopView) -> impl IntoView {
     let locale = use_locale();
+    let query = use_query_map();
+    // The window poster's QR code opens the page with `?follow=1`: offer to follow at once.
+    let prompt =
+        query.with_untracked(|q| q.get("follow").as_deref() == Some("1")) && !view.follow.following;
+    let hydrated = use_hydrated();
+    let directions = {
+        let osm = view.directions_url.clone();
+        let geo = view.geo_uri.clone();
+        move || {
+            if hydrated.get() && is_android() {
+                geo.clone()
+            } else {
+                osm.clone()
+            }
+        }
+    };
+    let page_path = format!("/shops/{}", view.slug);
     let category = locale.t(&format!("category.{}", view.category));
     let street = view.address.street_line();
     let locality = view.address.locality_line();
@@ -51,6 +71,7 @@ fn ShopContent(view: ShopView) -> impl IntoView {
         <Meta property="og:image" content=view.image_url.clone()/>
         <Meta property="og:locale" content=format!("{}_BE", locale.code())/>
         <Meta name="twitter:card" content="summary"/>
+        <Link rel="alternate" type_="application/atom+xml" href=view.feed_url.clone() title=locale.tf("feed.atom_title", &[("name", &view.name)])/>
         <script type="application/ld+json" inner_html=view.json_ld.clone()></script>
         <article class="page shop">
             <nav class="breadcrumb" aria-label=locale.t("nav.breadcrumb")>
@@ -63,15 +84,38 @@ fn ShopContent(view: ShopView) -> impl IntoView {
             <p class="shop-category">{category}</p>
             <p class="shop-status"><StatusBadge status=view.status.clone()/></p>
 
+            {prompt.then(|| view! {
+                <section class="follow-prompt" aria-labelledby="follow-prompt-title">
+                    <h2 id="follow-prompt-title">{locale.tf("follow.prompt_title", &[("name", &view.name)])}</h2>
+                    <p>{locale.t("follow.prompt_text")}</p>
+                </section>
+            })}
+            <FollowButton
+                target="shop"
+                slug=view.slug.clone()
+                name=view.name.clone()
+                state=view.follow.clone()
+                return_to=page_path.clone()
+            />
+
             <ul class="actions" role="list">
                 {view.phone_uri.clone().map(|uri| view! {
                     <li><a class="button" href=uri>{locale.t("shop.call")}</a></li>
                 })}
-                <li><a class="button" href=view.directions_url.clone() rel="noopener">{locale.t("shop.directions")}</a></li>
+                <li><a class="button" href=directions rel="noopener">{locale.t("shop.directions")}</a></li>
                 {view.website.clone().map(|url| view! {
                     <li><a class="button secondary" href=url rel="noopener nofollow ugc">{locale.t("shop.website")}</a></li>
                 })}
+                <li><ShareButton url=view.canonical_url.clone() title=view.name.clone()/></li>
             </ul>
+
+            <EventStrip events=view.events.clone() show_author=false/>
+            {(!view.posts.is_empty()).then(|| view! {
+                <section aria-labelledby="posts-title">
+                    <h2 id="posts-title">{locale.t("shop.posts")}</h2>
+                    <PostList posts=view.posts.clone() show_author=false/>
+                </section>
+            })}
 
             <section aria-labelledby="hours-title">
                 <h2 id="hours-title">{locale.t("shop.hours")}</h2>
@@ -100,7 +144,17 @@ fn ShopContent(view: ShopView) -> impl IntoView {
                         <dt>{locale.t("shop.website")}</dt>
                         <dd><a href=url.clone() rel="noopener nofollow ugc">{url.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/').to_string()}</a></dd>
                     })}
+                    <dt>{locale.t("shop.map")}</dt>
+                    <dd><a href=view.geo_uri.clone()>{locale.t("shop.open_in_maps")}</a></dd>
                 </dl>
+            </section>
+
+            <section class="shop-more" aria-labelledby="more-title">
+                <h2 id="more-title" class="visually-hidden">{locale.t("shop.more")}</h2>
+                <ul class="links" role="list">
+                    <li><a href=view.feed_url.clone() rel="external" type="application/atom+xml">{locale.t("shop.atom")}</a></li>
+                    <li><a href=format!("{page_path}/poster") rel="external">{locale.t("shop.poster")}</a></li>
+                </ul>
             </section>
         </article>
     }

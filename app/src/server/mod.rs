@@ -1,5 +1,6 @@
 //! Server-side ports: the application state and the storage trait that `server/` implements.
 
+pub mod device;
 mod store;
 
 pub use store::*;
@@ -23,6 +24,27 @@ pub struct Settings {
     pub default_locale: Locale,
     /// Slug of the town this instance serves; `None` = the first town in the database.
     pub town_slug: Option<String>,
+    /// Map tiles (`{z}/{x}/{y}` template); `None` = markers on a plain background.
+    pub tile_url: Option<String>,
+    /// Credit shown on the map for the tiles.
+    pub tile_attribution: String,
+}
+
+/// OpenStreetMap's own tile server: fine for a small town's traffic under its usage policy.
+pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+pub const DEFAULT_TILE_ATTRIBUTION: &str = "© OpenStreetMap contributors";
+
+impl Settings {
+    /// The origin (`https://host[:port]`) of the tile server, for the Content-Security-Policy.
+    pub fn tile_origin(&self) -> Option<String> {
+        let url = self.tile_url.as_deref()?;
+        let scheme_end = url.find("://")? + 3;
+        let host_end = url[scheme_end..]
+            .find('/')
+            .map_or(url.len(), |i| scheme_end + i);
+        let origin = &url[..host_end];
+        (!origin.contains(['{', '}', ' ', ';', '\'', '"'])).then(|| origin.to_owned())
+    }
 }
 
 /// Where "now" comes from: the system clock in production, a fixed instant in tests.

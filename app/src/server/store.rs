@@ -244,6 +244,8 @@ pub trait Store: Send + Sync + 'static {
     /// The town's shops matching `filter`, by name.
     async fn shops(&self, town_id: i64, filter: &ShopFilter) -> StoreResult<Vec<Shop>>;
     async fn shop_by_slug(&self, town_id: i64, slug: &str) -> StoreResult<Option<Shop>>;
+    /// The town's shops among `ids` (unknown ids are ignored), by name.
+    async fn shops_by_ids(&self, town_id: i64, ids: &[i64]) -> StoreResult<Vec<Shop>>;
     /// Number of shops per category (optionally within a district), most common first.
     async fn category_counts(
         &self,

@@ -268,6 +268,28 @@ impl Store for SqlStore {
             .map_err(store_error))
     }
 
+    async fn shops_by_ids(&self, town_id: i64, ids: &[i64]) -> StoreResult<Vec<Shop>> {
+        let mut found = Vec::with_capacity(ids.len());
+        // In chunks, well under both databases' limits on bound parameters.
+        for chunk in ids.chunks(500) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT {SHOP_COLUMNS} FROM shops WHERE town_id = $1 AND id IN ({})",
+                placeholders.join(", ")
+            );
+            let rows = on_pool!(self, |pool| {
+                let mut query = sqlx::query_as::<_, ShopRow>(&sql).bind(town_id);
+                for id in chunk {
+                    query = query.bind(id);
+                }
+                query.fetch_all(pool).await.map_err(store_error)
+            })?;
+            found.extend(rows.into_iter().map(Shop::from));
+        }
+        found.sort_by(|a, b| a.fields.name.cmp(&b.fields.name).then(a.id.cmp(&b.id)));
+        Ok(found)
+    }
+
     async fn category_counts(
         &self,
         town_id: i64,

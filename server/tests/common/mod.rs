@@ -5,6 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use server::db::SqlStore;
 
+pub mod web;
+
 /// A migrated store on a new SQLite file, deleted with the returned directory.
 pub async fn sqlite_store() -> (SqlStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");

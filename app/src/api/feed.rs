@@ -1,0 +1,174 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{FeedPage, FeedView};
+
+/// Posts per page of a feed.
+pub const PAGE_SIZE: i64 = 20;
+/// Upcoming events shown in a feed's strip.
+pub const EVENTS_SHOWN: i64 = 10;
+
+/// "Mon quartier": what this device follows publishes. `before` is the cursor of "voir plus".
+#[server(prefix = "/api", endpoint = "feed")]
+pub async fn get_feed(before: Option<String>) -> Result<FeedView, AppError> {
+    super::with_status(feed_inner(before).await)
+}
+
+/// One more page of a district's public feed.
+#[server(prefix = "/api", endpoint = "district_feed")]
+pub async fn get_district_feed(slug: String, before: String) -> Result<FeedPage, AppError> {
+    super::with_status(district_feed_inner(slug, before).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn feed_inner(before: Option<String>) -> Result<FeedView, AppError> {
+    use super::views::*;
+    use crate::server::{device, AppState, FeedScope};
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let tz = town_tz(&town);
+    let now = state.clock.now();
+    let before = parse_cursor(before.as_deref())?;
+    let profile = device::current_profile(&state).await?;
+    let follows_anything = match profile {
+        Some(id) => {
+            let follows = state
+                .store
+                .follows(id)
+                .await
+                .map_err(store_error("loading follows"))?;
+            !(follows.shop_ids.is_empty() && follows.district_ids.is_empty())
+        }
+        None => false,
+    };
+    let generated = local_moment(now, tz, now);
+    let Some(profile) = profile.filter(|_| follows_anything) else {
+        return Ok(FeedView {
+            follows_anything: false,
+            events: Vec::new(),
+            posts: Vec::new(),
+            next_cursor: None,
+            generated,
+        });
+    };
+    let scope = FeedScope::Profile(profile);
+    let (events, page) = scoped_feed(&state, &town, scope, before).await?;
+    Ok(FeedView {
+        follows_anything,
+        events,
+        posts: page.posts,
+        next_cursor: page.next_cursor,
+        generated,
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn district_feed_inner(slug: String, before: String) -> Result<FeedPage, AppError> {
+    use super::views::store_error;
+    use crate::domain::slugs;
+    use crate::server::{AppState, FeedScope};
+
+    if !slugs::is_valid(&slug) {
+        return Err(AppError::NotFound);
+    }
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let district = state
+        .store
+        .district_by_slug(town.id, &slug)
+        .await
+        .map_err(store_error("loading a district"))?
+        .ok_or(AppError::NotFound)?;
+    let before = parse_cursor(Some(&before))?;
+    let (_, page) = scoped_feed(&state, &town, FeedScope::District(district.id), before).await?;
+    Ok(page)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn parse_cursor(
+    raw: Option<&str>,
+) -> Result<Option<crate::server::FeedCursor>, AppError> {
+    match raw.filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(raw) => crate::server::FeedCursor::decode(raw)
+            .map(Some)
+            .ok_or_else(|| AppError::Validation {
+                field: "before".into(),
+                message: "cursor".into(),
+            }),
+    }
+}
+
+/// A feed's upcoming events (first page only) and one page of offers and news.
+#[cfg(feature = "ssr")]
+pub(crate) async fn scoped_feed(
+    state: &crate::server::AppState,
+    town: &crate::server::Town,
+    scope: crate::server::FeedScope,
+    before: Option<crate::server::FeedCursor>,
+) -> Result<(Vec<crate::model::PostView>, FeedPage), AppError> {
+    use super::views::*;
+    use crate::server::FeedCursor;
+
+    let now = state.clock.now();
+    let tz = town_tz(town);
+    let events = if before.is_none() {
+        state
+            .store
+            .upcoming_events(town.id, scope, now, EVENTS_SHOWN)
+            .await
+            .map_err(store_error("listing events"))?
+    } else {
+        Vec::new()
+    };
+    let mut posts = state
+        .store
+        .timeline(town.id, scope, now, before, PAGE_SIZE + 1)
+        .await
+        .map_err(store_error("listing posts"))?;
+    let more = posts.len() as i64 > PAGE_SIZE;
+    posts.truncate(PAGE_SIZE as usize);
+    let next_cursor = more
+        .then(|| posts.last().map(|p| FeedCursor::of(p).encode()))
+        .flatten();
+    let authors = authors_of(state, town, events.iter().chain(posts.iter())).await?;
+    Ok((
+        post_views(&events, &authors, tz, now),
+        FeedPage {
+            posts: post_views(&posts, &authors, tz, now),
+            next_cursor,
+        },
+    ))
+}
+
+/// The names and pages of the authors of `posts`.
+#[cfg(feature = "ssr")]
+pub async fn authors_of<'a>(
+    state: &crate::server::AppState,
+    town: &crate::server::Town,
+    posts: impl Iterator<Item = &'a crate::server::Post>,
+) -> Result<super::views::Authors, AppError> {
+    use super::views::{store_error, Authors};
+    use crate::server::PostAuthor;
+
+    let mut shop_ids: Vec<i64> = posts
+        .filter_map(|p| match p.content.author {
+            PostAuthor::Shop(id) => Some(id),
+            PostAuthor::District(_) => None,
+        })
+        .collect();
+    shop_ids.sort_unstable();
+    shop_ids.dedup();
+    let shops = state
+        .store
+        .shops_by_ids(town.id, &shop_ids)
+        .await
+        .map_err(store_error("loading post authors"))?;
+    let districts = state
+        .store
+        .districts(town.id)
+        .await
+        .map_err(store_error("listing districts"))?;
+    Ok(Authors::new(&shops, &districts))
+}

@@ -1,0 +1,164 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{FollowState, FollowingView};
+
+/// Follows or unfollows a shop (`target = "shop"`) or a district (`"district"`) from this device,
+/// without an account. Also the target of a plain form (no JavaScript): it then redirects back
+/// to `return_to`.
+#[server(prefix = "/api", endpoint = "follow")]
+pub async fn set_follow(
+    target: String,
+    slug: String,
+    follow: bool,
+    return_to: Option<String>,
+) -> Result<FollowState, AppError> {
+    let result = super::with_status(follow_inner(target, slug, follow).await);
+    if result.is_ok() {
+        super::redirect_plain_form(return_to.as_deref());
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn follow_inner(target: String, slug: String, follow: bool) -> Result<FollowState, AppError> {
+    use super::views::store_error;
+    use crate::domain::slugs;
+    use crate::server::{device, AppState};
+
+    if !slugs::is_valid(&slug) {
+        return Err(AppError::NotFound);
+    }
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let now = state.clock.now();
+    match target.as_str() {
+        "shop" => {
+            let shop = state
+                .store
+                .shop_by_slug(town.id, &slug)
+                .await
+                .map_err(store_error("loading a shop"))?
+                .ok_or(AppError::NotFound)?;
+            let profile = device::ensure_profile(&state).await?;
+            state
+                .store
+                .set_shop_follow(profile, shop.id, follow, now)
+                .await
+                .map_err(store_error("saving a follow"))?;
+            let follower_count = state
+                .store
+                .shop_follower_count(shop.id)
+                .await
+                .map_err(store_error("counting followers"))?;
+            Ok(FollowState {
+                following: follow,
+                follower_count,
+            })
+        }
+        "district" => {
+            let district = state
+                .store
+                .district_by_slug(town.id, &slug)
+                .await
+                .map_err(store_error("loading a district"))?
+                .ok_or(AppError::NotFound)?;
+            let profile = device::ensure_profile(&state).await?;
+            state
+                .store
+                .set_district_follow(profile, district.id, follow, now)
+                .await
+                .map_err(store_error("saving a follow"))?;
+            Ok(FollowState {
+                following: follow,
+                follower_count: 0,
+            })
+        }
+        _ => Err(AppError::Validation {
+            field: "target".into(),
+            message: "shop or district".into(),
+        }),
+    }
+}
+
+/// "Mes commerces": the shops and districts this device follows.
+#[server(prefix = "/api", endpoint = "following")]
+pub async fn get_following() -> Result<FollowingView, AppError> {
+    super::with_status(following_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn following_inner() -> Result<FollowingView, AppError> {
+    use super::views::*;
+    use crate::model::DistrictSummary;
+    use crate::server::{device, AppState};
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let Some(profile) = device::current_profile(&state).await? else {
+        return Ok(FollowingView {
+            shops: Vec::new(),
+            districts: Vec::new(),
+        });
+    };
+    let follows = state
+        .store
+        .follows(profile)
+        .await
+        .map_err(store_error("loading follows"))?;
+    let shops = state
+        .store
+        .shops_by_ids(town.id, &follows.shop_ids)
+        .await
+        .map_err(store_error("loading followed shops"))?;
+    let districts = state
+        .store
+        .districts(town.id)
+        .await
+        .map_err(store_error("listing districts"))?;
+    let followed_districts = districts
+        .iter()
+        .filter(|d| follows.district_ids.contains(&d.id))
+        .map(|d| DistrictSummary {
+            slug: d.slug.clone(),
+            name: d.name.clone(),
+            shop_count: 0,
+        })
+        .collect();
+    Ok(FollowingView {
+        shops: shop_summaries(&shops, &districts, town_tz(&town), state.clock.now()),
+        districts: followed_districts,
+    })
+}
+
+/// Whether this device follows the shop or district, and the shop's follower count.
+#[cfg(feature = "ssr")]
+pub(crate) async fn follow_state(
+    state: &crate::server::AppState,
+    shop_id: Option<i64>,
+    district_id: Option<i64>,
+) -> Result<FollowState, AppError> {
+    use super::views::store_error;
+    let follows = match crate::server::device::current_profile(state).await? {
+        Some(profile) => state
+            .store
+            .follows(profile)
+            .await
+            .map_err(store_error("loading follows"))?,
+        None => Default::default(),
+    };
+    let following = shop_id.is_some_and(|id| follows.shop_ids.contains(&id))
+        || district_id.is_some_and(|id| follows.district_ids.contains(&id));
+    let follower_count = match shop_id {
+        Some(id) => state
+            .store
+            .shop_follower_count(id)
+            .await
+            .map_err(store_error("counting followers"))?,
+        None => 0,
+    };
+    Ok(FollowState {
+        following,
+        follower_count,
+    })
+}

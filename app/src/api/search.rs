@@ -1,0 +1,220 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{MapView, NearbyShop, SearchFilters, SearchView};
+
+/// Shops found by a query and filters. `open = "1"` keeps shops open now.
+#[server(prefix = "/api", endpoint = "search")]
+pub async fn get_search(
+    q: Option<String>,
+    category: Option<String>,
+    district: Option<String>,
+    open: Option<String>,
+) -> Result<SearchView, AppError> {
+    super::with_status(search_inner(q, category, district, open).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn search_inner(
+    q: Option<String>,
+    category: Option<String>,
+    district: Option<String>,
+    open: Option<String>,
+) -> Result<SearchView, AppError> {
+    use super::views::*;
+    use crate::domain::search;
+    use crate::model::OpenState;
+    use crate::server::{AppState, ShopFilter};
+
+    /// Results listed at most.
+    const LIMIT: i64 = 100;
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let now = state.clock.now();
+    let query: String = q
+        .unwrap_or_default()
+        .chars()
+        .take(search::MAX_QUERY_CHARS)
+        .collect();
+    let selected_category = known_category(category);
+    let districts = state
+        .store
+        .districts(town.id)
+        .await
+        .map_err(store_error("listing districts"))?;
+    let district = district.and_then(|slug| districts.iter().find(|d| d.slug == slug));
+    let filter = ShopFilter {
+        category: selected_category.clone(),
+        district_id: district.map(|d| d.id),
+    };
+    let terms = search::terms(&query);
+    let mut shops = match &terms {
+        Some(terms) => {
+            let mut found = state
+                .store
+                .search_shops(town.id, terms, &filter, now, LIMIT)
+                .await
+                .map_err(store_error("searching shops"))?;
+            // Names that start with the query first, then names containing every term.
+            found.sort_by_key(|s| std::cmp::Reverse(search::name_score(&s.fields.name, terms)));
+            found
+        }
+        None => state
+            .store
+            .shops(town.id, &filter)
+            .await
+            .map_err(store_error("listing shops"))?,
+    };
+    let open_now = open.as_deref() == Some("1");
+    let tz = town_tz(&town);
+    let mut summaries = shop_summaries(&shops, &districts, tz, now);
+    if open_now {
+        summaries.retain(|s| matches!(s.status.state, OpenState::Open | OpenState::ClosingSoon));
+    }
+    shops.clear();
+    Ok(SearchView {
+        searched: terms.is_some(),
+        query,
+        selected_category,
+        selected_district: district.map(|d| d.slug.clone()),
+        open_now,
+        shops: summaries,
+    })
+}
+
+/// The categories and districts the search form offers.
+#[server(prefix = "/api", endpoint = "search_filters")]
+pub async fn get_search_filters() -> Result<SearchFilters, AppError> {
+    super::with_status(search_filters_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn search_filters_inner() -> Result<SearchFilters, AppError> {
+    use super::views::*;
+    use crate::model::DistrictSummary;
+    use crate::server::AppState;
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let categories = category_counts(
+        state
+            .store
+            .category_counts(town.id, None)
+            .await
+            .map_err(store_error("counting categories"))?,
+    );
+    let districts = state
+        .store
+        .districts(town.id)
+        .await
+        .map_err(store_error("listing districts"))?;
+    Ok(SearchFilters {
+        categories,
+        districts: districts
+            .into_iter()
+            .map(|d| DistrictSummary {
+                slug: d.slug,
+                name: d.name,
+                shop_count: 0,
+            })
+            .collect(),
+    })
+}
+
+/// The town's shops nearest to a position (rounded to about 100 m here and on the server;
+/// never stored or logged).
+#[server(prefix = "/api", endpoint = "nearby")]
+pub async fn get_nearby(lat: f64, lon: f64) -> Result<Vec<NearbyShop>, AppError> {
+    super::with_status(nearby_inner(lat, lon).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn nearby_inner(lat: f64, lon: f64) -> Result<Vec<NearbyShop>, AppError> {
+    use super::views::*;
+    use crate::domain::nearby;
+    use crate::server::AppState;
+
+    let (lat, lon) = nearby::coarse_position(lat, lon).ok_or_else(|| AppError::Validation {
+        field: "position".into(),
+        message: "latitude and longitude".into(),
+    })?;
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let mut found = Vec::new();
+    for radius in nearby::RADII_M {
+        let candidates = state
+            .store
+            .shops_in_box(town.id, &nearby::bounding_box(lat, lon, radius))
+            .await
+            .map_err(store_error("listing shops nearby"))?;
+        found = nearby::nearest(candidates, lat, lon, radius);
+        if found.len() >= nearby::ENOUGH {
+            break;
+        }
+    }
+    let districts = state
+        .store
+        .districts(town.id)
+        .await
+        .map_err(store_error("listing districts"))?;
+    let (shops, distances): (Vec<_>, Vec<_>) = found.into_iter().unzip();
+    let summaries = shop_summaries(&shops, &districts, town_tz(&town), state.clock.now());
+    Ok(summaries
+        .into_iter()
+        .zip(distances)
+        .map(|(shop, d)| NearbyShop {
+            shop,
+            distance_m: nearby::shown_distance_m(d),
+        })
+        .collect())
+}
+
+/// Every shop and district outline, for the map.
+#[server(prefix = "/api", endpoint = "map")]
+pub async fn get_map() -> Result<MapView, AppError> {
+    super::with_status(map_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn map_inner() -> Result<MapView, AppError> {
+    use super::views::*;
+    use crate::model::{MapDistrict, MapShop};
+    use crate::server::{AppState, ShopFilter};
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let districts = state
+        .store
+        .districts(town.id)
+        .await
+        .map_err(store_error("listing districts"))?;
+    let shops = state
+        .store
+        .shops(town.id, &ShopFilter::default())
+        .await
+        .map_err(store_error("listing shops"))?;
+    let summaries = shop_summaries(&shops, &districts, town_tz(&town), state.clock.now());
+    Ok(MapView {
+        town: town_summary(&town),
+        tile_url: state.settings.tile_url.clone(),
+        tile_attribution: state.settings.tile_attribution.clone(),
+        shops: shops
+            .iter()
+            .zip(summaries)
+            .map(|(shop, summary)| MapShop {
+                summary,
+                lat: shop.fields.lat,
+                lon: shop.fields.lon,
+            })
+            .collect(),
+        districts: districts
+            .into_iter()
+            .map(|d| MapDistrict {
+                slug: d.slug,
+                name: d.name,
+                boundary: d.boundary,
+            })
+            .collect(),
+    })
+}

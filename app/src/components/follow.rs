@@ -1,0 +1,85 @@
+//! The follow button: a form that works without JavaScript (POST, then back to the page) and,
+//! once hydrated, updates at once and confirms with the server's answer.
+
+use leptos::prelude::*;
+
+use crate::api::follow::SetFollow;
+use crate::i18n::use_locale;
+use crate::model::FollowState;
+
+#[component]
+pub fn FollowButton(
+    /// `shop` or `district`.
+    target: &'static str,
+    slug: String,
+    /// What is followed, for the accessible label.
+    name: String,
+    state: FollowState,
+    /// Where a plain form post returns to.
+    return_to: String,
+    /// Show the follower count (shops).
+    #[prop(default = true)]
+    show_count: bool,
+) -> impl IntoView {
+    let locale = use_locale();
+    let action = ServerAction::<SetFollow>::new();
+    let confirmed = RwSignal::new(state.following);
+    let count = RwSignal::new(state.follower_count);
+    let page = return_to.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(answer)) = action.value().get() {
+            confirmed.set(answer.following);
+            count.set(answer.follower_count);
+            // What I follow stays readable offline, and my feed changed.
+            crate::components::share::keep_offline(vec![page.clone(), "/feed".into()]);
+        }
+    });
+    // While a request is on its way, show what was asked for.
+    let following = move || {
+        action
+            .input()
+            .get()
+            .map(|input| input.follow)
+            .unwrap_or_else(|| confirmed.get())
+    };
+    let failed = move || matches!(action.value().get(), Some(Err(_)));
+    let label = {
+        let name = name.clone();
+        move || {
+            if following() {
+                locale.tf("follow.unfollow_named", &[("name", &name)])
+            } else {
+                locale.tf("follow.follow_named", &[("name", &name)])
+            }
+        }
+    };
+    let count_text = move || locale.plural("follow.followers", count.get());
+    let status_key = if target == "shop" {
+        "follow.following_shop"
+    } else {
+        "follow.following_district"
+    };
+    view! {
+        <div class="follow">
+            <ActionForm action attr:class="follow-form">
+                <input type="hidden" name="target" value=target/>
+                <input type="hidden" name="slug" value=slug/>
+                <input type="hidden" name="follow" value=move || (!following()).to_string()/>
+                <input type="hidden" name="return_to" value=return_to/>
+                <button
+                    type="submit"
+                    class=move || if following() { "button follow following" } else { "button follow" }
+                    aria-label=label
+                    data-following=move || following().to_string()
+                >
+                    {move || if following() { locale.t("follow.following") } else { locale.t("follow.follow") }}
+                </button>
+            </ActionForm>
+            <p class="follow-status" role="status">
+                {move || following().then(|| locale.t(status_key))}
+                {move || (show_count && count.get() > 0).then(|| view! { <span class="follower-count">{count_text}</span> })}
+            </p>
+            {move || failed().then(|| view! { <p class="error" role="alert">{locale.t("error.transport")}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,134 @@
+//! The whole router driven in-process, on the demo town with a fixed clock.
+
+use std::sync::Arc;
+
+use app::server::FixedClock;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use tower::ServiceExt;
+
+/// Thursday 2026-11-26, 10:00 in Brussels.
+pub const NOW: &str = "2026-11-26T09:00:00Z";
+
+pub struct TestApp {
+    pub router: Router,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn app() -> TestApp {
+    let (store, dir) = super::sqlite_store().await;
+    server::demo::load_demo(&store, "Europe/Brussels", NOW.parse().unwrap())
+        .await
+        .unwrap();
+    let config = server::config::Config::from_lookup(|_| None).unwrap();
+    let clock = Arc::new(FixedClock(NOW.parse().unwrap()));
+    let state = server::app_state_with_clock(Arc::new(store), &config, clock);
+    let options = LeptosOptions::builder()
+        .output_name("quartier")
+        .site_root(dir.path().to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .build();
+    TestApp {
+        router: server::build_app(state, options),
+        _dir: dir,
+    }
+}
+
+pub async fn send(
+    app: &TestApp,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+pub async fn get(app: &TestApp, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+pub fn content_type(headers: &axum::http::HeaderMap) -> &str {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// A form POST, as a browser without JavaScript (or a server function call) sends it.
+pub async fn post_form(
+    app: &TestApp,
+    uri: &str,
+    body: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    send(app, request).await
+}
+
+/// Whether the page has a `<name …>` tag with all these attribute values, in any order.
+pub fn has_tag(body: &str, name: &str, attributes: &[(&str, &str)]) -> bool {
+    body.split(&format!("<{name} ")).skip(1).any(|tag| {
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        attributes
+            .iter()
+            .all(|(key, value)| tag.contains(&format!("{key}=\"{value}\"")))
+    })
+}
+
+/// The JSON-LD block of a page, parsed.
+pub fn json_ld(body: &str) -> serde_json::Value {
+    let start = body
+        .find(r#"<script type="application/ld+json">"#)
+        .expect("a JSON-LD block");
+    let rest = &body[start..];
+    let json = &rest[rest.find('>').unwrap() + 1..rest.find("</script>").unwrap()];
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"))
+}
+
+/// A GET with a `Cookie` header.
+pub async fn get_with_cookie(
+    app: &TestApp,
+    uri: &str,
+    cookie: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let request = Request::get(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    send(app, request).await
+}
+
+/// A form POST as a browser without JavaScript sends it (`Accept: text/html`).
+pub async fn post_plain_form(
+    app: &TestApp,
+    uri: &str,
+    body: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(app, request.body(Body::from(body.to_owned())).unwrap()).await
+}
+
+/// The `name=value` part of each `Set-Cookie` header.
+pub fn set_cookies(headers: &axum::http::HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .map(str::to_owned)
+        .collect()
+}
