@@ -51,6 +51,8 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: "target/site",
       RUST_LOG: "warn",
+      // No map tiles in tests (no internet): markers on a plain background.
+      QUARTIER_TILE_URL: "none",
     },
   },
 });

@@ -24,7 +24,15 @@
   credit.textContent = data.attribution;
   map.attributionControl.addAttribution(credit.outerHTML);
 
-  var bounds = [];
+  // The view first: vector layers need it when they are added.
+  var bounds = (data.shops || []).map(function (s) {
+    return [s.lat, s.lon];
+  });
+  if (bounds.length) {
+    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 });
+  } else {
+    map.setView([50.5, 4.5], 8);
+  }
   (data.districts || []).forEach(function (d) {
     var geometry;
     try {
@@ -59,12 +67,6 @@
     popup.appendChild(line);
     marker.bindPopup(popup);
     marker.bindTooltip(s.name);
-    bounds.push([s.lat, s.lon]);
   });
-  if (bounds.length) {
-    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 });
-  } else {
-    map.setView([50.5, 4.5], 8);
-  }
   container.setAttribute("data-markers", String(bounds.length));
 })();

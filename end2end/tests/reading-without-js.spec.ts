@@ -45,8 +45,9 @@ test("district page lists only its shops", async ({ page }) => {
   const response = await page.goto("/districts/marbehan");
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Marbehan");
-  await expect(page.getByRole("link", { name: /Boulangerie Jacob/ })).toBeVisible();
-  await expect(page.getByRole("link", { name: /Boulangerie Rigaux/ })).toHaveCount(0);
+  const shops = page.locator(".shop-list");
+  await expect(shops.getByRole("link", { name: /Boulangerie Jacob/ })).toBeVisible();
+  await expect(shops.getByRole("link", { name: /Boulangerie Rigaux/ })).toHaveCount(0);
 });
 
 test("unknown pages and slugs get a real 404", async ({ page }) => {

@@ -68,6 +68,7 @@ pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
             _,
         >(context, shell));
     routes::with_security_headers(router)
+        .layer(axum::middleware::from_fn(routes::reject_cross_site_writes))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(router_state)
 }

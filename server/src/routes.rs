@@ -149,3 +149,23 @@ pub fn with_security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>
             HeaderValue::from_static("geolocation=(self), camera=(self), microphone=()"),
         ))
 }
+
+/// Refuses state-changing requests that the browser marks as coming from another site
+/// (`Sec-Fetch-Site: cross-site`): a second line against CSRF behind SameSite=Lax cookies.
+pub async fn reject_cross_site_writes(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let writes = !matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    let cross_site = request
+        .headers()
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"cross-site");
+    if writes && cross_site {
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+    next.run(request).await
+}

@@ -61,7 +61,7 @@ async fn following_without_javascript_fills_the_feed() {
     let (_, _, anonymous) = get(&app, "/shops/boulangerie-jacob").await;
     assert!(!anonymous.contains("Vous suivez ce commerce."));
 
-    // The feed: both shops' offers, and the district's event (both shops are in the centre).
+    // The feed: both shops' offers, and the event of the butcher's district (the centre).
     let (_, _, feed) = get_with_cookie(&app, "/feed", &cookie).await;
     assert!(
         feed.contains("Spéculoos de Saint-Nicolas"),
@@ -148,6 +148,21 @@ async fn follow_calls_from_the_app_answer_json_and_refuse_bad_input() {
             .is_none_or(|l| l.starts_with('/') && !l.starts_with("//")),
         "{location:?}"
     );
+}
+
+#[tokio::test]
+async fn cross_site_writes_are_refused() {
+    let app = app().await;
+    let request = axum::http::Request::post("/api/follow")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(axum::body::Body::from(
+            "target=shop&slug=boulangerie-jacob&follow=true",
+        ))
+        .unwrap();
+    let (status, headers, _) = send(&app, request).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(set_cookies(&headers).is_empty());
 }
 
 async fn post_form_with_cookie(

@@ -768,3 +768,101 @@ impl SqlStore {
         })
     }
 }
+
+impl SqlStore {
+    /// Inserts many new shops at once (generated data for benchmarks, bulk loads): one
+    /// multi-row `INSERT` per chunk, all in one transaction. Slugs must be free.
+    pub async fn insert_shops_bulk(
+        &self,
+        town_id: i64,
+        shops: &[(String, ShopFields)],
+    ) -> StoreResult<()> {
+        let now = Utc::now().trunc_subsecs(0);
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await.map_err(store_error)?;
+            for chunk in shops.chunks(500) {
+                let sql = format!(
+                    "INSERT INTO shops (town_id, slug, name, category, lat, lon, opening_hours, \
+                     description, search_text, created_at, updated_at) VALUES {}",
+                    values_placeholders(chunk.len(), 10, &[10])
+                );
+                let mut query = sqlx::query(&sql);
+                for (slug, f) in chunk {
+                    query = query
+                        .bind(town_id)
+                        .bind(slug)
+                        .bind(&f.name)
+                        .bind(&f.category)
+                        .bind(f.lat)
+                        .bind(f.lon)
+                        .bind(&f.opening_hours)
+                        .bind(&f.description)
+                        .bind(search::shop_text(
+                            &f.name,
+                            f.description.as_deref(),
+                            &f.category,
+                        ))
+                        .bind(now);
+                }
+                query.execute(&mut *tx).await.map_err(store_error)?;
+            }
+            tx.commit().await.map_err(store_error)
+        })
+    }
+
+    /// Inserts many shop posts at once (generated data for benchmarks, bulk loads), in one
+    /// transaction. Authors are not checked: callers pass shops of the town.
+    pub async fn insert_posts_bulk(&self, town_id: i64, posts: &[NewPost]) -> StoreResult<()> {
+        let now = Utc::now().trunc_subsecs(0);
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await.map_err(store_error)?;
+            for chunk in posts.chunks(500) {
+                let sql = format!(
+                    "INSERT INTO posts (town_id, shop_id, district_id, kind, title, body, \
+                     valid_until, starts_at, search_text, published_at, created_at, updated_at) \
+                     VALUES {}",
+                    values_placeholders(chunk.len(), 11, &[11])
+                );
+                let mut query = sqlx::query(&sql);
+                for post in chunk {
+                    let (shop_id, district_id) = match post.author {
+                        PostAuthor::Shop(id) => (Some(id), None),
+                        PostAuthor::District(id) => (None, Some(id)),
+                    };
+                    query = query
+                        .bind(town_id)
+                        .bind(shop_id)
+                        .bind(district_id)
+                        .bind(post.kind.as_str())
+                        .bind(&post.title)
+                        .bind(&post.body)
+                        .bind(post.valid_until.map(|t| t.trunc_subsecs(0)))
+                        .bind(post.starts_at.map(|t| t.trunc_subsecs(0)))
+                        .bind(search::post_text(
+                            &post.title,
+                            &post.body,
+                            post.place.as_deref(),
+                        ))
+                        .bind(post.published_at.trunc_subsecs(0))
+                        .bind(now);
+                }
+                query.execute(&mut *tx).await.map_err(store_error)?;
+            }
+            tx.commit().await.map_err(store_error)
+        })
+    }
+}
+
+/// `($1, …, $n), ($n+1, …)`: `rows` groups of `columns` placeholders, each followed by the
+/// 1-based columns of `repeat` again (one value bound for two columns).
+fn values_placeholders(rows: usize, columns: usize, repeat: &[usize]) -> String {
+    (0..rows)
+        .map(|row| {
+            let base = row * columns;
+            let mut cells: Vec<String> = (1..=columns).map(|c| format!("${}", base + c)).collect();
+            cells.extend(repeat.iter().map(|c| format!("${}", base + c)));
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,180 @@
+import { expect, test, type Page } from "@playwright/test";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
+import { waitForHydration } from "./helpers";
+
+// Near Boulangerie Rigaux, Habay-la-Neuve (what the browser reports; the app rounds it).
+const HERE = { latitude: 49.72503, longitude: 5.64712 };
+
+function metres(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const r = 6371008.8;
+  const rad = Math.PI / 180;
+  const dlat = (lat2 - lat1) * rad;
+  const dlon = (lon2 - lon1) * rad;
+  const a = Math.sin(dlat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dlon / 2) ** 2;
+  return 2 * r * Math.asin(Math.sqrt(a));
+}
+
+test.describe("near me with the location granted", () => {
+  test.use({ geolocation: HERE, permissions: ["geolocation"] });
+
+  test("the nearest shop comes first, with its distance", async ({ page }) => {
+    // The expected order, computed independently from the open data.
+    const data = await (await page.request.get("/open-data/shops.geojson")).json();
+    const lat = Math.round(HERE.latitude * 1000) / 1000;
+    const lon = Math.round(HERE.longitude * 1000) / 1000;
+    const nearest = data.features
+      .map((f: any) => ({ name: f.properties.name, d: metres(lat, lon, f.geometry.coordinates[1], f.geometry.coordinates[0]) }))
+      .sort((a: any, b: any) => a.d - b.d)[0];
+
+    await page.goto("/nearby");
+    await waitForHydration(page);
+    await page.getByRole("button", { name: "Utiliser ma position" }).click();
+    const first = page.locator(".shop-list .shop-card").first();
+    await expect(first.locator(".shop-name")).toHaveText(nearest.name);
+    await expect(first.locator(".distance")).toHaveText(/^à \d+ m$/);
+    expect(await page.locator(".shop-list .shop-card").count()).toBeGreaterThanOrEqual(10);
+  });
+});
+
+test("near me without the location offers districts and the map", async ({ page, context }) => {
+  await context.clearPermissions();
+  await page.goto("/nearby");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Utiliser ma position" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "position" })).toBeVisible();
+  await expect(page.locator(".alternatives.highlight")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Par quartier" })).toBeVisible();
+});
+
+async function follow(page: Page, slug: string, name: string) {
+  await page.goto(`/shops/${slug}`);
+  await waitForHydration(page);
+  const button = page.getByRole("button", { name: `Suivre ${name}` });
+  await button.click();
+  // The button changes at once and the server confirms.
+  await expect(page.getByRole("button", { name: `Ne plus suivre ${name}` })).toBeVisible();
+  await expect(page.getByText("Vous suivez ce commerce.")).toBeVisible();
+}
+
+test("follow two shops without an account, read their posts, also offline", async ({ page, context }) => {
+  await follow(page, "boulangerie-jacob", "Boulangerie Jacob");
+  await follow(page, "boucherie-thomas", "Boucherie Thomas");
+  const cookies = await context.cookies();
+  const device = cookies.find((c) => c.name === "quartier_device");
+  expect(device?.httpOnly).toBe(true);
+  expect(device?.sameSite).toBe("Lax");
+
+  await page.getByRole("link", { name: "Mon quartier" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mon quartier");
+  await expect(page.getByRole("heading", { name: /Spéculoos de Saint-Nicolas/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /Colis raclette/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Événements à venir" })).toBeVisible();
+
+  // Reload: still followed (the device cookie), on the shop page and in "Mes commerces".
+  await page.goto("/following");
+  await expect(page.locator(".shop-list")).toContainText("Boulangerie Jacob");
+  await expect(page.locator(".shop-list")).toContainText("Boucherie Thomas");
+  await page.goto("/shops/boulangerie-jacob");
+  await expect(page.getByRole("button", { name: "Ne plus suivre Boulangerie Jacob" })).toBeVisible();
+
+  // Offline: the feed is still readable, with the banner and the time of the last update.
+  await page.goto("/feed");
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: /Spéculoos/ })).toBeVisible();
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: /Spéculoos/ })).toBeVisible();
+  await expect(page.locator("#offline-banner")).toBeVisible();
+  await expect(page.locator("#offline-banner")).toContainText("Hors ligne");
+  await expect(page.locator(".updated")).toContainText("Mis à jour à");
+  // A followed shop's page too, through a link.
+  await page.getByRole("link", { name: "Boulangerie Jacob" }).first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Boulangerie Jacob");
+  await context.setOffline(false);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("following works with a plain form", async ({ page }) => {
+    await page.goto("/shops/flor-alex");
+    await page.getByRole("button", { name: "Suivre Flor'Alex" }).click();
+    await expect(page).toHaveURL(/\/shops\/flor-alex$/);
+    await expect(page.getByText("Vous suivez ce commerce.")).toBeVisible();
+    await expect(page.getByText("1 personne le suit")).toBeVisible();
+    await page.goto("/feed");
+    await expect(page.getByRole("heading", { name: "Atelier couronnes de l’Avent" }).or(page.getByRole("heading", { name: "Atelier couronnes de l'Avent" }))).toBeVisible();
+  });
+
+  test("search is a plain GET form", async ({ page }) => {
+    await page.goto("/search");
+    await page.getByLabel("Commerce, produit ou mot-clé").fill("fleur");
+    await page.getByRole("button", { name: "Rechercher" }).click();
+    await expect(page).toHaveURL(/q=fleur/);
+    await expect(page.locator(".shop-list")).toContainText("Flor'Alex");
+  });
+});
+
+test("search follows the typing, accents optional", async ({ page }) => {
+  await page.goto("/search");
+  await waitForHydration(page);
+  const input = page.getByLabel("Commerce, produit ou mot-clé");
+  await input.pressSequentially("specul");
+  await expect(page.locator(".shop-list")).toContainText("Boulangerie Jacob");
+  await expect(page).toHaveURL(/q=specul/);
+  await expect(input).toBeFocused();
+  await page.getByLabel("Ouvert maintenant").check();
+  await expect(page).toHaveURL(/open=1/);
+});
+
+test("the window poster's QR code opens the shop with a follow prompt", async ({ page, baseURL }) => {
+  await page.goto("/shops/boulangerie-jacob/poster");
+  await expect(page.getByText("Suivez-nous sur Quartier")).toBeVisible();
+  const qr = page.locator("img.poster-qr");
+  await expect(qr).toBeVisible();
+  await page.waitForFunction(() => {
+    const img = document.querySelector("img.poster-qr") as HTMLImageElement | null;
+    return !!img && img.complete && img.naturalWidth > 0;
+  });
+  // As printed: the print style sheet hides the site's chrome (and the fixed tab bar).
+  await page.emulateMedia({ media: "print" });
+  await expect(page.locator(".tab-bar")).toBeHidden();
+  const png = PNG.sync.read(await qr.screenshot());
+  await page.emulateMedia({ media: "screen" });
+  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(decoded?.data).toBe(`${baseURL}/shops/boulangerie-jacob?follow=1`);
+
+  await page.goto(new URL(decoded!.data).pathname + new URL(decoded!.data).search);
+  await expect(page.getByRole("heading", { name: "Suivre Boulangerie Jacob ?" })).toBeVisible();
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Suivre Boulangerie Jacob" }).click();
+  await expect(page.getByText("Vous suivez ce commerce.")).toBeVisible();
+});
+
+test("the map shows every shop without tiles, and the list", async ({ page }) => {
+  await page.goto("/map");
+  const map = page.locator("#map");
+  await expect(map).toHaveAttribute("data-markers", /^[1-9]\d*$/);
+  const markers = Number(await map.getAttribute("data-markers"));
+  await expect(page.locator(".shop-list .shop-card")).toHaveCount(markers);
+  await expect(page.locator(".leaflet-tile")).toHaveCount(0);
+  await expect(page.locator(".leaflet-overlay-pane path").first()).toBeVisible();
+});
+
+test("the whole resident UI exists in the four languages", async ({ page, context, baseURL }) => {
+  const expected: Record<string, string[]> = {
+    fr: ["Mon quartier", "Autour de moi"],
+    nl: ["Mijn buurt", "In de buurt"],
+    de: ["Mein Viertel", "In der Nähe"],
+    en: ["My area", "Near me"],
+  };
+  for (const [lang, [feed, nearby]] of Object.entries(expected)) {
+    await context.addCookies([{ name: "quartier_lang", value: lang, url: baseURL! }]);
+    await page.goto("/feed");
+    await expect(page.locator("html")).toHaveAttribute("lang", lang);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(feed);
+    await expect(page.getByRole("navigation", { name: /./ }).getByRole("link", { name: nearby })).toBeVisible();
+  }
+});
