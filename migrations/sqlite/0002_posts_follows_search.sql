@@ -3,6 +3,12 @@
 ALTER TABLE shops ADD COLUMN description TEXT;
 -- Name, description and category labels, lower-cased and without accents (filled by the app).
 ALTER TABLE shops ADD COLUMN search_text TEXT;
+-- The same for the shop's current posts (kept up to date by the app when posts change and
+-- when they start or stop being current), so that a search reads one document per shop.
+ALTER TABLE shops ADD COLUMN posts_text TEXT;
+-- "Near me": a town's shops in a latitude band, then filtered by longitude.
+CREATE INDEX shops_town_lat_lon ON shops (town_id, lat, lon);
+DROP INDEX shops_lat_lon;
 
 CREATE TABLE posts (
     id            INTEGER PRIMARY KEY,
@@ -60,31 +66,20 @@ CREATE INDEX district_follows_district ON district_follows (district_id);
 
 -- Full-text search over the app-normalised text (prefix queries from two letters).
 CREATE VIRTUAL TABLE shops_fts USING fts5 (
-    search_text, content = 'shops', content_rowid = 'id',
+    search_text, posts_text, content = 'shops', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4'
 );
 CREATE TRIGGER shops_fts_insert AFTER INSERT ON shops BEGIN
-    INSERT INTO shops_fts (rowid, search_text) VALUES (new.id, new.search_text);
+    INSERT INTO shops_fts (rowid, search_text, posts_text)
+    VALUES (new.id, new.search_text, new.posts_text);
 END;
 CREATE TRIGGER shops_fts_delete AFTER DELETE ON shops BEGIN
-    INSERT INTO shops_fts (shops_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+    INSERT INTO shops_fts (shops_fts, rowid, search_text, posts_text)
+    VALUES ('delete', old.id, old.search_text, old.posts_text);
 END;
-CREATE TRIGGER shops_fts_update AFTER UPDATE OF search_text ON shops BEGIN
-    INSERT INTO shops_fts (shops_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-    INSERT INTO shops_fts (rowid, search_text) VALUES (new.id, new.search_text);
-END;
-
-CREATE VIRTUAL TABLE posts_fts USING fts5 (
-    search_text, content = 'posts', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4'
-);
-CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
-    INSERT INTO posts_fts (rowid, search_text) VALUES (new.id, new.search_text);
-END;
-CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
-    INSERT INTO posts_fts (posts_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-END;
-CREATE TRIGGER posts_fts_update AFTER UPDATE OF search_text ON posts BEGIN
-    INSERT INTO posts_fts (posts_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-    INSERT INTO posts_fts (rowid, search_text) VALUES (new.id, new.search_text);
+CREATE TRIGGER shops_fts_update AFTER UPDATE OF search_text, posts_text ON shops BEGIN
+    INSERT INTO shops_fts (shops_fts, rowid, search_text, posts_text)
+    VALUES ('delete', old.id, old.search_text, old.posts_text);
+    INSERT INTO shops_fts (rowid, search_text, posts_text)
+    VALUES (new.id, new.search_text, new.posts_text);
 END;

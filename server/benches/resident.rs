@@ -1,6 +1,7 @@
 //! Resident query benchmarks (run with `cargo bench -p server --bench resident`):
 //! - "near me" over 100 000 generated shops, on SQLite and on PostgreSQL (target p99 < 2 ms);
 //! - search as you type over 10 000 shops and 100 000 posts (target p99 < 20 ms).
+//!
 //! Each figure is the full query as the server runs it: the store call plus the exact distance
 //! and ranking in Rust. PostgreSQL is the machine's local server (QUARTIER_TEST_POSTGRES).
 
@@ -223,7 +224,7 @@ async fn bench_search(store: &SqlStore, backend: &str) {
         })
         .collect();
     let started = Instant::now();
-    store.insert_posts_bulk(town, &posts).await.unwrap();
+    store.insert_posts_bulk(town, &posts, now).await.unwrap();
     println!(
         "{backend}: 10 000 shops and 100 000 posts loaded in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -273,6 +273,7 @@ pub async fn seed_posts(
                     place,
                     published_at,
                 },
+                now,
             )
             .await?;
         added += 1;

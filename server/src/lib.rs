@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod districts;
 pub mod feeds;
+pub mod jobs;
 pub mod open_data;
 pub mod osm_import;
 pub mod pwa;

@@ -143,6 +143,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let store = open_store(&config).await?;
     tracing::info!(backend = store.backend(), "database ready");
     let state = server::app_state(Arc::new(store.clone()), &config);
+    tokio::spawn(server::jobs::keep_search_current(state.clone()));
     let app = server::build_app(state, leptos_options);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await

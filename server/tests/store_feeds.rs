@@ -246,6 +246,7 @@ async fn contract(store: &dyn Store) {
                     t0 - TimeDelta::hours(3),
                 )
             },
+            t0,
         )
         .await
         .unwrap();
@@ -269,6 +270,7 @@ async fn contract(store: &dyn Store) {
                     t0 - TimeDelta::days(5),
                 )
             },
+            t0,
         )
         .await
         .unwrap();
@@ -281,6 +283,7 @@ async fn contract(store: &dyn Store) {
                 "Fermeture annuelle",
                 t0 + TimeDelta::days(1),
             ),
+            t0,
         )
         .await
         .unwrap();
@@ -298,6 +301,7 @@ async fn contract(store: &dyn Store) {
                     t0 - TimeDelta::hours(2),
                 )
             },
+            t0,
         )
         .await
         .unwrap();
@@ -313,6 +317,7 @@ async fn contract(store: &dyn Store) {
                     t0 - TimeDelta::days(1),
                 )
             },
+            t0,
         )
         .await
         .unwrap();
@@ -329,6 +334,7 @@ async fn contract(store: &dyn Store) {
                     t0 - TimeDelta::days(4),
                 )
             },
+            t0,
         )
         .await
         .unwrap();
@@ -341,7 +347,8 @@ async fn contract(store: &dyn Store) {
                 PostKind::News,
                 "Intrus",
                 t0
-            )
+            ),
+            t0
         )
         .await
         .is_err());
@@ -361,6 +368,28 @@ async fn contract(store: &dyn Store) {
         "not yet published"
     );
 
+    // Time passes: the scheduled news goes live, the offer expires; search follows.
+    let later = t0 + TimeDelta::days(2);
+    assert!(store.refresh_posts_text(town.id, t0, later).await.unwrap() >= 1);
+    assert_eq!(
+        search("fermeture", ShopFilter::default()).await,
+        vec!["Café de la Place"]
+    );
+    let much_later = t0 + TimeDelta::days(8);
+    store
+        .refresh_posts_text(town.id, later, much_later)
+        .await
+        .unwrap();
+    assert!(
+        search("cramique", ShopFilter::default()).await.is_empty(),
+        "expired since"
+    );
+    // Back to the present for the rest.
+    store
+        .refresh_posts_text(town.id, t0 - TimeDelta::days(30), t0)
+        .await
+        .unwrap();
+
     // News for paging: 25 posts of the café, one per hour.
     for i in 0..25 {
         store
@@ -372,6 +401,7 @@ async fn contract(store: &dyn Store) {
                     &format!("Nouvelle {i}"),
                     t0 - TimeDelta::hours(10 + i),
                 ),
+                t0,
             )
             .await
             .unwrap();

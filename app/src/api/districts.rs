@@ -20,20 +20,11 @@ async fn district_view(
     before: Option<String>,
 ) -> Result<DistrictView, AppError> {
     use super::views::*;
-    use crate::domain::slugs;
     use crate::server::{AppState, ShopFilter};
 
-    if !slugs::is_valid(&slug) {
-        return Err(AppError::NotFound);
-    }
     let state = AppState::from_context()?;
     let town = state.town().await?;
-    let district = state
-        .store
-        .district_by_slug(town.id, &slug)
-        .await
-        .map_err(store_error("loading a district"))?
-        .ok_or(AppError::NotFound)?;
+    let district = super::views::district_or_404(&state, &town, &slug).await?;
     let selected_category = known_category(category);
     let filter = ShopFilter {
         category: selected_category.clone(),

@@ -65,21 +65,11 @@ async fn feed_inner(before: Option<String>) -> Result<FeedView, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn district_feed_inner(slug: String, before: String) -> Result<FeedPage, AppError> {
-    use super::views::store_error;
-    use crate::domain::slugs;
     use crate::server::{AppState, FeedScope};
 
-    if !slugs::is_valid(&slug) {
-        return Err(AppError::NotFound);
-    }
     let state = AppState::from_context()?;
     let town = state.town().await?;
-    let district = state
-        .store
-        .district_by_slug(town.id, &slug)
-        .await
-        .map_err(store_error("loading a district"))?
-        .ok_or(AppError::NotFound)?;
+    let district = super::views::district_or_404(&state, &town, &slug).await?;
     let before = parse_cursor(Some(&before))?;
     let (_, page) = scoped_feed(&state, &town, FeedScope::District(district.id), before).await?;
     Ok(page)

@@ -23,23 +23,14 @@ pub async fn set_follow(
 #[cfg(feature = "ssr")]
 async fn follow_inner(target: String, slug: String, follow: bool) -> Result<FollowState, AppError> {
     use super::views::store_error;
-    use crate::domain::slugs;
     use crate::server::{device, AppState};
 
-    if !slugs::is_valid(&slug) {
-        return Err(AppError::NotFound);
-    }
     let state = AppState::from_context()?;
     let town = state.town().await?;
     let now = state.clock.now();
     match target.as_str() {
         "shop" => {
-            let shop = state
-                .store
-                .shop_by_slug(town.id, &slug)
-                .await
-                .map_err(store_error("loading a shop"))?
-                .ok_or(AppError::NotFound)?;
+            let shop = super::views::shop_or_404(&state, &town, &slug).await?;
             let profile = device::ensure_profile(&state).await?;
             state
                 .store
@@ -57,12 +48,7 @@ async fn follow_inner(target: String, slug: String, follow: bool) -> Result<Foll
             })
         }
         "district" => {
-            let district = state
-                .store
-                .district_by_slug(town.id, &slug)
-                .await
-                .map_err(store_error("loading a district"))?
-                .ok_or(AppError::NotFound)?;
+            let district = super::views::district_or_404(&state, &town, &slug).await?;
             let profile = device::ensure_profile(&state).await?;
             state
                 .store

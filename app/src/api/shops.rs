@@ -73,22 +73,14 @@ pub async fn get_shop(slug: String) -> Result<ShopView, AppError> {
 #[cfg(feature = "ssr")]
 async fn shop_view(slug: String) -> Result<ShopView, AppError> {
     use super::views::*;
-    use crate::domain::{categories, contact, hours, slugs, structured_data};
+    use crate::domain::{categories, contact, hours, structured_data};
     use crate::model::DistrictLink;
     use crate::server::AppState;
 
-    if !slugs::is_valid(&slug) {
-        return Err(AppError::NotFound);
-    }
     let state = AppState::from_context()?;
     let town = state.town().await?;
     let tz = town_tz(&town);
-    let shop = state
-        .store
-        .shop_by_slug(town.id, &slug)
-        .await
-        .map_err(store_error("loading a shop"))?
-        .ok_or(AppError::NotFound)?;
+    let shop = super::views::shop_or_404(&state, &town, &slug).await?;
     let district = match shop.district_id {
         Some(id) => state
             .store

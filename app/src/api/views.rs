@@ -162,3 +162,37 @@ pub fn post_views(posts: &[Post], authors: &Authors, tz: Tz, now: DateTime<Utc>)
         .filter_map(|p| post_view(p, authors, tz, now))
         .collect()
 }
+
+/// The town's shop with this slug, or "not found".
+pub async fn shop_or_404(
+    state: &crate::server::AppState,
+    town: &Town,
+    slug: &str,
+) -> Result<Shop, AppError> {
+    if !crate::domain::slugs::is_valid(slug) {
+        return Err(AppError::NotFound);
+    }
+    state
+        .store
+        .shop_by_slug(town.id, slug)
+        .await
+        .map_err(store_error("loading a shop"))?
+        .ok_or(AppError::NotFound)
+}
+
+/// The town's district with this slug, or "not found".
+pub async fn district_or_404(
+    state: &crate::server::AppState,
+    town: &Town,
+    slug: &str,
+) -> Result<District, AppError> {
+    if !crate::domain::slugs::is_valid(slug) {
+        return Err(AppError::NotFound);
+    }
+    state
+        .store
+        .district_by_slug(town.id, slug)
+        .await
+        .map_err(store_error("loading a district"))?
+        .ok_or(AppError::NotFound)
+}

@@ -33,15 +33,15 @@ pub fn SearchPage() -> impl IntoView {
         <Title text=locale.t("search.title")/>
         <section class="page search">
             <h1>{locale.t("search.title")}</h1>
-            <Suspense fallback=Loading>
+            // One boundary (several boundaries on a page can stall streamed SSR): the form's
+            // closure only reads the filters, so typing never re-creates the input.
+            <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match filters.await {
                         Ok(filters) => view! { <SearchForm filters/> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
-            </Suspense>
-            <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match results.await {
                         Ok(view) => view! { <SearchResults view/> }.into_any(),

@@ -12,16 +12,7 @@ const MAX_AGE_SECONDS: u64 = 400 * 24 * 3600;
 
 /// The device token in the request's cookies, if well-formed (32 lowercase hex digits).
 pub fn cookie_token(parts: Option<&http::request::Parts>) -> Option<String> {
-    parts?
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == DEVICE_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|v| is_token(v))
+    super::cookie(parts?, DEVICE_COOKIE).filter(|v| is_token(v))
 }
 
 fn is_token(value: &str) -> bool {

@@ -94,19 +94,24 @@ impl AppState {
     }
 }
 
-/// The locale of the current request: the visitor's saved choice, then `Accept-Language`,
-/// then the instance default.
-pub fn request_locale(parts: Option<&http::request::Parts>, default: Locale) -> Locale {
-    let Some(parts) = parts else { return default };
-    let from_cookie = parts
+/// The value of the request's cookie `name`, if it sent one.
+pub fn cookie(parts: &http::request::Parts, name: &str) -> Option<String> {
+    parts
         .headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LOCALE_COOKIE)
-        .and_then(|(_, value)| Locale::parse(value));
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The locale of the current request: the visitor's saved choice, then `Accept-Language`,
+/// then the instance default.
+pub fn request_locale(parts: Option<&http::request::Parts>, default: Locale) -> Locale {
+    let Some(parts) = parts else { return default };
+    let from_cookie = cookie(parts, LOCALE_COOKIE).and_then(|value| Locale::parse(&value));
     from_cookie
         .or_else(|| {
             parts

@@ -262,7 +262,8 @@ pub trait Store: Send + Sync + 'static {
     async fn shops_in_box(&self, town_id: i64, bbox: &BoundingBox) -> StoreResult<Vec<Shop>>;
     /// Shops whose name, description or category label, or one of whose current posts,
     /// contains every term as a word prefix (terms as made by `domain::search::terms`).
-    /// At most `limit`, by name.
+    /// At most `limit`, by name. Posts count as of their shop's last refresh (on every change
+    /// of its posts, and `refresh_posts_text`).
     async fn search_shops(
         &self,
         town_id: i64,
@@ -272,9 +273,24 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> StoreResult<Vec<Shop>>;
 
-    /// Stores a post of the town (the author must belong to the town).
-    async fn insert_post(&self, town_id: i64, post: &NewPost) -> StoreResult<Post>;
+    /// Stores a post of the town (the author must belong to the town); `now` decides whether
+    /// it is current for search.
+    async fn insert_post(
+        &self,
+        town_id: i64,
+        post: &NewPost,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Post>;
     async fn post_by_id(&self, town_id: i64, id: i64) -> StoreResult<Option<Post>>;
+    /// Updates what search knows of the shops whose posts became current (scheduled ones) or
+    /// stopped being current (expired offers, ended events) in `(since, now]`. Returns how many
+    /// shops were refreshed.
+    async fn refresh_posts_text(
+        &self,
+        town_id: i64,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize>;
     /// Published offers (not expired) and news of the scope, newest first, after `before`.
     /// Events are listed by `upcoming_events`.
     async fn timeline(

@@ -365,21 +365,21 @@ impl Store for SqlStore {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        // $1 town, $2 query, $3 now, $4 limit, then the filter's parameters.
-        let (shop_match, post_match, query) = match self.pool {
+        // $1 town, $2 query, $3 limit, then the filter's parameters. One document per shop:
+        // its own text and that of its current posts (see `refresh_posts_text`).
+        let (matches, query) = match self.pool {
             Pool::Sqlite(_) => (
                 "id IN (SELECT rowid FROM shops_fts WHERE shops_fts MATCH $2)",
-                "p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH $2)",
                 search::fts5_query(terms),
             ),
             Pool::Postgres(_) => (
-                "to_tsvector('simple', coalesce(search_text, '')) @@ to_tsquery('simple', $2)",
-                "to_tsvector('simple', coalesce(p.search_text, '')) @@ to_tsquery('simple', $2)",
+                "to_tsvector('simple', coalesce(search_text, '') || ' ' || coalesce(posts_text, '')) \
+                 @@ to_tsquery('simple', $2)",
                 search::tsquery(terms),
             ),
         };
         let mut clause = String::new();
-        let mut next = 5;
+        let mut next = 4;
         if filter.category.is_some() {
             clause.push_str(&format!(" AND category = ${next}"));
             next += 1;
@@ -388,19 +388,14 @@ impl Store for SqlStore {
             clause.push_str(&format!(" AND district_id = ${next}"));
         }
         let sql = format!(
-            "SELECT {SHOP_COLUMNS} FROM shops WHERE town_id = $1{clause} AND ({shop_match} \
-             OR id IN (SELECT p.shop_id FROM posts p WHERE p.town_id = $1 \
-             AND p.shop_id IS NOT NULL AND p.published_at <= $3 \
-             AND (p.valid_until IS NULL OR p.valid_until > $3) \
-             AND (p.kind <> 'event' OR COALESCE(p.ends_at, p.starts_at) > $3) AND {post_match})) \
-             ORDER BY name, id LIMIT $4"
+            "SELECT {SHOP_COLUMNS} FROM shops WHERE town_id = $1{clause} AND {matches} \
+             ORDER BY name, id LIMIT $3"
         );
-        let now = now.trunc_subsecs(0);
+        let _ = now;
         on_pool!(self, |pool| {
             let mut q = sqlx::query_as::<_, ShopRow>(&sql)
                 .bind(town_id)
                 .bind(&query)
-                .bind(now)
                 .bind(limit);
             if let Some(category) = &filter.category {
                 q = q.bind(category);
@@ -415,7 +410,12 @@ impl Store for SqlStore {
         })
     }
 
-    async fn insert_post(&self, town_id: i64, post: &NewPost) -> StoreResult<Post> {
+    async fn insert_post(
+        &self,
+        town_id: i64,
+        post: &NewPost,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Post> {
         let (shop_id, district_id) = match post.author {
             PostAuthor::Shop(id) => (Some(id), None),
             PostAuthor::District(id) => (None, Some(id)),
@@ -453,8 +453,38 @@ impl Store for SqlStore {
             .fetch_optional(pool)
             .await
             .map_err(store_error))?;
-        row.and_then(PostRow::into_post)
-            .ok_or_else(|| StoreError::Conflict("the post's author is not in this town".into()))
+        let post = row
+            .and_then(PostRow::into_post)
+            .ok_or_else(|| StoreError::Conflict("the post's author is not in this town".into()))?;
+        if let PostAuthor::Shop(shop_id) = post.content.author {
+            self.refresh_shop_posts_text(&[shop_id], now).await?;
+        }
+        Ok(post)
+    }
+
+    async fn refresh_posts_text(
+        &self,
+        town_id: i64,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<usize> {
+        // Shops with a post that became current, or stopped being current, in (since, now].
+        let sql = "SELECT DISTINCT shop_id FROM posts WHERE town_id = $1 AND shop_id IS NOT NULL \
+                   AND ((published_at > $2 AND published_at <= $3) \
+                   OR (valid_until > $2 AND valid_until <= $3) \
+                   OR (ends_at > $2 AND ends_at <= $3) \
+                   OR (ends_at IS NULL AND starts_at > $4 AND starts_at <= $5))";
+        let shop_ids: Vec<i64> = on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql)
+            .bind(town_id)
+            .bind(since)
+            .bind(now)
+            .bind(since - EVENT_WITHOUT_END)
+            .bind(now - EVENT_WITHOUT_END)
+            .fetch_all(pool)
+            .await
+            .map_err(store_error))?;
+        self.refresh_shop_posts_text(&shop_ids, now).await?;
+        Ok(shop_ids.len())
     }
 
     async fn post_by_id(&self, town_id: i64, id: i64) -> StoreResult<Option<Post>> {
@@ -722,6 +752,39 @@ fn scope_clause(scope: FeedScope, n: usize) -> (String, i64) {
 }
 
 impl SqlStore {
+    /// Recomputes the text of the current posts of these shops (what search matches them by).
+    pub(crate) async fn refresh_shop_posts_text(
+        &self,
+        shop_ids: &[i64],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let aggregate = match self.pool {
+            Pool::Sqlite(_) => "group_concat(p.search_text, ' ')",
+            Pool::Postgres(_) => "string_agg(p.search_text, ' ')",
+        };
+        let sql = format!(
+            "UPDATE shops SET posts_text = (SELECT {aggregate} FROM posts p \
+             WHERE p.shop_id = shops.id AND p.published_at <= $2 \
+             AND (p.valid_until IS NULL OR p.valid_until > $2) \
+             AND (p.kind <> 'event' OR p.ends_at > $2 OR (p.ends_at IS NULL AND p.starts_at > $3))) \
+             WHERE id = $1"
+        );
+        let now = now.trunc_subsecs(0);
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await.map_err(store_error)?;
+            for id in shop_ids {
+                sqlx::query(&sql)
+                    .bind(id)
+                    .bind(now)
+                    .bind(now - EVENT_WITHOUT_END)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+            }
+            tx.commit().await.map_err(store_error)
+        })
+    }
+
     /// Fills the search text of rows written before search existed (or by hand).
     pub(crate) async fn backfill_search_text(&self) -> StoreResult<()> {
         use super::rows::SearchTextRow;
@@ -812,8 +875,13 @@ impl SqlStore {
 
     /// Inserts many shop posts at once (generated data for benchmarks, bulk loads), in one
     /// transaction. Authors are not checked: callers pass shops of the town.
-    pub async fn insert_posts_bulk(&self, town_id: i64, posts: &[NewPost]) -> StoreResult<()> {
-        let now = Utc::now().trunc_subsecs(0);
+    pub async fn insert_posts_bulk(
+        &self,
+        town_id: i64,
+        posts: &[NewPost],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let written = Utc::now().trunc_subsecs(0);
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await.map_err(store_error)?;
             for chunk in posts.chunks(500) {
@@ -844,12 +912,22 @@ impl SqlStore {
                             post.place.as_deref(),
                         ))
                         .bind(post.published_at.trunc_subsecs(0))
-                        .bind(now);
+                        .bind(written);
                 }
                 query.execute(&mut *tx).await.map_err(store_error)?;
             }
             tx.commit().await.map_err(store_error)
-        })
+        })?;
+        let mut shop_ids: Vec<i64> = posts
+            .iter()
+            .filter_map(|p| match p.author {
+                PostAuthor::Shop(id) => Some(id),
+                PostAuthor::District(_) => None,
+            })
+            .collect();
+        shop_ids.sort_unstable();
+        shop_ids.dedup();
+        self.refresh_shop_posts_text(&shop_ids, now).await
     }
 }
 

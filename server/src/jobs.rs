@@ -1,0 +1,37 @@
+//! Work the server does on its own, beside requests.
+
+use std::time::Duration;
+
+use app::server::AppState;
+
+/// How often search learns which posts started or stopped being current.
+pub const SEARCH_REFRESH: Duration = Duration::from_secs(300);
+
+/// Keeps search in step with time: scheduled posts that went live, offers that expired and
+/// events that ended since the last pass (changes made through the app are seen at once).
+/// Safe on several instances: each pass only recomputes from the posts table.
+pub async fn keep_search_current(state: AppState) {
+    let mut since = state.clock.now();
+    let mut ticker = tokio::time::interval(SEARCH_REFRESH);
+    ticker.tick().await;
+    loop {
+        ticker.tick().await;
+        let now = state.clock.now();
+        let town = match state.town().await {
+            Ok(town) => town,
+            Err(_) => continue,
+        };
+        match state.store.refresh_posts_text(town.id, since, now).await {
+            Ok(count) => {
+                if count > 0 {
+                    tracing::debug!(
+                        shops = count,
+                        "search refreshed for posts that changed state"
+                    );
+                }
+                since = now;
+            }
+            Err(error) => tracing::warn!(%error, "refreshing search failed; will retry"),
+        }
+    }
+}
