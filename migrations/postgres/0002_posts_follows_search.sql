@@ -65,7 +65,10 @@ CREATE TABLE district_follows (
 CREATE INDEX district_follows_district ON district_follows (district_id);
 
 -- Full-text search over the app-normalised text ('simple' configuration: no stemming, no
--- stop words; accents are already removed).
-CREATE INDEX shops_search ON shops USING GIN (
+-- stop words; accents are already removed). The vector is stored, so matching never re-parses.
+ALTER TABLE shops ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
     to_tsvector('simple', coalesce(search_text, '') || ' ' || coalesce(posts_text, ''))
-);
+) STORED;
+CREATE INDEX shops_search ON shops USING GIN (search_vector);
+-- Results are listed by name: walk the names, test the match.
+CREATE INDEX shops_town_name ON shops (town_id, name, id);

@@ -64,6 +64,9 @@ CREATE TABLE district_follows (
 );
 CREATE INDEX district_follows_district ON district_follows (district_id);
 
+-- Results are listed by name: walk the names, test the match.
+CREATE INDEX shops_town_name ON shops (town_id, name, id);
+
 -- Full-text search over the app-normalised text (prefix queries from two letters).
 CREATE VIRTUAL TABLE shops_fts USING fts5 (
     search_text, posts_text, content = 'shops', content_rowid = 'id',

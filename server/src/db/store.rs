@@ -368,13 +368,14 @@ impl Store for SqlStore {
         // $1 town, $2 query, $3 limit, then the filter's parameters. One document per shop:
         // its own text and that of its current posts (see `refresh_posts_text`).
         let (matches, query) = match self.pool {
+            // `+id`: the matches are a set to test, while the (town, name) index gives the order
+            // (the first page comes without sorting every match).
             Pool::Sqlite(_) => (
-                "id IN (SELECT rowid FROM shops_fts WHERE shops_fts MATCH $2)",
+                "+id IN (SELECT rowid FROM shops_fts WHERE shops_fts MATCH $2)",
                 search::fts5_query(terms),
             ),
             Pool::Postgres(_) => (
-                "to_tsvector('simple', coalesce(search_text, '') || ' ' || coalesce(posts_text, '')) \
-                 @@ to_tsquery('simple', $2)",
+                "search_vector @@ to_tsquery('simple', $2)",
                 search::tsquery(terms),
             ),
         };
