@@ -35,7 +35,10 @@ cargo clippy -p server --all-targets -- -D warnings
 cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 say "Rust tests (SQLite and PostgreSQL)"
-cargo test -p server --no-fail-fast
+# One test at a time: the in-process HTTP tests each run a whole app on their own Tokio runtime,
+# and Leptos's reactive runtime is process-wide; run concurrently, a render stalled twice in
+# about thirty runs (never with one runtime, as in production and the end-to-end tests).
+cargo test -p server --no-fail-fast -- --test-threads=1
 
 say "release build (server + WASM)"
 cargo leptos build --release

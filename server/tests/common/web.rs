@@ -41,10 +41,19 @@ pub async fn send(
     app: &TestApp,
     request: Request<Body>,
 ) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = app.router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let uri = request.uri().clone();
+    // A stalled response fails the test with its URL instead of blocking the run.
+    let exchange = async {
+        let response = app.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, body)
+    };
+    let (status, headers, body) =
+        tokio::time::timeout(std::time::Duration::from_secs(30), exchange)
+            .await
+            .unwrap_or_else(|_| panic!("no complete response from {uri} within 30 s"));
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
