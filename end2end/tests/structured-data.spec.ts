@@ -47,3 +47,11 @@ test("a shop with an offer: makesOffer with its validity", async ({ page }) => {
     expect(first(spec, "opens")).toMatch(/^\d{2}:\d{2}$/);
   }
 });
+
+test("a district's events expand cleanly, organised by the district", async ({ page }) => {
+  const nodes = await expanded(page, "/districts/habay-la-neuve-centre");
+  const market = nodes.find((n) => first(n, "name") === "Marché de Noël de Habay-la-Neuve");
+  expect(market["@type"]).toContain(S + "Event");
+  expect(market[S + "organizer"][0]["@type"]).toContain(S + "Organization");
+  expect(first(market, "startDate")).toMatch(/T14:00:00\+01:00$/);
+});

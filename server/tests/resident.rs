@@ -368,6 +368,22 @@ async fn shop_page_lists_offers_events_and_their_structured_data() {
 }
 
 #[tokio::test]
+async fn district_events_carry_event_structured_data() {
+    let app = app().await;
+    let (_, _, body) = get(&app, "/districts/habay-la-neuve-centre").await;
+    let data = json_ld(&body);
+    let graph = data["@graph"].as_array().expect("events");
+    let market = graph
+        .iter()
+        .find(|n| n["name"] == "Marché de Noël de Habay-la-Neuve")
+        .unwrap();
+    assert_eq!(market["@type"], "Event");
+    assert_eq!(market["organizer"]["@type"], "Organization");
+    assert_eq!(market["location"]["name"], "Centre de Habay-la-Neuve");
+    assert_eq!(market["location"]["address"]["addressLocality"], "Habay");
+}
+
+#[tokio::test]
 async fn window_poster_and_qr_code() {
     let app = app().await;
     let (status, _, body) = get(&app, "/shops/boulangerie-jacob/poster").await;

@@ -57,7 +57,16 @@ async fn district_view(
         super::feed::parse_cursor(before.as_deref())?,
     )
     .await?;
+    let page_url = format!("{}/districts/{}", state.settings.base_url, district.slug);
+    let json_ld = crate::domain::structured_data::district_events(
+        &page_url,
+        &district.name,
+        &town.name,
+        &events,
+    )
+    .map(|graph| crate::domain::structured_data::script_json(&graph));
     Ok(DistrictView {
+        json_ld,
         follow,
         events,
         posts: page.posts,

@@ -152,45 +152,85 @@ pub fn with_posts(
         map.remove("@context");
     }
     graph.push(business);
+    let organizer = json!({ "@id": business_id });
     for event in events {
-        let Some(starts) = &event.starts else {
-            continue;
-        };
-        let mut e = Map::new();
-        e.insert("@type".into(), json!("Event"));
-        e.insert("@id".into(), json!(format!("{page_url}#post-{}", event.id)));
-        e.insert("name".into(), json!(event.title));
-        e.insert("description".into(), json!(event.body));
-        e.insert("url".into(), json!(format!("{page_url}#post-{}", event.id)));
-        e.insert("startDate".into(), json!(starts.iso));
-        if let Some(ends) = &event.ends {
-            e.insert("endDate".into(), json!(ends.iso));
-        }
-        e.insert(
-            "eventStatus".into(),
-            json!("https://schema.org/EventScheduled"),
-        );
-        e.insert(
-            "eventAttendanceMode".into(),
-            json!("https://schema.org/OfflineEventAttendanceMode"),
-        );
-        let mut place = Map::new();
-        place.insert("@type".into(), json!("Place"));
-        place.insert(
-            "name".into(),
-            event
-                .place
-                .as_ref()
-                .map_or(business_name.clone().unwrap_or(Value::Null), |p| json!(p)),
-        );
-        if let Some(address) = &address {
-            place.insert("address".into(), address.clone());
-        }
-        e.insert("location".into(), Value::Object(place));
-        e.insert("organizer".into(), json!({ "@id": business_id }));
-        graph.push(Value::Object(e));
+        let place = event
+            .place
+            .as_ref()
+            .map_or(business_name.clone().unwrap_or(Value::Null), |p| json!(p));
+        graph.extend(event_node(
+            page_url,
+            event,
+            &organizer,
+            place,
+            address.as_ref(),
+        ));
     }
     json!({ "@context": "https://schema.org", "@graph": graph })
+}
+
+/// A schema.org `Event` for an event post shown on `page_url` (`None` without a start).
+fn event_node(
+    page_url: &str,
+    event: &PostView,
+    organizer: &Value,
+    place_name: Value,
+    address: Option<&Value>,
+) -> Option<Value> {
+    let starts = event.starts.as_ref()?;
+    let mut e = Map::new();
+    e.insert("@type".into(), json!("Event"));
+    e.insert("@id".into(), json!(format!("{page_url}#post-{}", event.id)));
+    e.insert("name".into(), json!(event.title));
+    e.insert("description".into(), json!(event.body));
+    e.insert("url".into(), json!(format!("{page_url}#post-{}", event.id)));
+    e.insert("startDate".into(), json!(starts.iso));
+    if let Some(ends) = &event.ends {
+        e.insert("endDate".into(), json!(ends.iso));
+    }
+    e.insert(
+        "eventStatus".into(),
+        json!("https://schema.org/EventScheduled"),
+    );
+    e.insert(
+        "eventAttendanceMode".into(),
+        json!("https://schema.org/OfflineEventAttendanceMode"),
+    );
+    let mut place = Map::new();
+    place.insert("@type".into(), json!("Place"));
+    place.insert("name".into(), place_name);
+    if let Some(address) = address {
+        place.insert("address".into(), address.clone());
+    }
+    e.insert("location".into(), Value::Object(place));
+    e.insert("organizer".into(), organizer.clone());
+    Some(Value::Object(e))
+}
+
+/// The events of a district's page, organised by the district (its association or the town).
+pub fn district_events(
+    page_url: &str,
+    district_name: &str,
+    town_name: &str,
+    events: &[PostView],
+) -> Option<Value> {
+    let organizer = json!({ "@type": "Organization", "name": district_name, "url": page_url });
+    let address = json!({
+        "@type": "PostalAddress",
+        "addressLocality": town_name,
+        "addressCountry": "BE",
+    });
+    let graph: Vec<Value> = events
+        .iter()
+        .filter_map(|event| {
+            let place = json!(event
+                .place
+                .clone()
+                .unwrap_or_else(|| district_name.to_owned()));
+            event_node(page_url, event, &organizer, place, Some(&address))
+        })
+        .collect();
+    (!graph.is_empty()).then(|| json!({ "@context": "https://schema.org", "@graph": graph }))
 }
 
 /// JSON for a `<script type="application/ld+json">` block: `<` is escaped so that no text in

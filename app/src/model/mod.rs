@@ -324,4 +324,6 @@ pub struct DistrictView {
     pub events: Vec<PostView>,
     pub posts: Vec<PostView>,
     pub next_cursor: Option<String>,
+    /// schema.org JSON-LD of its events, if it has any.
+    pub json_ld: Option<String>,
 }

@@ -51,6 +51,7 @@ fn DistrictContent(view: DistrictView) -> impl IntoView {
         events,
         posts,
         next_cursor,
+        json_ld,
     } = view;
     let count = locale.plural("shops.count", shops.len() as i64);
     let has_posts = !posts.is_empty() || !events.is_empty();
@@ -59,6 +60,7 @@ fn DistrictContent(view: DistrictView) -> impl IntoView {
     let load = StoredValue::new(load);
     view! {
         <Title text=format!("{name} · {}", town.name)/>
+        {json_ld.map(|data| view! { <script type="application/ld+json" inner_html=data></script> })}
         <section class="page district">
             <nav class="breadcrumb" aria-label=locale.t("nav.breadcrumb")>
                 <a href="/">{town.name.clone()}</a>
