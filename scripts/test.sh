@@ -39,6 +39,8 @@ say "Rust tests (SQLite and PostgreSQL)"
 # and Leptos's reactive runtime is process-wide; run concurrently, a render stalled twice in
 # about thirty runs (never with one runtime, as in production and the end-to-end tests).
 cargo test -p server --no-fail-fast -- --test-threads=1
+# The app crate's own unit tests (search text, distances, device tokens).
+cargo test -p app --features ssr --lib
 
 say "release build (server + WASM)"
 cargo leptos build --release
