@@ -38,6 +38,34 @@ pub struct Config {
     pub tile_url: Option<String>,
     /// `QUARTIER_TILE_ATTRIBUTION`: the tiles' credit (default: OpenStreetMap's).
     pub tile_attribution: String,
+    /// `QUARTIER_SMTP_*`: the mail server for sign-in links; `None` writes them to the log.
+    pub smtp: Option<SmtpConfig>,
+    /// `QUARTIER_CLIENT_IP_HEADER`: behind a reverse proxy, the header with the client's
+    /// address (e.g. `X-Forwarded-For`), for rate limits. Unset: the TCP peer.
+    pub client_ip_header: Option<String>,
+}
+
+/// How sign-in e-mails leave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmtpConfig {
+    /// `QUARTIER_SMTP_HOST`.
+    pub host: String,
+    /// `QUARTIER_SMTP_PORT` (default: 587 for starttls, 465 for tls, 25 for none).
+    pub port: u16,
+    /// `QUARTIER_SMTP_TLS`: `starttls` (default), `tls` (implicit, "smtps") or `none`
+    /// (only for a relay on the same machine).
+    pub tls: SmtpTls,
+    /// `QUARTIER_SMTP_USERNAME` and `QUARTIER_SMTP_PASSWORD` (optional).
+    pub credentials: Option<(String, String)>,
+    /// `QUARTIER_SMTP_FROM`: the sender, e.g. `Quartier <quartier@habay.be>`.
+    pub from: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    StartTls,
+    Implicit,
+    None,
 }
 
 impl Config {
@@ -155,7 +183,79 @@ impl Config {
         let tile_attribution = get("QUARTIER_TILE_ATTRIBUTION")
             .unwrap_or_else(|| app::server::DEFAULT_TILE_ATTRIBUTION.to_owned());
 
+        let smtp = match get("QUARTIER_SMTP_HOST") {
+            None => None,
+            Some(host) => {
+                let tls = match get("QUARTIER_SMTP_TLS").as_deref() {
+                    None | Some("starttls") => SmtpTls::StartTls,
+                    Some("tls") => SmtpTls::Implicit,
+                    Some("none") => SmtpTls::None,
+                    Some(other) => {
+                        return Err(ConfigError {
+                            name: "QUARTIER_SMTP_TLS",
+                            message: format!("'{other}' is not one of: starttls, tls, none"),
+                        })
+                    }
+                };
+                let port = match get("QUARTIER_SMTP_PORT") {
+                    None => match tls {
+                        SmtpTls::StartTls => 587,
+                        SmtpTls::Implicit => 465,
+                        SmtpTls::None => 25,
+                    },
+                    Some(text) => text.parse().map_err(|_| ConfigError {
+                        name: "QUARTIER_SMTP_PORT",
+                        message: format!("'{text}' is not a port number"),
+                    })?,
+                };
+                let credentials = match (
+                    get("QUARTIER_SMTP_USERNAME"),
+                    get("QUARTIER_SMTP_PASSWORD"),
+                ) {
+                    (Some(user), Some(password)) => Some((user, password)),
+                    (None, None) => None,
+                    _ => return Err(ConfigError {
+                        name: "QUARTIER_SMTP_USERNAME",
+                        message:
+                            "set both QUARTIER_SMTP_USERNAME and QUARTIER_SMTP_PASSWORD, or neither"
+                                .into(),
+                    }),
+                };
+                let from = get("QUARTIER_SMTP_FROM").ok_or_else(|| ConfigError {
+                    name: "QUARTIER_SMTP_FROM",
+                    message: "required with QUARTIER_SMTP_HOST, e.g. Quartier <quartier@habay.be>"
+                        .into(),
+                })?;
+                if from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err(ConfigError {
+                        name: "QUARTIER_SMTP_FROM",
+                        message: format!(
+                            "'{from}' is not an address such as Quartier <quartier@habay.be>"
+                        ),
+                    });
+                }
+                Some(SmtpConfig {
+                    host,
+                    port,
+                    tls,
+                    credentials,
+                    from,
+                })
+            }
+        };
+        let client_ip_header = get("QUARTIER_CLIENT_IP_HEADER");
+        if let Some(name) = &client_ip_header {
+            if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                return Err(ConfigError {
+                    name: "QUARTIER_CLIENT_IP_HEADER",
+                    message: format!("'{name}' is not a header name such as X-Forwarded-For"),
+                });
+            }
+        }
+
         Ok(Config {
+            smtp,
+            client_ip_header,
             database_url,
             site_addr,
             base_url,
@@ -177,6 +277,7 @@ impl Config {
             town_slug: self.town_slug.clone(),
             tile_url: self.tile_url.clone(),
             tile_attribution: self.tile_attribution.clone(),
+            client_ip_header: self.client_ip_header.clone(),
         }
     }
 }

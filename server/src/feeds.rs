@@ -424,7 +424,6 @@ fn ics(base: &str, name: &str, timezone: &str, events: &[(&Post, &PostView)]) ->
 
 /// `/shops/{slug}/qr.svg`: the poster's QR code, opening the shop page with a follow prompt.
 pub async fn shop_qr(State(state): State<RouterState>, Path(slug): Path<String>) -> Response {
-    use qrcode::{render::svg, EcLevel, QrCode};
     if !slugs::is_valid(&slug) {
         return not_found();
     }
@@ -439,17 +438,10 @@ pub async fn shop_qr(State(state): State<RouterState>, Path(slug): Path<String>)
         Err(e) => return unavailable(e),
     }
     let url = format!("{}/shops/{slug}?follow=1", state.app.settings.base_url);
-    let code = match QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M) {
-        Ok(code) => code,
+    let svg = match app::server::qr::qr_svg(&url) {
+        Ok(svg) => svg,
         Err(e) => return unavailable(e),
     };
-    let svg = code
-        .render::<svg::Color>()
-        .min_dimensions(300, 300)
-        .quiet_zone(true)
-        .dark_color(svg::Color("#000000"))
-        .light_color(svg::Color("#ffffff"))
-        .build();
     (
         [
             (header::CONTENT_TYPE, "image/svg+xml"),

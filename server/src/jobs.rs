@@ -35,3 +35,20 @@ pub async fn keep_search_current(state: AppState) {
         }
     }
 }
+
+/// How often expired sign-in links, sessions and rate-limit windows are deleted.
+pub const PURGE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Deletes what has expired (sign-in links, sessions, rate-limit windows): nothing is kept
+/// longer than it is useful. Safe on several instances.
+pub async fn purge_expired(state: AppState) {
+    let mut ticker = tokio::time::interval(PURGE_EVERY);
+    loop {
+        ticker.tick().await;
+        match state.store.purge_expired(state.clock.now()).await {
+            Ok(0) => {}
+            Ok(rows) => tracing::debug!(rows, "expired sign-in links and sessions deleted"),
+            Err(error) => tracing::warn!(%error, "purging expired rows failed; will retry"),
+        }
+    }
+}

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod districts;
 pub mod feeds;
 pub mod jobs;
+pub mod mail;
 pub mod open_data;
 pub mod osm_import;
 pub mod pwa;
@@ -28,10 +29,21 @@ pub use routes::RouterState;
 
 /// Builds the application state from a store and the configuration.
 pub fn app_state(store: Arc<dyn Store>, config: &config::Config) -> AppState {
+    let mailer: Arc<dyn app::server::Mailer> = match &config.smtp {
+        Some(smtp) => match mail::SmtpMailer::new(smtp) {
+            Ok(mailer) => Arc::new(mailer),
+            Err(error) => {
+                tracing::error!(%error, "cannot set up SMTP: e-mails go to the log");
+                Arc::new(mail::LogMailer)
+            }
+        },
+        None => Arc::new(mail::LogMailer),
+    };
     AppState {
         store,
         settings: Arc::new(config.settings()),
         clock: Arc::new(SystemClock),
+        mailer,
     }
 }
 
@@ -70,6 +82,7 @@ pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
         >(context, shell));
     routes::with_security_headers(router)
         .layer(axum::middleware::from_fn(routes::reject_cross_site_writes))
+        .layer(axum::middleware::from_fn(routes::record_peer_address))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(router_state)
 }

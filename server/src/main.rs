@@ -35,6 +35,23 @@ enum Command {
     },
     /// Load the demo town (Habay, real OpenStreetMap data) into the database.
     Demo,
+    /// Manage administrators of the town.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Make EMAIL an administrator of the town (creating the account) and send it a sign-in
+    /// link; without SMTP, the link is printed.
+    Create {
+        email: String,
+        /// The town's slug (default: QUARTIER_TOWN, or the first town).
+        #[arg(long)]
+        town: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -118,6 +135,9 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             print!("{}", report.summary());
             Ok(())
         }
+        Command::Admin {
+            command: AdminCommand::Create { email, town },
+        } => create_admin(config, &email, town).await,
         Command::Demo => {
             let store = open_store(&config).await?;
             let report =
@@ -135,6 +155,72 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
     }
 }
 
+async fn create_admin(config: Config, email: &str, town: Option<String>) -> Result<(), String> {
+    use app::server::auth::{new_secret, secret_hash, SIGN_IN_LINK_LIFETIME};
+    use app::server::{NewSignInLink, Store};
+
+    let email = app::domain::email::normalize_email(email)
+        .ok_or_else(|| format!("'{email}' is not an e-mail address"))?;
+    let store = open_store(&config).await?;
+    let slug = town.or_else(|| config.town_slug.clone());
+    let town = match &slug {
+        Some(slug) => store.town_by_slug(slug).await,
+        None => store.first_town().await,
+    }
+    .map_err(|e| e.to_string())?
+    .ok_or_else(|| match &slug {
+        Some(slug) => {
+            format!("no town '{slug}': import one first (quartier import-osm or quartier demo)")
+        }
+        None => "no town yet: import one first (quartier import-osm or quartier demo)".into(),
+    })?;
+    let now = chrono::Utc::now();
+    let user = store
+        .grant_admin(town.id, &email, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let token = new_secret().map_err(|e| e.to_string())?;
+    store
+        .create_sign_in_link(
+            &NewSignInLink {
+                token_hash: secret_hash(&token),
+                email: email.clone(),
+                invitation_id: None,
+                return_to: Some("/manage".into()),
+                expires_at: now + SIGN_IN_LINK_LIFETIME,
+            },
+            now,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let url = format!("{}/auth/{token}", config.base_url);
+    println!(
+        "{} is an administrator of {} (account {}).",
+        email, town.name, user.id
+    );
+    match &config.smtp {
+        Some(smtp) => {
+            let mailer = server::mail::SmtpMailer::new(smtp)?;
+            app::server::Mailer::send(
+                &mailer,
+                &app::server::Email {
+                    to: email.clone(),
+                    subject: format!("Quartier · {}", town.name),
+                    text: format!(
+                        "Votre lien de connexion à Quartier ({}), valable 15 minutes :\n\n{url}\n",
+                        town.name
+                    ),
+                    html: None,
+                },
+            )
+            .await?;
+            println!("A sign-in link was sent to {email} (valid 15 minutes).");
+        }
+        None => println!("Sign-in link (valid 15 minutes, single use):\n{url}"),
+    }
+    Ok(())
+}
+
 async fn serve(config: Config) -> Result<(), String> {
     let mut leptos_options = get_configuration(None)
         .map_err(|e| format!("Leptos configuration: {e}"))?
@@ -144,6 +230,7 @@ async fn serve(config: Config) -> Result<(), String> {
     tracing::info!(backend = store.backend(), "database ready");
     let state = server::app_state(Arc::new(store.clone()), &config);
     tokio::spawn(server::jobs::keep_search_current(state.clone()));
+    tokio::spawn(server::jobs::purge_expired(state.clone()));
     let app = server::build_app(state, leptos_options);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
@@ -154,10 +241,13 @@ async fn serve(config: Config) -> Result<(), String> {
             )
         })?;
     tracing::info!("listening on http://{}", config.site_addr);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

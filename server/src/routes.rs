@@ -169,3 +169,19 @@ pub async fn reject_cross_site_writes(
     }
     next.run(request).await
 }
+
+/// Puts the TCP peer's address where the application reads it (rate limits).
+pub async fn record_peer_address(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use app::server::auth::axum_connect_info::PeerAddress;
+    if let Some(axum::extract::ConnectInfo(peer)) = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .copied()
+    {
+        request.extensions_mut().insert(PeerAddress(peer));
+    }
+    next.run(request).await
+}

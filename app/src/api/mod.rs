@@ -1,9 +1,12 @@
 //! Server functions, one file per feature. Each gets `AppState` from context, checks who is
 //! asking, calls the domain and the store.
 
+pub mod auth;
+pub mod counter;
 pub mod districts;
 pub mod feed;
 pub mod follow;
+pub mod invitations;
 pub mod search;
 pub mod shops;
 
@@ -52,4 +55,31 @@ pub fn is_local_path(path: &str) -> bool {
         && !path.starts_with("/\\")
         && path.len() <= 2000
         && !path.chars().any(|c| c.is_control())
+}
+
+/// A short, stable code for an error, carried in the URL of a plain form's redirect so the
+/// page can show the message without JavaScript.
+#[cfg(feature = "ssr")]
+fn error_code(error: &crate::error::AppError) -> String {
+    use crate::error::AppError;
+    match error {
+        AppError::Validation { field, .. } => format!("invalid-{field}"),
+        AppError::RateLimited => "rate-limited".into(),
+        AppError::Unauthorized => "unauthorized".into(),
+        AppError::Forbidden => "forbidden".into(),
+        AppError::NotFound => "not-found".into(),
+        _ => "internal".into(),
+    }
+}
+
+/// The language of the current request (for messages written by the server).
+#[cfg(feature = "ssr")]
+fn request_locale() -> crate::i18n::Locale {
+    let default = leptos::prelude::use_context::<crate::server::AppState>()
+        .map(|s| s.settings.default_locale)
+        .unwrap_or_default();
+    crate::server::request_locale(
+        leptos::prelude::use_context::<http::request::Parts>().as_ref(),
+        default,
+    )
 }

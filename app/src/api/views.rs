@@ -146,6 +146,7 @@ pub fn post_view(post: &Post, authors: &Authors, tz: Tz, now: DateTime<Utc>) -> 
         author_name,
         author_url,
         by_district,
+        on_behalf: post.by_steward,
         published: local_moment(c.published_at, tz, now),
         minutes_ago: (now - c.published_at).num_minutes().max(0),
         valid_until: c.valid_until.map(|t| local_moment(t, tz, now)),

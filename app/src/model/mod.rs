@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod account;
+pub use account::*;
+
 /// Whether a shop is open, computed on the server in the town's time zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OpenState {
@@ -135,6 +138,9 @@ pub struct PostView {
     pub author_name: String,
     pub author_url: String,
     pub by_district: bool,
+    /// Written by a district steward for the shop.
+    #[serde(default)]
+    pub on_behalf: bool,
     pub published: LocalMoment,
     /// Minutes since publication (for "il y a 5 min").
     pub minutes_ago: i64,

@@ -46,8 +46,11 @@ fn request_parts() -> Option<http::request::Parts> {
     leptos::prelude::use_context::<http::request::Parts>()
 }
 
-/// The profile of the device making this request, if it has one.
+/// The profile of the device making this request, if it has one: the account's when signed in.
 pub async fn current_profile(state: &AppState) -> Result<Option<i64>, AppError> {
+    if let Some(session) = state.session().await? {
+        return Ok(session.user.profile_id);
+    }
     let Some(token) = cookie_token(request_parts().as_ref()) else {
         return Ok(None);
     };
@@ -59,8 +62,16 @@ pub async fn current_profile(state: &AppState) -> Result<Option<i64>, AppError> 
 }
 
 /// The profile of this device, created (with its cookie) if needed; the cookie is renewed.
+/// Signed in, the account's profile.
 pub async fn ensure_profile(state: &AppState) -> Result<i64, AppError> {
     let now = state.clock.now();
+    if let Some(session) = state.session().await? {
+        return state
+            .store
+            .ensure_user_profile(session.user.id, now)
+            .await
+            .map_err(|e| AppError::internal("creating the account's profile", e));
+    }
     let existing = cookie_token(request_parts().as_ref());
     let (token, id) = match existing {
         Some(token) => {

@@ -1,6 +1,8 @@
 //! Server-side ports: the application state and the storage trait that `server/` implements.
 
+pub mod auth;
 pub mod device;
+pub mod qr;
 mod store;
 
 pub use store::*;
@@ -28,6 +30,8 @@ pub struct Settings {
     pub tile_url: Option<String>,
     /// Credit shown on the map for the tiles.
     pub tile_attribution: String,
+    /// Behind a reverse proxy: the header holding the client's address (for rate limits).
+    pub client_ip_header: Option<String>,
 }
 
 /// OpenStreetMap's own tile server: fine for a small town's traffic under its usage policy.
@@ -69,12 +73,28 @@ impl Clock for FixedClock {
     }
 }
 
+/// An e-mail to send: plain text, with an optional HTML alternative.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+}
+
+/// Sends e-mail (SMTP in production; the log in development).
+#[async_trait::async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, email: &Email) -> Result<(), String>;
+}
+
 /// Shared by every request, provided to server functions and pages through context.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
+    pub mailer: Arc<dyn Mailer>,
 }
 
 impl AppState {

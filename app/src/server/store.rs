@@ -161,6 +161,10 @@ pub struct Post {
     pub id: i64,
     pub town_id: i64,
     pub content: NewPost,
+    /// The account that wrote it (none for imports and the demo).
+    pub author_user_id: Option<i64>,
+    /// Written by a district steward on the shop's behalf.
+    pub by_steward: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -213,6 +217,186 @@ impl FeedCursor {
 pub struct Follows {
     pub shop_ids: Vec<i64>,
     pub district_ids: Vec<i64>,
+}
+
+/// Who publishes a post, and the client's key that makes a retried publication a no-op.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PostOrigin {
+    pub user_id: Option<i64>,
+    pub by_steward: bool,
+    /// Chosen by the client (at most 64 characters); unique in the town.
+    pub idempotency_key: Option<String>,
+}
+
+/// An account, known by its (lower-cased) e-mail address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    /// The device profile holding the account's follows.
+    pub profile_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A merchant's place in a shop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ShopRole {
+    Owner,
+    Staff,
+}
+
+impl ShopRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShopRole::Owner => "owner",
+            ShopRole::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ShopRole> {
+        match s {
+            "owner" => Some(ShopRole::Owner),
+            "staff" => Some(ShopRole::Staff),
+            _ => None,
+        }
+    }
+}
+
+/// What a user may do in one town beyond reading and following (a resident has none of it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Roles {
+    pub admin: bool,
+    /// `(shop id, role)`, by shop id.
+    pub shops: Vec<(i64, ShopRole)>,
+    /// Districts the user stewards, by id.
+    pub districts: Vec<i64>,
+}
+
+/// The role an invitation grants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum InvitedRole {
+    /// Owner of `shop_id`.
+    Owner,
+    /// Staff of `shop_id`.
+    Staff,
+    /// Steward of `district_id`.
+    Steward,
+    /// Administrator of the town.
+    Admin,
+}
+
+impl InvitedRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvitedRole::Owner => "owner",
+            InvitedRole::Staff => "staff",
+            InvitedRole::Steward => "steward",
+            InvitedRole::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InvitedRole> {
+        [
+            InvitedRole::Owner,
+            InvitedRole::Staff,
+            InvitedRole::Steward,
+            InvitedRole::Admin,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewInvitation {
+    /// SHA-256 of the link's token.
+    pub token_hash: String,
+    pub role: InvitedRole,
+    /// For owners and staff.
+    pub shop_id: Option<i64>,
+    /// For stewards.
+    pub district_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invitation {
+    pub id: i64,
+    pub town_id: i64,
+    pub role: InvitedRole,
+    pub shop_id: Option<i64>,
+    pub district_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub used_by: Option<i64>,
+}
+
+impl Invitation {
+    /// Not used yet and not expired.
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.used_at.is_none() && self.expires_at > now
+    }
+}
+
+/// A sign-in link to send by e-mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSignInLink {
+    /// SHA-256 of the link's token.
+    pub token_hash: String,
+    /// Lower-cased.
+    pub email: String,
+    /// Accepted on sign-in, if still open.
+    pub invitation_id: Option<i64>,
+    /// Where to go once signed in (a local path).
+    pub return_to: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A new session to open on sign-in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSession {
+    /// SHA-256 of the cookie's token.
+    pub token_hash: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What a sign-in did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user: User,
+    /// True when this sign-in created the account.
+    pub new_account: bool,
+    pub return_to: Option<String>,
+    /// The link's invitation: `Some(Ok)` accepted, `Some(Err)` no longer open.
+    pub invitation: Option<Result<Invitation, Invitation>>,
+}
+
+/// A signed-in browser's session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionUser {
+    pub session_id: i64,
+    pub user: User,
+    /// The session's new expiry when this request extended it (the cookie is then renewed).
+    pub extended_until: Option<DateTime<Utc>>,
+}
+
+/// A member of a shop's team.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShopMember {
+    pub user_id: i64,
+    pub email: String,
+    pub role: ShopRole,
+    pub since: DateTime<Utc>,
+}
+
+/// Followers of a shop: all, and those who started following since a given instant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FollowerStats {
+    pub total: i64,
+    pub new_since: i64,
 }
 
 #[async_trait]
@@ -348,4 +532,104 @@ pub trait Store: Send + Sync + 'static {
     /// Moves the follows of profile `from` into profile `into` (a follow both have is kept
     /// once) and deletes `from`; for a sign-in that adopts a device's follows.
     async fn merge_device_profiles(&self, from: i64, into: i64) -> StoreResult<()>;
+
+    /// Stores a post like `insert_post`, recording who wrote it. When `origin` carries an
+    /// idempotency key already used in the town, nothing is written and the earlier post is
+    /// returned with `false`.
+    async fn publish_post(
+        &self,
+        town_id: i64,
+        post: &NewPost,
+        origin: &PostOrigin,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Post, bool)>;
+    /// Replaces the content of a post of the town (its author stays); `None` if there is none.
+    async fn update_post(
+        &self,
+        town_id: i64,
+        id: i64,
+        post: &NewPost,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Post>>;
+    /// Deletes a post of the town; `false` if there was none.
+    async fn delete_post(&self, town_id: i64, id: i64, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// Every post of a shop, scheduled ones included, newest first (the merchant's list).
+    async fn shop_posts(&self, town_id: i64, shop_id: i64, limit: i64) -> StoreResult<Vec<Post>>;
+    async fn shop_follower_stats(
+        &self,
+        shop_id: i64,
+        since: DateTime<Utc>,
+    ) -> StoreResult<FollowerStats>;
+
+    /// Remembers a sign-in link (only its hash).
+    async fn create_sign_in_link(&self, link: &NewSignInLink, now: DateTime<Utc>)
+        -> StoreResult<()>;
+    /// Uses the sign-in link (once, before it expires), in one transaction: creates the account
+    /// if needed, gives the device's profile to the account (or merges it into the account's),
+    /// accepts the link's invitation if still open, and opens the session. `None` when the link
+    /// is unknown, used or expired.
+    async fn complete_sign_in(
+        &self,
+        town_id: i64,
+        link_token_hash: &str,
+        session: &NewSession,
+        device_profile: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<SignedIn>>;
+    /// The user of a live session; extends the session (to `now + lifetime`) once a day.
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        lifetime: chrono::TimeDelta,
+    ) -> StoreResult<Option<SessionUser>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Signs the user out everywhere; returns how many sessions ended.
+    async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64>;
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    /// The account's own device profile, created if it has none.
+    async fn ensure_user_profile(&self, user_id: i64, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// Makes the account (created if needed) an administrator of the town.
+    async fn grant_admin(&self, town_id: i64, email: &str, now: DateTime<Utc>) -> StoreResult<User>;
+    /// The user's roles in the town.
+    async fn roles(&self, town_id: i64, user_id: i64) -> StoreResult<Roles>;
+
+    /// Creates an invitation of the town (its shop or district must belong to the town).
+    async fn create_invitation(
+        &self,
+        town_id: i64,
+        invitation: &NewInvitation,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Invitation>;
+    /// The invitation whose token hashes to `token_hash`, whatever its state.
+    async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<Invitation>>;
+    /// Accepts an open invitation for a signed-in user; `None` if it is no longer open.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Invitation>>;
+    /// The town's invitations that are neither used nor expired, newest first.
+    async fn open_invitations(&self, town_id: i64, now: DateTime<Utc>)
+        -> StoreResult<Vec<Invitation>>;
+    /// Withdraws an unused invitation; `false` if there was none.
+    async fn revoke_invitation(&self, town_id: i64, id: i64) -> StoreResult<bool>;
+    /// A shop's team, owners first.
+    async fn shop_members(&self, shop_id: i64) -> StoreResult<Vec<ShopMember>>;
+    /// The town's shops that have at least one owner or staff member.
+    async fn claimed_shop_ids(&self, town_id: i64) -> StoreResult<Vec<i64>>;
+    /// Removes someone from a shop's team; `false` if they were not in it.
+    async fn remove_shop_member(&self, shop_id: i64, user_id: i64) -> StoreResult<bool>;
+
+    /// Counts one more hit of `key` in the current fixed window of length `window` (a new
+    /// window starts when the last one is over) and returns the hits of the window.
+    async fn hit_rate_limit(
+        &self,
+        key: &str,
+        window: chrono::TimeDelta,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// Deletes expired sign-in links, sessions and rate-limit windows; returns how many rows.
+    async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 }

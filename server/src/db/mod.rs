@@ -4,6 +4,18 @@
 //! (`$n` placeholders, `ON CONFLICT`, `RETURNING`), and the `on_pool!` macro compiles each
 //! method once per driver. Dialect-specific statements, when needed, match on `Pool` directly.
 
+/// Runs `$body` with `$pool` bound to the concrete pool of either driver.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.pool {
+            Pool::Sqlite($pool) => $body,
+            Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
+mod accounts;
+mod posts;
 mod rows;
 mod store;
 

@@ -1,6 +1,9 @@
 //! Row types shared by both drivers, and their conversion to the app's records.
 
-use app::server::{District, NewPost, Post, PostAuthor, PostKind, Shop, ShopFields, Town};
+use app::server::{
+    District, Invitation, InvitedRole, NewPost, Post, PostAuthor, PostKind, Shop, ShopFields,
+    ShopMember, ShopRole, Town, User,
+};
 use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
@@ -111,7 +114,7 @@ pub struct CategoryCountRow {
 
 pub const POST_COLUMNS: &str =
     "id, town_id, shop_id, district_id, kind, title, body, photo, valid_from, valid_until, \
-     starts_at, ends_at, place, published_at, created_at, updated_at";
+     starts_at, ends_at, place, published_at, created_at, updated_at, author_user_id, by_steward";
 
 #[derive(sqlx::FromRow)]
 pub struct PostRow {
@@ -131,6 +134,8 @@ pub struct PostRow {
     pub published_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub author_user_id: Option<i64>,
+    pub by_steward: bool,
 }
 
 impl PostRow {
@@ -159,6 +164,8 @@ impl PostRow {
             },
             created_at: self.created_at,
             updated_at: self.updated_at,
+            author_user_id: self.author_user_id,
+            by_steward: self.by_steward,
         })
     }
 }
@@ -169,4 +176,79 @@ pub struct SearchTextRow {
     pub a: String,
     pub b: Option<String>,
     pub c: Option<String>,
+}
+
+pub const USER_COLUMNS: &str = "id, email, profile_id, created_at";
+
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub profile_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> User {
+        User {
+            id: r.id,
+            email: r.email,
+            profile_id: r.profile_id,
+            created_at: r.created_at,
+        }
+    }
+}
+
+pub const INVITATION_COLUMNS: &str = "id, town_id, role, shop_id, district_id, created_by, \
+     created_at, expires_at, used_at, used_by";
+
+#[derive(sqlx::FromRow)]
+pub struct InvitationRow {
+    pub id: i64,
+    pub town_id: i64,
+    pub role: String,
+    pub shop_id: Option<i64>,
+    pub district_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub used_by: Option<i64>,
+}
+
+impl InvitationRow {
+    /// `None` for a role the schema's check should have refused.
+    pub fn into_invitation(self) -> Option<Invitation> {
+        Some(Invitation {
+            id: self.id,
+            town_id: self.town_id,
+            role: InvitedRole::parse(&self.role)?,
+            shop_id: self.shop_id,
+            district_id: self.district_id,
+            created_by: self.created_by,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            used_at: self.used_at,
+            used_by: self.used_by,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct MemberRow {
+    pub user_id: i64,
+    pub email: String,
+    pub role: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl MemberRow {
+    pub fn into_member(self) -> Option<ShopMember> {
+        Some(ShopMember {
+            user_id: self.user_id,
+            email: self.email,
+            role: ShopRole::parse(&self.role)?,
+            since: self.created_at,
+        })
+    }
 }

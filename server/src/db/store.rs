@@ -2,26 +2,18 @@
 
 use app::domain::search;
 use app::server::{
-    BoundingBox, District, FeedCursor, FeedScope, Follows, NewDistrict, NewPost, NewTown, Post,
-    PostAuthor, Shop, ShopFields, ShopFilter, Store, StoreError, StoreResult, Town, UpsertOutcome,
+    BoundingBox, District, FeedCursor, FeedScope, FollowerStats, Follows, Invitation, NewDistrict,
+    NewInvitation, NewPost, NewSession, NewSignInLink, NewTown, Post, PostAuthor, PostOrigin,
+    Roles, SessionUser, Shop, ShopFields, ShopFilter, ShopMember, SignedIn, Store, StoreError,
+    StoreResult, Town, UpsertOutcome, User,
 };
 use async_trait::async_trait;
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 
 use super::rows::{
     CategoryCountRow, DistrictRow, PostRow, ShopRow, TownRow, POST_COLUMNS, SHOP_COLUMNS,
 };
-use super::{Pool, SqlStore};
-
-/// Runs `$body` with `$pool` bound to the concrete pool of either driver.
-macro_rules! on_pool {
-    ($store:expr, |$pool:ident| $body:expr) => {
-        match &$store.pool {
-            Pool::Sqlite($pool) => $body,
-            Pool::Postgres($pool) => $body,
-        }
-    };
-}
+use super::{accounts, posts, Pool, SqlStore};
 
 /// Binds the shop fields as `$1`…`$15` (the last is the search text), in the order of the
 /// `UPDATE` and `INSERT` below.
@@ -50,7 +42,7 @@ macro_rules! bind_shop_fields {
     };
 }
 
-fn store_error(error: sqlx::Error) -> StoreError {
+pub(super) fn store_error(error: sqlx::Error) -> StoreError {
     match error.as_database_error() {
         Some(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_owned()),
         _ => StoreError::Backend(error.to_string()),
@@ -417,50 +409,9 @@ impl Store for SqlStore {
         post: &NewPost,
         now: DateTime<Utc>,
     ) -> StoreResult<Post> {
-        let (shop_id, district_id) = match post.author {
-            PostAuthor::Shop(id) => (Some(id), None),
-            PostAuthor::District(id) => (None, Some(id)),
-        };
-        // The author must be of this town: the INSERT selects from it.
-        let author_check = match post.author {
-            PostAuthor::Shop(_) => "SELECT 1 FROM shops WHERE id = $2 AND town_id = $1",
-            PostAuthor::District(_) => "SELECT 1 FROM districts WHERE id = $3 AND town_id = $1",
-        };
-        let sql = format!(
-            "INSERT INTO posts (town_id, shop_id, district_id, kind, title, body, photo, \
-             valid_from, valid_until, starts_at, ends_at, place, search_text, published_at, \
-             created_at, updated_at) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15 \
-             WHERE EXISTS ({author_check}) RETURNING {POST_COLUMNS}"
-        );
-        let second = |t: Option<DateTime<Utc>>| t.map(|t| t.trunc_subsecs(0));
-        let text = search::post_text(&post.title, &post.body, post.place.as_deref());
-        let row = on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
-            .bind(town_id)
-            .bind(shop_id)
-            .bind(district_id)
-            .bind(post.kind.as_str())
-            .bind(&post.title)
-            .bind(&post.body)
-            .bind(&post.photo)
-            .bind(second(post.valid_from))
-            .bind(second(post.valid_until))
-            .bind(second(post.starts_at))
-            .bind(second(post.ends_at))
-            .bind(&post.place)
-            .bind(&text)
-            .bind(post.published_at.trunc_subsecs(0))
-            .bind(Utc::now().trunc_subsecs(0))
-            .fetch_optional(pool)
+        self.publish_post(town_id, post, &PostOrigin::default(), now)
             .await
-            .map_err(store_error))?;
-        let post = row
-            .and_then(PostRow::into_post)
-            .ok_or_else(|| StoreError::Conflict("the post's author is not in this town".into()))?;
-        if let PostAuthor::Shop(shop_id) = post.content.author {
-            self.refresh_shop_posts_text(&[shop_id], now).await?;
-        }
-        Ok(post)
+            .map(|(post, _)| post)
     }
 
     async fn refresh_posts_text(
@@ -701,18 +652,9 @@ impl Store for SqlStore {
         if from == into {
             return Ok(());
         }
-        let statements = [
-            "INSERT INTO shop_follows (profile_id, shop_id, created_at) \
-             SELECT $2, shop_id, created_at FROM shop_follows WHERE profile_id = $1 \
-             ON CONFLICT (profile_id, shop_id) DO NOTHING",
-            "INSERT INTO district_follows (profile_id, district_id, created_at) \
-             SELECT $2, district_id, created_at FROM district_follows WHERE profile_id = $1 \
-             ON CONFLICT (profile_id, district_id) DO NOTHING",
-            "DELETE FROM device_profiles WHERE id = $1 AND $2 = $2",
-        ];
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await.map_err(store_error)?;
-            for sql in statements {
+            for sql in MERGE_PROFILES {
                 sqlx::query(sql)
                     .bind(from)
                     .bind(into)
@@ -723,10 +665,174 @@ impl Store for SqlStore {
             tx.commit().await.map_err(store_error)
         })
     }
+
+    async fn publish_post(
+        &self,
+        town_id: i64,
+        post: &NewPost,
+        origin: &PostOrigin,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Post, bool)> {
+        posts::publish(self, town_id, post, origin, now).await
+    }
+
+    async fn update_post(
+        &self,
+        town_id: i64,
+        id: i64,
+        post: &NewPost,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Post>> {
+        posts::update(self, town_id, id, post, now).await
+    }
+
+    async fn delete_post(&self, town_id: i64, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+        posts::delete(self, town_id, id, now).await
+    }
+
+    async fn shop_posts(&self, town_id: i64, shop_id: i64, limit: i64) -> StoreResult<Vec<Post>> {
+        posts::of_shop(self, town_id, shop_id, limit).await
+    }
+
+    async fn shop_follower_stats(
+        &self,
+        shop_id: i64,
+        since: DateTime<Utc>,
+    ) -> StoreResult<FollowerStats> {
+        posts::follower_stats(self, shop_id, since).await
+    }
+
+    async fn create_sign_in_link(
+        &self,
+        link: &NewSignInLink,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        accounts::create_sign_in_link(self, link, now).await
+    }
+
+    async fn complete_sign_in(
+        &self,
+        town_id: i64,
+        link_token_hash: &str,
+        session: &NewSession,
+        device_profile: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<SignedIn>> {
+        accounts::complete_sign_in(self, town_id, link_token_hash, session, device_profile, now)
+            .await
+    }
+
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        lifetime: TimeDelta,
+    ) -> StoreResult<Option<SessionUser>> {
+        accounts::session_user(self, token_hash, now, lifetime).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        accounts::delete_session(self, token_hash).await
+    }
+
+    async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64> {
+        accounts::delete_user_sessions(self, user_id).await
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        accounts::user_by_email(self, email).await
+    }
+
+    async fn ensure_user_profile(&self, user_id: i64, now: DateTime<Utc>) -> StoreResult<i64> {
+        accounts::ensure_user_profile(self, user_id, now).await
+    }
+
+    async fn grant_admin(
+        &self,
+        town_id: i64,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<User> {
+        accounts::grant_admin(self, town_id, email, now).await
+    }
+
+    async fn roles(&self, town_id: i64, user_id: i64) -> StoreResult<Roles> {
+        accounts::roles(self, town_id, user_id).await
+    }
+
+    async fn create_invitation(
+        &self,
+        town_id: i64,
+        invitation: &NewInvitation,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Invitation> {
+        accounts::create_invitation(self, town_id, invitation, now).await
+    }
+
+    async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<Invitation>> {
+        accounts::invitation_by_token(self, token_hash).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Invitation>> {
+        accounts::accept_invitation(self, token_hash, user_id, now).await
+    }
+
+    async fn open_invitations(
+        &self,
+        town_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Invitation>> {
+        accounts::open_invitations(self, town_id, now).await
+    }
+
+    async fn revoke_invitation(&self, town_id: i64, id: i64) -> StoreResult<bool> {
+        accounts::revoke_invitation(self, town_id, id).await
+    }
+
+    async fn shop_members(&self, shop_id: i64) -> StoreResult<Vec<ShopMember>> {
+        accounts::shop_members(self, shop_id).await
+    }
+
+    async fn claimed_shop_ids(&self, town_id: i64) -> StoreResult<Vec<i64>> {
+        accounts::claimed_shop_ids(self, town_id).await
+    }
+
+    async fn remove_shop_member(&self, shop_id: i64, user_id: i64) -> StoreResult<bool> {
+        accounts::remove_shop_member(self, shop_id, user_id).await
+    }
+
+    async fn hit_rate_limit(
+        &self,
+        key: &str,
+        window: TimeDelta,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        accounts::hit_rate_limit(self, key, window, now).await
+    }
+
+    async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        accounts::purge_expired(self, now).await
+    }
 }
 
+/// Moves the follows of profile `$1` into profile `$2` and deletes `$1`.
+pub(super) const MERGE_PROFILES: [&str; 3] = [
+    "INSERT INTO shop_follows (profile_id, shop_id, created_at) \
+     SELECT $2, shop_id, created_at FROM shop_follows WHERE profile_id = $1 \
+     ON CONFLICT (profile_id, shop_id) DO NOTHING",
+    "INSERT INTO district_follows (profile_id, district_id, created_at) \
+     SELECT $2, district_id, created_at FROM district_follows WHERE profile_id = $1 \
+     ON CONFLICT (profile_id, district_id) DO NOTHING",
+    "DELETE FROM device_profiles WHERE id = $1 AND $2 = $2",
+];
+
 /// An event without an end stays "upcoming" this long after its start.
-const EVENT_WITHOUT_END: chrono::TimeDelta = chrono::TimeDelta::hours(3);
+pub(super) const EVENT_WITHOUT_END: chrono::TimeDelta = chrono::TimeDelta::hours(3);
 
 /// The `WHERE` condition of a feed scope, using `$n` for the scope's id (bound as 0 for the
 /// whole town, where it is unused but still bound).

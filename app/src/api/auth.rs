@@ -1,0 +1,348 @@
+//! Passwordless sign-in by e-mail link, sign-out, and who is signed in.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{Me, SignInSent};
+
+/// Sends a single-use sign-in link (15 minutes) to `email`. `invitation` is the token of an
+/// invitation to accept on sign-in. Limited per address and per client.
+#[server(prefix = "/api", endpoint = "auth/request")]
+pub async fn request_sign_in(
+    email: String,
+    return_to: Option<String>,
+    invitation: Option<String>,
+) -> Result<SignInSent, AppError> {
+    let result = super::with_status(request_inner(email, return_to, invitation).await);
+    match &result {
+        Ok(_) => super::redirect_plain_form(Some("/sign-in?sent=1")),
+        Err(error) => super::redirect_plain_form(Some(&format!(
+            "/sign-in?error={}",
+            super::error_code(error)
+        ))),
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn request_inner(
+    email: String,
+    return_to: Option<String>,
+    invitation: Option<String>,
+) -> Result<SignInSent, AppError> {
+    use crate::domain::email::{masked_email, normalize_email};
+    use crate::server::auth::*;
+    use crate::server::{AppState, NewSignInLink};
+
+    let state = AppState::from_context()?;
+    let locale = super::request_locale();
+    let email = normalize_email(&email).ok_or_else(|| AppError::Validation {
+        field: "email".into(),
+        message: locale.t("sign_in.error.email"),
+    })?;
+    let parts = use_context::<http::request::Parts>();
+    let client = client_address(parts.as_ref(), state.settings.client_ip_header.as_deref());
+    state
+        .rate_limit(
+            &format!("sign-in:client:{client}"),
+            SIGN_IN_LIMIT_PER_CLIENT,
+            SIGN_IN_LIMIT_WINDOW,
+        )
+        .await?;
+    state
+        .rate_limit(
+            &format!("sign-in:email:{email}"),
+            SIGN_IN_LIMIT_PER_EMAIL,
+            SIGN_IN_LIMIT_WINDOW,
+        )
+        .await?;
+    let now = state.clock.now();
+    let invitation_id = match invitation.as_deref().filter(|t| !t.is_empty()) {
+        None => None,
+        Some(token) => {
+            let found = if is_secret(token) {
+                state
+                    .store
+                    .invitation_by_token(&secret_hash(token))
+                    .await
+                    .map_err(|e| AppError::internal("loading an invitation", e))?
+            } else {
+                None
+            };
+            match found {
+                Some(invitation) if invitation.is_open(now) => Some(invitation.id),
+                _ => {
+                    return Err(AppError::Validation {
+                        field: "invitation".into(),
+                        message: locale.t("invite.error.closed"),
+                    })
+                }
+            }
+        }
+    };
+    let token = new_secret()?;
+    state
+        .store
+        .create_sign_in_link(
+            &NewSignInLink {
+                token_hash: secret_hash(&token),
+                email: email.clone(),
+                invitation_id,
+                return_to: return_to.filter(|p| super::is_local_path(p)),
+                expires_at: now + SIGN_IN_LINK_LIFETIME,
+            },
+            now,
+        )
+        .await
+        .map_err(|e| AppError::internal("saving a sign-in link", e))?;
+    let url = format!("{}/auth/{token}", state.settings.base_url);
+    let minutes = SIGN_IN_LINK_LIFETIME.num_minutes().to_string();
+    let town = state.town().await.map(|t| t.name).unwrap_or_default();
+    let args = [("minutes", minutes.as_str()), ("town", town.as_str())];
+    let text = format!(
+        "{}\n\n{url}\n\n{}\n\n{}\n",
+        locale.tf("sign_in.mail.intro", &args),
+        locale.tf("sign_in.mail.validity", &args),
+        locale.t("sign_in.mail.ignore"),
+    );
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><body style=\"font-family:sans-serif;line-height:1.5\">\
+         <p>{intro}</p><p><a href=\"{url}\" style=\"display:inline-block;padding:12px 20px;\
+         background:#0b5d4b;color:#fff;border-radius:8px;text-decoration:none\">{button}</a></p>\
+         <p>{validity}</p><p style=\"color:#555\">{ignore}</p></body></html>",
+        lang = locale.code(),
+        intro = escape_html(&locale.tf("sign_in.mail.intro", &args)),
+        button = escape_html(&locale.t("sign_in.mail.button")),
+        validity = escape_html(&locale.tf("sign_in.mail.validity", &args)),
+        ignore = escape_html(&locale.t("sign_in.mail.ignore")),
+    );
+    state
+        .mailer
+        .send(&crate::server::Email {
+            to: email.clone(),
+            subject: locale.tf("sign_in.mail.subject", &args),
+            text,
+            html: Some(html),
+        })
+        .await
+        .map_err(|e| AppError::internal("sending a sign-in e-mail", e))?;
+    Ok(SignInSent {
+        masked_email: masked_email(&email),
+        minutes_valid: SIGN_IN_LINK_LIFETIME.num_minutes(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Uses a sign-in link: opens the session, brings this device's follows into the account,
+/// accepts the link's invitation, then goes where the user was headed.
+#[server(prefix = "/api", endpoint = "auth/complete")]
+pub async fn complete_sign_in(token: String) -> Result<String, AppError> {
+    let result = super::with_status(complete_inner(token).await);
+    match &result {
+        Ok(path) => leptos_axum::redirect(path),
+        Err(error) => super::redirect_plain_form(Some(&format!(
+            "/sign-in?error={}",
+            super::error_code(error)
+        ))),
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn complete_inner(token: String) -> Result<String, AppError> {
+    use crate::server::auth::*;
+    use crate::server::{device, AppState, InvitedRole, NewSession};
+
+    let state = AppState::from_context()?;
+    let locale = super::request_locale();
+    let expired = || AppError::Validation {
+        field: "token".into(),
+        message: locale.t("sign_in.error.link"),
+    };
+    if !is_secret(&token) {
+        return Err(expired());
+    }
+    let town = state.town().await?;
+    let now = state.clock.now();
+    let parts = use_context::<http::request::Parts>();
+    let device_profile = match device::cookie_token(parts.as_ref()) {
+        Some(device_token) => state
+            .store
+            .device_profile(&device::token_hash(&device_token), now)
+            .await
+            .map_err(|e| AppError::internal("loading the device profile", e))?,
+        None => None,
+    };
+    let session_token = new_secret()?;
+    let signed_in = state
+        .store
+        .complete_sign_in(
+            town.id,
+            &secret_hash(&token),
+            &NewSession {
+                token_hash: secret_hash(&session_token),
+                expires_at: now + SESSION_LIFETIME,
+            },
+            device_profile,
+            now,
+        )
+        .await
+        .map_err(|e| AppError::internal("signing in", e))?
+        .ok_or_else(expired)?;
+    let secure = state.secure_cookies();
+    set_cookie(&session_cookie(&session_token, secure));
+    // The device's follows now live in the account: the device cookie has done its job.
+    if device_profile.is_some() {
+        set_cookie(&expired_cookie(device::DEVICE_COOKIE, secure));
+    }
+    tracing::info!(
+        user = signed_in.user.id,
+        new_account = signed_in.new_account,
+        "signed in"
+    );
+    if let Some(return_to) = signed_in.return_to {
+        return Ok(return_to);
+    }
+    let path = match signed_in.invitation {
+        Some(Ok(invitation)) => match invitation.role {
+            InvitedRole::Owner | InvitedRole::Staff => {
+                let shops = state
+                    .store
+                    .shops_by_ids(town.id, &invitation.shop_id.into_iter().collect::<Vec<_>>())
+                    .await
+                    .map_err(|e| AppError::internal("loading a shop", e))?;
+                shops
+                    .first()
+                    .map(|s| format!("/counter/{}?welcome=1", s.slug))
+                    .unwrap_or_else(|| "/counter".into())
+            }
+            InvitedRole::Steward | InvitedRole::Admin => "/manage".into(),
+        },
+        Some(Err(_)) => "/account?invitation=closed".into(),
+        None => {
+            let roles = state
+                .store
+                .roles(town.id, signed_in.user.id)
+                .await
+                .map_err(|e| AppError::internal("loading roles", e))?;
+            if !roles.shops.is_empty() {
+                "/counter".into()
+            } else if roles.admin || !roles.districts.is_empty() {
+                "/manage".into()
+            } else {
+                "/following".into()
+            }
+        }
+    };
+    Ok(path)
+}
+
+/// Ends this browser's session.
+#[server(prefix = "/api", endpoint = "auth/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let result = super::with_status(sign_out_inner(false).await);
+    if result.is_ok() {
+        leptos_axum::redirect("/");
+    }
+    result
+}
+
+/// Ends every session of the account (a lost phone).
+#[server(prefix = "/api", endpoint = "auth/sign-out-everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    let result = super::with_status(sign_out_inner(true).await);
+    if result.is_ok() {
+        leptos_axum::redirect("/");
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_out_inner(everywhere: bool) -> Result<(), AppError> {
+    use crate::server::auth::*;
+    use crate::server::AppState;
+
+    let state = AppState::from_context()?;
+    let parts = use_context::<http::request::Parts>();
+    if everywhere {
+        let session = state.session().await?.ok_or(AppError::Unauthorized)?;
+        let ended = state
+            .store
+            .delete_user_sessions(session.user.id)
+            .await
+            .map_err(|e| AppError::internal("signing out everywhere", e))?;
+        tracing::info!(user = session.user.id, ended, "signed out everywhere");
+    } else if let Some(token) = session_token(parts.as_ref()) {
+        state
+            .store
+            .delete_session(&secret_hash(&token))
+            .await
+            .map_err(|e| AppError::internal("signing out", e))?;
+    }
+    set_cookie(&expired_cookie(SESSION_COOKIE, state.secure_cookies()));
+    Ok(())
+}
+
+/// The signed-in user and what they may manage; `None` for a visitor.
+#[server(prefix = "/api", endpoint = "me")]
+pub async fn get_me() -> Result<Option<Me>, AppError> {
+    super::with_status(me_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn me_inner() -> Result<Option<Me>, AppError> {
+    use crate::model::{DistrictLink, ShopLink};
+    use crate::server::AppState;
+
+    let state = AppState::from_context()?;
+    let Some(session) = state.session().await? else {
+        return Ok(None);
+    };
+    let town = state.town().await?;
+    let roles = state
+        .store
+        .roles(town.id, session.user.id)
+        .await
+        .map_err(|e| AppError::internal("loading roles", e))?;
+    let ids: Vec<i64> = roles.shops.iter().map(|(id, _)| *id).collect();
+    let shops = state
+        .store
+        .shops_by_ids(town.id, &ids)
+        .await
+        .map_err(|e| AppError::internal("loading shops", e))?;
+    let districts = state
+        .store
+        .districts(town.id)
+        .await
+        .map_err(|e| AppError::internal("loading districts", e))?;
+    Ok(Some(Me {
+        email: session.user.email,
+        admin: roles.admin,
+        shops: shops
+            .into_iter()
+            .filter_map(|shop| {
+                let role = roles.shops.iter().find(|(id, _)| *id == shop.id)?.1;
+                Some(ShopLink {
+                    slug: shop.slug,
+                    name: shop.fields.name,
+                    role: role.as_str().into(),
+                })
+            })
+            .collect(),
+        districts: districts
+            .into_iter()
+            .filter(|d| roles.districts.contains(&d.id))
+            .map(|d| DistrictLink {
+                slug: d.slug,
+                name: d.name,
+            })
+            .collect(),
+    }))
+}

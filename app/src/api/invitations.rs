@@ -1,0 +1,306 @@
+//! Invitations: a single-use link (and its QR code) that makes someone a shop's owner or staff,
+//! a district's steward or a town administrator. Also the team of a shop.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{InvitationCreated, InvitationView};
+
+/// Creates an invitation: `role` = `owner` or `staff` (`target` = the shop's slug), `steward`
+/// (`target` = the district's slug) or `admin`. The link is returned once, never stored.
+#[server(prefix = "/api", endpoint = "invitations/create")]
+pub async fn create_invitation(
+    role: String,
+    target: Option<String>,
+) -> Result<InvitationCreated, AppError> {
+    super::with_status(create_inner(role, target).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn create_inner(role: String, target: Option<String>) -> Result<InvitationCreated, AppError> {
+    use super::views::{district_or_404, shop_or_404, store_error, town_tz};
+    use crate::domain::authz::{Action, ShopRef};
+    use crate::server::auth::*;
+    use crate::server::{AppState, InvitedRole, NewInvitation};
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let role = InvitedRole::parse(&role).ok_or_else(|| AppError::Validation {
+        field: "role".into(),
+        message: super::request_locale().t("error.validation"),
+    })?;
+    let target = target.unwrap_or_default();
+    let (action, shop_id, district_id) = match role {
+        InvitedRole::Owner | InvitedRole::Staff => {
+            let shop = shop_or_404(&state, &town, &target).await?;
+            let shop_ref = ShopRef {
+                id: shop.id,
+                district_id: shop.district_id,
+            };
+            let action = if role == InvitedRole::Owner {
+                Action::InviteShopOwner(shop_ref)
+            } else {
+                Action::ManageShopStaff(shop_ref)
+            };
+            (action, Some(shop.id), None)
+        }
+        InvitedRole::Steward => {
+            let district = district_or_404(&state, &town, &target).await?;
+            (Action::InviteSteward(district.id), None, Some(district.id))
+        }
+        InvitedRole::Admin => (Action::InviteAdmin, None, None),
+    };
+    let actor = state.authorize(&town, action).await?;
+    let now = state.clock.now();
+    let token = new_secret()?;
+    let invitation = state
+        .store
+        .create_invitation(
+            town.id,
+            &NewInvitation {
+                token_hash: secret_hash(&token),
+                role,
+                shop_id,
+                district_id,
+                created_by: actor.user_id(),
+                expires_at: now + INVITATION_LIFETIME,
+            },
+            now,
+        )
+        .await
+        .map_err(store_error("creating an invitation"))?;
+    tracing::info!(
+        invitation = invitation.id,
+        role = role.as_str(),
+        by = actor.user_id(),
+        "invitation created"
+    );
+    let url = format!("{}/invite/{token}", state.settings.base_url);
+    let qr_svg = crate::server::qr::qr_svg(&url)
+        .map_err(|e| AppError::internal("drawing a QR code", e))?;
+    Ok(InvitationCreated {
+        url,
+        qr_svg,
+        expires_on: crate::domain::posting::form_date(invitation.expires_at, town_tz(&town)),
+    })
+}
+
+/// What an invitation link is for, and whether it can still be used.
+#[server(prefix = "/api", endpoint = "invitations/show")]
+pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
+    super::with_status(show_inner(token).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn show_inner(token: String) -> Result<InvitationView, AppError> {
+    use super::views::store_error;
+    use crate::server::auth::*;
+    use crate::server::{AppState, InvitedRole};
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    if !is_secret(&token) {
+        return Err(AppError::NotFound);
+    }
+    let invitation = state
+        .store
+        .invitation_by_token(&secret_hash(&token))
+        .await
+        .map_err(store_error("loading an invitation"))?
+        .filter(|i| i.town_id == town.id)
+        .ok_or(AppError::NotFound)?;
+    let target_name = match invitation.role {
+        InvitedRole::Owner | InvitedRole::Staff => state
+            .store
+            .shops_by_ids(town.id, &invitation.shop_id.into_iter().collect::<Vec<_>>())
+            .await
+            .map_err(store_error("loading a shop"))?
+            .into_iter()
+            .next()
+            .map(|s| s.fields.name),
+        InvitedRole::Steward => state
+            .store
+            .districts(town.id)
+            .await
+            .map_err(store_error("loading districts"))?
+            .into_iter()
+            .find(|d| Some(d.id) == invitation.district_id)
+            .map(|d| d.name),
+        InvitedRole::Admin => Some(town.name.clone()),
+    }
+    .ok_or(AppError::NotFound)?;
+    let signed_in_as = state.session().await?.map(|s| s.user.email);
+    Ok(InvitationView {
+        role: invitation.role.as_str().into(),
+        target_name,
+        open: invitation.is_open(state.clock.now()),
+        signed_in_as,
+    })
+}
+
+/// Accepts an invitation as the signed-in user, then opens what it gives access to.
+#[server(prefix = "/api", endpoint = "invitations/accept")]
+pub async fn accept_invitation(token: String) -> Result<String, AppError> {
+    let result = super::with_status(accept_inner(token).await);
+    if let Ok(path) = &result {
+        leptos_axum::redirect(path);
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn accept_inner(token: String) -> Result<String, AppError> {
+    use super::views::store_error;
+    use crate::server::auth::*;
+    use crate::server::{AppState, InvitedRole};
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let session = state.session().await?.ok_or(AppError::Unauthorized)?;
+    let closed = || AppError::Validation {
+        field: "invitation".into(),
+        message: super::request_locale().t("invite.error.closed"),
+    };
+    if !is_secret(&token) {
+        return Err(closed());
+    }
+    let invitation = state
+        .store
+        .accept_invitation(&secret_hash(&token), session.user.id, state.clock.now())
+        .await
+        .map_err(store_error("accepting an invitation"))?
+        .filter(|i| i.town_id == town.id)
+        .ok_or_else(closed)?;
+    tracing::info!(invitation = invitation.id, user = session.user.id, "invitation accepted");
+    Ok(match invitation.role {
+        InvitedRole::Owner | InvitedRole::Staff => {
+            let shops = state
+                .store
+                .shops_by_ids(town.id, &invitation.shop_id.into_iter().collect::<Vec<_>>())
+                .await
+                .map_err(store_error("loading a shop"))?;
+            shops
+                .first()
+                .map(|s| format!("/counter/{}?welcome=1", s.slug))
+                .unwrap_or_else(|| "/counter".into())
+        }
+        InvitedRole::Steward | InvitedRole::Admin => "/manage".into(),
+    })
+}
+
+/// Withdraws an invitation not yet used.
+#[server(prefix = "/api", endpoint = "invitations/revoke")]
+pub async fn revoke_invitation(id: i64, return_to: Option<String>) -> Result<(), AppError> {
+    let result = super::with_status(revoke_inner(id).await);
+    if result.is_ok() {
+        super::redirect_plain_form(return_to.as_deref());
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn revoke_inner(id: i64) -> Result<(), AppError> {
+    use super::views::store_error;
+    use crate::domain::authz::{Action, ShopRef};
+    use crate::server::{AppState, InvitedRole};
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let actor = state.actor(&town).await?;
+    let now = state.clock.now();
+    let invitation = state
+        .store
+        .open_invitations(town.id, now)
+        .await
+        .map_err(store_error("loading invitations"))?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or(AppError::NotFound)?;
+    // Whoever could create it may withdraw it.
+    let action = match invitation.role {
+        InvitedRole::Owner | InvitedRole::Staff => {
+            let shop = state
+                .store
+                .shops_by_ids(town.id, &invitation.shop_id.into_iter().collect::<Vec<_>>())
+                .await
+                .map_err(store_error("loading a shop"))?
+                .into_iter()
+                .next()
+                .ok_or(AppError::NotFound)?;
+            let shop_ref = ShopRef {
+                id: shop.id,
+                district_id: shop.district_id,
+            };
+            if invitation.role == InvitedRole::Owner {
+                Action::InviteShopOwner(shop_ref)
+            } else {
+                Action::ManageShopStaff(shop_ref)
+            }
+        }
+        InvitedRole::Steward => Action::InviteSteward(invitation.district_id.unwrap_or_default()),
+        InvitedRole::Admin => Action::InviteAdmin,
+    };
+    crate::server::auth::authorize(actor.clone(), action)?;
+    state
+        .store
+        .revoke_invitation(town.id, id)
+        .await
+        .map_err(store_error("revoking an invitation"))?;
+    Ok(())
+}
+
+/// Removes someone from a shop's team (owners, the shop's steward, admins; not oneself as
+/// the last owner).
+#[server(prefix = "/api", endpoint = "team/remove")]
+pub async fn remove_team_member(
+    shop: String,
+    user_id: i64,
+    return_to: Option<String>,
+) -> Result<(), AppError> {
+    let result = super::with_status(remove_inner(shop, user_id).await);
+    if result.is_ok() {
+        super::redirect_plain_form(return_to.as_deref());
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn remove_inner(slug: String, user_id: i64) -> Result<(), AppError> {
+    use super::views::{shop_or_404, store_error};
+    use crate::domain::authz::{Action, ShopRef};
+    use crate::server::{AppState, ShopRole};
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let shop = shop_or_404(&state, &town, &slug).await?;
+    state
+        .authorize(
+            &town,
+            Action::ManageShopStaff(ShopRef {
+                id: shop.id,
+                district_id: shop.district_id,
+            }),
+        )
+        .await?;
+    let members = state
+        .store
+        .shop_members(shop.id)
+        .await
+        .map_err(store_error("loading the team"))?;
+    let owners = members.iter().filter(|m| m.role == ShopRole::Owner).count();
+    let target = members
+        .iter()
+        .find(|m| m.user_id == user_id)
+        .ok_or(AppError::NotFound)?;
+    if target.role == ShopRole::Owner && owners == 1 {
+        return Err(AppError::Conflict(
+            super::request_locale().t("team.error.last_owner"),
+        ));
+    }
+    state
+        .store
+        .remove_shop_member(shop.id, user_id)
+        .await
+        .map_err(store_error("removing a team member"))?;
+    Ok(())
+}

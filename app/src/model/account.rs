@@ -1,0 +1,166 @@
+//! What the account, counter, invitation and management screens show.
+
+use serde::{Deserialize, Serialize};
+
+use super::{DistrictLink, PostView, ShopSummary};
+
+/// The signed-in user, as the interface needs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub email: String,
+    pub admin: bool,
+    /// Shops whose counter this user may open (their own; a steward's come from `/manage`).
+    pub shops: Vec<ShopLink>,
+    /// Districts this user stewards.
+    pub districts: Vec<DistrictLink>,
+}
+
+impl Me {
+    /// Has something to manage: the counter or the shops list.
+    pub fn has_duties(&self) -> bool {
+        self.admin || !self.shops.is_empty() || !self.districts.is_empty()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopLink {
+    pub slug: String,
+    pub name: String,
+    /// `owner` or `staff`.
+    pub role: String,
+}
+
+/// A sign-in link went out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInSent {
+    /// `m…@habay.be`.
+    pub masked_email: String,
+    pub minutes_valid: i64,
+}
+
+/// The counter form (new or edited post), as fields of an HTML form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostForm {
+    /// `offer`, `event` or `news`.
+    pub kind: String,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    /// Offers: `YYYY-MM-DD`.
+    #[serde(default)]
+    pub valid_from: Option<String>,
+    #[serde(default)]
+    pub valid_until: Option<String>,
+    /// Events: `YYYY-MM-DDTHH:MM`, local time.
+    #[serde(default)]
+    pub starts_at: Option<String>,
+    #[serde(default)]
+    pub ends_at: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
+    /// Schedule: `YYYY-MM-DDTHH:MM`; empty = now.
+    #[serde(default)]
+    pub publish_at: Option<String>,
+    /// Chosen once per post by the form, so that a resent form publishes once.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+/// Where a merchant's post stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PostStatus {
+    Scheduled,
+    Live,
+    /// An offer past its validity, or an event that is over.
+    Ended,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterPost {
+    pub post: PostView,
+    pub status: PostStatus,
+    /// The post as form values, for editing.
+    pub form: PostForm,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub user_id: i64,
+    pub email: String,
+    /// `owner` or `staff`.
+    pub role: String,
+    pub is_me: bool,
+}
+
+/// A merchant's view of their shop: posting, its posts, its numbers, its team.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterView {
+    pub shop: ShopSummary,
+    /// The user is a steward or admin acting for the shop.
+    pub on_behalf: bool,
+    pub posts: Vec<CounterPost>,
+    pub followers: i64,
+    pub new_followers_week: i64,
+    /// A blank form: a fresh idempotency key and the default offer dates.
+    pub blank: PostForm,
+    /// `None` when the user may not see the team.
+    pub team: Option<Vec<TeamMember>>,
+    pub can_invite_staff: bool,
+}
+
+/// A freshly made invitation: its link is shown once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationCreated {
+    pub url: String,
+    /// The link as a QR code (SVG markup made by the server).
+    pub qr_svg: String,
+    /// Local date, `YYYY-MM-DD`.
+    pub expires_on: String,
+}
+
+/// What an invitation link leads to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    /// `owner`, `staff`, `steward` or `admin`.
+    pub role: String,
+    /// The shop, district or town it is for.
+    pub target_name: String,
+    pub open: bool,
+    pub signed_in_as: Option<String>,
+}
+
+/// An invitation waiting to be used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenInvitation {
+    pub id: i64,
+    pub role: String,
+    pub target_name: String,
+    pub expires_on: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagedShop {
+    pub slug: String,
+    pub name: String,
+    pub address_line: Option<String>,
+    pub has_merchant: bool,
+    pub invitation_pending: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagedDistrict {
+    /// `None`: shops outside any district (admins only).
+    pub slug: Option<String>,
+    pub name: String,
+    pub shops: Vec<ManagedShop>,
+}
+
+/// The shops a steward or admin onboards.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManageView {
+    pub admin: bool,
+    pub districts: Vec<ManagedDistrict>,
+    pub invitations: Vec<OpenInvitation>,
+    pub claimed: usize,
+    pub total: usize,
+}

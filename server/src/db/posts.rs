@@ -1,0 +1,193 @@
+//! Posts as merchants write them: publish (idempotent), edit, delete, the merchant's list.
+
+use app::domain::search;
+use app::server::{FollowerStats, NewPost, Post, PostAuthor, PostOrigin, StoreError, StoreResult};
+use chrono::{DateTime, SubsecRound, Utc};
+
+use super::rows::{PostRow, POST_COLUMNS};
+use super::store::store_error;
+use super::{Pool, SqlStore};
+
+fn second(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    t.map(|t| t.trunc_subsecs(0))
+}
+
+async fn by_idempotency_key(
+    store: &SqlStore,
+    town_id: i64,
+    key: &str,
+) -> StoreResult<Option<Post>> {
+    let sql =
+        format!("SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND idempotency_key = $2");
+    on_pool!(store, |pool| sqlx::query_as::<_, PostRow>(&sql)
+        .bind(town_id)
+        .bind(key)
+        .fetch_optional(pool)
+        .await
+        .map(|row| row.and_then(PostRow::into_post))
+        .map_err(store_error))
+}
+
+pub(super) async fn publish(
+    store: &SqlStore,
+    town_id: i64,
+    post: &NewPost,
+    origin: &PostOrigin,
+    now: DateTime<Utc>,
+) -> StoreResult<(Post, bool)> {
+    if let Some(key) = &origin.idempotency_key {
+        if let Some(existing) = by_idempotency_key(store, town_id, key).await? {
+            return Ok((existing, false));
+        }
+    }
+    let (shop_id, district_id) = match post.author {
+        PostAuthor::Shop(id) => (Some(id), None),
+        PostAuthor::District(id) => (None, Some(id)),
+    };
+    // The author must be of this town: the INSERT selects from it.
+    let author_check = match post.author {
+        PostAuthor::Shop(_) => "SELECT 1 FROM shops WHERE id = $2 AND town_id = $1",
+        PostAuthor::District(_) => "SELECT 1 FROM districts WHERE id = $3 AND town_id = $1",
+    };
+    let sql = format!(
+        "INSERT INTO posts (town_id, shop_id, district_id, kind, title, body, photo, \
+         valid_from, valid_until, starts_at, ends_at, place, search_text, published_at, \
+         created_at, updated_at, author_user_id, by_steward, idempotency_key) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18 \
+         WHERE EXISTS ({author_check}) RETURNING {POST_COLUMNS}"
+    );
+    let text = search::post_text(&post.title, &post.body, post.place.as_deref());
+    let inserted = on_pool!(store, |pool| sqlx::query_as::<_, PostRow>(&sql)
+        .bind(town_id)
+        .bind(shop_id)
+        .bind(district_id)
+        .bind(post.kind.as_str())
+        .bind(&post.title)
+        .bind(&post.body)
+        .bind(&post.photo)
+        .bind(second(post.valid_from))
+        .bind(second(post.valid_until))
+        .bind(second(post.starts_at))
+        .bind(second(post.ends_at))
+        .bind(&post.place)
+        .bind(&text)
+        .bind(post.published_at.trunc_subsecs(0))
+        .bind(now.trunc_subsecs(0))
+        .bind(origin.user_id)
+        .bind(origin.by_steward)
+        .bind(&origin.idempotency_key)
+        .fetch_optional(pool)
+        .await
+        .map_err(store_error));
+    let row = match (inserted, &origin.idempotency_key) {
+        // The same key sent twice at once: the other request won.
+        (Err(StoreError::Conflict(_)), Some(key)) => {
+            if let Some(existing) = by_idempotency_key(store, town_id, key).await? {
+                return Ok((existing, false));
+            }
+            return Err(StoreError::Conflict("duplicate post".into()));
+        }
+        (result, _) => result?,
+    };
+    let post = row
+        .and_then(PostRow::into_post)
+        .ok_or_else(|| StoreError::Conflict("the post's author is not in this town".into()))?;
+    if let PostAuthor::Shop(shop_id) = post.content.author {
+        store.refresh_shop_posts_text(&[shop_id], now).await?;
+    }
+    Ok((post, true))
+}
+
+pub(super) async fn update(
+    store: &SqlStore,
+    town_id: i64,
+    id: i64,
+    post: &NewPost,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<Post>> {
+    let sql = format!(
+        "UPDATE posts SET kind = $3, title = $4, body = $5, photo = $6, valid_from = $7, \
+         valid_until = $8, starts_at = $9, ends_at = $10, place = $11, search_text = $12, \
+         published_at = $13, updated_at = $14 WHERE town_id = $1 AND id = $2 \
+         RETURNING {POST_COLUMNS}"
+    );
+    let text = search::post_text(&post.title, &post.body, post.place.as_deref());
+    let row = on_pool!(store, |pool| sqlx::query_as::<_, PostRow>(&sql)
+        .bind(town_id)
+        .bind(id)
+        .bind(post.kind.as_str())
+        .bind(&post.title)
+        .bind(&post.body)
+        .bind(&post.photo)
+        .bind(second(post.valid_from))
+        .bind(second(post.valid_until))
+        .bind(second(post.starts_at))
+        .bind(second(post.ends_at))
+        .bind(&post.place)
+        .bind(&text)
+        .bind(post.published_at.trunc_subsecs(0))
+        .bind(now.trunc_subsecs(0))
+        .fetch_optional(pool)
+        .await
+        .map_err(store_error))?;
+    let post = row.and_then(PostRow::into_post);
+    if let Some(PostAuthor::Shop(shop_id)) = post.as_ref().map(|p| p.content.author) {
+        store.refresh_shop_posts_text(&[shop_id], now).await?;
+    }
+    Ok(post)
+}
+
+pub(super) async fn delete(
+    store: &SqlStore,
+    town_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let sql = "DELETE FROM posts WHERE town_id = $1 AND id = $2 RETURNING shop_id";
+    let deleted: Option<Option<i64>> = on_pool!(store, |pool| sqlx::query_scalar(sql)
+        .bind(town_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map_err(store_error))?;
+    if let Some(Some(shop_id)) = deleted {
+        store.refresh_shop_posts_text(&[shop_id], now).await?;
+    }
+    Ok(deleted.is_some())
+}
+
+pub(super) async fn of_shop(
+    store: &SqlStore,
+    town_id: i64,
+    shop_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<Post>> {
+    let sql = format!(
+        "SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND shop_id = $2 \
+         ORDER BY published_at DESC, id DESC LIMIT $3"
+    );
+    on_pool!(store, |pool| sqlx::query_as::<_, PostRow>(&sql)
+        .bind(town_id)
+        .bind(shop_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+        .map(|rows| rows.into_iter().filter_map(PostRow::into_post).collect())
+        .map_err(store_error))
+}
+
+pub(super) async fn follower_stats(
+    store: &SqlStore,
+    shop_id: i64,
+    since: DateTime<Utc>,
+) -> StoreResult<FollowerStats> {
+    let sql = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN created_at >= $2 THEN 1 ELSE 0 END), 0) \
+               FROM shop_follows WHERE shop_id = $1";
+    let (total, new_since): (i64, i64) = on_pool!(store, |pool| sqlx::query_as(sql)
+        .bind(shop_id)
+        .bind(since.trunc_subsecs(0))
+        .fetch_one(pool)
+        .await
+        .map_err(store_error))?;
+    Ok(FollowerStats { total, new_since })
+}
