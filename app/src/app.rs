@@ -10,9 +10,21 @@ use leptos_router::{
 use crate::components::layout::{SiteFooter, SiteHeader, TabBar};
 use crate::i18n::Locale;
 use crate::pages::{
-    district::DistrictPage, feed::FeedPage, following::FollowingPage, home::HomePage, map::MapPage,
-    nearby::NearbyPage, not_found::NotFoundPage, poster::PosterPage, search::SearchPage,
+    account::AccountPage,
+    counter::{CounterIndexPage, CounterPage},
+    district::DistrictPage,
+    feed::FeedPage,
+    following::FollowingPage,
+    home::HomePage,
+    invite::InvitePage,
+    manage::ManagePage,
+    map::MapPage,
+    nearby::NearbyPage,
+    not_found::NotFoundPage,
+    poster::PosterPage,
+    search::SearchPage,
     shop::ShopPage,
+    sign_in::{AuthLinkPage, SignInPage},
 };
 
 /// The document around the app, rendered on the server only.
@@ -121,6 +133,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/nearby") view=NearbyPage ssr=SsrMode::Async/>
                     <Route path=path!("/map") view=MapPage ssr=SsrMode::Async/>
                     <Route path=path!("/districts/:slug") view=DistrictPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/auth/:token") view=AuthLinkPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/counter") view=CounterIndexPage ssr=SsrMode::Async/>
+                    <Route path=path!("/counter/:slug") view=CounterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/manage") view=ManagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

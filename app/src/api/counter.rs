@@ -1,6 +1,9 @@
 //! The counter: a merchant (or the shop's steward) writes, edits and deletes the shop's posts,
 //! and sees its numbers and team. Also the shops list of stewards and admins.
 
+// The post form's fields are the server function's arguments.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -141,7 +144,6 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
 
 /// Publishes a new post of shop `slug` (or, with `post_id`, saves the edited post). A form
 /// sent twice with the same `idempotency_key` publishes once. Returns the post's id.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "counter/save")]
 pub async fn save_post(
     slug: String,
@@ -169,13 +171,38 @@ pub async fn save_post(
         publish_at,
         idempotency_key,
     };
-    let result = super::with_status(save_inner(&slug, post_id, form).await);
+    let result = super::with_status(save_inner(&slug, post_id, form.clone()).await);
     match &result {
         Ok(id) => super::redirect_plain_form(Some(&format!("/counter/{slug}?saved={id}"))),
-        Err(error) => super::redirect_plain_form(Some(&format!(
-            "/counter/{slug}?error={}",
-            super::error_code(error)
-        ))),
+        Err(error) => {
+            // Without JavaScript the form comes back filled in: nothing typed is lost.
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            query.append_pair("error", &super::error_code(error));
+            if let Some(id) = post_id {
+                query.append_pair("edit", &id.to_string());
+            }
+            let fields = [
+                ("kind", Some(&form.kind)),
+                ("title", Some(&form.title)),
+                ("body", Some(&form.body)),
+                ("valid_from", form.valid_from.as_ref()),
+                ("valid_until", form.valid_until.as_ref()),
+                ("starts_at", form.starts_at.as_ref()),
+                ("ends_at", form.ends_at.as_ref()),
+                ("place", form.place.as_ref()),
+                ("publish_at", form.publish_at.as_ref()),
+                ("idempotency_key", form.idempotency_key.as_ref()),
+            ];
+            for (name, value) in fields {
+                if let Some(value) = value.filter(|v| !v.is_empty()) {
+                    query.append_pair(name, value);
+                }
+            }
+            super::redirect_plain_form(Some(&format!(
+                "/counter/{slug}?{}#composer",
+                query.finish()
+            )))
+        }
     }
     result
 }
@@ -204,8 +231,8 @@ async fn save_inner(
         message: locale.t(e.key),
     };
     let now = state.clock.now();
-    let post = post_from_form(&form, PostAuthor::Shop(shop.id), now, town_tz(&town))
-        .map_err(invalid)?;
+    let post =
+        post_from_form(&form, PostAuthor::Shop(shop.id), now, town_tz(&town)).map_err(invalid)?;
     match post_id {
         Some(id) => {
             let existing = state

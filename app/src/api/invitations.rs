@@ -76,8 +76,8 @@ async fn create_inner(role: String, target: Option<String>) -> Result<Invitation
         "invitation created"
     );
     let url = format!("{}/invite/{token}", state.settings.base_url);
-    let qr_svg = crate::server::qr::qr_svg(&url)
-        .map_err(|e| AppError::internal("drawing a QR code", e))?;
+    let qr_svg =
+        crate::server::qr::qr_svg(&url).map_err(|e| AppError::internal("drawing a QR code", e))?;
     Ok(InvitationCreated {
         url,
         qr_svg,
@@ -171,7 +171,11 @@ async fn accept_inner(token: String) -> Result<String, AppError> {
         .map_err(store_error("accepting an invitation"))?
         .filter(|i| i.town_id == town.id)
         .ok_or_else(closed)?;
-    tracing::info!(invitation = invitation.id, user = session.user.id, "invitation accepted");
+    tracing::info!(
+        invitation = invitation.id,
+        user = session.user.id,
+        "invitation accepted"
+    );
     Ok(match invitation.role {
         InvitedRole::Owner | InvitedRole::Staff => {
             let shops = state

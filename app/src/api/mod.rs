@@ -53,7 +53,7 @@ pub fn is_local_path(path: &str) -> bool {
     path.starts_with('/')
         && !path.starts_with("//")
         && !path.starts_with("/\\")
-        && path.len() <= 2000
+        && path.len() <= 8000
         && !path.chars().any(|c| c.is_control())
 }
 

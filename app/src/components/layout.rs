@@ -13,6 +13,9 @@ pub fn SiteHeader() -> impl IntoView {
                 <span>"Quartier"</span>
             </a>
             <LanguageSwitch/>
+            <a class="account-link" href="/account" aria-label=locale.t("nav.account")>
+                <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false"><path d="M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zm0 2c-4 0-8 2-8 5v2h16v-2c0-3-4-5-8-5z" fill="currentColor"/></svg>
+            </a>
             <span class="visually-hidden">{locale.t("meta.tagline")}</span>
         </header>
         // Shown by register-sw.js while the browser is offline.

@@ -1,6 +1,7 @@
 //! Reusable pieces of pages. Most take props only; the follow button and paged lists call
 //! their server functions.
 
+pub mod account;
 pub mod category_filter;
 pub mod follow;
 pub mod layout;

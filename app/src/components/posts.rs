@@ -111,6 +111,7 @@ pub fn PostCard(post: PostView, #[prop(default = true)] show_author: bool) -> im
                 </p>
             })}
             <p class="post-body">{post.body.clone()}</p>
+            {post.on_behalf.then(|| view! { <p class="post-on-behalf">{locale.t("post.on_behalf")}</p> })}
             {validity.map(|v| view! { <p class="post-validity">{v}</p> })}
             <p class="post-meta">
                 <time datetime=post.published.iso.clone()>{published}</time>

@@ -50,7 +50,10 @@ mod tests {
             normalize_email("  Marie.Dupont@Habay.BE "),
             Some("marie.dupont@habay.be".into())
         );
-        assert_eq!(normalize_email("a+tag@élan.be"), Some("a+tag@élan.be".into()));
+        assert_eq!(
+            normalize_email("a+tag@élan.be"),
+            Some("a+tag@élan.be".into())
+        );
         for bad in [
             "",
             "marie",
@@ -66,7 +69,10 @@ mod tests {
         ] {
             assert_eq!(normalize_email(bad), None, "{bad:?}");
         }
-        assert_eq!(normalize_email(&format!("{}@habay.be", "a".repeat(65))), None);
+        assert_eq!(
+            normalize_email(&format!("{}@habay.be", "a".repeat(65))),
+            None
+        );
         assert_eq!(masked_email("marie@habay.be"), "m…@habay.be");
     }
 }

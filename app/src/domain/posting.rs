@@ -3,7 +3,9 @@
 //! Dates come from the form's `date` (`YYYY-MM-DD`) and `datetime-local` (`YYYY-MM-DDTHH:MM`)
 //! fields, in the town's time zone.
 
-use chrono::{DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{
+    DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 use crate::model::PostForm;
@@ -117,7 +119,11 @@ pub fn post_from_form(
     if body.chars().count() > BODY_MAX {
         return fail("body", "post.error.body_long");
     }
-    if title.chars().chain(body.chars()).any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if title
+        .chars()
+        .chain(body.chars())
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return fail("body", "post.error.characters");
     }
     let published_at = match date_time("publish_at", optional(&form.publish_at), tz)? {
@@ -170,12 +176,11 @@ pub fn post_from_form(
             post.valid_until = Some(until_t);
         }
         PostKind::Event => {
-            let starts = date_time("starts_at", optional(&form.starts_at), tz)?.ok_or(
-                FieldError {
+            let starts =
+                date_time("starts_at", optional(&form.starts_at), tz)?.ok_or(FieldError {
                     field: "starts_at",
                     key: "post.error.start_missing",
-                },
-            )?;
+                })?;
             let ends = date_time("ends_at", optional(&form.ends_at), tz)?;
             if ends.is_some_and(|e| e <= starts) {
                 return fail("ends_at", "post.error.ends_before");
@@ -187,7 +192,10 @@ pub fn post_from_form(
                 return fail("starts_at", "post.error.too_far");
             }
             let place = optional(&form.place).map(str::to_owned);
-            if place.as_ref().is_some_and(|p| p.chars().count() > PLACE_MAX) {
+            if place
+                .as_ref()
+                .is_some_and(|p| p.chars().count() > PLACE_MAX)
+            {
                 return fail("place", "post.error.place_long");
             }
             post.starts_at = Some(starts);
@@ -235,14 +243,28 @@ mod tests {
 
     #[test]
     fn an_offer_runs_from_today_for_a_week_by_default() {
-        let post = post_from_form(&form("offer", " -20 % "), PostAuthor::Shop(1), now(), BRUSSELS)
-            .unwrap();
+        let post = post_from_form(
+            &form("offer", " -20 % "),
+            PostAuthor::Shop(1),
+            now(),
+            BRUSSELS,
+        )
+        .unwrap();
         assert_eq!(post.title, "-20 %");
-        assert_eq!(post.valid_from.unwrap().to_rfc3339(), "2026-11-25T23:00:00+00:00");
+        assert_eq!(
+            post.valid_from.unwrap().to_rfc3339(),
+            "2026-11-25T23:00:00+00:00"
+        );
         // Through 3 December, local time.
-        assert_eq!(post.valid_until.unwrap().to_rfc3339(), "2026-12-03T23:00:00+00:00");
+        assert_eq!(
+            post.valid_until.unwrap().to_rfc3339(),
+            "2026-12-03T23:00:00+00:00"
+        );
         assert_eq!(post.published_at, now());
-        assert_eq!(default_offer_dates(now(), BRUSSELS), ("2026-11-26".into(), "2026-12-03".into()));
+        assert_eq!(
+            default_offer_dates(now(), BRUSSELS),
+            ("2026-11-26".into(), "2026-12-03".into())
+        );
     }
 
     #[test]
@@ -254,9 +276,21 @@ mod tests {
         check(form("offer", ""), "title");
         check(form("offer", &"x".repeat(81)), "title");
         check(form("poll", "x"), "kind");
-        check(PostForm { body: "é".repeat(1001), ..form("news", "x") }, "body");
+        check(
+            PostForm {
+                body: "é".repeat(1001),
+                ..form("news", "x")
+            },
+            "body",
+        );
         check(form("event", "Marché"), "starts_at");
-        check(PostForm { starts_at: Some("demain".into()), ..form("event", "x") }, "starts_at");
+        check(
+            PostForm {
+                starts_at: Some("demain".into()),
+                ..form("event", "x")
+            },
+            "starts_at",
+        );
         check(
             PostForm {
                 starts_at: Some("2026-11-28T14:00".into()),
@@ -265,7 +299,13 @@ mod tests {
             },
             "ends_at",
         );
-        check(PostForm { starts_at: Some("2026-11-20T14:00".into()), ..form("event", "x") }, "starts_at");
+        check(
+            PostForm {
+                starts_at: Some("2026-11-20T14:00".into()),
+                ..form("event", "x")
+            },
+            "starts_at",
+        );
         check(
             PostForm {
                 valid_from: Some("2026-11-30".into()),
@@ -274,8 +314,17 @@ mod tests {
             },
             "valid_until",
         );
-        check(PostForm { publish_at: Some("2031-01-01T10:00".into()), ..form("news", "x") }, "publish_at");
-        assert_eq!(idempotency_key(Some("abc-123_X")), Ok(Some("abc-123_X".into())));
+        check(
+            PostForm {
+                publish_at: Some("2031-01-01T10:00".into()),
+                ..form("news", "x")
+            },
+            "publish_at",
+        );
+        assert_eq!(
+            idempotency_key(Some("abc-123_X")),
+            Ok(Some("abc-123_X".into()))
+        );
         assert!(idempotency_key(Some("a b")).is_err());
         assert!(idempotency_key(Some(&"a".repeat(65))).is_err());
     }
@@ -295,11 +344,16 @@ mod tests {
             BRUSSELS,
         )
         .unwrap();
-        assert_eq!(post.starts_at.unwrap().to_rfc3339(), "2026-11-28T13:00:00+00:00");
+        assert_eq!(
+            post.starts_at.unwrap().to_rfc3339(),
+            "2026-11-28T13:00:00+00:00"
+        );
         assert_eq!(post.place.as_deref(), Some("Place Pierre Nothomb"));
         assert_eq!(post.published_at.to_rfc3339(), "2026-11-27T07:30:00+00:00");
         // 02:30 does not exist on 29 March 2026 in Brussels: the next valid instant.
-        let gap = date_time("starts_at", Some("2026-03-29T02:30"), BRUSSELS).unwrap().unwrap();
+        let gap = date_time("starts_at", Some("2026-03-29T02:30"), BRUSSELS)
+            .unwrap()
+            .unwrap();
         assert_eq!(gap.to_rfc3339(), "2026-03-29T01:30:00+00:00");
     }
 }

@@ -1,15 +1,20 @@
 //! One file per screen; each page owns its data loading.
 
+pub mod account;
+pub mod counter;
 pub mod district;
 pub mod feed;
 pub mod following;
 pub mod home;
+pub mod invite;
+pub mod manage;
 pub mod map;
 pub mod nearby;
 pub mod not_found;
 pub mod poster;
 pub mod search;
 pub mod shop;
+pub mod sign_in;
 
 use leptos::prelude::*;
 

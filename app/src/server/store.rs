@@ -562,8 +562,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<FollowerStats>;
 
     /// Remembers a sign-in link (only its hash).
-    async fn create_sign_in_link(&self, link: &NewSignInLink, now: DateTime<Utc>)
-        -> StoreResult<()>;
+    async fn create_sign_in_link(
+        &self,
+        link: &NewSignInLink,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Uses the sign-in link (once, before it expires), in one transaction: creates the account
     /// if needed, gives the device's profile to the account (or merges it into the account's),
     /// accepts the link's invitation if still open, and opens the session. `None` when the link
@@ -590,7 +593,8 @@ pub trait Store: Send + Sync + 'static {
     /// The account's own device profile, created if it has none.
     async fn ensure_user_profile(&self, user_id: i64, now: DateTime<Utc>) -> StoreResult<i64>;
     /// Makes the account (created if needed) an administrator of the town.
-    async fn grant_admin(&self, town_id: i64, email: &str, now: DateTime<Utc>) -> StoreResult<User>;
+    async fn grant_admin(&self, town_id: i64, email: &str, now: DateTime<Utc>)
+        -> StoreResult<User>;
     /// The user's roles in the town.
     async fn roles(&self, town_id: i64, user_id: i64) -> StoreResult<Roles>;
 
@@ -611,8 +615,11 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Invitation>>;
     /// The town's invitations that are neither used nor expired, newest first.
-    async fn open_invitations(&self, town_id: i64, now: DateTime<Utc>)
-        -> StoreResult<Vec<Invitation>>;
+    async fn open_invitations(
+        &self,
+        town_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Invitation>>;
     /// Withdraws an unused invitation; `false` if there was none.
     async fn revoke_invitation(&self, town_id: i64, id: i64) -> StoreResult<bool>;
     /// A shop's team, owners first.

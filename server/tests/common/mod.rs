@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use server::db::SqlStore;
 
+pub mod smtp;
 pub mod web;
 
 /// A migrated store on a new SQLite file, deleted with the returned directory.

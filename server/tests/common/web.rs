@@ -15,17 +15,34 @@ pub const NOW: &str = "2026-11-26T09:00:00Z";
 
 pub struct TestApp {
     pub router: Router,
+    /// The app's database, for setting up what the test needs.
+    pub store: server::db::SqlStore,
     _dir: tempfile::TempDir,
 }
 
 pub async fn app() -> TestApp {
+    app_with(&[]).await
+}
+
+/// The app with these settings (as environment variables would give them).
+pub async fn app_with(settings: &[(&str, &str)]) -> TestApp {
     let (store, dir) = super::sqlite_store().await;
     server::demo::load_demo(&store, "Europe/Brussels", NOW.parse().unwrap())
         .await
         .unwrap();
-    let config = server::config::Config::from_lookup(|_| None).unwrap();
+    let settings: Vec<(String, String)> = settings
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let config = server::config::Config::from_lookup(|name| {
+        settings
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    })
+    .unwrap();
     let clock = Arc::new(FixedClock(NOW.parse().unwrap()));
-    let state = server::app_state_with_clock(Arc::new(store), &config, clock);
+    let state = server::app_state_with_clock(Arc::new(store.clone()), &config, clock);
     let options = LeptosOptions::builder()
         .output_name("quartier")
         .site_root(dir.path().to_string_lossy().to_string())
@@ -33,6 +50,7 @@ pub async fn app() -> TestApp {
         .build();
     TestApp {
         router: server::build_app(state, options),
+        store,
         _dir: dir,
     }
 }
@@ -139,5 +157,44 @@ pub fn set_cookies(headers: &axum::http::HeaderMap) -> Vec<String> {
         .filter_map(|v| v.to_str().ok())
         .filter_map(|v| v.split(';').next())
         .map(str::to_owned)
+        .collect()
+}
+
+/// A form POST as the app's own code sends it (a server function call), with cookies.
+pub async fn call(
+    app: &TestApp,
+    uri: &str,
+    body: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(app, request.body(Body::from(body.to_owned())).unwrap()).await
+}
+
+/// The whole `Set-Cookie` header for cookie `name`.
+pub fn raw_set_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+/// Percent-encodes a form value.
+pub fn enc(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
         .collect()
 }

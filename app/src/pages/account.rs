@@ -1,0 +1,101 @@
+//! `/account`: who I am, my shops and districts, signing out.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+use crate::api::auth::{get_me, SignOut, SignOutEverywhere};
+use crate::components::account::SignInForm;
+use crate::i18n::use_locale;
+use crate::model::Me;
+use crate::pages::{LoadError, Loading};
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_me());
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! { <AccountContent me/> }.into_any(),
+                    Ok(None) => view! { <SignInNeeded return_to="/account".into()/> }.into_any(),
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// For pages that need an account: the sign-in form in place.
+#[component]
+pub fn SignInNeeded(return_to: String) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Title text=locale.t("sign_in.title")/>
+        <Meta name="robots" content="noindex"/>
+        <section class="page sign-in narrow">
+            <h1>{locale.t("sign_in.title")}</h1>
+            <p>{locale.t("sign_in.intro")}</p>
+            <SignInForm return_to/>
+        </section>
+    }
+}
+
+#[component]
+fn AccountContent(me: Me) -> impl IntoView {
+    let locale = use_locale();
+    let sign_out = ServerAction::<SignOut>::new();
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
+    let closed_invitation =
+        use_query_map().with_untracked(|q| q.get("invitation").is_some_and(|v| v == "closed"));
+    let has_duties = me.has_duties();
+    let Me {
+        email,
+        admin,
+        shops,
+        districts,
+    } = me;
+    view! {
+        <Title text=locale.t("account.title")/>
+        <Meta name="robots" content="noindex"/>
+        <section class="page account narrow">
+            <h1>{locale.t("account.title")}</h1>
+            {closed_invitation.then(|| view! { <p class="notice warning" role="alert">{locale.t("invite.error.closed")}</p> })}
+            <p>{locale.tf("account.signed_in_as", &[("email", &email)])}</p>
+            {(!shops.is_empty()).then(|| view! {
+                <h2>{locale.t("account.my_shops")}</h2>
+                <ul class="link-list" role="list">
+                    {shops.into_iter().map(|s| view! {
+                        <li>
+                            <a class="button primary big" href=format!("/counter/{}", s.slug)>
+                                {locale.tf("account.open_counter", &[("shop", &s.name)])}
+                            </a>
+                            <span class="hint">{locale.t(&format!("role.{}", s.role))}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {(admin || !districts.is_empty()).then(|| view! {
+                <h2>{locale.t("account.managing")}</h2>
+                <p>
+                    {if admin { locale.t("role.admin") } else {
+                        districts.iter().map(|d| d.name.clone()).collect::<Vec<_>>().join(", ")
+                    }}
+                </p>
+                <p><a class="button secondary" href="/manage">{locale.t("manage.title")}</a></p>
+            })}
+            {(!has_duties).then(|| view! {
+                <p class="hint">{locale.t("account.resident")}</p>
+                <p><a class="button secondary" href="/following">{locale.t("nav.following")}</a></p>
+            })}
+            <h2>{locale.t("account.security")}</h2>
+            <ActionForm action=sign_out attr:class="inline-form">
+                <button type="submit" class="button secondary">{locale.t("account.sign_out")}</button>
+            </ActionForm>
+            <ActionForm action=everywhere attr:class="inline-form">
+                <button type="submit" class="button secondary">{locale.t("account.sign_out_everywhere")}</button>
+            </ActionForm>
+            <p class="hint">{locale.t("account.sign_out_everywhere_help")}</p>
+        </section>
+    }
+}

@@ -1,0 +1,138 @@
+//! `/manage`: stewards (their districts) and admins (the town) onboard shops: which have a
+//! merchant, which are waiting for one; invitations by link or QR code.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+use crate::api::counter::get_manage;
+use crate::api::invitations::RevokeInvitation;
+use crate::components::account::{error_text, InviteButton};
+use crate::i18n::use_locale;
+use crate::model::{ManageView, ManagedDistrict, OpenInvitation};
+use crate::pages::account::SignInNeeded;
+use crate::pages::{LoadError, Loading};
+
+#[component]
+pub fn ManagePage() -> impl IntoView {
+    let manage = Resource::new(|| (), |_| get_manage());
+    view! {
+        <Meta name="robots" content="noindex"/>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match manage.await {
+                    Ok(view) => view! { <ManageContent view/> }.into_any(),
+                    Err(crate::error::AppError::Unauthorized) => {
+                        view! { <SignInNeeded return_to="/manage".into()/> }.into_any()
+                    }
+                    Err(error) => view! { <LoadError error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ManageContent(view: ManageView) -> impl IntoView {
+    let locale = use_locale();
+    let ManageView {
+        admin,
+        districts,
+        invitations,
+        claimed,
+        total,
+    } = view;
+    view! {
+        <Title text=locale.t("manage.title")/>
+        <section class="page manage">
+            <h1>{locale.t("manage.title")}</h1>
+            <p class="summary">
+                {locale.tf("manage.summary", &[("claimed", &claimed.to_string()), ("total", &total.to_string())])}
+            </p>
+            {districts.into_iter().map(|d| view! { <DistrictShops district=d admin/> }).collect_view()}
+            <Invitations invitations/>
+            {admin.then(|| view! {
+                <section aria-labelledby="admins-title">
+                    <h2 id="admins-title">{locale.t("manage.admins")}</h2>
+                    <p class="hint">{locale.t("manage.admins_help")}</p>
+                    <InviteButton role="admin" label=locale.t("manage.invite_admin")/>
+                </section>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
+    let locale = use_locale();
+    let ManagedDistrict { slug, name, shops } = district;
+    let waiting = shops.iter().filter(|s| !s.has_merchant).count();
+    view! {
+        <section class="managed-district">
+            <h2>{name.clone()}</h2>
+            <p class="hint">{locale.plural("manage.unclaimed", waiting as i64)}</p>
+            {(admin && slug.is_some()).then(|| view! {
+                <InviteButton role="steward" target=slug.clone().unwrap_or_default() label=locale.tf("manage.invite_steward", &[("district", &name)])/>
+            })}
+            <ul class="managed-shops" role="list">
+                {shops.into_iter().map(|shop| {
+                    let status = if shop.has_merchant {
+                        ("badge live", "manage.status.claimed")
+                    } else if shop.invitation_pending {
+                        ("badge scheduled", "manage.status.invited")
+                    } else {
+                        ("badge ended", "manage.status.unclaimed")
+                    };
+                    view! {
+                        <li class="managed-shop">
+                            <div>
+                                <a href=format!("/shops/{}", shop.slug)><strong>{shop.name.clone()}</strong></a>
+                                {shop.address_line.clone().map(|a| view! { <span class="hint">" · " {a}</span> })}
+                                " " <span class=status.0>{locale.t(status.1)}</span>
+                            </div>
+                            <div class="shop-actions">
+                                <a class="button secondary small" href=format!("/counter/{}", shop.slug)>{locale.t("manage.post_for")}</a>
+                                {(!shop.has_merchant).then(|| view! {
+                                    <InviteButton role="owner" target=shop.slug.clone() label=locale.t("manage.invite_owner")/>
+                                })}
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn Invitations(invitations: Vec<OpenInvitation>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <section aria-labelledby="invitations-title">
+            <h2 id="invitations-title">{locale.t("manage.invitations")}</h2>
+            {invitations.is_empty().then(|| view! { <p class="hint">{locale.t("manage.no_invitations")}</p> })}
+            <ul class="invitation-list" role="list">
+                {invitations.into_iter().map(|i| {
+                    let revoke = ServerAction::<RevokeInvitation>::new();
+                    let gone = move || matches!(revoke.value().get(), Some(Ok(())));
+                    let failed = move || match revoke.value().get() {
+                        Some(Err(e)) => Some(error_text(locale, &e)),
+                        _ => None,
+                    };
+                    view! {
+                        <li hidden=gone>
+                            <strong>{i.target_name.clone()}</strong>
+                            " · " {locale.t(&format!("role.{}", i.role))}
+                            " · " {locale.tf("manage.expires", &[("date", &i.expires_on)])}
+                            <ActionForm action=revoke attr:class="inline-form">
+                                <input type="hidden" name="id" value=i.id.to_string()/>
+                                <input type="hidden" name="return_to" value="/manage"/>
+                                <button type="submit" class="button secondary small">{locale.t("manage.revoke")}</button>
+                            </ActionForm>
+                            <p class="error" role="alert">{failed}</p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

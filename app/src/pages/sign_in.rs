@@ -1,0 +1,65 @@
+//! Signing in: ask for a link by e-mail, then confirm from the link.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::auth::CompleteSignIn;
+use crate::components::account::{error_text, SignInForm};
+use crate::i18n::use_locale;
+
+/// `/sign-in`: the e-mail form (no password: a single-use link is sent).
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let (return_to, sent, error) = query.with_untracked(|q| {
+        (
+            q.get("return_to")
+                .filter(|r| r.starts_with('/') && !r.starts_with("//")),
+            q.get("sent").is_some(),
+            q.get("error"),
+        )
+    });
+    view! {
+        <Title text=locale.t("sign_in.title")/>
+        <Meta name="robots" content="noindex"/>
+        <section class="page sign-in narrow">
+            <h1>{locale.t("sign_in.title")}</h1>
+            <p>{locale.t("sign_in.intro")}</p>
+            <SignInForm return_to=return_to.unwrap_or_default() sent error_code=error.unwrap_or_default()/>
+            <p class="hint">{locale.t("sign_in.residents")}</p>
+        </section>
+    }
+}
+
+/// `/auth/:token`: the link from the e-mail. Signing in takes a tap, so that mail scanners
+/// that open links do not use it up.
+#[component]
+pub fn AuthLinkPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
+    let action = ServerAction::<CompleteSignIn>::new();
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(error_text(locale, &e)),
+        _ => None,
+    };
+    view! {
+        <Title text=locale.t("sign_in.confirm_title")/>
+        <Meta name="robots" content="noindex"/>
+        <Meta name="referrer" content="no-referrer"/>
+        <section class="page sign-in narrow">
+            <h1>{locale.t("sign_in.confirm_title")}</h1>
+            <p>{locale.t("sign_in.confirm_intro")}</p>
+            <ActionForm action attr:class="stacked-form">
+                <input type="hidden" name="token" value=token/>
+                <p class="error" role="alert">{error}</p>
+                <button type="submit" class="button primary big" disabled=move || action.pending().get()>
+                    {locale.t("sign_in.confirm_button")}
+                </button>
+            </ActionForm>
+            <p class="hint"><a href="/sign-in">{locale.t("sign_in.new_link")}</a></p>
+        </section>
+    }
+}

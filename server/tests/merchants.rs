@@ -1,0 +1,472 @@
+//! Merchants over HTTP: e-mail sign-in through a real SMTP exchange, invitations, the counter
+//! (publish once, edit, delete), sessions, rate limits and the device's follows joining the
+//! account.
+
+mod common;
+
+use app::server::Store;
+use axum::http::{header, StatusCode};
+use common::smtp::{subject_of, text_of, SmtpSink};
+use common::web::*;
+
+/// The sign-in link in an e-mail: `(its path, the token)`.
+fn sign_in_link(text: &str) -> (String, String) {
+    let start = text.find("/auth/").expect("a sign-in link in the e-mail");
+    let token: String = text[start + 6..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    assert_eq!(token.len(), 64, "256-bit token: {text}");
+    (format!("/auth/{token}"), token)
+}
+
+async fn test_app(smtp: &SmtpSink) -> TestApp {
+    let settings = smtp.settings();
+    let borrowed: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app_with(&borrowed).await
+}
+
+/// Signs in as `email` through the e-mail link (optionally with an invitation and a device
+/// cookie); returns the session cookie and where the app went next.
+async fn sign_in(
+    app: &TestApp,
+    smtp: &mut SmtpSink,
+    email: &str,
+    invitation: Option<&str>,
+    device: Option<&str>,
+) -> (String, String) {
+    let mut body = format!("email={}", enc(email));
+    if let Some(token) = invitation {
+        body.push_str(&format!("&invitation={token}"));
+    }
+    let (status, _, answer) = call(app, "/api/auth/request", &body, None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let mail = smtp.next().await;
+    assert_eq!(mail.to, vec![email.to_lowercase()]);
+    let (path, token) = sign_in_link(&text_of(&mail));
+    // Opening the link shows a button: a mail scanner opening it signs nobody in.
+    let (status, _, page) = get(app, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Me connecter"), "confirm button");
+    let (status, headers, _) =
+        post_plain_form(app, "/api/auth/complete", &format!("token={token}"), device).await;
+    assert!(status.is_redirection(), "{status}");
+    let location = headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let raw = raw_set_cookie(&headers, "quartier_session").expect("a session cookie");
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Lax") && raw.contains("Path=/"),
+        "{raw}"
+    );
+    let cookie = raw.split(';').next().unwrap().to_owned();
+    assert_eq!(cookie.len(), "quartier_session=".len() + 64);
+    (cookie, location)
+}
+
+#[tokio::test]
+async fn an_admin_invites_a_merchant_who_posts_at_the_counter() {
+    let mut smtp = SmtpSink::start().await;
+    let app = test_app(&smtp).await;
+    let town = app.store.first_town().await.unwrap().unwrap();
+    app.store
+        .grant_admin(town.id, "mairie@habay.test", NOW.parse().unwrap())
+        .await
+        .unwrap();
+
+    // The admin signs in from the e-mail and lands on the shops list.
+    let (admin, location) = sign_in(&app, &mut smtp, "Mairie@Habay.test", None, None).await;
+    assert_eq!(location, "/manage");
+    let (status, _, manage) = get_with_cookie(&app, "/manage", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(manage.contains("Boulangerie Jacob"));
+    assert!(manage.contains("0 commerces sur"), "nobody claimed yet");
+
+    // The admin invites the baker: a link and its QR code.
+    let (status, _, created) = call(
+        &app,
+        "/api/invitations/create",
+        "role=owner&target=boulangerie-jacob",
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let created: serde_json::Value = serde_json::from_str(&created).unwrap();
+    let url = created["url"].as_str().unwrap();
+    assert!(url.starts_with("http://127.0.0.1:3000/invite/"), "{url}");
+    assert!(created["qr_svg"].as_str().unwrap().starts_with("<svg"));
+    let invitation = url.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(invitation.len(), 64);
+
+    // The baker opens it on the phone, gives an e-mail, signs in from the mail.
+    let (status, _, page) = get(&app, &format!("/invite/{invitation}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Gérer « Boulangerie Jacob » sur Quartier"),
+        "headline"
+    );
+    let (baker, location) = sign_in(
+        &app,
+        &mut smtp,
+        "jacob@boulangerie.test",
+        Some(&invitation),
+        None,
+    )
+    .await;
+    assert_eq!(location, "/counter/boulangerie-jacob?welcome=1");
+    // Used: the link does not work twice.
+    let (_, _, page) = get(&app, &format!("/invite/{invitation}")).await;
+    assert!(page.contains("Cette invitation a expiré ou a déjà été utilisée"));
+
+    // The counter: three big buttons and a form with its idempotency key.
+    let (status, _, counter) =
+        get_with_cookie(&app, "/counter/boulangerie-jacob?new=offer", &baker).await;
+    assert_eq!(status, StatusCode::OK);
+    for kind in ["offer", "event", "news"] {
+        assert!(
+            counter.contains(&format!("data-kind=\"{kind}\"")),
+            "{kind} button"
+        );
+    }
+    assert!(counter.contains("Aperçu de la notification"));
+    let key_start = counter
+        .find("name=\"idempotency_key\" value=\"")
+        .expect("a key")
+        + 30;
+    let key: String = counter[key_start..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    assert_eq!(key.len(), 32);
+
+    // A resident follows the bakery.
+    let (_, headers, _) = post_plain_form(
+        &app,
+        "/api/follow",
+        "target=shop&slug=boulangerie-jacob&follow=true&return_to=%2F",
+        None,
+    )
+    .await;
+    let resident = set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_device="))
+        .unwrap();
+
+    // The baker publishes an offer without JavaScript; the same form sent twice (a bad
+    // connection) publishes once.
+    let form = format!(
+        "slug=boulangerie-jacob&kind=offer&title={}&body={}&valid_from=&valid_until=&publish_at=&idempotency_key={key}",
+        enc("Cougnous -20 % ce week-end"),
+        enc("Sur tous les cougnous, jusqu'à dimanche.")
+    );
+    let (status, headers, _) =
+        post_plain_form(&app, "/api/counter/save", &form, Some(&baker)).await;
+    assert!(status.is_redirection(), "{status}");
+    let first = headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        first.starts_with("/counter/boulangerie-jacob?saved="),
+        "{first}"
+    );
+    let (_, headers, _) = post_plain_form(&app, "/api/counter/save", &form, Some(&baker)).await;
+    assert_eq!(
+        headers.get(header::LOCATION).unwrap().to_str().unwrap(),
+        first
+    );
+    let post_id: i64 = first.rsplit('=').next().unwrap().parse().unwrap();
+    let posts = app
+        .store
+        .shop_posts(
+            town.id,
+            app.store
+                .shop_by_slug(town.id, "boulangerie-jacob")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        posts
+            .iter()
+            .filter(|p| p.content.title == "Cougnous -20 % ce week-end")
+            .count(),
+        1,
+        "published exactly once"
+    );
+
+    // At once on the shop page and in the follower's feed.
+    let (_, _, shop) = get(&app, "/shops/boulangerie-jacob").await;
+    assert!(shop.contains("Cougnous -20 % ce week-end"));
+    let (_, _, feed) = get_with_cookie(&app, "/feed", &resident).await;
+    assert!(feed.contains("Cougnous -20 % ce week-end"));
+    // Offers default to a week: valid through Thursday 3 December.
+    let post = app
+        .store
+        .post_by_id(town.id, post_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        post.content.valid_until.unwrap().to_rfc3339(),
+        "2026-12-03T23:00:00+00:00"
+    );
+    assert!(post.author_user_id.is_some());
+    assert!(!post.by_steward);
+
+    // The counter shows it with the follower.
+    let (_, _, counter) = get_with_cookie(&app, "/counter/boulangerie-jacob", &baker).await;
+    assert!(counter.contains("Cougnous -20 % ce week-end"));
+    assert!(counter.contains(&format!("data-post-id=\"{post_id}\"")));
+
+    // Bad input: a clear message, and the form comes back filled in.
+    let long = "x".repeat(81);
+    let bad = format!(
+        "slug=boulangerie-jacob&kind=offer&title={long}&body={}&idempotency_key=k2",
+        enc("Mon texte à garder")
+    );
+    let (status, headers, _) = post_plain_form(&app, "/api/counter/save", &bad, Some(&baker)).await;
+    assert!(status.is_redirection());
+    let back = headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(back.contains("error=invalid-title"), "{back}");
+    let (_, _, page) = get_with_cookie(&app, &back, &baker).await;
+    assert!(
+        page.contains("Mon texte à garder"),
+        "what was typed is kept"
+    );
+    let (status, _, answer) = call(&app, "/api/counter/save", &bad, Some(&baker)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        answer.contains("Le titre fait au plus 80 caractères."),
+        "{answer}"
+    );
+
+    // Edit, then delete.
+    let edit = format!(
+        "slug=boulangerie-jacob&post_id={post_id}&kind=offer&title={}&body=&valid_from=2026-11-26&valid_until=2026-11-29",
+        enc("Cougnous -30 %")
+    );
+    let (status, _, _) = call(&app, "/api/counter/save", &edit, Some(&baker)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, shop) = get(&app, "/shops/boulangerie-jacob").await;
+    assert!(shop.contains("Cougnous -30 %") && !shop.contains("-20 %"));
+    let (status, _, _) = call(
+        &app,
+        "/api/counter/delete",
+        &format!("slug=boulangerie-jacob&post_id={post_id}"),
+        Some(&baker),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, shop) = get(&app, "/shops/boulangerie-jacob").await;
+    assert!(!shop.contains("Cougnous -30 %"));
+
+    // The baker cannot post for another shop, nor edit another shop's post.
+    let other = "slug=boucherie-thomas&kind=news&title=Pirate";
+    let (status, _, _) = call(&app, "/api/counter/save", other, Some(&baker)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Staff: the owner invites a colleague, then removes them.
+    let (status, _, created) = call(
+        &app,
+        "/api/invitations/create",
+        "role=staff&target=boulangerie-jacob",
+        Some(&baker),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let created: serde_json::Value = serde_json::from_str(&created).unwrap();
+    let staff_invite = created["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (helper, location) = sign_in(
+        &app,
+        &mut smtp,
+        "vendeuse@boulangerie.test",
+        Some(&staff_invite),
+        None,
+    )
+    .await;
+    assert_eq!(location, "/counter/boulangerie-jacob?welcome=1");
+    let (status, _, _) = call(
+        &app,
+        "/api/counter",
+        "slug=boulangerie-jacob",
+        Some(&helper),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // Staff may post but not manage the team.
+    let (status, _, _) = call(
+        &app,
+        "/api/invitations/create",
+        "role=staff&target=boulangerie-jacob",
+        Some(&helper),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let helper_id = app
+        .store
+        .user_by_email("vendeuse@boulangerie.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (status, _, _) = call(
+        &app,
+        "/api/team/remove",
+        &format!("shop=boulangerie-jacob&user_id={helper_id}"),
+        Some(&baker),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = call(
+        &app,
+        "/api/counter",
+        "slug=boulangerie-jacob",
+        Some(&helper),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "removed from the team");
+
+    // Sign out everywhere: the session no longer works.
+    let (status, _, me) = call(&app, "/api/me", "", Some(&baker)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(me.contains("jacob@boulangerie.test"));
+    let (status, headers, _) = call(&app, "/api/auth/sign-out-everywhere", "", Some(&baker)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(raw_set_cookie(&headers, "quartier_session")
+        .unwrap()
+        .contains("Max-Age=0"));
+    let (_, _, me) = call(&app, "/api/me", "", Some(&baker)).await;
+    assert_eq!(me, "null");
+    let (status, _, _) = call(&app, "/api/counter", "slug=boulangerie-jacob", Some(&baker)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(!smtp.has_more(), "no stray e-mails");
+}
+
+#[tokio::test]
+async fn signing_in_keeps_the_devices_follows_and_links_are_single_use() {
+    let mut smtp = SmtpSink::start().await;
+    let app = test_app(&smtp).await;
+
+    // Follows without an account.
+    let (_, headers, _) = post_plain_form(
+        &app,
+        "/api/follow",
+        "target=shop&slug=boulangerie-jacob&follow=true&return_to=%2F",
+        None,
+    )
+    .await;
+    let device = set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_device="))
+        .unwrap();
+
+    // Sign in on that device: the follow is now the account's, the device cookie is cleared.
+    let mut body = format!("email={}", enc("marie@habay.test"));
+    body.push_str("&return_to=%2Ffollowing");
+    let (status, _, _) = call(&app, "/api/auth/request", &body, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let mail = smtp.next().await;
+    assert!(
+        subject_of(&mail).contains("Quartier Habay"),
+        "{}",
+        subject_of(&mail)
+    );
+    let text = text_of(&mail);
+    assert!(text.contains("15 minutes"), "{text}");
+    let (_, token) = sign_in_link(&text);
+    let (status, headers, _) = post_plain_form(
+        &app,
+        "/api/auth/complete",
+        &format!("token={token}"),
+        Some(&device),
+    )
+    .await;
+    assert!(status.is_redirection());
+    assert_eq!(headers.get(header::LOCATION).unwrap(), "/following");
+    assert!(raw_set_cookie(&headers, "quartier_device")
+        .unwrap()
+        .contains("Max-Age=0"));
+    let session = set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_session="))
+        .unwrap();
+    let (_, _, following) = get_with_cookie(&app, "/following", &session).await;
+    assert!(
+        following.contains("Boulangerie Jacob"),
+        "the device's follow came along"
+    );
+    // Following more while signed in goes to the account.
+    let (status, _, _) = call(
+        &app,
+        "/api/follow",
+        "target=shop&slug=boucherie-thomas&follow=true",
+        Some(&session),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, following) = get_with_cookie(&app, "/following", &session).await;
+    assert!(following.contains("Boucherie Thomas") && following.contains("Boulangerie Jacob"));
+
+    // The link is single use.
+    let (status, headers, _) =
+        post_plain_form(&app, "/api/auth/complete", &format!("token={token}"), None).await;
+    assert!(status.is_redirection());
+    assert_eq!(
+        headers.get(header::LOCATION).unwrap(),
+        "/sign-in?error=invalid-token"
+    );
+    let (status, _, answer) =
+        call(&app, "/api/auth/complete", &format!("token={token}"), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.contains("a expiré ou a déjà servi"), "{answer}");
+    let (_, _, page) = get(&app, "/sign-in?error=invalid-token").await;
+    assert!(
+        page.contains("a expiré ou a déjà servi"),
+        "message without JavaScript"
+    );
+
+    // Bad addresses get a clear message; nothing is sent.
+    let (status, _, answer) = call(&app, "/api/auth/request", "email=marie%40habay", None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.contains("Cette adresse e-mail n"), "{answer}");
+
+    // Rate limit per address: 5 links an hour, then a clear refusal.
+    for _ in 0..4 {
+        let (status, _, _) =
+            call(&app, "/api/auth/request", "email=marie%40habay.test", None).await;
+        assert_eq!(status, StatusCode::OK);
+        smtp.next().await;
+    }
+    let (status, _, answer) =
+        call(&app, "/api/auth/request", "email=marie%40habay.test", None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+    assert!(answer.contains("RateLimited"), "{answer}");
+    let (_, _, page) = get(&app, "/sign-in?error=rate-limited").await;
+    assert!(page.contains("Trop de demandes"));
+    // Another address is not affected.
+    let (status, _, _) = call(&app, "/api/auth/request", "email=paul%40habay.test", None).await;
+    assert_eq!(status, StatusCode::OK);
+    smtp.next().await;
+    assert!(!smtp.has_more());
+}
