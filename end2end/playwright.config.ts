@@ -40,7 +40,10 @@ export default defineConfig({
   webServer: {
     cwd: "..",
     command:
-      "rm -f target/e2e/quartier.db* && ./target/release/quartier demo > target/e2e-demo.log && exec ./target/release/quartier serve",
+      "rm -rf target/e2e/quartier.db* target/e2e/media && ./target/release/quartier demo > target/e2e-demo.log && " +
+      // The town's first administrator (the link it prints is not used: the tests sign in by mail).
+      "QUARTIER_SMTP_HOST= ./target/release/quartier admin create admin@habay.test >> target/e2e-demo.log && " +
+      "exec ./target/release/quartier serve",
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -53,6 +56,12 @@ export default defineConfig({
       RUST_LOG: "warn",
       // No map tiles in tests (no internet): markers on a plain background.
       QUARTIER_TILE_URL: "none",
+      // Sign-in e-mails go to the SMTP server of merchants.spec.ts.
+      QUARTIER_SMTP_HOST: "127.0.0.1",
+      QUARTIER_SMTP_PORT: process.env.E2E_SMTP_PORT ?? "2526",
+      QUARTIER_SMTP_TLS: "none",
+      QUARTIER_SMTP_FROM: "Quartier Habay <quartier@habay.test>",
+      QUARTIER_MEDIA_DIR: "target/e2e/media",
     },
   },
 });

@@ -9,4 +9,7 @@ export PATH="$PWD/end2end/node_modules/.bin:$PATH"
 cargo leptos build --release
 export DATABASE_URL="${DATABASE_URL:-sqlite://./data/quartier.db}"
 ./target/release/quartier demo
+# A demo administrator: the printed link signs you in (no SMTP in the demo: later links go to the
+# log). From /manage, invite merchants; /counter is their home screen.
+./target/release/quartier admin create "${QUARTIER_DEMO_ADMIN:-admin@habay.example}"
 exec ./target/release/quartier serve

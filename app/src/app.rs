@@ -80,7 +80,7 @@ fn send_page_headers() {
         .unwrap_or_default();
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:{tiles}; font-src 'self'; connect-src 'self'; \
+         style-src 'self'; img-src 'self' data: blob:{tiles}; font-src 'self'; connect-src 'self'; \
          manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'self'; frame-ancestors 'none'"
     );

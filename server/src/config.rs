@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/quartier.db";
 pub const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
+pub const DEFAULT_MEDIA_DIR: &str = "./data/media";
 
 /// An invalid setting: which one, and why.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -38,6 +39,9 @@ pub struct Config {
     pub tile_url: Option<String>,
     /// `QUARTIER_TILE_ATTRIBUTION`: the tiles' credit (default: OpenStreetMap's).
     pub tile_attribution: String,
+    /// `QUARTIER_MEDIA_DIR`: where photos are stored (default `./data/media`). Several
+    /// instances must share it (a common volume).
+    pub media_dir: std::path::PathBuf,
     /// `QUARTIER_SMTP_*`: the mail server for sign-in links; `None` writes them to the log.
     pub smtp: Option<SmtpConfig>,
     /// `QUARTIER_CLIENT_IP_HEADER`: behind a reverse proxy, the header with the client's
@@ -253,7 +257,12 @@ impl Config {
             }
         }
 
+        let media_dir = std::path::PathBuf::from(
+            get("QUARTIER_MEDIA_DIR").unwrap_or_else(|| DEFAULT_MEDIA_DIR.to_owned()),
+        );
+
         Ok(Config {
+            media_dir,
             smtp,
             client_ip_header,
             database_url,
@@ -278,6 +287,7 @@ impl Config {
             tile_url: self.tile_url.clone(),
             tile_attribution: self.tile_attribution.clone(),
             client_ip_header: self.client_ip_header.clone(),
+            media_dir: self.media_dir.clone(),
         }
     }
 }

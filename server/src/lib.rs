@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod mail;
 pub mod open_data;
 pub mod osm_import;
+pub mod photos;
 pub mod pwa;
 mod routes;
 pub mod seo;
@@ -39,11 +40,20 @@ pub fn app_state(store: Arc<dyn Store>, config: &config::Config) -> AppState {
         },
         None => Arc::new(mail::LogMailer),
     };
+    let photos: Arc<dyn app::server::PhotoStore> = match photos::DiskPhotos::new(&config.media_dir)
+    {
+        Ok(photos) => Arc::new(photos),
+        Err(error) => {
+            tracing::error!(%error, dir = %config.media_dir.display(), "cannot create the photo directory (QUARTIER_MEDIA_DIR)");
+            Arc::new(photos::NoPhotos)
+        }
+    };
     AppState {
         store,
         settings: Arc::new(config.settings()),
         clock: Arc::new(SystemClock),
         mailer,
+        photos,
     }
 }
 

@@ -45,6 +45,7 @@ pub fn plain_routes() -> Router<RouterState> {
         .route("/shops/{slug}/feed.atom", get(feeds::shop_atom))
         .route("/districts/{slug}/{file}", get(feeds::district_file))
         .route("/events/{file}", get(feeds::event_ics))
+        .route("/media/{name}", get(media))
 }
 
 /// The served town with all its districts and shops (for sitemaps and open data), or the error
@@ -64,6 +65,33 @@ pub async fn town_listing(
         (Err(error), _) | (_, Err(error)) => {
             tracing::error!(%error, "cannot list the town's districts and shops");
             Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
+}
+
+/// `/media/{name}`: a stored photo. Names are content hashes: cached for a year.
+async fn media(
+    State(state): State<RouterState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Response {
+    if !crate::photos::is_media_name(&name) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match tokio::fs::read(state.app.settings.media_dir.join(&name)).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            StatusCode::NOT_FOUND.into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, name, "cannot read a photo");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
 }

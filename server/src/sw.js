@@ -34,9 +34,11 @@ const NETWORK_TIMEOUT_MS = 4000;
 // Pages kept for reading offline (the feed, shops, districts, what the resident follows).
 const KEEPABLE = /^\/(feed|following|shops\/[a-z0-9-]+|districts\/[a-z0-9-]+)?$/;
 
+// Only public pages and the resident's feed are kept: never an account, counter or sign-in page.
 async function fetchAndKeep(request) {
   const response = await fetch(request);
-  if (response.ok && response.type === "basic") {
+  const path = new URL(request.url).pathname;
+  if (response.ok && response.type === "basic" && KEEPABLE.test(path)) {
     const copy = response.clone();
     const cache = await caches.open(PAGES_CACHE);
     await cache.put(request, copy);

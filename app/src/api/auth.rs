@@ -287,6 +287,13 @@ async fn sign_out_inner(everywhere: bool) -> Result<(), AppError> {
             .map_err(|e| AppError::internal("signing out", e))?;
     }
     set_cookie(&expired_cookie(SESSION_COOKIE, state.secure_cookies()));
+    // A shared phone keeps nothing of the account: saved pages and the offline queue go too.
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::header::HeaderName::from_static("clear-site-data"),
+            http::HeaderValue::from_static("\"cache\", \"storage\""),
+        );
+    }
     Ok(())
 }
 

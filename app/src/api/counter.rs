@@ -171,11 +171,32 @@ pub async fn save_post(
         publish_at,
         idempotency_key,
     };
-    let result = super::with_status(save_inner(&slug, post_id, form.clone()).await);
-    match &result {
+    let result =
+        super::with_status(save_inner(&slug, post_id, form.clone(), PhotoChange::Keep).await);
+    redirect_after_save(&slug, post_id, &form, &result);
+    result
+}
+
+/// What a save does to the post's photo.
+#[cfg(feature = "ssr")]
+pub enum PhotoChange {
+    Keep,
+    Replace(Vec<u8>),
+    Remove,
+}
+
+/// After a plain form post (no JavaScript): back to the counter, with the new post, or with
+/// the error and everything that was typed (so nothing is lost).
+#[cfg(feature = "ssr")]
+fn redirect_after_save(
+    slug: &str,
+    post_id: Option<i64>,
+    form: &crate::model::PostForm,
+    result: &Result<i64, AppError>,
+) {
+    match result {
         Ok(id) => super::redirect_plain_form(Some(&format!("/counter/{slug}?saved={id}"))),
         Err(error) => {
-            // Without JavaScript the form comes back filled in: nothing typed is lost.
             let mut query = form_urlencoded::Serializer::new(String::new());
             query.append_pair("error", &super::error_code(error));
             if let Some(id) = post_id {
@@ -204,7 +225,116 @@ pub async fn save_post(
             )))
         }
     }
+}
+
+/// The counter's form, photo included (`multipart/form-data`): fields as in [`save_post`],
+/// plus `photo` (a JPEG, PNG or WebP file up to 10 MB) and `remove_photo`.
+#[server(
+    prefix = "/api",
+    endpoint = "counter/publish",
+    input = leptos::server_fn::codec::MultipartFormData
+)]
+pub async fn publish_post(data: leptos::server_fn::codec::MultipartData) -> Result<i64, AppError> {
+    let (fields, photo) = match read_multipart(data).await {
+        Ok(read) => read,
+        Err(error) => return super::with_status(Err(error)),
+    };
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let slug = get("slug").unwrap_or_default();
+    let post_id = get("post_id").and_then(|id| id.parse::<i64>().ok());
+    let form = crate::model::PostForm {
+        kind: get("kind").unwrap_or_default(),
+        title: get("title").unwrap_or_default(),
+        body: get("body").unwrap_or_default(),
+        valid_from: get("valid_from"),
+        valid_until: get("valid_until"),
+        starts_at: get("starts_at"),
+        ends_at: get("ends_at"),
+        place: get("place"),
+        publish_at: get("publish_at"),
+        idempotency_key: get("idempotency_key"),
+    };
+    let change = match photo {
+        Err(error) => Err(error),
+        Ok(Some(bytes)) => Ok(PhotoChange::Replace(bytes)),
+        Ok(None) if get("remove_photo").is_some() => Ok(PhotoChange::Remove),
+        Ok(None) => Ok(PhotoChange::Keep),
+    };
+    let result = match change {
+        Ok(change) => save_inner(&slug, post_id, form.clone(), change).await,
+        Err(error) => Err(error),
+    };
+    let result = super::with_status(result);
+    redirect_after_save(&slug, post_id, &form, &result);
     result
+}
+
+/// The text fields (each at most 16 KB) and the photo of a multipart form. A photo over the
+/// limit is reported as the photo's validation error, after the text fields were read.
+#[cfg(feature = "ssr")]
+async fn read_multipart(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<(Vec<(String, String)>, Result<Option<Vec<u8>>, AppError>), AppError> {
+    use crate::server::{PhotoError, PHOTO_MAX_BYTES};
+    const FIELD_MAX: usize = 16 * 1024;
+    let bad_form = |e: &dyn std::fmt::Display| {
+        tracing::warn!(error = %e, "unreadable multipart form");
+        AppError::Validation {
+            field: "form".into(),
+            message: super::request_locale().t("error.validation"),
+        }
+    };
+    let mut multipart = data.into_inner().ok_or_else(|| bad_form(&"no form data"))?;
+    let mut fields = Vec::new();
+    let mut photo: Result<Option<Vec<u8>>, AppError> = Ok(None);
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| bad_form(&e))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let limit = if name == "photo" {
+            PHOTO_MAX_BYTES
+        } else {
+            FIELD_MAX
+        };
+        let mut bytes = Vec::new();
+        let mut too_large = false;
+        while let Some(chunk) = field.chunk().await.map_err(|e| bad_form(&e))? {
+            if bytes.len() + chunk.len() > limit {
+                too_large = true;
+                // Keep reading to the end of the part, without keeping it.
+                continue;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        // Two file inputs share the name (camera, gallery): the one that holds a file counts.
+        if name == "photo" {
+            if too_large {
+                photo = Err(photo_error(&PhotoError::TooLarge));
+            } else if !bytes.is_empty() && photo.is_ok() {
+                photo = Ok(Some(bytes));
+            }
+        } else if too_large {
+            return Err(bad_form(&format!("field {name} too long")));
+        } else {
+            let text = String::from_utf8(bytes).map_err(|e| bad_form(&e))?;
+            fields.push((name, text));
+        }
+    }
+    Ok((fields, photo))
+}
+
+#[cfg(feature = "ssr")]
+fn photo_error(error: &crate::server::PhotoError) -> AppError {
+    if let crate::server::PhotoError::Storage(detail) = error {
+        return AppError::internal("storing a photo", detail);
+    }
+    AppError::Validation {
+        field: "photo".into(),
+        message: super::request_locale().t(error.message_key()),
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -212,6 +342,7 @@ async fn save_inner(
     slug: &str,
     post_id: Option<i64>,
     form: crate::model::PostForm,
+    photo: PhotoChange,
 ) -> Result<i64, AppError> {
     use super::views::*;
     use crate::domain::authz::Action;
@@ -231,8 +362,20 @@ async fn save_inner(
         message: locale.t(e.key),
     };
     let now = state.clock.now();
-    let post =
+    let mut post =
         post_from_form(&form, PostAuthor::Shop(shop.id), now, town_tz(&town)).map_err(invalid)?;
+    // The text is valid: now the photo (the slow part).
+    let new_photo = match photo {
+        PhotoChange::Keep => None,
+        PhotoChange::Remove => Some(None),
+        PhotoChange::Replace(bytes) => Some(Some(
+            state
+                .photos
+                .save(bytes)
+                .await
+                .map_err(|e| photo_error(&e))?,
+        )),
+    };
     match post_id {
         Some(id) => {
             let existing = state
@@ -242,8 +385,10 @@ async fn save_inner(
                 .map_err(store_error("loading a post"))?
                 .filter(|p| p.content.author == PostAuthor::Shop(shop.id))
                 .ok_or(AppError::NotFound)?;
-            let mut post = post;
-            post.photo = existing.content.photo;
+            post.photo = match new_photo {
+                Some(change) => change,
+                None => existing.content.photo,
+            };
             // An edit of a published post does not move it up the feeds.
             if existing.content.published_at <= now && post.published_at == now {
                 post.published_at = existing.content.published_at;
@@ -258,6 +403,7 @@ async fn save_inner(
             Ok(id)
         }
         None => {
+            post.photo = new_photo.flatten();
             let key = idempotency_key(form.idempotency_key.as_deref()).map_err(invalid)?;
             state
                 .rate_limit(

@@ -147,6 +147,12 @@ pub fn post_view(post: &Post, authors: &Authors, tz: Tz, now: DateTime<Utc>) -> 
         author_url,
         by_district,
         on_behalf: post.by_steward,
+        photo: c.photo.as_ref().map(|name| {
+            (
+                format!("/media/{name}-t.jpg"),
+                format!("/media/{name}-l.jpg"),
+            )
+        }),
         published: local_moment(c.published_at, tz, now),
         minutes_ago: (now - c.published_at).num_minutes().max(0),
         valid_until: c.valid_until.map(|t| local_moment(t, tz, now)),

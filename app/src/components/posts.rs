@@ -110,6 +110,18 @@ pub fn PostCard(post: PostView, #[prop(default = true)] show_author: bool) -> im
                     {post.place.clone().map(|place| view! { " · " <span class="post-place">{place}</span> })}
                 </p>
             })}
+            {post.photo.clone().map(|(thumb, large)| view! {
+                <a class="post-photo" href=large.clone() rel="external">
+                    <img
+                        src=thumb.clone()
+                        srcset=format!("{thumb} 480w, {large} 1600w")
+                        sizes="(min-width: 48rem) 46rem, 100vw"
+                        alt=locale.tf("post.photo_alt", &[("title", &post.title)])
+                        loading="lazy"
+                        decoding="async"
+                    />
+                </a>
+            })}
             <p class="post-body">{post.body.clone()}</p>
             {post.on_behalf.then(|| view! { <p class="post-on-behalf">{locale.t("post.on_behalf")}</p> })}
             {validity.map(|v| view! { <p class="post-validity">{v}</p> })}

@@ -141,6 +141,9 @@ pub struct PostView {
     /// Written by a district steward for the shop.
     #[serde(default)]
     pub on_behalf: bool,
+    /// The photo: `(thumbnail URL, large URL)`.
+    #[serde(default)]
+    pub photo: Option<(String, String)>,
     pub published: LocalMoment,
     /// Minutes since publication (for "il y a 5 min").
     pub minutes_ago: i64,

@@ -7,7 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::api::auth::get_me;
-use crate::api::counter::{get_counter, DeletePost, SavePost};
+use crate::api::counter::{get_counter, DeletePost};
 use crate::api::invitations::RemoveTeamMember;
 use crate::components::account::{error_code_text, error_text, InviteButton};
 use crate::components::posts::PostCard;
@@ -124,7 +124,7 @@ fn CounterContent(view: CounterView) -> impl IntoView {
 
     // Which form is open: `?new=offer|event|news` or `?edit=ID`; a plain form's error comes
     // back with what was typed.
-    let (editing, form, flash, error) = query.with_untracked(|q| {
+    let (editing, form, flash, error, editing_photo) = query.with_untracked(|q| {
         let edit_id = q.get("edit").and_then(|id| id.parse::<i64>().ok());
         let edited = edit_id.and_then(|id| posts.iter().find(|p| p.post.id == id));
         let returned = q.get("error").map(|_| PostForm {
@@ -160,7 +160,10 @@ fn CounterContent(view: CounterView) -> impl IntoView {
             None
         };
         let error = q.get("error").map(|code| error_code_text(locale, &code));
-        (edited.map(|p| p.post.id), form, flash, error)
+        let photo = edited
+            .and_then(|p| p.post.photo.clone())
+            .map(|(thumb, _)| thumb);
+        (edited.map(|p| p.post.id), form, flash, error, photo)
     });
 
     let kinds = [
@@ -217,7 +220,7 @@ fn CounterContent(view: CounterView) -> impl IntoView {
             </nav>
 
             {form.map(|form| view! {
-                <Composer slug=slug.clone() shop_name=shop_name.clone() form editing error/>
+                <Composer slug=slug.clone() shop_name=shop_name.clone() form editing error current_photo=editing_photo.clone()/>
             })}
 
             <section class="counter-stats" aria-labelledby="stats-title">
@@ -249,7 +252,8 @@ fn CounterContent(view: CounterView) -> impl IntoView {
     }
 }
 
-/// The post form, with a preview of the notification.
+/// The post form, with a preview of the notification. A plain `multipart/form-data` form
+/// (it works without JavaScript); once the app runs, it is sent in the background.
 #[component]
 fn Composer(
     slug: String,
@@ -257,22 +261,67 @@ fn Composer(
     form: PostForm,
     editing: Option<i64>,
     error: Option<String>,
+    /// The edited post's photo (thumbnail URL).
+    current_photo: Option<String>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let action = ServerAction::<SavePost>::new();
+    let outcome = RwSignal::new(None::<Result<i64, crate::error::AppError>>);
+    let pending = RwSignal::new(false);
     let navigate = use_navigate();
     let title = RwSignal::new(form.title.clone());
     let body = RwSignal::new(form.body.clone());
+    let chosen_photo = RwSignal::new(None::<String>);
     let back_to = slug.clone();
     Effect::new(move |_| {
-        if let Some(Ok(id)) = action.value().get() {
+        if let Some(Ok(id)) = outcome.get() {
             navigate(
                 &format!("/counter/{back_to}?saved={id}"),
                 Default::default(),
             );
         }
     });
-    let failure = Memo::new(move |_| match action.value().get() {
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+                return;
+            };
+            ev.prevent_default();
+            if pending.get_untracked() {
+                return;
+            }
+            pending.set(true);
+            leptos::task::spawn_local(async move {
+                let result = crate::api::counter::publish_post(data.into()).await;
+                pending.set(false);
+                outcome.set(Some(result));
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let on_photo = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let file = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|input| input.files())
+                .and_then(|files| files.get(0));
+            chosen_photo.set(file.and_then(|f| web_sys::Url::create_object_url_with_blob(&f).ok()));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let failure = Memo::new(move |_| match outcome.get() {
         Some(Err(e)) => Some((
             match &e {
                 crate::error::AppError::Validation { field, .. } => field.clone(),
@@ -296,7 +345,13 @@ fn Composer(
     view! {
         <section id="composer" class="composer" aria-labelledby="composer-title">
             <h2 id="composer-title">{heading}</h2>
-            <ActionForm action attr:class="stacked-form post-form">
+            <form
+                method="post"
+                action="/api/counter/publish"
+                enctype="multipart/form-data"
+                class="stacked-form post-form"
+                on:submit=on_submit
+            >
                 <input type="hidden" name="slug" value=slug.clone()/>
                 <input type="hidden" name="kind" value=kind.clone()/>
                 {editing.map(|id| view! { <input type="hidden" name="post_id" value=id.to_string()/> })}
@@ -358,6 +413,29 @@ fn Composer(
                     <p class="error" role="alert">{field_error("place")}</p>
                 })}
 
+                <fieldset class="photo-field">
+                    <legend>{locale.t("photo.legend")}</legend>
+                    {current_photo.clone().map(|thumb| view! {
+                        <img class="current-photo" src=thumb alt=locale.t("photo.current") width="120"/>
+                        <label class="checkbox">
+                            <input type="checkbox" name="remove_photo" value="on"/>
+                            {locale.t("photo.remove")}
+                        </label>
+                    })}
+                    <div class="photo-buttons">
+                        <label class="button secondary photo-button">
+                            {locale.t("photo.take")}
+                            <input class="visually-hidden" type="file" name="photo" accept="image/*" capture="environment" on:change=on_photo/>
+                        </label>
+                        <label class="button secondary photo-button">
+                            {locale.t("photo.choose")}
+                            <input class="visually-hidden" type="file" name="photo" accept="image/jpeg,image/png,image/webp,image/*" on:change=on_photo/>
+                        </label>
+                    </div>
+                    <p class="hint">{locale.t("photo.help")}</p>
+                    <p class="error" role="alert">{field_error("photo")}</p>
+                </fieldset>
+
                 <details class="schedule" open=form.publish_at.is_some()>
                     <summary>{locale.t("post.schedule")}</summary>
                     <label for="post-publish-at">{locale.t("post.field.publish_at")}</label>
@@ -366,7 +444,7 @@ fn Composer(
                     <p class="error" role="alert">{field_error("publish_at")}</p>
                 </details>
 
-                <figure class="notification-preview" aria-label=locale.t("post.preview")>
+                <figure class="notification-preview">
                     <figcaption>{locale.t("post.preview")}</figcaption>
                     <div class="notification">
                         <img src="/icons/icon-192.png" alt="" width="40" height="40"/>
@@ -379,16 +457,19 @@ fn Composer(
                             </p>
                         </div>
                     </div>
+                    {move || chosen_photo.get().map(|url| view! {
+                        <img class="preview-photo" src=url alt=locale.t("photo.chosen") width="240"/>
+                    })}
                 </figure>
 
                 {move || failure.get().filter(|(f, _)| f.is_empty() || !FORM_FIELDS.contains(&f.as_str())).map(|(_, m)| view! {
                     <p class="error" role="alert">{m}</p>
                 })}
-                <button type="submit" class="button primary big" disabled=move || action.pending().get()>
+                <button type="submit" class="button primary big" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
                     {if editing.is_some() { locale.t("post.save") } else { locale.t("post.publish") }}
                 </button>
                 <a class="button secondary" href=format!("/counter/{slug}")>{locale.t("post.cancel")}</a>
-            </ActionForm>
+            </form>
         </section>
     }
 }

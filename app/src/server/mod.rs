@@ -32,6 +32,8 @@ pub struct Settings {
     pub tile_attribution: String,
     /// Behind a reverse proxy: the header holding the client's address (for rate limits).
     pub client_ip_header: Option<String>,
+    /// Where photos are stored.
+    pub media_dir: std::path::PathBuf,
 }
 
 /// OpenStreetMap's own tile server: fine for a small town's traffic under its usage policy.
@@ -88,6 +90,48 @@ pub trait Mailer: Send + Sync {
     async fn send(&self, email: &Email) -> Result<(), String>;
 }
 
+/// The largest photo accepted.
+pub const PHOTO_MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// Why a photo was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PhotoError {
+    #[error("larger than 10 MB")]
+    TooLarge,
+    #[error("more than 12 000 pixels a side")]
+    TooManyPixels,
+    #[error("not a JPEG, PNG or WebP picture")]
+    NotAnImage,
+    /// A format recognised but not decoded (HEIC, AVIF).
+    #[error("{0} pictures are not supported")]
+    Unsupported(&'static str),
+    /// Damaged or incomplete.
+    #[error("the picture cannot be read")]
+    Unreadable,
+    #[error("storage: {0}")]
+    Storage(String),
+}
+
+impl PhotoError {
+    /// The translation key of the message for the user.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            PhotoError::TooLarge => "photo.error.too_large",
+            PhotoError::TooManyPixels => "photo.error.too_many_pixels",
+            PhotoError::NotAnImage => "photo.error.not_an_image",
+            PhotoError::Unsupported(_) => "photo.error.unsupported",
+            PhotoError::Unreadable => "photo.error.unreadable",
+            PhotoError::Storage(_) => "error.internal",
+        }
+    }
+}
+
+/// Where photos go: checked, cleaned and stored; returns the stored photo's name.
+#[async_trait::async_trait]
+pub trait PhotoStore: Send + Sync {
+    async fn save(&self, bytes: Vec<u8>) -> Result<String, PhotoError>;
+}
+
 /// Shared by every request, provided to server functions and pages through context.
 #[derive(Clone)]
 pub struct AppState {
@@ -95,6 +139,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     pub mailer: Arc<dyn Mailer>,
+    pub photos: Arc<dyn PhotoStore>,
 }
 
 impl AppState {

@@ -30,10 +30,17 @@ pub async fn app_with(settings: &[(&str, &str)]) -> TestApp {
     server::demo::load_demo(&store, "Europe/Brussels", NOW.parse().unwrap())
         .await
         .unwrap();
-    let settings: Vec<(String, String)> = settings
+    let mut settings: Vec<(String, String)> = settings
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
+    if !settings.iter().any(|(k, _)| k == "QUARTIER_MEDIA_DIR") {
+        let media = dir.path().join("media");
+        settings.push((
+            "QUARTIER_MEDIA_DIR".into(),
+            media.to_string_lossy().into_owned(),
+        ));
+    }
     let config = server::config::Config::from_lookup(|name| {
         settings
             .iter()
@@ -52,6 +59,13 @@ pub async fn app_with(settings: &[(&str, &str)]) -> TestApp {
         router: server::build_app(state, options),
         store,
         _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// Where the app stores photos.
+    pub fn store_media_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("media")
     }
 }
 

@@ -1,0 +1,206 @@
+import { test, expect, type Browser, type Page } from "@playwright/test";
+import { SMTPServer } from "smtp-server";
+import { simpleParser } from "mailparser";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
+import { waitForHydration } from "./helpers";
+
+// The server sends its e-mails here (see playwright.config.ts): a real SMTP server whose
+// messages are parsed as a mail client would.
+const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? "2526");
+type Mail = { to: string[]; subject: string; text: string };
+const inbox: Mail[] = [];
+let smtp: SMTPServer;
+
+test.beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    hideSTARTTLS: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          inbox.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            subject: mail.subject ?? "",
+            text: mail.text ?? "",
+          });
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(SMTP_PORT, "127.0.0.1", resolve));
+});
+
+test.afterAll(async () => {
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+test.describe.configure({ mode: "serial" });
+
+/** The sign-in link of the newest e-mail to `to`. */
+async function signInLink(to: string): Promise<string> {
+  await expect.poll(() => inbox.some((m) => m.to.includes(to)), { timeout: 15_000 }).toBe(true);
+  const mail = [...inbox].reverse().find((m) => m.to.includes(to))!;
+  inbox.splice(inbox.indexOf(mail), 1);
+  const match = mail.text.match(/https?:\/\/\S+\/auth\/[0-9a-f]{64}/);
+  expect(match, mail.text).not.toBeNull();
+  return new URL(match![0]).pathname;
+}
+
+/** Asks for a link on the current page's sign-in form, then signs in from the e-mail. */
+async function signInFromMail(page: Page, email: string) {
+  await page.getByLabel("Adresse e-mail").fill(email);
+  await page.getByRole("button", { name: "Recevoir le lien" }).click();
+  await expect(page.getByText("Vérifiez votre boîte mail")).toBeVisible();
+  const link = await signInLink(email);
+  await page.goto(link);
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Me connecter" }).click();
+}
+
+/** A JPEG as a phone camera produces it, drawn and encoded by Chromium itself. */
+async function cameraPhoto(page: Page): Promise<Buffer> {
+  const base64 = await page.evaluate(async () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 1600;
+    canvas.height = 1200;
+    const g = canvas.getContext("2d")!;
+    const gradient = g.createLinearGradient(0, 0, 1600, 1200);
+    gradient.addColorStop(0, "#d9a066");
+    gradient.addColorStop(1, "#5b3a1a");
+    g.fillStyle = gradient;
+    g.fillRect(0, 0, 1600, 1200);
+    g.fillStyle = "#fff";
+    g.font = "bold 160px sans-serif";
+    g.fillText("Cougnous", 300, 650);
+    const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), "image/jpeg", 0.9));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let binary = "";
+    for (const b of bytes) binary += String.fromCharCode(b);
+    return btoa(binary);
+  });
+  return Buffer.from(base64, "base64");
+}
+
+async function phone(browser: Browser, javaScriptEnabled = true) {
+  return browser.newContext({
+    viewport: { width: 360, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+    locale: "fr-BE",
+    timezoneId: "Europe/Brussels",
+    javaScriptEnabled,
+  });
+}
+
+let invitationPath = "";
+let merchantCookies: Awaited<ReturnType<Awaited<ReturnType<typeof phone>>["cookies"]>> = [];
+
+test("the town's admin signs in from the e-mail and invites the baker with a QR code", async ({ page, baseURL }) => {
+  await page.goto("/sign-in");
+  await waitForHydration(page);
+  await signInFromMail(page, "admin@habay.test");
+  await expect(page).toHaveURL(/\/manage$/);
+  await expect(page.getByRole("heading", { name: "Gérer les commerces" })).toBeVisible();
+  await waitForHydration(page);
+
+  const row = page.locator(".managed-shop", { hasText: "Boulangerie Jacob" });
+  await row.getByRole("button", { name: "Inviter le commerçant" }).click();
+  const link = row.locator(".invitation-url");
+  await expect(link).toHaveText(/\/invite\/[0-9a-f]{64}$/);
+  const url = (await link.textContent())!;
+  expect(url.startsWith(baseURL!)).toBe(true);
+
+  // The QR code on screen holds the same link.
+  const png = PNG.sync.read(await row.locator(".qr svg").screenshot());
+  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(decoded?.data).toBe(url);
+  invitationPath = new URL(url).pathname;
+});
+
+test("the baker opens the invitation on the phone, signs in from the mail and posts an offer with a photo in three taps", async ({ browser }) => {
+  const merchant = await phone(browser);
+  const page = await merchant.newPage();
+  await page.goto(invitationPath);
+  await expect(page.getByRole("heading", { name: "Gérer « Boulangerie Jacob » sur Quartier" })).toBeVisible();
+  await waitForHydration(page);
+  await signInFromMail(page, "jacob@boulangerie.test");
+  await expect(page).toHaveURL(/\/counter\/boulangerie-jacob\?welcome=1$/);
+  await expect(page.getByText("Bienvenue au comptoir de Boulangerie Jacob")).toBeVisible();
+  const session = (await merchant.cookies()).find((c) => c.name === "quartier_session");
+  expect(session?.httpOnly).toBe(true);
+  expect(session?.sameSite).toBe("Lax");
+  await waitForHydration(page);
+
+  const photo = await cameraPhoto(page);
+  // Tap 1: "Offre".
+  await page.locator('a.counter-kind[data-kind="offer"]').click();
+  await expect(page.getByRole("heading", { name: "Offre", level: 2 })).toBeVisible();
+  await page.getByLabel("Titre").fill("Cougnous -20 % ce week-end");
+  await expect(page.locator(".notification-text")).toContainText("Cougnous -20 % ce week-end");
+  // Tap 2: the camera (the file chooser stands in for it).
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByText("Prendre une photo").click();
+  await (await chooser).setFiles({ name: "IMG_2041.jpg", mimeType: "image/jpeg", buffer: photo });
+  await expect(page.locator(".preview-photo")).toBeVisible();
+  // Tap 3: "Publier".
+  await page.getByRole("button", { name: "Publier" }).click();
+  await expect(page.getByText("C’est publié !")).toBeVisible();
+  const item = page.locator(".counter-post", { hasText: "Cougnous -20 % ce week-end" });
+  await expect(item).toHaveCount(1);
+  await expect(item.locator(".post-photo img")).toBeVisible();
+  await expect
+    .poll(() => item.locator(".post-photo img").evaluate((img: HTMLImageElement) => img.naturalWidth))
+    .toBeGreaterThan(0);
+  merchantCookies = await merchant.cookies();
+  await merchant.close();
+});
+
+test("a resident who follows the bakery sees the offer and its photo", async ({ page }) => {
+  await page.goto("/shops/boulangerie-jacob");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Suivre Boulangerie Jacob" }).click();
+  await expect(page.getByText("Vous suivez ce commerce.")).toBeVisible();
+  await page.goto("/feed");
+  const post = page.locator(".post", { hasText: "Cougnous -20 % ce week-end" });
+  await expect(post).toBeVisible();
+  const src = await post.locator(".post-photo img").getAttribute("src");
+  expect(src).toMatch(/^\/media\/[0-9a-f]{32}-t\.jpg$/);
+  const response = await page.request.get(src!);
+  expect(response.headers()["cache-control"]).toContain("immutable");
+  // No EXIF in what is served.
+  expect((await response.body()).includes(Buffer.from("Exif"))).toBe(false);
+});
+
+test("without JavaScript the counter still publishes, once", async ({ browser }) => {
+  const merchant = await phone(browser, false);
+  await merchant.addCookies(merchantCookies);
+  const page = await merchant.newPage();
+  await page.goto("/counter/boulangerie-jacob");
+  await page.getByRole("link", { name: "Info", exact: true }).click();
+  await page.getByLabel("Titre").fill("Fermé exceptionnellement lundi");
+  await page.getByRole("button", { name: "Publier" }).click();
+  await expect(page.getByText("C’est publié !")).toBeVisible();
+  await expect(page.locator(".counter-post", { hasText: "Fermé exceptionnellement lundi" })).toHaveCount(1);
+  // A title too long: a clear message, and the text typed is still there.
+  await page.getByRole("link", { name: "Info", exact: true }).click();
+  await page.getByLabel("Titre").evaluate((input: HTMLInputElement) => input.removeAttribute("maxlength"));
+  await page.getByLabel("Titre").fill("x".repeat(81));
+  await page.getByLabel("Texte (facultatif)").fill("Un texte que je ne veux pas retaper");
+  await page.getByRole("button", { name: "Publier" }).click();
+  await expect(page.getByText("Certaines informations ne sont pas valides.")).toBeVisible();
+  await expect(page.getByLabel("Texte (facultatif)")).toHaveValue("Un texte que je ne veux pas retaper");
+  await merchant.close();
+});
+
+test("a resident cannot open a counter", async ({ page }) => {
+  await page.goto("/counter/boulangerie-jacob");
+  await expect(page.getByRole("heading", { name: "Se connecter" })).toBeVisible();
+  const response = await page.request.post("/api/counter/save", {
+    form: { slug: "boulangerie-jacob", kind: "news", title: "Pirate" },
+    headers: { Accept: "application/json" },
+  });
+  expect(response.status()).toBe(401);
+});

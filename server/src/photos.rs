@@ -1,0 +1,227 @@
+//! Photos of posts: checked, decoded and re-encoded on the server. Whatever arrives (JPEG,
+//! PNG or WebP up to 10 MB), what is kept is a fresh JPEG in two sizes, turned upright, without
+//! any of the original's metadata (EXIF, GPS position, camera serial…), under a name made of
+//! its content's hash so it can be cached for ever.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use app::server::{PhotoError, PhotoStore, PHOTO_MAX_BYTES};
+use async_trait::async_trait;
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
+use sha2::{Digest, Sha256};
+
+/// Longest side of the large version (a phone screen at 2×, a poster).
+pub const LARGE_SIDE: u32 = 1600;
+/// Longest side of the thumbnail (cards in feeds).
+pub const THUMB_SIDE: u32 = 480;
+/// Pictures larger than this (in pixels per side) are refused before decoding.
+const MAX_SIDE: u32 = 12_000;
+
+/// The two JPEG files made from an upload.
+pub struct Processed {
+    pub large: Vec<u8>,
+    pub thumb: Vec<u8>,
+    /// 32 hex digits of the SHA-256 of the large file.
+    pub name: String,
+}
+
+/// HEIF/HEIC and AVIF files start with an ISO-BMFF `ftyp` box naming their brand.
+fn heif_brand(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.len() < 12 || &bytes[4..8] != b"ftyp" {
+        return None;
+    }
+    match &bytes[8..12] {
+        b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1" => {
+            Some("HEIC")
+        }
+        b"avif" | b"avis" => Some("AVIF"),
+        _ => None,
+    }
+}
+
+/// Whether a JPEG file is complete: walking its segments from the start (so that a thumbnail
+/// inside EXIF does not count), the scan data of the image must be followed by an end marker.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let mut i = 2; // after SOI
+    while i + 2 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            return false;
+        }
+        let marker = bytes[i + 1];
+        match marker {
+            0xFF => {
+                i += 1; // fill byte
+                continue;
+            }
+            0xD8 | 0x01 | 0xD0..=0xD7 => {
+                i += 2;
+                continue;
+            }
+            0xD9 => return true,
+            _ => {}
+        }
+        if i + 4 > bytes.len() {
+            return false;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        let segment_end = i + 2 + length;
+        if length < 2 || segment_end > bytes.len() {
+            return false;
+        }
+        if marker != 0xDA {
+            i = segment_end;
+            continue;
+        }
+        // Entropy-coded data: ends at a marker other than a stuffed 0x00 or a restart marker.
+        let mut j = segment_end;
+        loop {
+            if j + 1 >= bytes.len() {
+                return false;
+            }
+            if bytes[j] == 0xFF && !matches!(bytes[j + 1], 0x00 | 0xD0..=0xD7 | 0xFF) {
+                break;
+            }
+            j += 1;
+        }
+        i = j;
+    }
+    false
+}
+
+/// Decodes, turns upright, resizes and re-encodes a photo.
+pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
+    if bytes.len() > PHOTO_MAX_BYTES {
+        return Err(PhotoError::TooLarge);
+    }
+    if let Some(format) = heif_brand(bytes) {
+        return Err(PhotoError::Unsupported(format));
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| PhotoError::NotAnImage)?;
+    let format = reader.format().ok_or(PhotoError::NotAnImage)?;
+    match format {
+        ImageFormat::Jpeg => {
+            if !jpeg_is_complete(bytes) {
+                return Err(PhotoError::Unreadable);
+            }
+        }
+        ImageFormat::Png | ImageFormat::WebP => {}
+        _ => return Err(PhotoError::NotAnImage),
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(600 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(decode_error)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+    picture.apply_orientation(orientation);
+    let large = flatten(shrink(&picture, LARGE_SIDE));
+    let thumb = flatten(shrink(&picture, THUMB_SIDE));
+    let large = encode(&large, 82)?;
+    let thumb = encode(&thumb, 75)?;
+    let name = hex::encode(&Sha256::digest(&large)[..16]);
+    Ok(Processed { large, thumb, name })
+}
+
+fn decode_error(error: image::ImageError) -> PhotoError {
+    match error {
+        image::ImageError::Limits(_) => PhotoError::TooManyPixels,
+        _ => PhotoError::Unreadable,
+    }
+}
+
+fn shrink(picture: &DynamicImage, side: u32) -> DynamicImage {
+    if picture.width() <= side && picture.height() <= side {
+        picture.clone()
+    } else {
+        picture.resize(side, side, FilterType::Triangle)
+    }
+}
+
+/// RGB on a white background (transparent PNG areas would otherwise turn black).
+fn flatten(picture: DynamicImage) -> RgbImage {
+    if !picture.color().has_alpha() {
+        return picture.into_rgb8();
+    }
+    let rgba = picture.into_rgba8();
+    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        let blend =
+            |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        image::Rgb([blend(r), blend(g), blend(b)])
+    })
+}
+
+fn encode(picture: &RgbImage, quality: u8) -> Result<Vec<u8>, PhotoError> {
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(picture)
+        .map_err(|e| PhotoError::Storage(e.to_string()))?;
+    Ok(out)
+}
+
+/// Photos in a directory of the server (`QUARTIER_MEDIA_DIR`).
+pub struct DiskPhotos {
+    dir: PathBuf,
+}
+
+impl DiskPhotos {
+    pub fn new(dir: &Path) -> std::io::Result<DiskPhotos> {
+        std::fs::create_dir_all(dir)?;
+        Ok(DiskPhotos {
+            dir: dir.to_owned(),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+#[async_trait]
+impl PhotoStore for DiskPhotos {
+    async fn save(&self, bytes: Vec<u8>) -> Result<String, PhotoError> {
+        let processed = tokio::task::spawn_blocking(move || process(&bytes))
+            .await
+            .map_err(|e| PhotoError::Storage(e.to_string()))??;
+        for (suffix, data) in [("l", &processed.large), ("t", &processed.thumb)] {
+            let path = self.dir.join(format!("{}-{suffix}.jpg", processed.name));
+            // Write then rename: a reader never sees half a file.
+            let partial = path.with_extension("part");
+            tokio::fs::write(&partial, data)
+                .await
+                .map_err(|e| PhotoError::Storage(e.to_string()))?;
+            tokio::fs::rename(&partial, &path)
+                .await
+                .map_err(|e| PhotoError::Storage(e.to_string()))?;
+        }
+        Ok(processed.name)
+    }
+}
+
+/// Whether `name` is a stored photo's file name (`<32 hex>-l.jpg` or `-t.jpg`).
+pub fn is_media_name(name: &str) -> bool {
+    name.len() == 38
+        && (name.ends_with("-l.jpg") || name.ends_with("-t.jpg"))
+        && name[..32]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// When the photo directory cannot be created: every upload fails with a logged error.
+pub struct NoPhotos;
+
+#[async_trait]
+impl PhotoStore for NoPhotos {
+    async fn save(&self, _bytes: Vec<u8>) -> Result<String, PhotoError> {
+        Err(PhotoError::Storage("no photo directory".into()))
+    }
+}
