@@ -33,11 +33,14 @@ test.beforeAll(async () => {
   await new Promise<void>((resolve) => smtp.listen(SMTP_PORT, "127.0.0.1", resolve));
 });
 
-test.afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+test.afterAll(() => {
+  // The app keeps its SMTP connections open (a pool): do not wait for them.
+  smtp.close(() => undefined);
 });
 
 test.describe.configure({ mode: "serial" });
+// Sharp enough screenshots to read the invitation's QR code back.
+test.use({ deviceScaleFactor: 2 });
 
 /** The sign-in link of the newest e-mail to `to`. */
 async function signInLink(to: string): Promise<string> {
@@ -87,6 +90,7 @@ async function cameraPhoto(page: Page): Promise<Buffer> {
 async function phone(browser: Browser, javaScriptEnabled = true) {
   return browser.newContext({
     viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
     locale: "fr-BE",
@@ -114,7 +118,10 @@ test("the town's admin signs in from the e-mail and invites the baker with a QR 
   expect(url.startsWith(baseURL!)).toBe(true);
 
   // The QR code on screen holds the same link.
-  const png = PNG.sync.read(await row.locator(".qr svg").screenshot());
+  // Clear of the fixed tab bar, as a person holds it up to be scanned.
+  const qr = row.locator(".qr svg");
+  await qr.evaluate((el) => el.scrollIntoView({ block: "center" }));
+  const png = PNG.sync.read(await qr.screenshot());
   const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
   expect(decoded?.data).toBe(url);
   invitationPath = new URL(url).pathname;
@@ -155,6 +162,30 @@ test("the baker opens the invitation on the phone, signs in from the mail and po
     .poll(() => item.locator(".post-photo img").evaluate((img: HTMLImageElement) => img.naturalWidth))
     .toBeGreaterThan(0);
   merchantCookies = await merchant.cookies();
+  await merchant.close();
+});
+
+test("offline at the counter: the post waits on the phone, then goes out once", async ({ browser }) => {
+  const merchant = await phone(browser);
+  await merchant.addCookies(merchantCookies);
+  const page = await merchant.newPage();
+  await page.goto("/counter/boulangerie-jacob?new=news");
+  await waitForHydration(page);
+  await merchant.setOffline(true);
+  await page.getByLabel("Titre").fill("Pain du jour : épeautre");
+  await page.getByRole("button", { name: "Publier" }).click();
+  await expect(page.getByText("Pas de connexion : votre publication est gardée sur ce téléphone")).toBeVisible();
+  const queued = page.locator(".queued-post", { hasText: "Pain du jour : épeautre" });
+  await expect(queued).toContainText("En attente d’envoi");
+  // The connection returns: sent by itself, once.
+  await merchant.setOffline(false);
+  await expect(page.getByText("C’est publié !")).toBeVisible();
+  await expect(page.locator(".counter-post", { hasText: "Pain du jour : épeautre" })).toHaveCount(1);
+  await expect(page.locator(".queued-post")).toHaveCount(0);
+  // Sending the queue again (a second tab, the service worker's sync) changes nothing.
+  await page.evaluate(() => (window as any).quartierOutbox.flush());
+  await page.reload();
+  await expect(page.locator(".counter-post", { hasText: "Pain du jour : épeautre" })).toHaveCount(1);
   await merchant.close();
 });
 

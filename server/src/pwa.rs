@@ -26,6 +26,7 @@ pub struct BuildInfo {
 /// Files of `public/` that the service worker pre-caches with the build.
 const PUBLIC_ASSETS: &[&str] = &[
     "/register-sw.js",
+    "/outbox.js",
     "/map.js",
     "/leaflet/leaflet.js",
     "/leaflet/leaflet.css",
@@ -109,6 +110,11 @@ pub async fn manifest(State(state): State<RouterState>) -> Response {
         "theme_color": "#0b5d4b",
         "background_color": "#ffffff",
         "categories": ["shopping", "lifestyle"],
+        // A long press on the installed icon: straight to one's feed, or to the counter.
+        "shortcuts": [
+            { "name": locale.t("nav.feed"), "url": "/feed", "icons": [{ "src": "/icons/icon-192.png", "sizes": "192x192" }] },
+            { "name": locale.t("counter.title"), "url": "/counter", "icons": [{ "src": "/icons/icon-192.png", "sizes": "192x192" }] }
+        ],
         "icons": [
             { "src": "/icons/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any" },
             { "src": "/icons/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any" },

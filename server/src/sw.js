@@ -6,6 +6,9 @@ const PAGES_CACHE = `quartier-pages-${VERSION}`;
 const OFFLINE_URL = "/offline";
 // The compiled front end of this build (JS, WASM, CSS), listed by the server.
 const ASSETS = "__ASSETS__";
+// The merchants' offline posting queue (Background Sync).
+importScripts("/outbox.js");
+
 const SHELL = ["/", OFFLINE_URL, "/manifest.webmanifest", "/icons/icon.svg", "/icons/icon-192.png", ...ASSETS];
 
 self.addEventListener("install", (event) => {
@@ -119,6 +122,7 @@ self.addEventListener("fetch", (event) => {
     url.pathname.startsWith("/icons/") ||
     url.pathname.startsWith("/leaflet/") ||
     url.pathname === "/map.js" ||
+    url.pathname === "/outbox.js" ||
     url.pathname === "/register-sw.js"
   ) {
     event.respondWith(

@@ -5,6 +5,7 @@ pub mod account;
 pub mod category_filter;
 pub mod follow;
 pub mod layout;
+pub mod outbox;
 pub mod posts;
 pub mod share;
 pub mod shop_list;

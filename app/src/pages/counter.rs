@@ -124,32 +124,58 @@ fn CounterContent(view: CounterView) -> impl IntoView {
 
     // Which form is open: `?new=offer|event|news` or `?edit=ID`; a plain form's error comes
     // back with what was typed.
-    let (editing, form, flash, error, editing_photo) = query.with_untracked(|q| {
-        let edit_id = q.get("edit").and_then(|id| id.parse::<i64>().ok());
-        let edited = edit_id.and_then(|id| posts.iter().find(|p| p.post.id == id));
-        let returned = q.get("error").map(|_| PostForm {
-            kind: q.get("kind").unwrap_or_default(),
-            title: q.get("title").unwrap_or_default(),
-            body: q.get("body").unwrap_or_default(),
-            valid_from: q.get("valid_from"),
-            valid_until: q.get("valid_until"),
-            starts_at: q.get("starts_at"),
-            ends_at: q.get("ends_at"),
-            place: q.get("place"),
-            publish_at: q.get("publish_at"),
-            idempotency_key: q.get("idempotency_key").or(blank.idempotency_key.clone()),
-        });
-        let form = match (edited, returned, q.get("new")) {
-            (Some(post), _, _) => Some(post.form.clone()),
-            (None, Some(form), _) => Some(form),
-            (None, None, Some(kind)) if ["offer", "event", "news"].contains(&kind.as_str()) => {
-                Some(PostForm {
-                    kind,
-                    ..blank.clone()
-                })
-            }
-            _ => None,
-        };
+    // Which form is open: `?new=offer|event|news` or `?edit=ID`; a plain form's error comes
+    // back with what was typed. Read reactively: opening the form needs no server round trip
+    // (it works offline).
+    let editable: Vec<(i64, PostForm, Option<String>)> = posts
+        .iter()
+        .map(|p| {
+            (
+                p.post.id,
+                p.form.clone(),
+                p.post.photo.clone().map(|(thumb, _)| thumb),
+            )
+        })
+        .collect();
+    let composer_state = Memo::new(move |_| {
+        query.with(|q| {
+            let edited = q
+                .get("edit")
+                .and_then(|id| id.parse::<i64>().ok())
+                .and_then(|id| editable.iter().find(|(pid, _, _)| *pid == id));
+            let returned = q.get("error").map(|_| PostForm {
+                kind: q.get("kind").unwrap_or_default(),
+                title: q.get("title").unwrap_or_default(),
+                body: q.get("body").unwrap_or_default(),
+                valid_from: q.get("valid_from"),
+                valid_until: q.get("valid_until"),
+                starts_at: q.get("starts_at"),
+                ends_at: q.get("ends_at"),
+                place: q.get("place"),
+                publish_at: q.get("publish_at"),
+                idempotency_key: q.get("idempotency_key").or(blank.idempotency_key.clone()),
+            });
+            let form = match (edited, returned, q.get("new")) {
+                (Some((_, form, _)), _, _) => Some(form.clone()),
+                (None, Some(form), _) => Some(form),
+                (None, None, Some(kind)) if ["offer", "event", "news"].contains(&kind.as_str()) => {
+                    Some(PostForm {
+                        kind,
+                        ..blank.clone()
+                    })
+                }
+                _ => None,
+            };
+            let error = q.get("error").map(|code| error_code_text(locale, &code));
+            (
+                edited.map(|(id, _, _)| *id),
+                form,
+                error,
+                edited.and_then(|(_, _, photo)| photo.clone()),
+            )
+        })
+    });
+    let (flash, error) = query.with_untracked(|q| {
         let flash = if q.get("saved").is_some() {
             Some(locale.t("counter.saved"))
         } else if q.get("deleted").is_some() {
@@ -159,11 +185,10 @@ fn CounterContent(view: CounterView) -> impl IntoView {
         } else {
             None
         };
-        let error = q.get("error").map(|code| error_code_text(locale, &code));
-        let photo = edited
-            .and_then(|p| p.post.photo.clone())
-            .map(|(thumb, _)| thumb);
-        (edited.map(|p| p.post.id), form, flash, error, photo)
+        (
+            flash,
+            q.get("error").map(|code| error_code_text(locale, &code)),
+        )
     });
 
     let kinds = [
@@ -183,7 +208,6 @@ fn CounterContent(view: CounterView) -> impl IntoView {
             "M4 4h16v16H4zm2 2v4h12V6zm0 6v2h12v-2zm0 4v2h8v-2z",
         ),
     ];
-    let current_kind = form.as_ref().map(|f| f.kind.clone());
     let (live, others): (Vec<CounterPost>, Vec<CounterPost>) = posts
         .into_iter()
         .partition(|p| p.status != PostStatus::Ended);
@@ -200,16 +224,18 @@ fn CounterContent(view: CounterView) -> impl IntoView {
             </header>
             {on_behalf.then(|| view! { <p class="notice">{locale.t("counter.on_behalf")}</p> })}
             {flash.map(|f| view! { <p class="notice success" role="status">{f}</p> })}
-            {error.clone().filter(|_| form.is_none()).map(|e| view! { <p class="notice warning" role="alert">{e}</p> })}
+            {move || error.clone().filter(|_| composer_state.with(|c| c.1.is_none())).map(|e| view! { <p class="notice warning" role="alert">{e}</p> })}
 
             <nav class="counter-kinds" aria-label=locale.t("counter.new_post")>
                 {kinds.into_iter().map(|(kind, key, icon)| {
-                    let current = current_kind.as_deref() == Some(kind) && editing.is_none();
+                    let current = move || composer_state.with(|(editing, form, _, _)| {
+                        editing.is_none() && form.as_ref().is_some_and(|f| f.kind == kind)
+                    });
                     view! {
                         <a
                             class="counter-kind"
                             href=format!("/counter/{slug}?new={kind}#composer")
-                            aria-current=current.then_some("true")
+                            aria-current=move || current().then_some("true")
                             data-kind=kind
                         >
                             <svg viewBox="0 0 24 24" width="32" height="32" aria-hidden="true" focusable="false"><path d=icon fill="currentColor"/></svg>
@@ -219,9 +245,18 @@ fn CounterContent(view: CounterView) -> impl IntoView {
                 }).collect_view()}
             </nav>
 
-            {form.map(|form| view! {
-                <Composer slug=slug.clone() shop_name=shop_name.clone() form editing error current_photo=editing_photo.clone()/>
-            })}
+            {
+                let slug = slug.clone();
+                let shop_name = shop_name.clone();
+                move || {
+                    let (editing, form, error, current_photo) = composer_state.get();
+                    form.map(|form| view! {
+                        <Composer slug=slug.clone() shop_name=shop_name.clone() form editing error current_photo/>
+                    })
+                }
+            }
+
+            <crate::components::outbox::OutboxList slug=slug.clone()/>
 
             <section class="counter-stats" aria-labelledby="stats-title">
                 <h2 id="stats-title">{locale.t("counter.stats")}</h2>
@@ -271,6 +306,7 @@ fn Composer(
     let title = RwSignal::new(form.title.clone());
     let body = RwSignal::new(form.body.clone());
     let chosen_photo = RwSignal::new(None::<String>);
+    let queued = RwSignal::new(false);
     let back_to = slug.clone();
     Effect::new(move |_| {
         if let Some(Ok(id)) = outcome.get() {
@@ -290,7 +326,10 @@ fn Composer(
             else {
                 return;
             };
-            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            let (Ok(data), Ok(backup)) = (
+                web_sys::FormData::new_with_form(&form),
+                web_sys::FormData::new_with_form(&form),
+            ) else {
                 return;
             };
             ev.prevent_default();
@@ -298,8 +337,25 @@ fn Composer(
                 return;
             }
             pending.set(true);
+            let online = window().navigator().on_line();
             leptos::task::spawn_local(async move {
-                let result = crate::api::counter::publish_post(data.into()).await;
+                // Offline, or the request could not get through: into the queue, sent later.
+                let result = if online {
+                    crate::api::counter::publish_post(data.into()).await
+                } else {
+                    Err(crate::error::AppError::Transport)
+                };
+                if result == Err(crate::error::AppError::Transport)
+                    && crate::components::outbox::enqueue("/api/counter/publish", &backup).await
+                {
+                    form.reset();
+                    title.set(String::new());
+                    body.set(String::new());
+                    chosen_photo.set(None);
+                    queued.set(true);
+                    pending.set(false);
+                    return;
+                }
                 pending.set(false);
                 outcome.set(Some(result));
             });
@@ -462,6 +518,9 @@ fn Composer(
                     })}
                 </figure>
 
+                {move || queued.get().then(|| view! {
+                    <p class="notice warning" role="status">{locale.t("outbox.queued")}</p>
+                })}
                 {move || failure.get().filter(|(f, _)| f.is_empty() || !FORM_FIELDS.contains(&f.as_str())).map(|(_, m)| view! {
                     <p class="error" role="alert">{m}</p>
                 })}

@@ -1,0 +1,170 @@
+//! The merchant's offline queue as the counter shows it: posts "en attente d'envoi" until the
+//! connection returns (the queue itself is `public/outbox.js`, shared with the service worker).
+
+use leptos::prelude::*;
+
+use crate::i18n::use_locale;
+
+/// A queued post, as `quartierOutbox.pending()` lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueuedPost {
+    pub key: String,
+    pub shop: String,
+    pub title: String,
+    /// The server refused it (its answer), after the connection returned.
+    pub error: Option<String>,
+}
+
+#[cfg(feature = "hydrate")]
+mod js {
+    use wasm_bindgen::{JsCast, JsValue};
+
+    fn outbox() -> Result<JsValue, JsValue> {
+        let value = js_sys::Reflect::get(&leptos::prelude::window(), &"quartierOutbox".into())?;
+        if value.is_undefined() {
+            return Err("outbox.js is not loaded".into());
+        }
+        Ok(value)
+    }
+
+    async fn call(method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+        let outbox = outbox()?;
+        let function: js_sys::Function =
+            js_sys::Reflect::get(&outbox, &method.into())?.dyn_into()?;
+        let array: js_sys::Array = args.iter().collect();
+        let promise: js_sys::Promise = function.apply(&outbox, &array)?.dyn_into()?;
+        wasm_bindgen_futures::JsFuture::from(promise).await
+    }
+
+    pub async fn enqueue(url: &str, data: &web_sys::FormData) -> Result<(), JsValue> {
+        call("enqueue", &[url.into(), data.clone().into()])
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn remove(key: &str) -> Result<(), JsValue> {
+        call("remove", &[key.into()]).await.map(|_| ())
+    }
+
+    pub async fn pending() -> Result<Vec<super::QueuedPost>, JsValue> {
+        let list: js_sys::Array = call("pending", &[]).await?.dyn_into()?;
+        let text = |item: &JsValue, name: &str| {
+            js_sys::Reflect::get(item, &name.into())
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        Ok(list
+            .iter()
+            .map(|item| super::QueuedPost {
+                key: text(&item, "key").unwrap_or_default(),
+                shop: text(&item, "shop").unwrap_or_default(),
+                title: text(&item, "title").unwrap_or_default(),
+                error: text(&item, "error"),
+            })
+            .collect())
+    }
+}
+
+/// Keeps the form's data to send when the connection returns.
+#[cfg(feature = "hydrate")]
+pub async fn enqueue(url: &str, data: &web_sys::FormData) -> bool {
+    js::enqueue(url, data).await.is_ok()
+}
+
+/// The shop's queued posts; when one has been sent, the counter reloads to show it published.
+#[component]
+pub fn OutboxList(slug: String) -> impl IntoView {
+    let locale = use_locale();
+    let queued = RwSignal::new(Vec::<QueuedPost>::new());
+    #[cfg(feature = "hydrate")]
+    {
+        let refresh = {
+            let slug = slug.clone();
+            move || {
+                let slug = slug.clone();
+                leptos::task::spawn_local(async move {
+                    if let Ok(all) = js::pending().await {
+                        queued.set(all.into_iter().filter(|q| q.shop == slug).collect());
+                    }
+                });
+            }
+        };
+        Effect::new({
+            let refresh = refresh.clone();
+            move |_| refresh()
+        });
+        let changed = window_event_listener_untyped("quartier-outbox-changed", {
+            let refresh = refresh.clone();
+            move |_| refresh()
+        });
+        let navigate = leptos_router::hooks::use_navigate();
+        let sent = window_event_listener_untyped("quartier-outbox-sent", {
+            let slug = slug.clone();
+            move |event| {
+                use wasm_bindgen::JsCast;
+                let detail = event
+                    .dyn_ref::<web_sys::CustomEvent>()
+                    .map(|e| e.detail())
+                    .unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
+                let get = |name: &str| {
+                    js_sys::Reflect::get(&detail, &name.into())
+                        .ok()
+                        .and_then(|v| v.as_string())
+                };
+                refresh();
+                if get("shop").as_deref() == Some(slug.as_str()) {
+                    let id = get("id").unwrap_or_default();
+                    navigate(&format!("/counter/{slug}?saved={id}"), Default::default());
+                }
+            }
+        });
+        on_cleanup(move || {
+            changed.remove();
+            sent.remove();
+        });
+    }
+    let _ = &slug;
+    let discard = move |key: String| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let _ = js::remove(&key).await;
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = key;
+    };
+    view! {
+        <Show when=move || queued.with(|q| !q.is_empty())>
+            <section class="outbox" aria-labelledby="outbox-title">
+                <h2 id="outbox-title">{locale.t("outbox.title")}</h2>
+                <ul class="post-list" role="list">
+                    <For each=move || queued.get() key=|q| (q.key.clone(), q.error.clone()) let:item>
+                        <li class="queued-post" data-key=item.key.clone()>
+                            {match item.error.clone() {
+                                None => view! { <span class="badge scheduled">{locale.t("outbox.waiting")}</span> }.into_any(),
+                                Some(_) => view! { <span class="badge ended">{locale.t("outbox.refused")}</span> }.into_any(),
+                            }}
+                            " " <strong>{item.title.clone()}</strong>
+                            {item.error.clone().map(|e| view! { <p class="error">{refusal_text(locale, &e)}</p> })}
+                            {item.error.is_some().then(|| {
+                                let key = item.key.clone();
+                                view! {
+                                    <button type="button" class="button secondary small" on:click=move |_| discard(key.clone())>
+                                        {locale.t("outbox.discard")}
+                                    </button>
+                                }
+                            })}
+                        </li>
+                    </For>
+                </ul>
+                <p class="hint">{locale.t("outbox.help")}</p>
+            </section>
+        </Show>
+    }
+}
+
+/// The server's refusal (a serialised `AppError`) as a message.
+fn refusal_text(locale: crate::i18n::Locale, answer: &str) -> String {
+    serde_json::from_str::<crate::error::AppError>(answer)
+        .map(|e| crate::components::account::error_text(locale, &e))
+        .unwrap_or_else(|_| locale.t("error.validation"))
+}
