@@ -67,3 +67,79 @@ fn invalid_settings_are_named() {
     let error = config(&[("DATABASE_URL", "mysql://root:hunter2@db/q")]).unwrap_err();
     assert!(!error.to_string().contains("hunter2"), "{error}");
 }
+
+#[test]
+fn mail_settings_are_checked() {
+    // Without SMTP, sign-in links go to the log: nothing to configure for a first try.
+    assert_eq!(config(&[]).unwrap().smtp, None);
+    let ok = config(&[
+        ("QUARTIER_SMTP_HOST", "smtp.habay.be"),
+        ("QUARTIER_SMTP_FROM", "Quartier Habay <quartier@habay.be>"),
+        ("QUARTIER_SMTP_USERNAME", "quartier"),
+        ("QUARTIER_SMTP_PASSWORD", "secret"),
+    ])
+    .unwrap()
+    .smtp
+    .unwrap();
+    assert_eq!(ok.port, 587, "starttls by default");
+    assert_eq!(ok.tls, server::config::SmtpTls::StartTls);
+    let tls = config(&[
+        ("QUARTIER_SMTP_HOST", "smtp.habay.be"),
+        ("QUARTIER_SMTP_TLS", "tls"),
+        ("QUARTIER_SMTP_FROM", "quartier@habay.be"),
+    ])
+    .unwrap()
+    .smtp
+    .unwrap();
+    assert_eq!(tls.port, 465);
+    for (vars, name) in [
+        (
+            vec![("QUARTIER_SMTP_HOST", "smtp.habay.be")],
+            "QUARTIER_SMTP_FROM",
+        ),
+        (
+            vec![
+                ("QUARTIER_SMTP_HOST", "smtp.habay.be"),
+                ("QUARTIER_SMTP_FROM", "not an address"),
+            ],
+            "QUARTIER_SMTP_FROM",
+        ),
+        (
+            vec![
+                ("QUARTIER_SMTP_HOST", "smtp.habay.be"),
+                ("QUARTIER_SMTP_FROM", "q@habay.be"),
+                ("QUARTIER_SMTP_TLS", "ssl3"),
+            ],
+            "QUARTIER_SMTP_TLS",
+        ),
+        (
+            vec![
+                ("QUARTIER_SMTP_HOST", "smtp.habay.be"),
+                ("QUARTIER_SMTP_FROM", "q@habay.be"),
+                ("QUARTIER_SMTP_USERNAME", "quartier"),
+            ],
+            "QUARTIER_SMTP_USERNAME",
+        ),
+        (
+            vec![
+                ("QUARTIER_SMTP_HOST", "smtp.habay.be"),
+                ("QUARTIER_SMTP_FROM", "q@habay.be"),
+                ("QUARTIER_SMTP_PORT", "smtp"),
+            ],
+            "QUARTIER_SMTP_PORT",
+        ),
+        (
+            vec![("QUARTIER_CLIENT_IP_HEADER", "bad header")],
+            "QUARTIER_CLIENT_IP_HEADER",
+        ),
+    ] {
+        let error = config(&vars).unwrap_err();
+        assert_eq!(error.name, name, "{vars:?}: {error}");
+    }
+    assert_eq!(
+        config(&[("QUARTIER_MEDIA_DIR", "/srv/quartier/media")])
+            .unwrap()
+            .media_dir,
+        std::path::PathBuf::from("/srv/quartier/media")
+    );
+}

@@ -158,7 +158,7 @@ pub async fn complete_sign_in(token: String) -> Result<String, AppError> {
 #[cfg(feature = "ssr")]
 async fn complete_inner(token: String) -> Result<String, AppError> {
     use crate::server::auth::*;
-    use crate::server::{device, AppState, InvitedRole, NewSession};
+    use crate::server::{device, AppState, NewSession};
 
     let state = AppState::from_context()?;
     let locale = super::request_locale();
@@ -211,20 +211,9 @@ async fn complete_inner(token: String) -> Result<String, AppError> {
         return Ok(return_to);
     }
     let path = match signed_in.invitation {
-        Some(Ok(invitation)) => match invitation.role {
-            InvitedRole::Owner | InvitedRole::Staff => {
-                let shops = state
-                    .store
-                    .shops_by_ids(town.id, &invitation.shop_id.into_iter().collect::<Vec<_>>())
-                    .await
-                    .map_err(|e| AppError::internal("loading a shop", e))?;
-                shops
-                    .first()
-                    .map(|s| format!("/counter/{}?welcome=1", s.slug))
-                    .unwrap_or_else(|| "/counter".into())
-            }
-            InvitedRole::Steward | InvitedRole::Admin => "/manage".into(),
-        },
+        Some(Ok(invitation)) => {
+            super::invitations::after_accepting(&state, &town, &invitation).await?
+        }
         Some(Err(_)) => "/account?invitation=closed".into(),
         None => {
             let roles = state

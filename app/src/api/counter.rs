@@ -26,6 +26,28 @@ fn shop_ref(shop: &crate::server::Shop) -> crate::domain::authz::ShopRef {
     }
 }
 
+/// The town, the shop `slug` and the actor, if they may post for it.
+#[cfg(feature = "ssr")]
+async fn counter_shop(
+    state: &crate::server::AppState,
+    slug: &str,
+) -> Result<
+    (
+        crate::server::Town,
+        crate::server::Shop,
+        crate::domain::authz::Actor,
+    ),
+    AppError,
+> {
+    use crate::domain::authz::Action;
+    let town = state.town().await?;
+    let shop = super::views::shop_or_404(state, &town, slug).await?;
+    let actor = state
+        .authorize(&town, Action::PostForShop(shop_ref(&shop)))
+        .await?;
+    Ok((town, shop, actor))
+}
+
 #[cfg(feature = "ssr")]
 async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
     use super::views::*;
@@ -35,11 +57,7 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
     use crate::server::{AppState, PostKind};
 
     let state = AppState::from_context()?;
-    let town = state.town().await?;
-    let shop = shop_or_404(&state, &town, &slug).await?;
-    let actor = state
-        .authorize(&town, Action::PostForShop(shop_ref(&shop)))
-        .await?;
+    let (town, shop, actor) = counter_shop(&state, &slug).await?;
     let tz = town_tz(&town);
     let now = state.clock.now();
     let districts = state
@@ -345,16 +363,11 @@ async fn save_inner(
     photo: PhotoChange,
 ) -> Result<i64, AppError> {
     use super::views::*;
-    use crate::domain::authz::Action;
     use crate::domain::posting::{idempotency_key, post_from_form};
     use crate::server::{AppState, PostAuthor, PostOrigin};
 
     let state = AppState::from_context()?;
-    let town = state.town().await?;
-    let shop = shop_or_404(&state, &town, slug).await?;
-    let actor = state
-        .authorize(&town, Action::PostForShop(shop_ref(&shop)))
-        .await?;
+    let (town, shop, actor) = counter_shop(&state, slug).await?;
     let user_id = actor.user_id().ok_or(AppError::Unauthorized)?;
     let locale = super::request_locale();
     let invalid = |e: crate::domain::posting::FieldError| AppError::Validation {
@@ -441,15 +454,10 @@ pub async fn delete_post(slug: String, post_id: i64) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn delete_inner(slug: &str, post_id: i64) -> Result<(), AppError> {
     use super::views::*;
-    use crate::domain::authz::Action;
     use crate::server::{AppState, PostAuthor};
 
     let state = AppState::from_context()?;
-    let town = state.town().await?;
-    let shop = shop_or_404(&state, &town, slug).await?;
-    let actor = state
-        .authorize(&town, Action::PostForShop(shop_ref(&shop)))
-        .await?;
+    let (town, shop, actor) = counter_shop(&state, slug).await?;
     state
         .store
         .post_by_id(town.id, post_id)

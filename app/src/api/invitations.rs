@@ -85,6 +85,42 @@ async fn create_inner(role: String, target: Option<String>) -> Result<Invitation
     })
 }
 
+/// The shop an invitation is for (owners and staff), if it still exists.
+#[cfg(feature = "ssr")]
+async fn invited_shop(
+    state: &crate::server::AppState,
+    town: &crate::server::Town,
+    invitation: &crate::server::Invitation,
+) -> Result<Option<crate::server::Shop>, AppError> {
+    let Some(shop_id) = invitation.shop_id else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .shops_by_ids(town.id, &[shop_id])
+        .await
+        .map_err(super::views::store_error("loading a shop"))?
+        .into_iter()
+        .next())
+}
+
+/// Where an accepted invitation leads: the shop's counter, or the shops list.
+#[cfg(feature = "ssr")]
+pub(super) async fn after_accepting(
+    state: &crate::server::AppState,
+    town: &crate::server::Town,
+    invitation: &crate::server::Invitation,
+) -> Result<String, AppError> {
+    use crate::server::InvitedRole;
+    Ok(match invitation.role {
+        InvitedRole::Owner | InvitedRole::Staff => invited_shop(state, town, invitation)
+            .await?
+            .map(|s| format!("/counter/{}?welcome=1", s.slug))
+            .unwrap_or_else(|| "/counter".into()),
+        InvitedRole::Steward | InvitedRole::Admin => "/manage".into(),
+    })
+}
+
 /// What an invitation link is for, and whether it can still be used.
 #[server(prefix = "/api", endpoint = "invitations/show")]
 pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
@@ -110,13 +146,8 @@ async fn show_inner(token: String) -> Result<InvitationView, AppError> {
         .filter(|i| i.town_id == town.id)
         .ok_or(AppError::NotFound)?;
     let target_name = match invitation.role {
-        InvitedRole::Owner | InvitedRole::Staff => state
-            .store
-            .shops_by_ids(town.id, &invitation.shop_id.into_iter().collect::<Vec<_>>())
-            .await
-            .map_err(store_error("loading a shop"))?
-            .into_iter()
-            .next()
+        InvitedRole::Owner | InvitedRole::Staff => invited_shop(&state, &town, &invitation)
+            .await?
             .map(|s| s.fields.name),
         InvitedRole::Steward => state
             .store
@@ -223,13 +254,8 @@ async fn revoke_inner(id: i64) -> Result<(), AppError> {
     // Whoever could create it may withdraw it.
     let action = match invitation.role {
         InvitedRole::Owner | InvitedRole::Staff => {
-            let shop = state
-                .store
-                .shops_by_ids(town.id, &invitation.shop_id.into_iter().collect::<Vec<_>>())
-                .await
-                .map_err(store_error("loading a shop"))?
-                .into_iter()
-                .next()
+            let shop = invited_shop(&state, &town, &invitation)
+                .await?
                 .ok_or(AppError::NotFound)?;
             let shop_ref = ShopRef {
                 id: shop.id,

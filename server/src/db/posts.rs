@@ -8,6 +8,24 @@ use super::rows::{PostRow, POST_COLUMNS};
 use super::store::store_error;
 use super::{Pool, SqlStore};
 
+/// Binds a post's content, in the order of the columns kind … published_at (eleven values).
+macro_rules! bind_content {
+    ($query:expr, $post:expr, $text:expr) => {
+        $query
+            .bind($post.kind.as_str())
+            .bind(&$post.title)
+            .bind(&$post.body)
+            .bind(&$post.photo)
+            .bind(second($post.valid_from))
+            .bind(second($post.valid_until))
+            .bind(second($post.starts_at))
+            .bind(second($post.ends_at))
+            .bind(&$post.place)
+            .bind(&$text)
+            .bind($post.published_at.trunc_subsecs(0))
+    };
+}
+
 fn second(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     t.map(|t| t.trunc_subsecs(0))
 }
@@ -57,28 +75,21 @@ pub(super) async fn publish(
          WHERE EXISTS ({author_check}) RETURNING {POST_COLUMNS}"
     );
     let text = search::post_text(&post.title, &post.body, post.place.as_deref());
-    let inserted = on_pool!(store, |pool| sqlx::query_as::<_, PostRow>(&sql)
-        .bind(town_id)
-        .bind(shop_id)
-        .bind(district_id)
-        .bind(post.kind.as_str())
-        .bind(&post.title)
-        .bind(&post.body)
-        .bind(&post.photo)
-        .bind(second(post.valid_from))
-        .bind(second(post.valid_until))
-        .bind(second(post.starts_at))
-        .bind(second(post.ends_at))
-        .bind(&post.place)
-        .bind(&text)
-        .bind(post.published_at.trunc_subsecs(0))
-        .bind(now.trunc_subsecs(0))
-        .bind(origin.user_id)
-        .bind(origin.by_steward)
-        .bind(&origin.idempotency_key)
-        .fetch_optional(pool)
-        .await
-        .map_err(store_error));
+    let inserted = on_pool!(store, |pool| bind_content!(
+        sqlx::query_as::<_, PostRow>(&sql)
+            .bind(town_id)
+            .bind(shop_id)
+            .bind(district_id),
+        post,
+        text
+    )
+    .bind(now.trunc_subsecs(0))
+    .bind(origin.user_id)
+    .bind(origin.by_steward)
+    .bind(&origin.idempotency_key)
+    .fetch_optional(pool)
+    .await
+    .map_err(store_error));
     let row = match (inserted, &origin.idempotency_key) {
         // The same key sent twice at once: the other request won.
         (Err(StoreError::Conflict(_)), Some(key)) => {
@@ -112,24 +123,15 @@ pub(super) async fn update(
          RETURNING {POST_COLUMNS}"
     );
     let text = search::post_text(&post.title, &post.body, post.place.as_deref());
-    let row = on_pool!(store, |pool| sqlx::query_as::<_, PostRow>(&sql)
-        .bind(town_id)
-        .bind(id)
-        .bind(post.kind.as_str())
-        .bind(&post.title)
-        .bind(&post.body)
-        .bind(&post.photo)
-        .bind(second(post.valid_from))
-        .bind(second(post.valid_until))
-        .bind(second(post.starts_at))
-        .bind(second(post.ends_at))
-        .bind(&post.place)
-        .bind(&text)
-        .bind(post.published_at.trunc_subsecs(0))
-        .bind(now.trunc_subsecs(0))
-        .fetch_optional(pool)
-        .await
-        .map_err(store_error))?;
+    let row = on_pool!(store, |pool| bind_content!(
+        sqlx::query_as::<_, PostRow>(&sql).bind(town_id).bind(id),
+        post,
+        text
+    )
+    .bind(now.trunc_subsecs(0))
+    .fetch_optional(pool)
+    .await
+    .map_err(store_error))?;
     let post = row.and_then(PostRow::into_post);
     if let Some(PostAuthor::Shop(shop_id)) = post.as_ref().map(|p| p.content.author) {
         store.refresh_shop_posts_text(&[shop_id], now).await?;
