@@ -223,9 +223,22 @@ async fn an_admin_invites_a_merchant_who_posts_at_the_counter() {
     assert!(post.author_user_id.is_some());
     assert!(!post.by_steward);
 
-    // The counter shows it with the follower.
+    // The counter shows it, with its views (the page and the feed above; robots do not count).
+    let robot = axum::http::Request::get("/shops/boulangerie-jacob")
+        .header(
+            header::USER_AGENT,
+            "Mozilla/5.0 (compatible; Googlebot/2.1)",
+        )
+        .body(axum::body::Body::empty())
+        .unwrap();
+    send(&app, robot).await;
+    assert_eq!(
+        app.store.post_view_counts(&[post_id]).await.unwrap(),
+        vec![(post_id, 2)]
+    );
     let (_, _, counter) = get_with_cookie(&app, "/counter/boulangerie-jacob", &baker).await;
     assert!(counter.contains("Cougnous -20 % ce week-end"));
+    assert!(counter.contains("2 vues"), "views on the counter");
     assert!(counter.contains(&format!("data-post-id=\"{post_id}\"")));
 
     // Bad input: a clear message, and the form comes back filled in.

@@ -276,6 +276,9 @@ async fn a_post_with_a_photo_from_the_counter() {
         .unwrap();
 
     let photo = phone_jpeg(1200, 800, 6);
+    // Nobody signed in: refused.
+    let (status, _) = publish(&app, "quartier_lang=fr", "Pirate", Some(("x.jpg", &photo))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, answer) = publish(
         &app,
         &cookie,

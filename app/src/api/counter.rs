@@ -71,6 +71,14 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         .await
         .map_err(store_error("loading posts"))?;
     let authors = super::feed::authors_of(&state, &town, posts.iter()).await?;
+    let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
+    let views: std::collections::HashMap<i64, i64> = state
+        .store
+        .post_view_counts(&ids)
+        .await
+        .map_err(store_error("counting views"))?
+        .into_iter()
+        .collect();
     let counter_posts = posts
         .iter()
         .filter_map(|post| {
@@ -96,6 +104,7 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
                 .valid_until
                 .map(|t| form_date(t - chrono::TimeDelta::seconds(1), tz));
             Some(CounterPost {
+                views: views.get(&post.id).copied().unwrap_or(0),
                 post: view,
                 status,
                 form: PostForm {
@@ -253,6 +262,11 @@ fn redirect_after_save(
     input = leptos::server_fn::codec::MultipartFormData
 )]
 pub async fn publish_post(data: leptos::server_fn::codec::MultipartData) -> Result<i64, AppError> {
+    // Nobody signed in: refused before reading (and buffering) a photo.
+    let state = crate::server::AppState::from_context()?;
+    if state.session().await?.is_none() {
+        return super::with_status(Err(AppError::Unauthorized));
+    }
     let (fields, photo) = match read_multipart(data).await {
         Ok(read) => read,
         Err(error) => return super::with_status(Err(error)),

@@ -79,6 +79,8 @@ pub enum PostStatus {
 pub struct CounterPost {
     pub post: PostView,
     pub status: PostStatus,
+    /// How many times it was shown in feeds and on pages.
+    pub views: i64,
     /// The post as form values, for editing.
     pub form: PostForm,
 }

@@ -557,7 +557,10 @@ fn CounterPostItem(slug: String, post: CounterPost) -> impl IntoView {
     };
     view! {
         <li class="counter-post" data-post-id=id.to_string()>
-            <p><span class=status_class>{locale.t(status_key)}</span></p>
+            <p>
+                <span class=status_class>{locale.t(status_key)}</span>
+                " " <span class="post-views">{locale.plural("counter.views", post.views)}</span>
+            </p>
             <PostCard post=post.post show_author=false/>
             <div class="post-actions">
                 <a class="button secondary small" href=format!("/counter/{slug}?edit={id}#composer")>{locale.t("post.edit")}</a>

@@ -639,4 +639,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<i64>;
     /// Deletes expired sign-in links, sessions and rate-limit windows; returns how many rows.
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+
+    /// Counts one view of each of these posts today (unknown ids are ignored).
+    async fn record_post_views(&self, post_ids: &[i64], now: DateTime<Utc>) -> StoreResult<()>;
+    /// Total views of each of these posts (posts never shown are left out).
+    async fn post_view_counts(&self, post_ids: &[i64]) -> StoreResult<Vec<(i64, i64)>>;
 }

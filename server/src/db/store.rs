@@ -818,6 +818,14 @@ impl Store for SqlStore {
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
         accounts::purge_expired(self, now).await
     }
+
+    async fn record_post_views(&self, post_ids: &[i64], now: DateTime<Utc>) -> StoreResult<()> {
+        posts::record_views(self, post_ids, now).await
+    }
+
+    async fn post_view_counts(&self, post_ids: &[i64]) -> StoreResult<Vec<(i64, i64)>> {
+        posts::view_counts(self, post_ids).await
+    }
 }
 
 /// Moves the follows of profile `$1` into profile `$2` and deletes `$1`.
