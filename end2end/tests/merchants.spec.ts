@@ -3,7 +3,16 @@ import { SMTPServer } from "smtp-server";
 import { simpleParser } from "mailparser";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
+import AxeBuilder from "@axe-core/playwright";
 import { waitForHydration } from "./helpers";
+
+/** WCAG 2.2 A/AA violations axe-core finds on the page. */
+async function accessibilityViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  return results.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
 
 // The server sends its e-mails here (see playwright.config.ts): a real SMTP server whose
 // messages are parsed as a mail client would.
@@ -125,6 +134,7 @@ test("the town's admin signs in from the e-mail and invites the baker with a QR 
   const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
   expect(decoded?.data).toBe(url);
   invitationPath = new URL(url).pathname;
+  expect(await accessibilityViolations(page)).toEqual([]);
 });
 
 test("the baker opens the invitation on the phone, signs in from the mail and posts an offer with a photo in three taps", async ({ browser }) => {
@@ -133,6 +143,7 @@ test("the baker opens the invitation on the phone, signs in from the mail and po
   await page.goto(invitationPath);
   await expect(page.getByRole("heading", { name: "Gérer « Boulangerie Jacob » sur Quartier" })).toBeVisible();
   await waitForHydration(page);
+  expect(await accessibilityViolations(page)).toEqual([]);
   await signInFromMail(page, "jacob@boulangerie.test");
   await expect(page).toHaveURL(/\/counter\/boulangerie-jacob\?welcome=1$/);
   await expect(page.getByText("Bienvenue au comptoir de Boulangerie Jacob")).toBeVisible();
@@ -162,6 +173,14 @@ test("the baker opens the invitation on the phone, signs in from the mail and po
     .poll(() => item.locator(".post-photo img").evaluate((img: HTMLImageElement) => img.naturalWidth))
     .toBeGreaterThan(0);
   merchantCookies = await merchant.cookies();
+  // The counter with the longest form open meets WCAG 2.2 AA.
+  await page.goto("/counter/boulangerie-jacob?new=event");
+  await waitForHydration(page);
+  await page.locator(".schedule summary").click();
+  expect(await accessibilityViolations(page)).toEqual([]);
+  await page.goto("/account");
+  await expect(page.getByText("Connecté·e en tant que jacob@boulangerie.test.")).toBeVisible();
+  expect(await accessibilityViolations(page)).toEqual([]);
   await merchant.close();
 });
 
