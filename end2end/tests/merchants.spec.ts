@@ -140,6 +140,12 @@ test("the town's admin signs in from the e-mail and invites the baker with a QR 
 test("the baker opens the invitation on the phone, signs in from the mail and posts an offer with a photo in three taps", async ({ browser }) => {
   const merchant = await phone(browser);
   const page = await merchant.newPage();
+  // Hydration problems surface as page errors or console errors: none expected.
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
   await page.goto(invitationPath);
   await expect(page.getByRole("heading", { name: "Gérer « Boulangerie Jacob » sur Quartier" })).toBeVisible();
   await waitForHydration(page);
@@ -181,6 +187,7 @@ test("the baker opens the invitation on the phone, signs in from the mail and po
   await page.goto("/account");
   await expect(page.getByText("Connecté·e en tant que jacob@boulangerie.test.")).toBeVisible();
   expect(await accessibilityViolations(page)).toEqual([]);
+  expect(errors).toEqual([]);
   await merchant.close();
 });
 
