@@ -101,6 +101,35 @@ async fn an_admin_invites_a_merchant_who_posts_at_the_counter() {
     let invitation = url.rsplit('/').next().unwrap().to_owned();
     assert_eq!(invitation.len(), 64);
 
+    // Without JavaScript: back to the page, which shows the new link and its QR code.
+    let (status, headers, _) = post_plain_form(
+        &app,
+        "/api/invitations/create",
+        "role=owner&target=boucherie-thomas&return_to=%2Fmanage",
+        Some(&admin),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    let back = headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(back.starts_with("/manage?invitation="), "{back}");
+    let plain_token: String = back["/manage?invitation=".len()..]
+        .chars()
+        .take(64)
+        .collect();
+    let (_, _, manage) = get_with_cookie(&app, &back, &admin).await;
+    assert!(
+        manage.contains(&format!("/invite/{plain_token}")),
+        "link shown"
+    );
+    assert!(manage.contains("class=\"qr\""), "QR code shown");
+    let (_, _, page) = get(&app, &format!("/invite/{plain_token}")).await;
+    assert!(page.contains("Boucherie Thomas"));
+
     // The baker opens it on the phone, gives an e-mail, signs in from the mail.
     let (status, _, page) = get(&app, &format!("/invite/{invitation}")).await;
     assert_eq!(status, StatusCode::OK);

@@ -8,12 +8,68 @@ use crate::model::{InvitationCreated, InvitationView};
 
 /// Creates an invitation: `role` = `owner` or `staff` (`target` = the shop's slug), `steward`
 /// (`target` = the district's slug) or `admin`. The link is returned once, never stored.
+/// Without JavaScript the browser goes back to `return_to` with `?invitation=<token>`, where
+/// the page shows the link and its QR code (see [`get_invitation_link`]).
 #[server(prefix = "/api", endpoint = "invitations/create")]
 pub async fn create_invitation(
     role: String,
     target: Option<String>,
+    return_to: Option<String>,
 ) -> Result<InvitationCreated, AppError> {
-    super::with_status(create_inner(role, target).await)
+    let result = super::with_status(create_inner(role, target).await);
+    if let (Ok(created), Some(back)) = (&result, return_to.as_deref()) {
+        let token = created.url.rsplit('/').next().unwrap_or_default();
+        let path = back.split(['?', '#']).next().unwrap_or(back);
+        super::redirect_plain_form(Some(&format!("{path}?invitation={token}#invitation")));
+    }
+    result
+}
+
+/// The link and QR code of an open invitation, for whoever holds its token (the page a plain
+/// form came back to).
+#[server(prefix = "/api", endpoint = "invitations/link")]
+pub async fn get_invitation_link(token: String) -> Result<InvitationCreated, AppError> {
+    super::with_status(link_inner(token).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn link_inner(token: String) -> Result<InvitationCreated, AppError> {
+    use super::views::{store_error, town_tz};
+    use crate::server::auth::*;
+    use crate::server::AppState;
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    if !is_secret(&token) {
+        return Err(AppError::NotFound);
+    }
+    let invitation = state
+        .store
+        .invitation_by_token(&secret_hash(&token))
+        .await
+        .map_err(store_error("loading an invitation"))?
+        .filter(|i| i.town_id == town.id && i.is_open(state.clock.now()))
+        .ok_or(AppError::NotFound)?;
+    invitation_created(&state, &town, &token, invitation.expires_at, town_tz(&town))
+}
+
+/// The link of an invitation token, drawn as a QR code too.
+#[cfg(feature = "ssr")]
+fn invitation_created(
+    state: &crate::server::AppState,
+    _town: &crate::server::Town,
+    token: &str,
+    expires_at: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+) -> Result<InvitationCreated, AppError> {
+    let url = format!("{}/invite/{token}", state.settings.base_url);
+    let qr_svg =
+        crate::server::qr::qr_svg(&url).map_err(|e| AppError::internal("drawing a QR code", e))?;
+    Ok(InvitationCreated {
+        url,
+        qr_svg,
+        expires_on: crate::domain::posting::form_date(expires_at, tz),
+    })
 }
 
 #[cfg(feature = "ssr")]

@@ -120,6 +120,8 @@ pub fn InviteButton(
     target: Option<String>,
     /// The button's text.
     label: String,
+    /// The page to come back to without JavaScript.
+    return_to: String,
 ) -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<CreateInvitation>::new();
@@ -129,6 +131,7 @@ pub fn InviteButton(
             <ActionForm action attr:class="inline-form">
                 <input type="hidden" name="role" value=role/>
                 {target.map(|t| view! { <input type="hidden" name="target" value=t/> })}
+                <input type="hidden" name="return_to" value=return_to/>
                 <button type="submit" class="button secondary" disabled=move || action.pending().get()>
                     {label}
                 </button>
@@ -160,4 +163,28 @@ pub fn InvitationLink(created: InvitationCreated) -> impl IntoView {
             <crate::components::share::ShareButton url title/>
         </div>
     }
+}
+
+/// After a plain form (no JavaScript) created an invitation, the page shows it from the
+/// `?invitation=` token.
+#[component]
+pub fn ReturnedInvitation() -> impl IntoView {
+    let token = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("invitation"));
+    token.map(|token| {
+        let link = Resource::new(
+            move || token.clone(),
+            crate::api::invitations::get_invitation_link,
+        );
+        view! {
+            <Suspense>
+                {move || Suspend::new(async move {
+                    link.await.ok().map(|created| view! {
+                        <section id="invitation" class="returned-invitation">
+                            <InvitationLink created/>
+                        </section>
+                    })
+                })}
+            </Suspense>
+        }
+    })
 }

@@ -611,7 +611,8 @@ fn Team(slug: String, members: Vec<TeamMember>, can_invite: bool) -> impl IntoVi
                 }).collect_view()}
             </ul>
             {can_invite.then(|| view! {
-                <InviteButton role="staff" target=slug.clone() label=locale.t("team.invite_staff")/>
+                <InviteButton role="staff" target=slug.clone() label=locale.t("team.invite_staff") return_to=format!("/counter/{slug}")/>
+                <crate::components::account::ReturnedInvitation/>
             })}
         </section>
     }

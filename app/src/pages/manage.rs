@@ -45,6 +45,7 @@ fn ManageContent(view: ManageView) -> impl IntoView {
         <Title text=locale.t("manage.title")/>
         <section class="page manage">
             <h1>{locale.t("manage.title")}</h1>
+            <crate::components::account::ReturnedInvitation/>
             <p class="summary">
                 {locale.tf("manage.summary", &[("claimed", &claimed.to_string()), ("total", &total.to_string())])}
             </p>
@@ -54,7 +55,7 @@ fn ManageContent(view: ManageView) -> impl IntoView {
                 <section aria-labelledby="admins-title">
                     <h2 id="admins-title">{locale.t("manage.admins")}</h2>
                     <p class="hint">{locale.t("manage.admins_help")}</p>
-                    <InviteButton role="admin" label=locale.t("manage.invite_admin")/>
+                    <InviteButton role="admin" label=locale.t("manage.invite_admin") return_to="/manage".into()/>
                 </section>
             })}
         </section>
@@ -71,7 +72,7 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
             <h2>{name.clone()}</h2>
             <p class="hint">{locale.plural("manage.unclaimed", waiting as i64)}</p>
             {(admin && slug.is_some()).then(|| view! {
-                <InviteButton role="steward" target=slug.clone().unwrap_or_default() label=locale.tf("manage.invite_steward", &[("district", &name)])/>
+                <InviteButton role="steward" target=slug.clone().unwrap_or_default() label=locale.tf("manage.invite_steward", &[("district", &name)]) return_to="/manage".into()/>
             })}
             <ul class="managed-shops" role="list">
                 {shops.into_iter().map(|shop| {
@@ -92,7 +93,7 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
                             <div class="shop-actions">
                                 <a class="button secondary small" href=format!("/counter/{}", shop.slug)>{locale.t("manage.post_for")}</a>
                                 {(!shop.has_merchant).then(|| view! {
-                                    <InviteButton role="owner" target=shop.slug.clone() label=locale.t("manage.invite_owner")/>
+                                    <InviteButton role="owner" target=shop.slug.clone() label=locale.t("manage.invite_owner") return_to="/manage".into()/>
                                 })}
                             </div>
                         </li>
