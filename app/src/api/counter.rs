@@ -88,7 +88,7 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
                 PostKind::Offer => c.valid_until.is_some_and(|t| t <= now),
                 PostKind::Event => c
                     .ends_at
-                    .or(c.starts_at.map(|s| s + chrono::TimeDelta::hours(3)))
+                    .or(c.starts_at.map(|s| s + crate::server::EVENT_WITHOUT_END))
                     .is_some_and(|t| t <= now),
                 PostKind::News => false,
             };

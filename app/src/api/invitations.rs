@@ -34,30 +34,41 @@ pub async fn get_invitation_link(token: String) -> Result<InvitationCreated, App
 
 #[cfg(feature = "ssr")]
 async fn link_inner(token: String) -> Result<InvitationCreated, AppError> {
-    use super::views::{store_error, town_tz};
-    use crate::server::auth::*;
+    use super::views::town_tz;
     use crate::server::AppState;
 
     let state = AppState::from_context()?;
     let town = state.town().await?;
-    if !is_secret(&token) {
-        return Err(AppError::NotFound);
-    }
-    let invitation = state
-        .store
-        .invitation_by_token(&secret_hash(&token))
-        .await
-        .map_err(store_error("loading an invitation"))?
-        .filter(|i| i.town_id == town.id && i.is_open(state.clock.now()))
+    let invitation = invitation_of_town(&state, &town, &token)
+        .await?
+        .filter(|i| i.is_open(state.clock.now()))
         .ok_or(AppError::NotFound)?;
-    invitation_created(&state, &town, &token, invitation.expires_at, town_tz(&town))
+    invitation_created(&state, &token, invitation.expires_at, town_tz(&town))
+}
+
+/// The town's invitation whose link carries `token`, whatever its state.
+#[cfg(feature = "ssr")]
+async fn invitation_of_town(
+    state: &crate::server::AppState,
+    town: &crate::server::Town,
+    token: &str,
+) -> Result<Option<crate::server::Invitation>, AppError> {
+    use crate::server::auth::{is_secret, secret_hash};
+    if !is_secret(token) {
+        return Ok(None);
+    }
+    Ok(state
+        .store
+        .invitation_by_token(&secret_hash(token))
+        .await
+        .map_err(super::views::store_error("loading an invitation"))?
+        .filter(|i| i.town_id == town.id))
 }
 
 /// The link of an invitation token, drawn as a QR code too.
 #[cfg(feature = "ssr")]
 fn invitation_created(
     state: &crate::server::AppState,
-    _town: &crate::server::Town,
     token: &str,
     expires_at: chrono::DateTime<chrono::Utc>,
     tz: chrono_tz::Tz,
@@ -131,14 +142,7 @@ async fn create_inner(role: String, target: Option<String>) -> Result<Invitation
         by = actor.user_id(),
         "invitation created"
     );
-    let url = format!("{}/invite/{token}", state.settings.base_url);
-    let qr_svg =
-        crate::server::qr::qr_svg(&url).map_err(|e| AppError::internal("drawing a QR code", e))?;
-    Ok(InvitationCreated {
-        url,
-        qr_svg,
-        expires_on: crate::domain::posting::form_date(invitation.expires_at, town_tz(&town)),
-    })
+    invitation_created(&state, &token, invitation.expires_at, town_tz(&town))
 }
 
 /// The shop an invitation is for (owners and staff), if it still exists.
@@ -186,20 +190,12 @@ pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
 #[cfg(feature = "ssr")]
 async fn show_inner(token: String) -> Result<InvitationView, AppError> {
     use super::views::store_error;
-    use crate::server::auth::*;
     use crate::server::{AppState, InvitedRole};
 
     let state = AppState::from_context()?;
     let town = state.town().await?;
-    if !is_secret(&token) {
-        return Err(AppError::NotFound);
-    }
-    let invitation = state
-        .store
-        .invitation_by_token(&secret_hash(&token))
-        .await
-        .map_err(store_error("loading an invitation"))?
-        .filter(|i| i.town_id == town.id)
+    let invitation = invitation_of_town(&state, &town, &token)
+        .await?
         .ok_or(AppError::NotFound)?;
     let target_name = match invitation.role {
         InvitedRole::Owner | InvitedRole::Staff => invited_shop(&state, &town, &invitation)

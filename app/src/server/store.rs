@@ -129,6 +129,10 @@ impl PostKind {
     }
 }
 
+/// An event without an end stays "upcoming" (and current for search) this long after its
+/// start.
+pub const EVENT_WITHOUT_END: chrono::TimeDelta = chrono::TimeDelta::hours(3);
+
 /// Who publishes a post: a shop, or a district (a broadcast by its association or the town).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PostAuthor {

@@ -5,7 +5,7 @@ use app::server::{
     BoundingBox, District, FeedCursor, FeedScope, FollowerStats, Follows, Invitation, NewDistrict,
     NewInvitation, NewPost, NewSession, NewSignInLink, NewTown, Post, PostAuthor, PostOrigin,
     Roles, SessionUser, Shop, ShopFields, ShopFilter, ShopMember, SignedIn, Store, StoreError,
-    StoreResult, Town, UpsertOutcome, User,
+    StoreResult, Town, UpsertOutcome, User, EVENT_WITHOUT_END,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
@@ -838,9 +838,6 @@ pub(super) const MERGE_PROFILES: [&str; 3] = [
      ON CONFLICT (profile_id, district_id) DO NOTHING",
     "DELETE FROM device_profiles WHERE id = $1 AND $2 = $2",
 ];
-
-/// An event without an end stays "upcoming" this long after its start.
-pub(super) const EVENT_WITHOUT_END: chrono::TimeDelta = chrono::TimeDelta::hours(3);
 
 /// The `WHERE` condition of a feed scope, using `$n` for the scope's id (bound as 0 for the
 /// whole town, where it is unused but still bound).
