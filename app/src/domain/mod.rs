@@ -10,3 +10,4 @@ pub mod posting;
 pub mod search;
 pub mod slugs;
 pub mod structured_data;
+pub mod weekly_hours;

@@ -77,8 +77,90 @@ pub struct Shop {
     /// `node/123`, `way/456`… when the shop came from OpenStreetMap.
     pub osm_id: Option<String>,
     pub fields: ShopFields,
+    /// Media names of the shop's photos, the first one leading.
+    pub photos: Vec<String>,
+    /// The [`PROFILE_FIELDS`] its merchants have edited: an import leaves them as they are.
+    pub merchant_fields: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The fields of a shop's profile its merchants edit.
+pub const PROFILE_FIELDS: [&str; 6] = [
+    "category",
+    "description",
+    "phone",
+    "website",
+    "email",
+    "opening_hours",
+];
+
+/// A shop's profile as its merchant saves it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ShopProfile {
+    pub category: String,
+    pub description: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub opening_hours: Option<String>,
+    pub photos: Vec<String>,
+}
+
+impl ShopProfile {
+    /// `fields` with this profile's values.
+    pub fn apply(&self, fields: &ShopFields) -> ShopFields {
+        let mut fields = fields.clone();
+        if fields.category != self.category {
+            fields.category = self.category.clone();
+            // The OSM tag no longer explains the category.
+            fields.source_tag = None;
+        }
+        fields.description = self.description.clone();
+        fields.phone = self.phone.clone();
+        fields.website = self.website.clone();
+        fields.email = self.email.clone();
+        fields.opening_hours = self.opening_hours.clone();
+        fields
+    }
+
+    /// The [`PROFILE_FIELDS`] whose value differs between `a` and `b`.
+    pub fn changed(a: &ShopFields, b: &ShopFields) -> Vec<&'static str> {
+        PROFILE_FIELDS
+            .into_iter()
+            .filter(|field| match *field {
+                "category" => a.category != b.category,
+                "description" => a.description != b.description,
+                "phone" => a.phone != b.phone,
+                "website" => a.website != b.website,
+                "email" => a.email != b.email,
+                _ => a.opening_hours != b.opening_hours,
+            })
+            .collect()
+    }
+}
+
+impl Shop {
+    /// What an import of `imported` writes: the imported values, except the fields the
+    /// merchants edited, which keep theirs.
+    pub fn merge_import(&self, imported: &ShopFields) -> ShopFields {
+        let mut fields = imported.clone();
+        for field in &self.merchant_fields {
+            match field.as_str() {
+                "category" => {
+                    fields.category = self.fields.category.clone();
+                    fields.source_tag = self.fields.source_tag.clone();
+                }
+                "description" => fields.description = self.fields.description.clone(),
+                "phone" => fields.phone = self.fields.phone.clone(),
+                "website" => fields.website = self.fields.website.clone(),
+                "email" => fields.email = self.fields.email.clone(),
+                "opening_hours" => fields.opening_hours = self.fields.opening_hours.clone(),
+                _ => {}
+            }
+        }
+        fields
+    }
 }
 
 /// What an import upsert did.
@@ -431,6 +513,15 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<(Shop, UpsertOutcome)>;
     /// The town's shops matching `filter`, by name.
     async fn shops(&self, town_id: i64, filter: &ShopFilter) -> StoreResult<Vec<Shop>>;
+    /// Saves a merchant's edit of the shop's profile; the fields it changes become the
+    /// merchants' (see [`Shop::merge_import`]). `None` if the shop is not the town's.
+    async fn update_shop_profile(
+        &self,
+        town_id: i64,
+        shop_id: i64,
+        profile: &ShopProfile,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Shop>>;
     async fn shop_by_slug(&self, town_id: i64, slug: &str) -> StoreResult<Option<Shop>>;
     /// The town's shops among `ids` (unknown ids are ignored), by name.
     async fn shops_by_ids(&self, town_id: i64, ids: &[i64]) -> StoreResult<Vec<Shop>>;

@@ -49,7 +49,7 @@ impl From<DistrictRow> for District {
 pub const SHOP_COLUMNS: &str =
     "id, town_id, district_id, slug, osm_id, name, category, source_tag, \
      street, housenumber, postcode, city, lat, lon, phone, website, email, opening_hours, \
-     description, created_at, updated_at";
+     description, photos, merchant_fields, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 pub struct ShopRow {
@@ -72,6 +72,8 @@ pub struct ShopRow {
     pub email: Option<String>,
     pub opening_hours: Option<String>,
     pub description: Option<String>,
+    pub photos: String,
+    pub merchant_fields: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -100,10 +102,17 @@ impl From<ShopRow> for Shop {
                 opening_hours: r.opening_hours,
                 description: r.description,
             },
+            photos: words(&r.photos),
+            merchant_fields: words(&r.merchant_fields),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
     }
+}
+
+/// A space-separated list.
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_owned).collect()
 }
 
 #[derive(sqlx::FromRow)]

@@ -4,8 +4,8 @@ use app::domain::search;
 use app::server::{
     BoundingBox, District, FeedCursor, FeedScope, FollowerStats, Follows, Invitation, NewDistrict,
     NewInvitation, NewPost, NewSession, NewSignInLink, NewTown, Post, PostAuthor, PostOrigin,
-    Roles, SessionUser, Shop, ShopFields, ShopFilter, ShopMember, SignedIn, Store, StoreError,
-    StoreResult, Town, UpsertOutcome, User, EVENT_WITHOUT_END,
+    Roles, SessionUser, Shop, ShopFields, ShopFilter, ShopMember, ShopProfile, SignedIn, Store,
+    StoreError, StoreResult, Town, UpsertOutcome, User, EVENT_WITHOUT_END,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
@@ -187,9 +187,12 @@ impl Store for SqlStore {
                 .map_err(store_error)?
                 .map(Shop::from);
             let result = match existing {
-                Some(shop) if shop.fields == *fields => (shop, UpsertOutcome::Unchanged),
+                Some(shop) if shop.fields == shop.merge_import(fields) => {
+                    (shop, UpsertOutcome::Unchanged)
+                }
                 Some(shop) => {
-                    let row = bind_shop_fields!(sqlx::query_as::<_, ShopRow>(&update), fields)
+                    let merged = shop.merge_import(fields);
+                    let row = bind_shop_fields!(sqlx::query_as::<_, ShopRow>(&update), merged)
                         .bind(now)
                         .bind(shop.id)
                         .fetch_one(&mut *tx)
@@ -246,6 +249,52 @@ impl Store for SqlStore {
                 .await
                 .map(|rows| rows.into_iter().map(Shop::from).collect())
                 .map_err(store_error)
+        })
+    }
+
+    async fn update_shop_profile(
+        &self,
+        town_id: i64,
+        shop_id: i64,
+        profile: &ShopProfile,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Shop>> {
+        let select = format!("SELECT {SHOP_COLUMNS} FROM shops WHERE town_id = $1 AND id = $2");
+        let update = format!(
+            "UPDATE shops SET name = $1, category = $2, source_tag = $3, street = $4, housenumber = $5, \
+             postcode = $6, city = $7, lat = $8, lon = $9, phone = $10, website = $11, email = $12, \
+             opening_hours = $13, description = $14, search_text = $15, photos = $16, \
+             merchant_fields = $17, updated_at = $18 WHERE id = $19 RETURNING {SHOP_COLUMNS}"
+        );
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await.map_err(store_error)?;
+            let Some(shop) = sqlx::query_as::<_, ShopRow>(&select)
+                .bind(town_id)
+                .bind(shop_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(store_error)?
+                .map(Shop::from)
+            else {
+                return Ok(None);
+            };
+            let fields = profile.apply(&shop.fields);
+            let mut owned = shop.merchant_fields.clone();
+            for field in ShopProfile::changed(&shop.fields, &fields) {
+                if !owned.iter().any(|f| f == field) {
+                    owned.push(field.to_owned());
+                }
+            }
+            let row = bind_shop_fields!(sqlx::query_as::<_, ShopRow>(&update), fields)
+                .bind(profile.photos.join(" "))
+                .bind(owned.join(" "))
+                .bind(now)
+                .bind(shop.id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            tx.commit().await.map_err(store_error)?;
+            Ok(Some(Shop::from(row)))
         })
     }
 
