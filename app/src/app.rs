@@ -18,6 +18,7 @@ use crate::pages::{
     home::HomePage,
     invite::InvitePage,
     manage::ManagePage,
+    profile::ProfilePage,
     map::MapPage,
     nearby::NearbyPage,
     not_found::NotFoundPage,
@@ -139,6 +140,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/counter") view=CounterIndexPage ssr=SsrMode::Async/>
                     <Route path=path!("/counter/:slug") view=CounterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/counter/:slug/profile") view=ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/manage") view=ManagePage ssr=SsrMode::Async/>
                     <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
                 </Routes>

@@ -309,7 +309,7 @@ pub async fn publish_post(data: leptos::server_fn::codec::MultipartData) -> Resu
 /// The text fields (each at most 16 KB) and the photo of a multipart form. A photo over the
 /// limit is reported as the photo's validation error, after the text fields were read.
 #[cfg(feature = "ssr")]
-async fn read_multipart(
+pub(super) async fn read_multipart(
     data: leptos::server_fn::codec::MultipartData,
 ) -> Result<(Vec<(String, String)>, Result<Option<Vec<u8>>, AppError>), AppError> {
     use crate::server::{PhotoError, PHOTO_MAX_BYTES};
@@ -359,7 +359,7 @@ async fn read_multipart(
 }
 
 #[cfg(feature = "ssr")]
-fn photo_error(error: &crate::server::PhotoError) -> AppError {
+pub(super) fn photo_error(error: &crate::server::PhotoError) -> AppError {
     if let crate::server::PhotoError::Storage(detail) = error {
         return AppError::internal("storing a photo", detail);
     }

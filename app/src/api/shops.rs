@@ -102,7 +102,22 @@ async fn shop_view(slug: String) -> Result<ShopView, AppError> {
         .and_then(|raw| hours::week(raw, now, tz));
     let address = address(&shop);
     let canonical_url = format!("{}/shops/{}", state.settings.base_url, shop.slug);
-    let image_url = format!("{}/icons/icon-512.png", state.settings.base_url);
+    let photos: Vec<crate::model::ShopPhoto> = shop
+        .photos
+        .iter()
+        .map(|name| {
+            let (thumb_url, large_url) = media_urls(name);
+            crate::model::ShopPhoto {
+                name: name.clone(),
+                thumb_url,
+                large_url,
+            }
+        })
+        .collect();
+    let image_url = match photos.first() {
+        Some(photo) => format!("{}{}", state.settings.base_url, photo.large_url),
+        None => format!("{}/icons/icon-512.png", state.settings.base_url),
+    };
     let phone_uri = shop.fields.phone.as_deref().and_then(contact::phone_uri);
     let website = website(&shop);
     let email = shop.fields.email.as_deref().and_then(contact::email);
@@ -125,6 +140,7 @@ async fn shop_view(slug: String) -> Result<ShopView, AppError> {
         lon: shop.fields.lon,
         regular_week: regular_week.as_deref(),
         image_url: &image_url,
+        description: shop.fields.description.as_deref(),
     });
     let follow = super::follow::follow_state(&state, Some(shop.id), None).await?;
     let scope = crate::server::FeedScope::Shop(shop.id);
@@ -152,6 +168,8 @@ async fn shop_view(slug: String) -> Result<ShopView, AppError> {
         phone_uri,
         website,
         email,
+        description: shop.fields.description.clone(),
+        photos,
         hours_readable: week.is_some(),
         status: hours::status(raw_hours.as_deref(), now, tz),
         week: week.unwrap_or_default(),

@@ -147,12 +147,7 @@ pub fn post_view(post: &Post, authors: &Authors, tz: Tz, now: DateTime<Utc>) -> 
         author_url,
         by_district,
         on_behalf: post.by_steward,
-        photo: c.photo.as_ref().map(|name| {
-            (
-                format!("/media/{name}-t.jpg"),
-                format!("/media/{name}-l.jpg"),
-            )
-        }),
+        photo: c.photo.as_deref().map(media_urls),
         published: local_moment(c.published_at, tz, now),
         minutes_ago: (now - c.published_at).num_minutes().max(0),
         valid_until: c.valid_until.map(|t| local_moment(t, tz, now)),
@@ -168,6 +163,14 @@ pub fn post_views(posts: &[Post], authors: &Authors, tz: Tz, now: DateTime<Utc>)
         .iter()
         .filter_map(|p| post_view(p, authors, tz, now))
         .collect()
+}
+
+/// The thumbnail's and the large image's paths of a stored photo.
+pub fn media_urls(name: &str) -> (String, String) {
+    (
+        format!("/media/{name}-t.jpg"),
+        format!("/media/{name}-l.jpg"),
+    )
 }
 
 /// The town's shop with this slug, or "not found".

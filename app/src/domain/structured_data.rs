@@ -32,6 +32,8 @@ pub struct BusinessFacts<'a> {
     /// The regular week, Monday first (see `hours::regular_week`).
     pub regular_week: Option<&'a [DayHours]>,
     pub image_url: &'a str,
+    /// The merchant's presentation.
+    pub description: Option<&'a str>,
 }
 
 /// A `LocalBusiness` (or subtype) JSON-LD object.
@@ -44,6 +46,9 @@ pub fn local_business(facts: &BusinessFacts) -> Value {
     business.insert("url".into(), json!(facts.website.unwrap_or(facts.page_url)));
     business.insert("mainEntityOfPage".into(), json!(facts.page_url));
     business.insert("image".into(), json!(facts.image_url));
+    if let Some(description) = facts.description.filter(|d| !d.trim().is_empty()) {
+        business.insert("description".into(), json!(description));
+    }
     let mut address = Map::new();
     address.insert("@type".into(), json!("PostalAddress"));
     if let Some(street) = facts.address.street_line() {

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 mod account;
 pub use account::*;
+mod profile;
+pub use profile::*;
 
 /// Whether a shop is open, computed on the server in the town's time zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -296,6 +298,10 @@ pub struct ShopView {
     pub phone_uri: Option<String>,
     pub website: Option<String>,
     pub email: Option<String>,
+    /// The merchant's presentation of the shop.
+    pub description: Option<String>,
+    /// The shop's photos, the main one first.
+    pub photos: Vec<ShopPhoto>,
     pub opening_hours: Option<String>,
     /// False when the OSM hours could not be read (the raw text is then shown as is).
     pub hours_readable: bool,

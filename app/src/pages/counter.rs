@@ -220,6 +220,8 @@ fn CounterContent(view: CounterView) -> impl IntoView {
                 <h1>{shop_name.clone()}</h1>
                 <p class="counter-links">
                     <a href=format!("/shops/{slug}")>{locale.t("counter.see_page")}</a>
+                    " · "
+                    <a href=format!("/counter/{slug}/profile")>{locale.t("counter.edit_profile")}</a>
                 </p>
             </header>
             {on_behalf.then(|| view! { <p class="notice">{locale.t("counter.on_behalf")}</p> })}

@@ -12,6 +12,7 @@ pub mod map;
 pub mod nearby;
 pub mod not_found;
 pub mod poster;
+pub mod profile;
 pub mod search;
 pub mod shop;
 pub mod sign_in;

@@ -51,14 +51,23 @@ fn ShopContent(view: ShopView) -> impl IntoView {
     let category = locale.t(&format!("category.{}", view.category));
     let street = view.address.street_line();
     let locality = view.address.locality_line();
-    let description = locale.tf(
-        "shop.meta_description",
-        &[
-            ("name", &view.name),
-            ("category", &category),
-            ("town", &view.town_name),
-        ],
-    );
+    let description = match view.description.as_deref() {
+        Some(text) if !text.trim().is_empty() => meta_excerpt(text),
+        _ => locale.tf(
+            "shop.meta_description",
+            &[
+                ("name", &view.name),
+                ("category", &category),
+                ("town", &view.town_name),
+            ],
+        ),
+    };
+    let card = if view.photos.is_empty() {
+        "summary"
+    } else {
+        "summary_large_image"
+    };
+    let photo_alt = locale.tf("shop.photo_alt", &[("shop", &view.name)]);
     view! {
         <Title text=view.name.clone()/>
         <Meta name="description" content=description.clone()/>
@@ -70,7 +79,7 @@ fn ShopContent(view: ShopView) -> impl IntoView {
         <Meta property="og:url" content=view.canonical_url.clone()/>
         <Meta property="og:image" content=view.image_url.clone()/>
         <Meta property="og:locale" content=format!("{}_BE", locale.code())/>
-        <Meta name="twitter:card" content="summary"/>
+        <Meta name="twitter:card" content=card/>
         <Link rel="alternate" type_="application/atom+xml" href=view.feed_url.clone() title=locale.tf("feed.atom_title", &[("name", &view.name)])/>
         <script type="application/ld+json" inner_html=view.json_ld.clone()></script>
         <article class="page shop">
@@ -83,6 +92,24 @@ fn ShopContent(view: ShopView) -> impl IntoView {
             <h1>{view.name.clone()}</h1>
             <p class="shop-category">{category}</p>
             <p class="shop-status"><StatusBadge status=view.status.clone()/></p>
+            {(!view.photos.is_empty()).then(|| view! {
+                <ul class="shop-photos" role="list">
+                    {view.photos.iter().enumerate().map(|(i, photo)| view! {
+                        <li>
+                            <a href=photo.large_url.clone()>
+                                <img
+                                    src=if i == 0 { photo.large_url.clone() } else { photo.thumb_url.clone() }
+                                    alt=photo_alt.clone()
+                                    width=if i == 0 { "640" } else { "160" }
+                                    height=if i == 0 { "480" } else { "120" }
+                                    loading=if i == 0 { "eager" } else { "lazy" }
+                                    decoding="async"
+                                />
+                            </a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
 
             {prompt.then(|| view! {
                 <section class="follow-prompt" aria-labelledby="follow-prompt-title">
@@ -108,6 +135,13 @@ fn ShopContent(view: ShopView) -> impl IntoView {
                 })}
                 <li><ShareButton url=view.canonical_url.clone() title=view.name.clone()/></li>
             </ul>
+
+            {view.description.clone().filter(|d| !d.trim().is_empty()).map(|text| view! {
+                <section class="shop-about" aria-labelledby="about-title">
+                    <h2 id="about-title">{locale.t("shop.about")}</h2>
+                    {text.split("\n\n").map(|para| view! { <p>{para.to_owned()}</p> }).collect_view()}
+                </section>
+            })}
 
             <EventStrip events=view.events.clone() show_author=false/>
             {(!view.posts.is_empty()).then(|| view! {
@@ -225,4 +259,15 @@ fn HoursRow(day: DayHours) -> impl IntoView {
             <td>{hours}</td>
         </tr>
     }
+}
+
+/// At most 160 characters of `text` on one line, cut at a word, for the meta description.
+fn meta_excerpt(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= 160 {
+        return line;
+    }
+    let cut: String = line.chars().take(159).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
 }
