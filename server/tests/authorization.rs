@@ -3,10 +3,7 @@
 
 mod common;
 
-use app::server::auth::{secret_hash, SIGN_IN_LINK_LIFETIME};
-use app::server::{
-    InvitedRole, NewInvitation, NewPost, NewSignInLink, PostAuthor, PostKind, Shop, Store,
-};
+use app::server::{InvitedRole, NewInvitation, NewPost, PostAuthor, PostKind, Shop, Store};
 use axum::http::{header, StatusCode};
 use chrono::{DateTime, TimeDelta, Utc};
 use common::web::*;
@@ -49,9 +46,11 @@ enum Action {
     ManageShops,
     Follow,
     ReadAccount,
+    OpenProfile,
+    SaveProfile,
 }
 
-const ACTIONS: [Action; 13] = [
+const ACTIONS: [Action; 15] = [
     Action::OpenCounter,
     Action::Publish,
     Action::EditPost,
@@ -65,6 +64,8 @@ const ACTIONS: [Action; 13] = [
     Action::ManageShops,
     Action::Follow,
     Action::ReadAccount,
+    Action::OpenProfile,
+    Action::SaveProfile,
 ];
 
 /// Who may do what (the shop is in the steward's district; the other owner has another shop,
@@ -72,7 +73,12 @@ const ACTIONS: [Action; 13] = [
 fn expected(action: Action, role: Role) -> bool {
     use Role::*;
     match action {
-        Action::OpenCounter | Action::Publish | Action::EditPost | Action::DeletePost => {
+        Action::OpenCounter
+        | Action::Publish
+        | Action::EditPost
+        | Action::DeletePost
+        | Action::OpenProfile
+        | Action::SaveProfile => {
             matches!(role, Staff | Owner | Steward | Admin)
         }
         Action::InviteStaff | Action::RemoveStaff => matches!(role, Owner | Steward | Admin),
@@ -100,38 +106,9 @@ struct World {
 impl World {
     /// A session cookie for `email`, through a sign-in link completed over HTTP.
     async fn session(&mut self, email: &str) -> String {
-        self.counter += 1;
-        let token = format!("{:064x}", 0xabcdef00_u64 + u64::from(self.counter));
-        self.app
-            .store
-            .create_sign_in_link(
-                &NewSignInLink {
-                    token_hash: secret_hash(&token),
-                    email: email.into(),
-                    invitation_id: None,
-                    return_to: None,
-                    expires_at: now() + SIGN_IN_LINK_LIFETIME,
-                },
-                now(),
-            )
-            .await
-            .unwrap();
-        let (status, headers, _) = post_plain_form(
-            &self.app,
-            "/api/auth/complete",
-            &format!("token={token}"),
-            None,
-        )
-        .await;
-        assert!(status.is_redirection(), "{status}");
-        set_cookies(&headers)
-            .into_iter()
-            .find(|c| c.starts_with("quartier_session="))
-            .expect("session cookie")
+        sign_in(&self.app, email).await
     }
 
-    /// Grants a role to the account of `email` (created if needed): admins directly, the
-    /// others through an accepted invitation.
     async fn grant(
         &mut self,
         email: &str,
@@ -290,6 +267,28 @@ impl World {
                 format!("target=shop&slug={}&follow=true", self.other_shop.slug),
             ),
             Action::ReadAccount => ("/api/me", String::new()),
+            Action::OpenProfile => ("/api/profile", format!("slug={slug}")),
+            Action::SaveProfile => {
+                let (status, _, _) = call_multipart(
+                    &self.app,
+                    "/api/profile/save",
+                    &[
+                        ("slug", &slug),
+                        ("category", "bakery"),
+                        ("hours_mode", "advanced"),
+                        ("hours", "Mo-Sa 07:00-18:00"),
+                    ],
+                    None,
+                    cookie,
+                    false,
+                )
+                .await;
+                return if status == StatusCode::OK {
+                    Ok(())
+                } else {
+                    Err(status)
+                };
+            }
         };
         let (status, _, answer) = call(&self.app, uri, &body, cookie).await;
         match action {

@@ -148,7 +148,13 @@ async fn contract(store: &dyn Store) {
     assert_eq!(saved.photos, vec!["bbbb.jpg"]);
     assert_eq!(
         saved.merchant_fields,
-        vec!["description", "website", "opening_hours", "category", "phone"]
+        vec![
+            "description",
+            "website",
+            "opening_hours",
+            "category",
+            "phone"
+        ]
     );
     let (reimported, _) = store
         .upsert_osm_shop(town.id, "node/1", &imported(), &mut std::iter::empty())

@@ -222,7 +222,10 @@ pub fn profile_from_form(
         }
         week.holidays_closed = form.holidays_closed;
         if form.closures.len() > weekly_hours::MAX_CLOSURES {
-            return refuse("hours", weekly_hours::WeekError::TooManyClosures.message_key());
+            return refuse(
+                "hours",
+                weekly_hours::WeekError::TooManyClosures.message_key(),
+            );
         }
         for closure in &form.closures {
             match weekly_hours::closure_from_form(&closure.date, closure.yearly) {
@@ -269,7 +272,9 @@ pub fn profile_from_form(
     endpoint = "profile/save",
     input = leptos::server_fn::codec::MultipartFormData
 )]
-pub async fn save_profile(data: leptos::server_fn::codec::MultipartData) -> Result<String, AppError> {
+pub async fn save_profile(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<String, AppError> {
     let state = crate::server::AppState::from_context()?;
     if state.session().await?.is_none() {
         return super::with_status(Err(AppError::Unauthorized));
@@ -335,8 +340,8 @@ async fn save_inner(
     let locale = super::request_locale();
     let tz = town_tz(&town);
     let now = state.clock.now();
-    let mut profile = profile_from_form(form, &shop, now.with_timezone(&tz).date_naive())
-        .map_err(|e| {
+    let mut profile =
+        profile_from_form(form, &shop, now.with_timezone(&tz).date_naive()).map_err(|e| {
             (
                 AppError::Validation {
                     field: e.field.into(),
@@ -368,14 +373,10 @@ async fn save_inner(
                 Some(key),
             ));
         }
-        let name = state
-            .photos
-            .save(bytes)
-            .await
-            .map_err(|e| {
-                let key = (!matches!(e, PhotoError::Storage(_))).then(|| e.message_key());
-                (super::counter::photo_error(&e), key)
-            })?;
+        let name = state.photos.save(bytes).await.map_err(|e| {
+            let key = (!matches!(e, PhotoError::Storage(_))).then(|| e.message_key());
+            (super::counter::photo_error(&e), key)
+        })?;
         if !profile.photos.contains(&name) {
             profile.photos.push(name);
         }

@@ -212,3 +212,87 @@ pub fn enc(value: &str) -> String {
         })
         .collect()
 }
+
+/// A `multipart/form-data` body as a browser sends the counter's and the profile's forms: the
+/// text fields, the camera input (holding `photo`, if any) and the gallery input left empty.
+/// Returns the content type and the body.
+pub fn multipart(fields: &[(&str, &str)], photo: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----quartier-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((filename, bytes)) = photo {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"{filename}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    // The gallery input, left empty.
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A server function call with a multipart body, as JSON (`html`: as a plain form would).
+pub async fn call_multipart(
+    app: &TestApp,
+    uri: &str,
+    fields: &[(&str, &str)],
+    photo: Option<(&str, &[u8])>,
+    cookie: Option<&str>,
+    html: bool,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let (content_type, body) = multipart(fields, photo);
+    let accept = if html {
+        "text/html"
+    } else {
+        "application/json"
+    };
+    let mut request = Request::post(uri)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::ACCEPT, accept);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(app, request.body(Body::from(body)).unwrap()).await
+}
+
+/// A session cookie (`quartier_session=…`) for `email`, through a sign-in link completed over
+/// HTTP; the account is created if new.
+pub async fn sign_in(app: &TestApp, email: &str) -> String {
+    use app::server::auth::{new_secret, secret_hash, SIGN_IN_LINK_LIFETIME};
+    use app::server::{NewSignInLink, Store};
+    let now: chrono::DateTime<chrono::Utc> = NOW.parse().unwrap();
+    let token = new_secret().unwrap();
+    app.store
+        .create_sign_in_link(
+            &NewSignInLink {
+                token_hash: secret_hash(&token),
+                email: email.into(),
+                invitation_id: None,
+                return_to: None,
+                expires_at: now + SIGN_IN_LINK_LIFETIME,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let (status, headers, _) =
+        post_plain_form(app, "/api/auth/complete", &format!("token={token}"), None).await;
+    assert!(status.is_redirection(), "{status}");
+    set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_session="))
+        .expect("session cookie")
+}
