@@ -252,6 +252,81 @@ test("without JavaScript the counter still publishes, once", async ({ browser })
   await merchant.close();
 });
 
+/** `YYYY-MM-DD` of the next Tuesday after today (1 to 7 days ahead), in Brussels. */
+function nextTuesday(): string {
+  const today = new Date(new Date().toLocaleString("en-US", { timeZone: "Europe/Brussels" }));
+  const ahead = ((2 - today.getDay() + 7) % 7) || 7;
+  const day = new Date(today.getFullYear(), today.getMonth(), today.getDate() + ahead);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+}
+
+test("the baker edits the shop's hours with a lunch break and a closure; residents see them", async ({ browser }) => {
+  const merchant = await phone(browser);
+  await merchant.addCookies(merchantCookies);
+  const page = await merchant.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  await page.goto("/counter/boulangerie-jacob");
+  await page.getByRole("link", { name: "Modifier la fiche du commerce" }).click();
+  await expect(page.getByRole("heading", { name: "Fiche · Boulangerie Jacob" })).toBeVisible();
+  await waitForHydration(page);
+  // Pre-filled from OpenStreetMap: Mo-Th 07:15-19:00; Sa-Su 07:15-19:00.
+  const monday = page.getByRole("group", { name: "Lundi" });
+  await expect(monday.getByLabel("Lundi, ouverture")).toHaveValue("07:15");
+  await expect(page.getByRole("group", { name: "Vendredi" }).getByLabel("Fermé")).toBeChecked();
+  expect(await accessibilityViolations(page)).toEqual([]);
+
+  // Closed on Monday: its times disappear.
+  await monday.getByLabel("Fermé").check();
+  await expect(monday.getByLabel("Lundi, ouverture")).toBeHidden();
+  // Tuesday and Wednesday with a lunch break.
+  for (const day of ["Mardi", "Mercredi"]) {
+    const group = page.getByRole("group", { name: day });
+    await group.getByLabel(`${day}, fermeture ou pause`).fill("12:30");
+    await group.getByLabel(`${day}, réouverture après la pause`).fill("14:00");
+    await group.getByLabel(`${day}, fermeture après la pause`).fill("19:00");
+  }
+  await page.getByLabel("Fermé les jours fériés").check();
+  const closure = nextTuesday();
+  await page.getByLabel("Fermeture 1").fill(closure);
+  await page.getByLabel("Description").fill("Pain au levain et cougnous, cuits chaque matin.");
+  await page.getByRole("button", { name: "Enregistrer la fiche" }).click();
+  await expect(page.getByText("Fiche enregistrée")).toBeVisible();
+  await expect(page.getByRole("group", { name: "Lundi" }).getByLabel("Fermé")).toBeChecked();
+  await expect(page.getByLabel("Fermeture 1")).toHaveValue(closure);
+  // The OSM value written, as the advanced field shows it.
+  await page.getByLabel("Syntaxe OpenStreetMap", { exact: true }).check();
+  await expect(page.getByLabel("Horaires (syntaxe OpenStreetMap opening_hours)")).toHaveValue(
+    `Tu,We 07:15-12:30,14:00-19:00; Th,Sa,Su 07:15-19:00; PH off; ${closure.slice(0, 4)} ${new Date(closure + "T12:00:00Z").toLocaleString("en-US", { month: "short", timeZone: "UTC" })} ${closure.slice(8)} off`,
+  );
+  // A mistake is refused with its reason, and nothing typed is lost.
+  await page.getByLabel("Semaine type").check();
+  const thursday = page.getByRole("group", { name: "Jeudi" });
+  await thursday.getByLabel("Jeudi, fermeture ou pause").fill("12:00");
+  await thursday.getByLabel("Jeudi, réouverture après la pause").fill("11:00");
+  await thursday.getByLabel("Jeudi, fermeture après la pause").fill("18:00");
+  await page.getByRole("button", { name: "Enregistrer la fiche" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "La deuxième plage commence après la fin de la première." }).first()).toBeVisible();
+  await expect(page.getByRole("group", { name: "Jeudi" }).getByLabel("Jeudi, réouverture après la pause")).toHaveValue("11:00");
+  await expect(page.getByLabel("Description")).toHaveValue("Pain au levain et cougnous, cuits chaque matin.");
+  expect(errors).toEqual([]);
+  await merchant.close();
+
+  // A resident sees the new hours, the closure and the description.
+  const resident = await phone(browser);
+  const shop = await resident.newPage();
+  await shop.goto("/shops/boulangerie-jacob");
+  await expect(shop.getByText("Pain au levain et cougnous, cuits chaque matin.")).toBeVisible();
+  await expect(shop.locator(`tr:has(time[datetime="${closure}"]) td`)).toHaveText("Fermé");
+  const wednesday = shop.locator("table.hours tr", { hasText: "mercredi" });
+  await expect(wednesday.locator(".range")).toHaveText(["7 h 15 – 12 h 30", "14 h – 19 h"]);
+  await resident.close();
+});
+
 test("a resident cannot open a counter", async ({ page }) => {
   await page.goto("/counter/boulangerie-jacob");
   await expect(page.getByRole("heading", { name: "Se connecter" })).toBeVisible();

@@ -1,8 +1,8 @@
 //! Accounts, sessions, sign-in links, roles, invitations and rate limits.
 
 use app::server::{
-    Invitation, InvitedRole, NewInvitation, NewSession, NewSignInLink, Roles, SessionUser,
-    ShopMember, ShopRole, SignedIn, StoreError, StoreResult, User,
+    Invitation, InvitedRole, NewInvitation, NewSession, NewSignInLink, PasskeyRecord, Roles,
+    SessionUser, ShopMember, ShopRole, SignedIn, StoreError, StoreResult, User,
 };
 use chrono::{DateTime, NaiveTime, SubsecRound, TimeDelta, Utc};
 
@@ -105,6 +105,70 @@ pub(super) async fn create_sign_in_link(
         .map_err(store_error))
 }
 
+/// In transaction `$tx`, signs `$user` (a mutable `User`) in: records the sign-in, gives the
+/// device's profile to the account (or merges it into the account's) and opens the session.
+macro_rules! open_session_in_tx {
+    ($tx:ident, $user:ident, $device_profile:expr, $session:expr, $now:expr) => {{
+        let (device_profile, session, now): (Option<i64>, &NewSession, DateTime<Utc>) =
+            ($device_profile, $session, $now);
+        sqlx::query("UPDATE users SET last_sign_in_at = $2 WHERE id = $1")
+            .bind($user.id)
+            .bind(now)
+            .execute(&mut *$tx)
+            .await
+            .map_err(store_error)?;
+
+        // The device's follows go to the account: the device profile becomes the account's,
+        // or is merged into it. A profile that already belongs to an account is left alone.
+        if let Some(profile) = device_profile.filter(|p| Some(*p) != $user.profile_id) {
+            let free: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM device_profiles p WHERE p.id = $1 \
+                 AND NOT EXISTS (SELECT 1 FROM users u WHERE u.profile_id = p.id)",
+            )
+            .bind(profile)
+            .fetch_one(&mut *$tx)
+            .await
+            .map_err(store_error)?;
+            if free == 1 {
+                match $user.profile_id {
+                    None => {
+                        sqlx::query("UPDATE users SET profile_id = $1 WHERE id = $2")
+                            .bind(profile)
+                            .bind($user.id)
+                            .execute(&mut *$tx)
+                            .await
+                            .map_err(store_error)?;
+                        $user.profile_id = Some(profile);
+                    }
+                    Some(into) => {
+                        for sql in super::store::MERGE_PROFILES {
+                            sqlx::query(sql)
+                                .bind(profile)
+                                .bind(into)
+                                .execute(&mut *$tx)
+                                .await
+                                .map_err(store_error)?;
+                        }
+                    }
+                }
+            }
+        }
+
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&session.token_hash)
+        .bind($user.id)
+        .bind(now)
+        .bind(day_of(now))
+        .bind(session.expires_at.trunc_subsecs(0))
+        .execute(&mut *$tx)
+        .await
+        .map_err(store_error)?;
+    }};
+}
+
 pub(super) async fn complete_sign_in(
     store: &SqlStore,
     town_id: i64,
@@ -141,49 +205,6 @@ pub(super) async fn complete_sign_in(
                 .await
                 .map_err(store_error)?,
         );
-        sqlx::query("UPDATE users SET last_sign_in_at = $2 WHERE id = $1")
-            .bind(user.id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
-
-        // The device's follows go to the account: the device profile becomes the account's,
-        // or is merged into it. A profile that already belongs to an account is left alone.
-        if let Some(profile) = device_profile.filter(|p| Some(*p) != user.profile_id) {
-            let free: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM device_profiles p WHERE p.id = $1 \
-                 AND NOT EXISTS (SELECT 1 FROM users u WHERE u.profile_id = p.id)",
-            )
-            .bind(profile)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(store_error)?;
-            if free == 1 {
-                match user.profile_id {
-                    None => {
-                        sqlx::query("UPDATE users SET profile_id = $1 WHERE id = $2")
-                            .bind(profile)
-                            .bind(user.id)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(store_error)?;
-                        user.profile_id = Some(profile);
-                    }
-                    Some(into) => {
-                        for sql in super::store::MERGE_PROFILES {
-                            sqlx::query(sql)
-                                .bind(profile)
-                                .bind(into)
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(store_error)?;
-                        }
-                    }
-                }
-            }
-        }
-
         let invitation = match invitation_id {
             Some(id) => {
                 let condition = format!("id = $1 AND town_id = {town_id}");
@@ -205,18 +226,7 @@ pub(super) async fn complete_sign_in(
             None => None,
         };
 
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&session.token_hash)
-        .bind(user.id)
-        .bind(now)
-        .bind(day_of(now))
-        .bind(session.expires_at.trunc_subsecs(0))
-        .execute(&mut *tx)
-        .await
-        .map_err(store_error)?;
+        open_session_in_tx!(tx, user, device_profile, session, now);
         tx.commit().await.map_err(store_error)?;
         Ok(Some(SignedIn {
             user,
@@ -617,6 +627,7 @@ pub(super) async fn purge_expired(store: &SqlStore, now: DateTime<Utc>) -> Store
     let statements = [
         ("DELETE FROM sign_in_links WHERE expires_at < $1", now),
         ("DELETE FROM sessions WHERE expires_at < $1", now),
+        ("DELETE FROM passkey_ceremonies WHERE expires_at < $1", now),
         (
             "DELETE FROM rate_limits WHERE window_start < $1",
             now - TimeDelta::days(1),
@@ -632,4 +643,225 @@ pub(super) async fn purge_expired(store: &SqlStore, now: DateTime<Utc>) -> Store
             .map_err(store_error))?;
     }
     Ok(deleted)
+}
+
+/// A `PasskeyRecord`'s columns.
+const PASSKEY_COLUMNS: &str =
+    "id, user_id, credential_id, credential, name, created_at, last_used_at";
+
+#[derive(sqlx::FromRow)]
+struct PasskeyRow {
+    id: i64,
+    user_id: i64,
+    credential_id: String,
+    credential: String,
+    name: String,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<PasskeyRow> for PasskeyRecord {
+    fn from(r: PasskeyRow) -> PasskeyRecord {
+        PasskeyRecord {
+            id: r.id,
+            user_id: r.user_id,
+            credential_id: r.credential_id,
+            credential: r.credential,
+            name: r.name,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+        }
+    }
+}
+
+pub(super) async fn passkey_handle(
+    store: &SqlStore,
+    user_id: i64,
+    candidate: &str,
+) -> StoreResult<String> {
+    on_pool!(store, |pool| {
+        sqlx::query(
+            "UPDATE users SET passkey_handle = $2 WHERE id = $1 AND passkey_handle IS NULL",
+        )
+        .bind(user_id)
+        .bind(candidate)
+        .execute(pool)
+        .await
+        .map_err(store_error)?;
+        sqlx::query_scalar::<_, Option<String>>("SELECT passkey_handle FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error)?
+            .flatten()
+            .ok_or_else(|| StoreError::Backend(format!("no user {user_id}")))
+    })
+}
+
+pub(super) async fn save_passkey_ceremony(
+    store: &SqlStore,
+    id_hash: &str,
+    user_id: Option<i64>,
+    state: &str,
+    expires_at: DateTime<Utc>,
+) -> StoreResult<()> {
+    on_pool!(store, |pool| {
+        sqlx::query(
+        "INSERT INTO passkey_ceremonies (id_hash, user_id, state, expires_at) VALUES ($1, $2, $3, $4)"
+    )
+    .bind(id_hash)
+    .bind(user_id)
+    .bind(state)
+    .bind(expires_at.trunc_subsecs(0))
+    .execute(pool)
+    .await
+    .map(|_| ())
+    .map_err(store_error)
+    })
+}
+
+pub(super) async fn take_passkey_ceremony(
+    store: &SqlStore,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<(Option<i64>, String)>> {
+    let taken: Option<(Option<i64>, String, DateTime<Utc>)> = on_pool!(store, |pool| {
+        sqlx::query_as(
+            "DELETE FROM passkey_ceremonies WHERE id_hash = $1 RETURNING user_id, state, expires_at",
+        )
+        .bind(id_hash)
+        .fetch_optional(pool)
+        .await
+        .map_err(store_error)
+    })?;
+    Ok(taken
+        .filter(|(_, _, expires_at)| *expires_at > now)
+        .map(|(user, state, _)| (user, state)))
+}
+
+pub(super) async fn user_passkeys(
+    store: &SqlStore,
+    user_id: i64,
+) -> StoreResult<Vec<PasskeyRecord>> {
+    let sql = format!("SELECT {PASSKEY_COLUMNS} FROM passkeys WHERE user_id = $1 ORDER BY id");
+    on_pool!(store, |pool| sqlx::query_as::<_, PasskeyRow>(&sql)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await
+        .map(|rows| rows.into_iter().map(PasskeyRecord::from).collect())
+        .map_err(store_error))
+}
+
+pub(super) async fn add_passkey(
+    store: &SqlStore,
+    user_id: i64,
+    credential_id: &str,
+    credential: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<PasskeyRecord> {
+    let sql = format!(
+        "INSERT INTO passkeys (user_id, credential_id, credential, name, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (credential_id) DO NOTHING \
+         RETURNING {PASSKEY_COLUMNS}"
+    );
+    on_pool!(store, |pool| sqlx::query_as::<_, PasskeyRow>(&sql)
+        .bind(user_id)
+        .bind(credential_id)
+        .bind(credential)
+        .bind(name)
+        .bind(now.trunc_subsecs(0))
+        .fetch_optional(pool)
+        .await
+        .map_err(store_error)?
+        .map(PasskeyRecord::from)
+        .ok_or_else(|| StoreError::Conflict(
+            "passkey already registered".into()
+        )))
+}
+
+pub(super) async fn passkey_by_credential_id(
+    store: &SqlStore,
+    credential_id: &str,
+) -> StoreResult<Option<(PasskeyRecord, Option<String>)>> {
+    let sql = format!(
+        "SELECT {}, u.passkey_handle FROM passkeys p JOIN users u ON u.id = p.user_id \
+         WHERE p.credential_id = $1",
+        PASSKEY_COLUMNS
+            .split(", ")
+            .map(|c| format!("p.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        passkey: PasskeyRow,
+        passkey_handle: Option<String>,
+    }
+    on_pool!(store, |pool| sqlx::query_as::<_, Row>(&sql)
+        .bind(credential_id)
+        .fetch_optional(pool)
+        .await
+        .map(|row| row.map(|r| (PasskeyRecord::from(r.passkey), r.passkey_handle)))
+        .map_err(store_error))
+}
+
+pub(super) async fn delete_passkey(
+    store: &SqlStore,
+    user_id: i64,
+    passkey_id: i64,
+) -> StoreResult<bool> {
+    on_pool!(store, |pool| sqlx::query(
+        "DELETE FROM passkeys WHERE id = $1 AND user_id = $2"
+    )
+    .bind(passkey_id)
+    .bind(user_id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1)
+    .map_err(store_error))
+}
+
+pub(super) async fn complete_passkey_sign_in(
+    store: &SqlStore,
+    passkey_id: i64,
+    updated_credential: Option<&str>,
+    session: &NewSession,
+    device_profile: Option<i64>,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<SignedIn>> {
+    let now = now.trunc_subsecs(0);
+    let user_sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    on_pool!(store, |pool| {
+        let mut tx = pool.begin().await.map_err(store_error)?;
+        let user_id: Option<i64> = sqlx::query_scalar(
+            "UPDATE passkeys SET last_used_at = $2, credential = COALESCE($3, credential) \
+             WHERE id = $1 RETURNING user_id",
+        )
+        .bind(passkey_id)
+        .bind(now)
+        .bind(updated_credential)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        let Some(user_id) = user_id else {
+            return Ok(None);
+        };
+        let mut user = User::from(
+            sqlx::query_as::<_, UserRow>(&user_sql)
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(store_error)?,
+        );
+        open_session_in_tx!(tx, user, device_profile, session, now);
+        tx.commit().await.map_err(store_error)?;
+        Ok(Some(SignedIn {
+            user,
+            new_account: false,
+            return_to: None,
+            invitation: None,
+        }))
+    })
 }

@@ -3,9 +3,9 @@
 use app::domain::search;
 use app::server::{
     BoundingBox, District, FeedCursor, FeedScope, FollowerStats, Follows, Invitation, NewDistrict,
-    NewInvitation, NewPost, NewSession, NewSignInLink, NewTown, Post, PostAuthor, PostOrigin,
-    Roles, SessionUser, Shop, ShopFields, ShopFilter, ShopMember, ShopProfile, SignedIn, Store,
-    StoreError, StoreResult, Town, UpsertOutcome, User, EVENT_WITHOUT_END,
+    NewInvitation, NewPost, NewSession, NewSignInLink, NewTown, PasskeyRecord, Post, PostAuthor,
+    PostOrigin, Roles, SessionUser, Shop, ShopFields, ShopFilter, ShopMember, ShopProfile,
+    SignedIn, Store, StoreError, StoreResult, Town, UpsertOutcome, User, EVENT_WITHOUT_END,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
@@ -862,6 +862,73 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
         accounts::hit_rate_limit(self, key, window, now).await
+    }
+
+    async fn passkey_handle(&self, user_id: i64, candidate: &str) -> StoreResult<String> {
+        accounts::passkey_handle(self, user_id, candidate).await
+    }
+
+    async fn save_passkey_ceremony(
+        &self,
+        id_hash: &str,
+        user_id: Option<i64>,
+        state: &str,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        accounts::save_passkey_ceremony(self, id_hash, user_id, state, expires_at).await
+    }
+
+    async fn take_passkey_ceremony(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Option<i64>, String)>> {
+        accounts::take_passkey_ceremony(self, id_hash, now).await
+    }
+
+    async fn user_passkeys(&self, user_id: i64) -> StoreResult<Vec<PasskeyRecord>> {
+        accounts::user_passkeys(self, user_id).await
+    }
+
+    async fn add_passkey(
+        &self,
+        user_id: i64,
+        credential_id: &str,
+        credential: &str,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PasskeyRecord> {
+        accounts::add_passkey(self, user_id, credential_id, credential, name, now).await
+    }
+
+    async fn passkey_by_credential_id(
+        &self,
+        credential_id: &str,
+    ) -> StoreResult<Option<(PasskeyRecord, Option<String>)>> {
+        accounts::passkey_by_credential_id(self, credential_id).await
+    }
+
+    async fn delete_passkey(&self, user_id: i64, passkey_id: i64) -> StoreResult<bool> {
+        accounts::delete_passkey(self, user_id, passkey_id).await
+    }
+
+    async fn complete_passkey_sign_in(
+        &self,
+        passkey_id: i64,
+        updated_credential: Option<&str>,
+        session: &NewSession,
+        device_profile: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<SignedIn>> {
+        accounts::complete_passkey_sign_in(
+            self,
+            passkey_id,
+            updated_credential,
+            session,
+            device_profile,
+            now,
+        )
+        .await
     }
 
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
