@@ -121,6 +121,7 @@ pub fn App() -> impl IntoView {
         <Title formatter=|title: String| if title.is_empty() { "Quartier".to_string() } else { format!("{title} · Quartier") }/>
         <script src="/register-sw.js" defer></script>
         <script src="/outbox.js" defer></script>
+        <script src="/passkeys.js" defer></script>
         <Router>
             <a class="skip-link" href="#main">{locale.t("nav.skip")}</a>
             <SiteHeader/>

@@ -327,6 +327,72 @@ test("the baker edits the shop's hours with a lunch break and a closure; residen
   await resident.close();
 });
 
+test("the baker makes a passkey and signs back in with it, without waiting for an e-mail", async ({ browser }) => {
+  // Passkeys need a domain name: the same server, reached as localhost (a secure context).
+  const origin = `http://localhost:${process.env.E2E_PORT ?? "3100"}`;
+  const merchant = await phone(browser);
+  const session = merchantCookies.find((c) => c.name === "quartier_session")!;
+  await merchant.addCookies([{ name: session.name, value: session.value, url: origin, httpOnly: true, sameSite: "Lax" }]);
+  const page = await merchant.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  // A phone's built-in authenticator, as Chromium's DevTools protocol simulates it.
+  const cdp = await merchant.newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+
+  await page.goto(`${origin}/account`);
+  await expect(page.getByText("Connecté·e en tant que jacob@boulangerie.test.")).toBeVisible();
+  await expect(page.getByText("Aucune clé d’accès pour l’instant.")).toBeVisible();
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Créer une clé d’accès sur cet appareil" }).click();
+  await expect(page).toHaveURL(/\/account\?passkey=added$/);
+  await expect(page.getByText("Clé d’accès créée")).toBeVisible();
+  await expect(page.locator(".passkey-list li")).toHaveCount(1);
+  const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+  expect(credentials).toHaveLength(1);
+  expect(credentials[0].isResidentCredential).toBe(true);
+  expect(await accessibilityViolations(page)).toEqual([]);
+
+  // Signed out, then back in with one tap: no e-mail address, no mail.
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Me déconnecter" }).click();
+  await expect.poll(async () => (await merchant.cookies(origin)).some((c) => c.name === "quartier_session")).toBe(false);
+  const mails = inbox.length;
+  await page.goto(`${origin}/sign-in`);
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Se connecter avec une clé d’accès" }).click();
+  await expect(page).toHaveURL(/\/counter\/boulangerie-jacob$/);
+  await expect(page.getByRole("heading", { name: "Boulangerie Jacob", level: 1 })).toBeVisible();
+  expect(inbox.length).toBe(mails);
+  const { credentials: used } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+  expect(used[0].signCount).toBeGreaterThan(credentials[0].signCount);
+
+  // Removed from the account, the passkey no longer opens it.
+  await page.goto(`${origin}/account`);
+  await waitForHydration(page);
+  await page.getByRole("button", { name: /^Supprimer la clé d’accès/ }).click();
+  await expect(page.getByText("Aucune clé d’accès pour l’instant.")).toBeVisible();
+  await page.getByRole("button", { name: "Me déconnecter" }).click();
+  await expect.poll(async () => (await merchant.cookies(origin)).some((c) => c.name === "quartier_session")).toBe(false);
+  await page.goto(`${origin}/sign-in`);
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Se connecter avec une clé d’accès" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "n’est liée à aucun compte" })).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  expect(errors).toEqual([]);
+  await merchant.close();
+});
+
 test("a resident cannot open a counter", async ({ page }) => {
   await page.goto("/counter/boulangerie-jacob");
   await expect(page.getByRole("heading", { name: "Se connecter" })).toBeVisible();

@@ -7,7 +7,7 @@ CREATE UNIQUE INDEX users_passkey_handle ON users (passkey_handle);
 CREATE TABLE passkeys (
     id             INTEGER PRIMARY KEY,
     user_id        INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    -- base64url, as the browser reports it
+    -- the credential id's bytes, in hexadecimal
     credential_id  TEXT NOT NULL UNIQUE,
     -- the verified public key and its counter (webauthn-rs `Passkey`, JSON)
     credential     TEXT NOT NULL,

@@ -196,10 +196,32 @@ async fn complete_inner(token: String) -> Result<String, AppError> {
         .await
         .map_err(|e| AppError::internal("signing in", e))?
         .ok_or_else(expired)?;
+    landing(
+        &state,
+        &town,
+        signed_in,
+        &session_token,
+        device_profile.is_some(),
+    )
+    .await
+}
+
+/// After a sign-in (link or passkey): sets the session cookie, clears the device cookie whose
+/// follows the account took over, and says where to go.
+#[cfg(feature = "ssr")]
+pub(super) async fn landing(
+    state: &crate::server::AppState,
+    town: &crate::server::Town,
+    signed_in: crate::server::SignedIn,
+    cookie_token: &str,
+    had_device_profile: bool,
+) -> Result<String, AppError> {
+    use crate::server::auth::*;
+    use crate::server::device;
     let secure = state.secure_cookies();
-    set_cookie(&session_cookie(&session_token, secure));
+    set_cookie(&session_cookie(cookie_token, secure));
     // The device's follows now live in the account: the device cookie has done its job.
-    if device_profile.is_some() {
+    if had_device_profile {
         set_cookie(&expired_cookie(device::DEVICE_COOKIE, secure));
     }
     tracing::info!(
@@ -212,7 +234,7 @@ async fn complete_inner(token: String) -> Result<String, AppError> {
     }
     let path = match signed_in.invitation {
         Some(Ok(invitation)) => {
-            super::invitations::after_accepting(&state, &town, &invitation).await?
+            super::invitations::after_accepting(state, town, &invitation).await?
         }
         Some(Err(_)) => "/account?invitation=closed".into(),
         None => {

@@ -7,6 +7,7 @@ pub mod districts;
 pub mod feed;
 pub mod follow;
 pub mod invitations;
+pub mod passkeys;
 pub mod profile;
 pub mod search;
 pub mod shops;

@@ -6,6 +6,7 @@ pub mod category_filter;
 pub mod follow;
 pub mod layout;
 pub mod outbox;
+pub mod passkeys;
 pub mod posts;
 pub mod share;
 pub mod shop_list;

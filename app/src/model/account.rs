@@ -166,3 +166,21 @@ pub struct ManageView {
     pub claimed: usize,
     pub total: usize,
 }
+
+/// A passkey ceremony under way: its id, and the options for `navigator.credentials` (JSON, with
+/// binary fields in base64url).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyChallenge {
+    pub ceremony: String,
+    pub options: String,
+}
+
+/// A passkey of the account, as the account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyView {
+    pub id: i64,
+    pub name: String,
+    /// `YYYY-MM-DD`, in the town's time zone.
+    pub created_on: String,
+    pub last_used_on: Option<String>,
+}

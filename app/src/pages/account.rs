@@ -36,6 +36,7 @@ pub fn SignInNeeded(return_to: String) -> impl IntoView {
         <section class="page sign-in narrow">
             <h1>{locale.t("sign_in.title")}</h1>
             <p>{locale.t("sign_in.intro")}</p>
+            <crate::components::passkeys::PasskeySignIn return_to=return_to.clone()/>
             <SignInForm return_to/>
         </section>
     }
@@ -89,6 +90,7 @@ fn AccountContent(me: Me) -> impl IntoView {
                 <p><a class="button secondary" href="/following">{locale.t("nav.following")}</a></p>
             })}
             <h2>{locale.t("account.security")}</h2>
+            <Passkeys/>
             <ActionForm action=sign_out attr:class="inline-form">
                 <button type="submit" class="button secondary">{locale.t("account.sign_out")}</button>
             </ActionForm>
@@ -97,5 +99,69 @@ fn AccountContent(me: Me) -> impl IntoView {
             </ActionForm>
             <p class="hint">{locale.t("account.sign_out_everywhere_help")}</p>
         </section>
+    }
+}
+
+/// The account's passkeys: the list, "remove", and "create one on this device".
+#[component]
+fn Passkeys() -> impl IntoView {
+    let locale = use_locale();
+    let flash = use_query_map().with_untracked(|q| match q.get("passkey").as_deref() {
+        Some("added") => Some(locale.t("passkey.created")),
+        Some("removed") => Some(locale.t("passkey.removed")),
+        _ => None,
+    });
+    let remove = ServerAction::<crate::api::passkeys::DeletePasskey>::new();
+    let keys = Resource::new(
+        move || remove.version().get(),
+        |_| crate::api::passkeys::get_passkeys(),
+    );
+    view! {
+        <section class="passkeys" aria-labelledby="passkeys-title">
+            <h3 id="passkeys-title">{locale.t("passkey.title")}</h3>
+            {flash.map(|f| view! { <p class="notice success" role="status">{f}</p> })}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let keys = keys.await.unwrap_or_default();
+                    if keys.is_empty() {
+                        return view! { <p class="hint">{locale.t("passkey.none")}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="passkey-list" role="list">
+                            {keys.into_iter().map(|key| {
+                                let used = key.last_used_on.clone().map(|d| locale.tf("passkey.last_used_on", &[("date", &day_text(&d))]));
+                                view! {
+                                    <li>
+                                        <span class="passkey-name">{key.name.clone()}</span>
+                                        " "
+                                        <span class="hint">
+                                            {locale.tf("passkey.created_on", &[("date", &day_text(&key.created_on))])}
+                                            {used.map(|u| format!(" · {u}"))}
+                                        </span>
+                                        <ActionForm action=remove attr:class="inline-form">
+                                            <input type="hidden" name="id" value=key.id.to_string()/>
+                                            <button type="submit" class="button secondary small"
+                                                aria-label=locale.tf("passkey.remove_named", &[("name", &key.name)])>
+                                                {locale.t("passkey.remove")}
+                                            </button>
+                                        </ActionForm>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })}
+            </Transition>
+            <crate::components::passkeys::PasskeyCreate/>
+        </section>
+    }
+}
+
+/// `26/11/2026` from `2026-11-26`.
+fn day_text(iso: &str) -> String {
+    let mut parts = iso.splitn(3, '-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
     }
 }

@@ -180,6 +180,8 @@ fn CounterContent(view: CounterView) -> impl IntoView {
             Some(locale.t("counter.saved"))
         } else if q.get("deleted").is_some() {
             Some(locale.t("counter.deleted"))
+        } else if q.get("passkey").is_some() {
+            Some(locale.t("passkey.created"))
         } else if q.get("welcome").is_some() {
             Some(locale.tf("counter.welcome", &[("shop", &shop.name)]))
         } else {
@@ -226,6 +228,12 @@ fn CounterContent(view: CounterView) -> impl IntoView {
             </header>
             {on_behalf.then(|| view! { <p class="notice">{locale.t("counter.on_behalf")}</p> })}
             {flash.map(|f| view! { <p class="notice success" role="status">{f}</p> })}
+            {query.with_untracked(|q| q.get("welcome").is_some()).then(|| view! {
+                <crate::components::passkeys::PasskeyCreate
+                    intro=locale.t("passkey.offer")
+                    done=format!("/counter/{slug}?passkey=added")
+                />
+            })}
             {move || error.clone().filter(|_| composer_state.with(|c| c.1.is_none())).map(|e| view! { <p class="notice warning" role="alert">{e}</p> })}
 
             <nav class="counter-kinds" aria-label=locale.t("counter.new_post")>

@@ -6,6 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::auth::CompleteSignIn;
 use crate::components::account::{error_text, SignInForm};
+use crate::components::passkeys::PasskeySignIn;
 use crate::i18n::use_locale;
 
 /// `/sign-in`: the e-mail form (no password: a single-use link is sent).
@@ -27,6 +28,7 @@ pub fn SignInPage() -> impl IntoView {
         <section class="page sign-in narrow">
             <h1>{locale.t("sign_in.title")}</h1>
             <p>{locale.t("sign_in.intro")}</p>
+            {(!sent).then(|| view! { <PasskeySignIn return_to=return_to.clone().unwrap_or_default()/> })}
             <SignInForm return_to=return_to.unwrap_or_default() sent error_code=error.unwrap_or_default()/>
             <p class="hint">{locale.t("sign_in.residents")}</p>
         </section>

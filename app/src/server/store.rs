@@ -329,7 +329,7 @@ pub struct User {
 pub struct PasskeyRecord {
     pub id: i64,
     pub user_id: i64,
-    /// base64url, as the browser reports it.
+    /// The credential id's bytes, in hexadecimal.
     pub credential_id: String,
     /// The verified credential (webauthn-rs `Passkey`, JSON).
     pub credential: String,
