@@ -275,6 +275,9 @@ async fn a_merchant_edits_hours_contact_and_photos() {
     assert_eq!(view.form.website, "", "cleared fields are cleared");
 }
 
+/// Fields changed, the field refused, and part of its message.
+type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+
 #[tokio::test]
 async fn refused_profiles_say_why_and_lose_nothing() {
     let app = app().await;
@@ -295,7 +298,7 @@ async fn refused_profiles_say_why_and_lose_nothing() {
         fields.extend_from_slice(changes);
         fields
     };
-    let cases: [(&[(&str, &str)], &str, &str); 9] = [
+    let cases: [Case; 9] = [
         (
             &[("phone", "appelez-nous")],
             "phone",
