@@ -365,7 +365,7 @@ test("the baker makes a passkey and signs back in with it, without waiting for a
 
   // Signed out, then back in with one tap: no e-mail address, no mail.
   await waitForHydration(page);
-  await page.getByRole("button", { name: "Me déconnecter" }).click();
+  await page.getByRole("button", { name: "Me déconnecter", exact: true }).click();
   await expect.poll(async () => (await merchant.cookies(origin)).some((c) => c.name === "quartier_session")).toBe(false);
   const mails = inbox.length;
   await page.goto(`${origin}/sign-in`);
@@ -382,7 +382,7 @@ test("the baker makes a passkey and signs back in with it, without waiting for a
   await waitForHydration(page);
   await page.getByRole("button", { name: /^Supprimer la clé d’accès/ }).click();
   await expect(page.getByText("Aucune clé d’accès pour l’instant.")).toBeVisible();
-  await page.getByRole("button", { name: "Me déconnecter" }).click();
+  await page.getByRole("button", { name: "Me déconnecter", exact: true }).click();
   await expect.poll(async () => (await merchant.cookies(origin)).some((c) => c.name === "quartier_session")).toBe(false);
   await page.goto(`${origin}/sign-in`);
   await waitForHydration(page);
