@@ -7,6 +7,7 @@ pub mod email;
 pub mod hours;
 pub mod nearby;
 pub mod posting;
+pub mod push;
 pub mod search;
 pub mod slugs;
 pub mod structured_data;

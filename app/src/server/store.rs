@@ -339,6 +339,16 @@ pub struct PasskeyRecord {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+/// A Web Push subscription of a device profile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PushSubscriptionRecord {
+    pub id: i64,
+    pub profile_id: i64,
+    pub subscription: crate::domain::push::Subscription,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
 /// A merchant's place in a shop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShopRole {
@@ -750,6 +760,20 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes expired sign-in links, sessions, passkey ceremonies and rate-limit windows;
     /// returns how many rows.
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+
+    /// Attaches a (checked) push subscription to a profile; the same endpoint again updates its
+    /// keys and moves it to this profile. Returns its id.
+    async fn save_push_subscription(
+        &self,
+        profile_id: i64,
+        subscription: &crate::domain::push::Subscription,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// Removes the profile's subscription with this endpoint; `false` if it had none.
+    async fn delete_push_subscription(&self, profile_id: i64, endpoint: &str) -> StoreResult<bool>;
+    /// A profile's push subscriptions, oldest first.
+    async fn push_subscriptions(&self, profile_id: i64)
+        -> StoreResult<Vec<PushSubscriptionRecord>>;
 
     /// The account's WebAuthn user handle: `candidate` the first time, the same ever after.
     async fn passkey_handle(&self, user_id: i64, candidate: &str) -> StoreResult<String>;

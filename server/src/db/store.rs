@@ -4,8 +4,9 @@ use app::domain::search;
 use app::server::{
     BoundingBox, District, FeedCursor, FeedScope, FollowerStats, Follows, Invitation, NewDistrict,
     NewInvitation, NewPost, NewSession, NewSignInLink, NewTown, PasskeyRecord, Post, PostAuthor,
-    PostOrigin, Roles, SessionUser, Shop, ShopFields, ShopFilter, ShopMember, ShopProfile,
-    SignedIn, Store, StoreError, StoreResult, Town, UpsertOutcome, User, EVENT_WITHOUT_END,
+    PostOrigin, PushSubscriptionRecord, Roles, SessionUser, Shop, ShopFields, ShopFilter,
+    ShopMember, ShopProfile, SignedIn, Store, StoreError, StoreResult, Town, UpsertOutcome, User,
+    EVENT_WITHOUT_END,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
@@ -864,6 +865,83 @@ impl Store for SqlStore {
         accounts::hit_rate_limit(self, key, window, now).await
     }
 
+    async fn save_push_subscription(
+        &self,
+        profile_id: i64,
+        subscription: &app::domain::push::Subscription,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let now = now.trunc_subsecs(0);
+        on_pool!(self, |pool| {
+            sqlx::query_scalar::<_, i64>(
+            "INSERT INTO push_subscriptions (profile_id, endpoint, p256dh, auth, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) \
+             ON CONFLICT (endpoint) DO UPDATE SET profile_id = excluded.profile_id, \
+             p256dh = excluded.p256dh, auth = excluded.auth, updated_at = excluded.updated_at \
+             RETURNING id"
+        )
+        .bind(profile_id)
+        .bind(&subscription.endpoint)
+        .bind(&subscription.p256dh)
+        .bind(&subscription.auth)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+        .map_err(store_error)
+        })
+    }
+
+    async fn delete_push_subscription(&self, profile_id: i64, endpoint: &str) -> StoreResult<bool> {
+        on_pool!(self, |pool| sqlx::query(
+            "DELETE FROM push_subscriptions WHERE profile_id = $1 AND endpoint = $2"
+        )
+        .bind(profile_id)
+        .bind(endpoint)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
+        .map_err(store_error))
+    }
+
+    async fn push_subscriptions(
+        &self,
+        profile_id: i64,
+    ) -> StoreResult<Vec<PushSubscriptionRecord>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            profile_id: i64,
+            endpoint: String,
+            p256dh: String,
+            auth: String,
+            created_at: DateTime<Utc>,
+            updated_at: DateTime<Utc>,
+        }
+        on_pool!(self, |pool| sqlx::query_as::<_, Row>(
+            "SELECT id, profile_id, endpoint, p256dh, auth, created_at, updated_at \
+             FROM push_subscriptions WHERE profile_id = $1 ORDER BY id"
+        )
+        .bind(profile_id)
+        .fetch_all(pool)
+        .await
+        .map(|rows| {
+            rows.into_iter()
+                .map(|r| PushSubscriptionRecord {
+                    id: r.id,
+                    profile_id: r.profile_id,
+                    subscription: app::domain::push::Subscription {
+                        endpoint: r.endpoint,
+                        p256dh: r.p256dh,
+                        auth: r.auth,
+                    },
+                    created_at: r.created_at,
+                    updated_at: r.updated_at,
+                })
+                .collect()
+        })
+        .map_err(store_error))
+    }
+
     async fn passkey_handle(&self, user_id: i64, candidate: &str) -> StoreResult<String> {
         accounts::passkey_handle(self, user_id, candidate).await
     }
@@ -944,14 +1022,15 @@ impl Store for SqlStore {
     }
 }
 
-/// Moves the follows of profile `$1` into profile `$2` and deletes `$1`.
-pub(super) const MERGE_PROFILES: [&str; 3] = [
+/// Moves the follows and push subscriptions of profile `$1` into profile `$2` and deletes `$1`.
+pub(super) const MERGE_PROFILES: [&str; 4] = [
     "INSERT INTO shop_follows (profile_id, shop_id, created_at) \
      SELECT $2, shop_id, created_at FROM shop_follows WHERE profile_id = $1 \
      ON CONFLICT (profile_id, shop_id) DO NOTHING",
     "INSERT INTO district_follows (profile_id, district_id, created_at) \
      SELECT $2, district_id, created_at FROM district_follows WHERE profile_id = $1 \
      ON CONFLICT (profile_id, district_id) DO NOTHING",
+    "UPDATE push_subscriptions SET profile_id = $2 WHERE profile_id = $1",
     "DELETE FROM device_profiles WHERE id = $1 AND $2 = $2",
 ];
 

@@ -1,0 +1,134 @@
+//! The storage contract for Web Push subscriptions, on a temporary SQLite file and on a fresh
+//! PostgreSQL database: one endpoint once, owned by one profile, carried into the account when
+//! the phone signs in.
+
+mod common;
+
+use app::domain::push::Subscription;
+use app::server::{NewSession, NewSignInLink, NewTown, Store};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
+}
+
+fn subscription(endpoint: &str, auth: &str) -> Subscription {
+    Subscription {
+        endpoint: endpoint.into(),
+        p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
+            .into(),
+        auth: auth.into(),
+    }
+}
+
+async fn contract(store: &dyn Store) {
+    let t0 = now();
+    let town = store
+        .upsert_town(&NewTown {
+            slug: "habay".into(),
+            name: "Habay".into(),
+            timezone: "Europe/Brussels".into(),
+        })
+        .await
+        .unwrap();
+    let phone = store.create_device_profile("phone", t0).await.unwrap();
+    let tablet = store.create_device_profile("tablet", t0).await.unwrap();
+    let a = subscription("https://push.example.net/a", "tBHItJI5svbpez7KI4CCXg");
+    let id = store.save_push_subscription(phone, &a, t0).await.unwrap();
+    let listed = store.push_subscriptions(phone).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].id, id);
+    assert_eq!(listed[0].subscription, a);
+    assert_eq!(listed[0].created_at, t0);
+
+    // The browser subscribes again (new keys): one row, updated.
+    let later = t0 + TimeDelta::hours(1);
+    let renewed = subscription("https://push.example.net/a", "AAAAAAAAAAAAAAAAAAAAAA");
+    assert_eq!(
+        store
+            .save_push_subscription(phone, &renewed, later)
+            .await
+            .unwrap(),
+        id
+    );
+    let listed = store.push_subscriptions(phone).await.unwrap();
+    assert_eq!(listed[0].subscription.auth, "AAAAAAAAAAAAAAAAAAAAAA");
+    assert_eq!(listed[0].updated_at, later);
+
+    // Only the owner removes it.
+    assert!(!store
+        .delete_push_subscription(tablet, "https://push.example.net/a")
+        .await
+        .unwrap());
+    let b = subscription("https://push.example.net/b", "tBHItJI5svbpez7KI4CCXg");
+    store.save_push_subscription(tablet, &b, t0).await.unwrap();
+    assert!(store
+        .delete_push_subscription(tablet, "https://push.example.net/b")
+        .await
+        .unwrap());
+    assert!(store.push_subscriptions(tablet).await.unwrap().is_empty());
+
+    // The phone signs in: its subscription now belongs to the account's profile.
+    store
+        .create_sign_in_link(
+            &NewSignInLink {
+                token_hash: "link".into(),
+                email: "resident@example.be".into(),
+                invitation_id: None,
+                return_to: None,
+                expires_at: t0 + TimeDelta::minutes(15),
+            },
+            t0,
+        )
+        .await
+        .unwrap();
+    let account_profile = store.create_device_profile("account", t0).await.unwrap();
+    let session = |token: &str| NewSession {
+        token_hash: token.into(),
+        expires_at: t0 + TimeDelta::days(30),
+    };
+    let signed = store
+        .complete_sign_in(town.id, "link", &session("s1"), Some(account_profile), t0)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(signed.user.profile_id, Some(account_profile));
+    store
+        .create_sign_in_link(
+            &NewSignInLink {
+                token_hash: "link2".into(),
+                email: "resident@example.be".into(),
+                invitation_id: None,
+                return_to: None,
+                expires_at: t0 + TimeDelta::minutes(15),
+            },
+            t0,
+        )
+        .await
+        .unwrap();
+    store
+        .complete_sign_in(town.id, "link2", &session("s2"), Some(phone), t0)
+        .await
+        .unwrap()
+        .unwrap();
+    let moved = store.push_subscriptions(account_profile).await.unwrap();
+    assert_eq!(
+        moved.len(),
+        1,
+        "the phone's subscription joined the account"
+    );
+    assert_eq!(moved[0].id, id);
+    assert!(store.push_subscriptions(phone).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn push_subscriptions_on_sqlite() {
+    let (store, _dir) = common::sqlite_store().await;
+    contract(&store).await;
+}
+
+#[tokio::test]
+async fn push_subscriptions_on_postgres() {
+    let db = common::postgres_store().await;
+    contract(&db.store).await;
+}
