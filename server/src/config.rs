@@ -47,6 +47,9 @@ pub struct Config {
     /// `QUARTIER_CLIENT_IP_HEADER`: behind a reverse proxy, the header with the client's
     /// address (e.g. `X-Forwarded-For`), for rate limits. Unset: the TCP peer.
     pub client_ip_header: Option<String>,
+    /// `QUARTIER_PUSH_ALLOW_LOOPBACK=true`: push subscriptions may point at loopback addresses
+    /// (a local push service, for development and tests only; never in production).
+    pub push_allow_loopback: bool,
 }
 
 /// How sign-in e-mails leave.
@@ -257,11 +260,23 @@ impl Config {
             }
         }
 
+        let push_allow_loopback = match get("QUARTIER_PUSH_ALLOW_LOOPBACK").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "QUARTIER_PUSH_ALLOW_LOOPBACK",
+                    message: format!("'{other}' is not one of: true, false"),
+                })
+            }
+        };
+
         let media_dir = std::path::PathBuf::from(
             get("QUARTIER_MEDIA_DIR").unwrap_or_else(|| DEFAULT_MEDIA_DIR.to_owned()),
         );
 
         Ok(Config {
+            push_allow_loopback,
             media_dir,
             smtp,
             client_ip_header,
@@ -288,6 +303,7 @@ impl Config {
             tile_attribution: self.tile_attribution.clone(),
             client_ip_header: self.client_ip_header.clone(),
             media_dir: self.media_dir.clone(),
+            push_allow_loopback: self.push_allow_loopback,
         }
     }
 }

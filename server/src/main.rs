@@ -240,6 +240,12 @@ async fn serve(config: Config) -> Result<(), String> {
                 config.site_addr
             )
         })?;
+    if config.push_allow_loopback {
+        tracing::warn!(
+            "QUARTIER_PUSH_ALLOW_LOOPBACK is on: push subscriptions may point at this machine's \
+             loopback addresses. For development and tests only, never in production."
+        );
+    }
     tracing::info!("listening on http://{}", config.site_addr);
     axum::serve(
         listener,

@@ -21,6 +21,7 @@ fn defaults_work_out_of_the_box() {
     assert_eq!(c.timezone, chrono_tz::Europe::Brussels);
     assert_eq!(c.default_locale.code(), "fr");
     assert_eq!(c.town_slug, None);
+    assert!(!c.push_allow_loopback, "loopback push endpoints only when asked");
 }
 
 #[test]
@@ -33,8 +34,10 @@ fn settings_are_read() {
         ("QUARTIER_DEFAULT_LOCALE", "en"),
         ("QUARTIER_TOWN", "habay"),
         ("QUARTIER_LOG_FORMAT", "json"),
+        ("QUARTIER_PUSH_ALLOW_LOOPBACK", "true"),
     ])
     .unwrap();
+    assert!(c.push_allow_loopback);
     assert_eq!(c.base_url, "https://habay.example.be");
     assert_eq!(c.site_addr.port(), 8080);
     assert_eq!(c.default_locale.code(), "en");
@@ -53,6 +56,7 @@ fn invalid_settings_are_named() {
         ("QUARTIER_DEFAULT_LOCALE", "xx"),
         ("QUARTIER_TOWN", "Not A Slug"),
         ("QUARTIER_LOG_FORMAT", "xml"),
+        ("QUARTIER_PUSH_ALLOW_LOOPBACK", "yes please"),
     ];
     for (name, value) in cases {
         let error = config(&[(name, value)]).unwrap_err();

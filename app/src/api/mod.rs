@@ -9,6 +9,7 @@ pub mod follow;
 pub mod invitations;
 pub mod passkeys;
 pub mod profile;
+pub mod push;
 pub mod search;
 pub mod shops;
 

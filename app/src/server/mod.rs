@@ -34,6 +34,8 @@ pub struct Settings {
     pub client_ip_header: Option<String>,
     /// Where photos are stored.
     pub media_dir: std::path::PathBuf,
+    /// Push subscriptions may point at loopback addresses (development and tests only).
+    pub push_allow_loopback: bool,
 }
 
 /// OpenStreetMap's own tile server: fine for a small town's traffic under its usage policy.

@@ -1,0 +1,194 @@
+//! `POST` / `DELETE /api/push/subscriptions` over HTTP: the browser's `PushSubscription.toJSON()`
+//! as it is, endpoints that would turn the server towards its own network refused (SSRF), the
+//! development switch for a local push service, and the device profile or account it joins.
+
+mod common;
+
+use app::server::Store;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::web::*;
+
+const P256DH: &str =
+    "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM";
+const AUTH: &str = "tBHItJI5svbpez7KI4CCXg";
+
+/// `PushSubscription.toJSON()` as Chromium gives it.
+fn browser_json(endpoint: &str, p256dh: &str, auth: &str) -> String {
+    serde_json::json!({
+        "endpoint": endpoint,
+        "expirationTime": null,
+        "keys": { "p256dh": p256dh, "auth": auth },
+    })
+    .to_string()
+}
+
+async fn subscribe(
+    app: &TestApp,
+    json: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::post("/api/push/subscriptions")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(app, request.body(Body::from(json.to_owned())).unwrap()).await
+}
+
+async fn unsubscribe(app: &TestApp, endpoint: &str, cookie: Option<&str>) -> StatusCode {
+    let mut request = Request::delete(format!(
+        "/api/push/subscriptions?endpoint={}",
+        enc(endpoint)
+    ))
+    .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(app, request.body(Body::empty()).unwrap()).await.0
+}
+
+/// The device cookie the response set, as a `Cookie` header.
+fn device_cookie(headers: &axum::http::HeaderMap) -> String {
+    set_cookies(headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_device="))
+        .expect("a device cookie")
+}
+
+#[tokio::test]
+async fn a_browser_subscription_joins_the_device_and_can_be_removed() {
+    let app = app().await;
+    // A public IP literal needs no DNS (the tests have no internet).
+    let endpoint = "https://8.8.8.8/push/v1/abc";
+    let (status, headers, body) =
+        subscribe(&app, &browser_json(endpoint, P256DH, AUTH), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let cookie = device_cookie(&headers);
+    let token = cookie.trim_start_matches("quartier_device=");
+    let profile = app
+        .store
+        .device_profile(
+            &app::server::device::token_hash(token),
+            NOW.parse().unwrap(),
+        )
+        .await
+        .unwrap()
+        .expect("the device profile");
+    let subscriptions = app.store.push_subscriptions(profile).await.unwrap();
+    assert_eq!(subscriptions.len(), 1);
+    assert_eq!(subscriptions[0].subscription.endpoint, endpoint);
+    assert_eq!(subscriptions[0].subscription.auth, AUTH);
+
+    // Another browser cannot remove it; this one can, once.
+    assert_eq!(
+        unsubscribe(&app, endpoint, None).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        unsubscribe(&app, endpoint, Some(&cookie)).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        unsubscribe(&app, endpoint, Some(&cookie)).await,
+        StatusCode::NOT_FOUND
+    );
+    assert!(app
+        .store
+        .push_subscriptions(profile)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Signed in, it goes to the account's profile.
+    let session = sign_in(&app, "resident@example.be").await;
+    let (status, _, body) =
+        subscribe(&app, &browser_json(endpoint, P256DH, AUTH), Some(&session)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let user = app
+        .store
+        .user_by_email("resident@example.be")
+        .await
+        .unwrap()
+        .unwrap();
+    let account_profile = app
+        .store
+        .ensure_user_profile(user.id, NOW.parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store
+            .push_subscriptions(account_profile)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn endpoints_towards_private_networks_and_bad_keys_are_refused() {
+    let app = app().await;
+    for endpoint in [
+        "http://8.8.8.8/push",
+        "https://8.8.8.8:8443/push",
+        "https://127.0.0.1/push",
+        "https://localhost/push",
+        "https://10.0.0.7/push",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/push",
+        "https://[fd00::1]/push",
+        "https://no-such-host.invalid/push",
+        "file:///etc/passwd",
+    ] {
+        let (status, headers, body) =
+            subscribe(&app, &browser_json(endpoint, P256DH, AUTH), None).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{endpoint}: {body}"
+        );
+        assert!(
+            body.contains("adresse de notifications"),
+            "{endpoint}: {body}"
+        );
+        assert!(
+            set_cookies(&headers).is_empty(),
+            "nothing kept for {endpoint}"
+        );
+    }
+    for (p256dh, auth) in [(P256DH, "AAAA"), ("BAAA", AUTH), ("", "")] {
+        let (status, _, body) = subscribe(
+            &app,
+            &browser_json("https://8.8.8.8/push", p256dh, auth),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.contains("clés de notification"), "{body}");
+    }
+    // Not JSON at all, or a field missing.
+    let (status, _, _) = subscribe(&app, "endpoint=https://8.8.8.8/push", None).await;
+    assert!(status.is_client_error() || status.is_server_error());
+    assert_ne!(status, StatusCode::OK);
+    let (status, _, _) = subscribe(&app, r#"{"endpoint":"https://8.8.8.8/push"}"#, None).await;
+    assert_ne!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_local_push_service_is_allowed_only_with_the_development_switch() {
+    let app = app_with(&[("QUARTIER_PUSH_ALLOW_LOOPBACK", "true")]).await;
+    let (status, _, body) = subscribe(
+        &app,
+        &browser_json("http://127.0.0.1:9123/push/1", P256DH, AUTH),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Still no private network, and no plain http elsewhere.
+    for endpoint in ["https://10.0.0.7/push", "http://8.8.8.8/push"] {
+        let (status, _, _) = subscribe(&app, &browser_json(endpoint, P256DH, AUTH), None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{endpoint}");
+    }
+}
