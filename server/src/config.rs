@@ -50,6 +50,10 @@ pub struct Config {
     /// `QUARTIER_PUSH_ALLOW_LOOPBACK=true`: push subscriptions may point at loopback addresses
     /// (a local push service, for development and tests only; never in production).
     pub push_allow_loopback: bool,
+    /// `QUARTIER_VAPID_SUBJECT`: who push services may contact about this site's pushes, a
+    /// `mailto:` address or an `https:` URL (RFC 8292). Required when the site is served over
+    /// https (production).
+    pub vapid_subject: Option<String>,
 }
 
 /// How sign-in e-mails leave.
@@ -271,11 +275,33 @@ impl Config {
             }
         };
 
+        let vapid_subject = match get("QUARTIER_VAPID_SUBJECT") {
+            Some(subject) if is_vapid_subject(&subject) => Some(subject),
+            Some(subject) => {
+                return Err(ConfigError {
+                    name: "QUARTIER_VAPID_SUBJECT",
+                    message: format!(
+                        "'{subject}' is not a contact such as mailto:commerce@habay.be or https://habay.be/contact"
+                    ),
+                })
+            }
+            None if base_url.starts_with("https://") => {
+                return Err(ConfigError {
+                    name: "QUARTIER_VAPID_SUBJECT",
+                    message: "a contact for push services (mailto:… or https://…) is required \
+                              when the site is served over https"
+                        .into(),
+                })
+            }
+            None => None,
+        };
+
         let media_dir = std::path::PathBuf::from(
             get("QUARTIER_MEDIA_DIR").unwrap_or_else(|| DEFAULT_MEDIA_DIR.to_owned()),
         );
 
         Ok(Config {
+            vapid_subject,
             push_allow_loopback,
             media_dir,
             smtp,
@@ -306,6 +332,17 @@ impl Config {
             push_allow_loopback: self.push_allow_loopback,
         }
     }
+}
+
+/// `mailto:someone@domain` or an `https://` URL with a host.
+fn is_vapid_subject(subject: &str) -> bool {
+    if let Some(address) = subject.strip_prefix("mailto:") {
+        return app::domain::contact::email(address).is_some_and(|e| e == address);
+    }
+    subject
+        .strip_prefix("https://")
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|host| host.contains('.') && !host.contains(char::is_whitespace))
 }
 
 fn is_supported_database_url(url: &str) -> bool {

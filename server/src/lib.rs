@@ -14,6 +14,7 @@ pub mod mail;
 pub mod open_data;
 pub mod osm_import;
 pub mod photos;
+pub mod push;
 pub mod pwa;
 mod routes;
 pub mod seo;

@@ -35,6 +35,8 @@ enum Command {
     },
     /// Load the demo town (Habay, real OpenStreetMap data) into the database.
     Demo,
+    /// Print the VAPID public key that browsers subscribe with (made on first use).
+    Vapid,
     /// Manage administrators of the town.
     Admin {
         #[command(subcommand)]
@@ -138,6 +140,12 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
         Command::Admin {
             command: AdminCommand::Create { email, town },
         } => create_admin(config, &email, town).await,
+        Command::Vapid => {
+            let store = open_store(&config).await?;
+            let keys = server::push::vapid_keys(&store).await?;
+            println!("{}", keys.public_key);
+            Ok(())
+        }
         Command::Demo => {
             let store = open_store(&config).await?;
             let report =
@@ -228,6 +236,8 @@ async fn serve(config: Config) -> Result<(), String> {
     leptos_options.site_addr = config.site_addr;
     let store = open_store(&config).await?;
     tracing::info!(backend = store.backend(), "database ready");
+    let vapid = server::push::vapid_keys(&store).await?;
+    tracing::info!(public_key = %vapid.public_key, "VAPID key ready");
     let state = server::app_state(Arc::new(store.clone()), &config);
     tokio::spawn(server::jobs::keep_search_current(state.clone()));
     tokio::spawn(server::jobs::purge_expired(state.clone()));

@@ -21,7 +21,10 @@ fn defaults_work_out_of_the_box() {
     assert_eq!(c.timezone, chrono_tz::Europe::Brussels);
     assert_eq!(c.default_locale.code(), "fr");
     assert_eq!(c.town_slug, None);
-    assert!(!c.push_allow_loopback, "loopback push endpoints only when asked");
+    assert!(
+        !c.push_allow_loopback,
+        "loopback push endpoints only when asked"
+    );
 }
 
 #[test]
@@ -35,9 +38,11 @@ fn settings_are_read() {
         ("QUARTIER_TOWN", "habay"),
         ("QUARTIER_LOG_FORMAT", "json"),
         ("QUARTIER_PUSH_ALLOW_LOOPBACK", "true"),
+        ("QUARTIER_VAPID_SUBJECT", "mailto:commerce@habay.be"),
     ])
     .unwrap();
     assert!(c.push_allow_loopback);
+    assert_eq!(c.vapid_subject.as_deref(), Some("mailto:commerce@habay.be"));
     assert_eq!(c.base_url, "https://habay.example.be");
     assert_eq!(c.site_addr.port(), 8080);
     assert_eq!(c.default_locale.code(), "en");
@@ -57,6 +62,9 @@ fn invalid_settings_are_named() {
         ("QUARTIER_TOWN", "Not A Slug"),
         ("QUARTIER_LOG_FORMAT", "xml"),
         ("QUARTIER_PUSH_ALLOW_LOOPBACK", "yes please"),
+        ("QUARTIER_VAPID_SUBJECT", "commerce@habay.be"),
+        ("QUARTIER_VAPID_SUBJECT", "mailto:nobody"),
+        ("QUARTIER_VAPID_SUBJECT", "http://habay.be/contact"),
     ];
     for (name, value) in cases {
         let error = config(&[(name, value)]).unwrap_err();
@@ -146,4 +154,21 @@ fn mail_settings_are_checked() {
             .media_dir,
         std::path::PathBuf::from("/srv/quartier/media")
     );
+}
+
+#[test]
+fn production_needs_a_vapid_contact() {
+    let error = config(&[("QUARTIER_BASE_URL", "https://habay.example.be")]).unwrap_err();
+    assert_eq!(error.name, "QUARTIER_VAPID_SUBJECT");
+    let c = config(&[
+        ("QUARTIER_BASE_URL", "https://habay.example.be"),
+        ("QUARTIER_VAPID_SUBJECT", "https://habay.example.be/contact"),
+    ])
+    .unwrap();
+    assert_eq!(
+        c.vapid_subject.as_deref(),
+        Some("https://habay.example.be/contact")
+    );
+    // Development over http: optional.
+    assert_eq!(config(&[]).unwrap().vapid_subject, None);
 }

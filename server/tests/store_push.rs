@@ -112,6 +112,7 @@ async fn contract(store: &dyn Store) {
         .unwrap()
         .unwrap();
     let moved = store.push_subscriptions(account_profile).await.unwrap();
+    // (checked below)
     assert_eq!(
         moved.len(),
         1,
@@ -119,6 +120,13 @@ async fn contract(store: &dyn Store) {
     );
     assert_eq!(moved[0].id, id);
     assert!(store.push_subscriptions(phone).await.unwrap().is_empty());
+
+    // VAPID keys: the first pair stored is everyone's.
+    let first = server::push::generate_vapid_keys().unwrap();
+    let second = server::push::generate_vapid_keys().unwrap();
+    assert_ne!(first, second);
+    assert_eq!(store.vapid_keys(&first, t0).await.unwrap(), first);
+    assert_eq!(store.vapid_keys(&second, t0).await.unwrap(), first);
 }
 
 #[tokio::test]
@@ -131,4 +139,21 @@ async fn push_subscriptions_on_sqlite() {
 async fn push_subscriptions_on_postgres() {
     let db = common::postgres_store().await;
     contract(&db.store).await;
+}
+
+#[test]
+fn vapid_keys_are_a_p256_pair() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let keys = server::push::generate_vapid_keys().unwrap();
+    let private = URL_SAFE_NO_PAD.decode(&keys.private_key).unwrap();
+    let public = URL_SAFE_NO_PAD.decode(&keys.public_key).unwrap();
+    assert_eq!(private.len(), 32);
+    assert_eq!(public.len(), 65);
+    assert_eq!(
+        public[0], 0x04,
+        "uncompressed, as applicationServerKey wants"
+    );
+    let secret = p256::SecretKey::from_slice(&private).unwrap();
+    assert_eq!(&*secret.public_key().to_sec1_bytes(), public.as_slice());
 }

@@ -339,6 +339,15 @@ pub struct PasskeyRecord {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+/// This site's VAPID key pair (RFC 8292), both halves base64url without padding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VapidKeys {
+    /// The P-256 private scalar (32 bytes).
+    pub private_key: String,
+    /// The uncompressed public point (65 bytes): the browsers' `applicationServerKey`.
+    pub public_key: String,
+}
+
 /// A Web Push subscription of a device profile.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PushSubscriptionRecord {
@@ -761,6 +770,10 @@ pub trait Store: Send + Sync + 'static {
     /// returns how many rows.
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 
+    /// The site's VAPID keys: `candidate` if none were stored yet, else the stored ones (every
+    /// instance ends up with the same pair).
+    async fn vapid_keys(&self, candidate: &VapidKeys, now: DateTime<Utc>)
+        -> StoreResult<VapidKeys>;
     /// Attaches a (checked) push subscription to a profile; the same endpoint again updates its
     /// keys and moves it to this profile. Returns its id.
     async fn save_push_subscription(

@@ -6,7 +6,7 @@ use app::server::{
     NewInvitation, NewPost, NewSession, NewSignInLink, NewTown, PasskeyRecord, Post, PostAuthor,
     PostOrigin, PushSubscriptionRecord, Roles, SessionUser, Shop, ShopFields, ShopFilter,
     ShopMember, ShopProfile, SignedIn, Store, StoreError, StoreResult, Town, UpsertOutcome, User,
-    EVENT_WITHOUT_END,
+    VapidKeys, EVENT_WITHOUT_END,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
@@ -863,6 +863,35 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
         accounts::hit_rate_limit(self, key, window, now).await
+    }
+
+    async fn vapid_keys(
+        &self,
+        candidate: &VapidKeys,
+        now: DateTime<Utc>,
+    ) -> StoreResult<VapidKeys> {
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO vapid_keys (id, private_key, public_key, created_at) \
+                 VALUES (1, $1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&candidate.private_key)
+            .bind(&candidate.public_key)
+            .bind(now.trunc_subsecs(0))
+            .execute(pool)
+            .await
+            .map_err(store_error)?;
+            sqlx::query_as::<_, (String, String)>(
+                "SELECT private_key, public_key FROM vapid_keys WHERE id = 1",
+            )
+            .fetch_one(pool)
+            .await
+            .map(|(private_key, public_key)| VapidKeys {
+                private_key,
+                public_key,
+            })
+            .map_err(store_error)
+        })
     }
 
     async fn save_push_subscription(
