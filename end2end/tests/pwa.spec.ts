@@ -62,3 +62,64 @@ test("service worker cache names carry the build version", async ({ page }) => {
   expect(version).toBeTruthy();
   expect(sw).toContain('"/pkg/quartier.wasm"');
 });
+
+test("a pushed message shows as a notification, and a newer one of the same post replaces it", async ({ page, context, baseURL }) => {
+  await context.grantPermissions(["notifications"], { origin: baseURL });
+  await page.goto("/");
+  await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  // The push service's part, as Chromium's DevTools protocol plays it.
+  const cdp = await context.newCDPSession(page);
+  const registrationId = new Promise<string>((resolve) => {
+    cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
+      const live = registrations.find((r) => !r.isDeleted && r.scopeURL === `${baseURL}/`);
+      if (live) resolve(live.registrationId);
+    });
+  });
+  await cdp.send("ServiceWorker.enable");
+  const push = async (notification: Record<string, string>) =>
+    cdp.send("ServiceWorker.deliverPushMessage", {
+      origin: baseURL!,
+      registrationId: await registrationId,
+      data: JSON.stringify({ web_push: 8030, notification }),
+    });
+  const shown = () =>
+    page.evaluate(async () =>
+      (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+        title: n.title,
+        body: n.body,
+        tag: n.tag,
+        lang: n.lang,
+        url: n.data?.url,
+      })),
+    );
+
+  // A worker still starting may miss a message (a push service would retry): deliver until shown;
+  // the tag makes a repeat replace, not add.
+  await expect(async () => {
+    await push({
+      title: "Boulangerie Jacob",
+      body: "Cougnous -20 % ce week-end",
+      navigate: "/shops/boulangerie-jacob#post-1",
+      tag: "post-1",
+      lang: "fr",
+    });
+    expect(await shown()).toEqual([
+      { title: "Boulangerie Jacob", body: "Cougnous -20 % ce week-end", tag: "post-1", lang: "fr", url: "/shops/boulangerie-jacob#post-1" },
+    ]);
+  }).toPass({ timeout: 20_000 });
+
+  // The merchant edits the post: the notification is replaced, not doubled.
+  await push({
+    title: "Boulangerie Jacob",
+    body: "Cougnous -30 % ce week-end",
+    navigate: "/shops/boulangerie-jacob#post-1",
+    tag: "post-1",
+    lang: "fr",
+  });
+  await expect.poll(async () => (await shown()).map((n) => n.body)).toEqual(["Cougnous -30 % ce week-end"]);
+
+  // A link to another site is never followed: the notification opens the app's home instead.
+  await push({ title: "Quartier", body: "Ailleurs", navigate: "https://evil.example/phish", tag: "post-2" });
+  await expect.poll(async () => (await shown()).find((n) => n.tag === "post-2")?.url).toBe("/");
+});

@@ -88,6 +88,53 @@ function page(event) {
   });
 }
 
+// A push message (RFC 8030) carries JSON in the Declarative Web Push form, which recent Safari
+// shows by itself: {"web_push": 8030, "notification": {"title", "body", "navigate", "lang", "tag",
+// "icon", "image", "badge"}}. Here the service worker shows it; only this site's pages open.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = { notification: { title: "Quartier", body: event.data ? event.data.text() : "" } };
+  }
+  const notification = message.notification || {};
+  const target = new URL(notification.navigate || "/", self.location.origin);
+  const options = {
+    body: notification.body || "",
+    icon: notification.icon || "/icons/icon-192.png",
+    badge: notification.badge || "/icons/icon-192.png",
+    lang: notification.lang || "fr",
+    data: { url: target.origin === self.location.origin ? target.pathname + target.search + target.hash : "/" },
+  };
+  if (notification.tag) {
+    // A newer version of the same post replaces the one shown.
+    options.tag = notification.tag;
+    options.renotify = false;
+  }
+  if (notification.image) options.image = notification.image;
+  event.waitUntil(self.registration.showNotification(notification.title || "Quartier", options));
+});
+
+// A tap on a notification: to an open window of the app if there is one, else a new one.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const same = windows.find((w) => w.url === url.href);
+      if (same) return same.focus();
+      const any = windows.find((w) => "navigate" in w);
+      if (any) {
+        await any.focus();
+        return any.navigate(url.href);
+      }
+      return self.clients.openWindow(url.href);
+    })(),
+  );
+});
+
 // The app asks to keep pages (e.g. the shops a resident follows) for reading offline.
 self.addEventListener("message", (event) => {
   const data = event.data || {};
