@@ -10,6 +10,14 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version =
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+# OpenSSL's headers: the Web Push encryption (the web-push crate's ece) links to OpenSSL.
+if ! pkg-config --exists openssl 2>/dev/null; then
+  say "installing OpenSSL's development files (libssl-dev, pkg-config)"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends libssl-dev pkg-config
+fi
+
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown

@@ -241,6 +241,13 @@ async fn serve(config: Config) -> Result<(), String> {
     let state = server::app_state(Arc::new(store.clone()), &config);
     tokio::spawn(server::jobs::keep_search_current(state.clone()));
     tokio::spawn(server::jobs::purge_expired(state.clone()));
+    server::push::start_worker(
+        store.clone(),
+        &vapid,
+        &config,
+        state.clock.clone(),
+        server::push::worker::WorkerSettings::default(),
+    )?;
     let app = server::build_app(state, leptos_options);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await

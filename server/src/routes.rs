@@ -46,6 +46,7 @@ pub fn plain_routes() -> Router<RouterState> {
         .route("/districts/{slug}/{file}", get(feeds::district_file))
         .route("/events/{file}", get(feeds::event_ics))
         .route("/media/{name}", get(media))
+        .route("/api/push/key", get(crate::push::public_key_route))
 }
 
 /// The served town with all its districts and shops (for sitemaps and open data), or the error

@@ -192,3 +192,21 @@ async fn a_local_push_service_is_allowed_only_with_the_development_switch() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{endpoint}");
     }
 }
+
+#[tokio::test]
+async fn the_site_key_is_served_for_subscribing() {
+    let app = app().await;
+    let (status, headers, body) = get(&app, "/api/push/key").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(content_type(&headers), "application/json");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let key = answer["publicKey"].as_str().expect("publicKey");
+    // An uncompressed P-256 point, base64url without padding: 65 bytes, 87 characters.
+    assert_eq!(key.len(), 87);
+    assert!(key.starts_with('B'), "{key}");
+    // The same key every time: the one stored for every instance.
+    let stored = server::push::vapid_keys(&app.store).await.unwrap();
+    assert_eq!(key, stored.public_key);
+    let (_, _, again) = get(&app, "/api/push/key").await;
+    assert_eq!(again, body);
+}

@@ -15,6 +15,7 @@ macro_rules! on_pool {
 }
 
 mod accounts;
+pub mod outbox;
 mod posts;
 mod rows;
 mod store;

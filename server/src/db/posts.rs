@@ -75,19 +75,35 @@ pub(super) async fn publish(
          WHERE EXISTS ({author_check}) RETURNING {POST_COLUMNS}"
     );
     let text = search::post_text(&post.title, &post.body, post.place.as_deref());
-    let inserted = on_pool!(store, |pool| bind_content!(
-        sqlx::query_as::<_, PostRow>(&sql)
-            .bind(town_id)
-            .bind(shop_id)
-            .bind(district_id),
-        post,
-        text
-    )
-    .bind(now.trunc_subsecs(0))
-    .bind(origin.user_id)
-    .bind(origin.by_steward)
-    .bind(&origin.idempotency_key)
-    .fetch_optional(pool)
+    // The post and its push job are written together: a post is never published without its
+    // notifications being queued, whatever happens to this process afterwards.
+    let inserted = on_pool!(store, |pool| async {
+        let mut tx = pool.begin().await?;
+        let row = bind_content!(
+            sqlx::query_as::<_, PostRow>(&sql)
+                .bind(town_id)
+                .bind(shop_id)
+                .bind(district_id),
+            post,
+            text
+        )
+        .bind(now.trunc_subsecs(0))
+        .bind(origin.user_id)
+        .bind(origin.by_steward)
+        .bind(&origin.idempotency_key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(row) = &row {
+            sqlx::query("INSERT INTO push_jobs (post_id, due_at, created_at) VALUES ($1, $2, $3)")
+                .bind(row.id)
+                .bind(row.published_at.max(now.trunc_subsecs(0)))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(row)
+    }
     .await
     .map_err(store_error));
     let row = match (inserted, &origin.idempotency_key) {

@@ -1,0 +1,417 @@
+//! The push outbox (schema v9): jobs written with their posts, expanded into one delivery per
+//! subscription, leased by the delivery worker, and their outcomes.
+//!
+//! On PostgreSQL several instances share the work: jobs and deliveries are taken with
+//! `FOR UPDATE SKIP LOCKED`, so each goes to one instance. On SQLite one worker runs; every write
+//! is serialised by the database anyway.
+
+use std::collections::HashMap;
+
+use app::server::{PostKind, StoreResult};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+
+use super::store::store_error;
+use super::{Pool, SqlStore};
+
+/// A delivery taken by this worker until its lease runs out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimedDelivery {
+    pub id: i64,
+    pub post_id: i64,
+    /// Attempts so far, this one included.
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+    /// `None` when the subscription was removed since the delivery was queued.
+    pub target: Option<PushTarget>,
+}
+
+/// Where and how to encrypt a message for one browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PushTarget {
+    pub subscription_id: i64,
+    pub endpoint: String,
+    pub p256dh: String,
+    pub auth: String,
+}
+
+/// What a notification says about a post.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PushPost {
+    pub id: i64,
+    pub kind: PostKind,
+    pub title: String,
+    pub body: String,
+    pub photo: Option<String>,
+    pub valid_until: Option<DateTime<Utc>>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    /// The shop's (or district's) name and page.
+    pub author_name: String,
+    pub author_path: String,
+}
+
+/// How one delivery ended (or when it is tried again).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// The push service accepted it (2xx).
+    Delivered { status: u16 },
+    /// The subscription no longer exists (404, 410, other refusals, or an endpoint that now
+    /// resolves to a non-public address): it is deleted.
+    Gone {
+        status: Option<u16>,
+        subscription_id: i64,
+    },
+    /// A temporary failure: tried again at `at`.
+    Retry {
+        status: Option<u16>,
+        at: DateTime<Utc>,
+    },
+    /// Given up after retrying for too long.
+    Failed { status: Option<u16> },
+    /// The post ended (or was removed) before the message could go.
+    Expired,
+    /// The subscription was removed meanwhile.
+    Dropped,
+}
+
+/// Figures of one post's notifications.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PushFigures {
+    /// Subscriptions the post was sent to (every delivery).
+    pub targeted: i64,
+    pub pending: i64,
+    pub delivered: i64,
+    pub failed: i64,
+    /// Subscriptions found expired and deleted.
+    pub pruned: i64,
+    /// Not sent: the post ended first, or the subscription went meanwhile.
+    pub skipped: i64,
+}
+
+/// `$first, $first+1, …` for `count` values.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl SqlStore {
+    /// Turns due jobs into deliveries, one per subscription of the post's followers (for a
+    /// district's post: the district's followers and those of its shops). Idempotent: a job
+    /// expanded twice (a crash between the two steps) gives each subscription one delivery.
+    /// Returns the number of deliveries created.
+    pub async fn expand_push_jobs(&self, now: DateTime<Utc>, max_jobs: usize) -> StoreResult<u64> {
+        let now = now.trunc_subsecs(0);
+        let lock = match self.pool {
+            Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+            Pool::Sqlite(_) => "",
+        };
+        let pick = format!(
+            "SELECT j.id, j.post_id, p.shop_id, p.district_id FROM push_jobs j \
+             JOIN posts p ON p.id = j.post_id \
+             WHERE j.expanded_at IS NULL AND j.due_at <= $1 ORDER BY j.due_at, j.id LIMIT 1{lock}"
+        );
+        let mut created = 0;
+        for _ in 0..max_jobs {
+            let done = on_pool!(self, |pool| async {
+                let mut tx = pool.begin().await?;
+                let job: Option<(i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(&pick)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some((job_id, post_id, shop_id, district_id)) = job else {
+                    return Ok::<_, sqlx::Error>(None);
+                };
+                let followers = if shop_id.is_some() {
+                    "SELECT profile_id FROM shop_follows WHERE shop_id = $5"
+                } else {
+                    "SELECT profile_id FROM district_follows WHERE district_id = $5 \
+                     UNION SELECT f.profile_id FROM shop_follows f \
+                     JOIN shops s ON s.id = f.shop_id WHERE s.district_id = $5"
+                };
+                let insert = format!(
+                    "INSERT INTO push_deliveries (job_id, post_id, subscription_id, state, due_at, \
+                     attempts, created_at) \
+                     SELECT $1, $2, s.id, 'pending', $3, 0, $4 FROM push_subscriptions s \
+                     WHERE s.profile_id IN ({followers}) \
+                     ON CONFLICT (job_id, subscription_id) DO NOTHING"
+                );
+                let rows = sqlx::query(&insert)
+                    .bind(job_id)
+                    .bind(post_id)
+                    .bind(now)
+                    .bind(now)
+                    .bind(shop_id.or(district_id))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                sqlx::query("UPDATE push_jobs SET expanded_at = $2 WHERE id = $1")
+                    .bind(job_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Some(rows))
+            }
+            .await
+            .map_err(store_error))?;
+            match done {
+                Some(rows) => created += rows,
+                None => break,
+            }
+        }
+        Ok(created)
+    }
+
+    /// Takes up to `limit` due deliveries for `lease` (with their subscriptions), counting an
+    /// attempt for each. What a crashed worker had taken becomes due again when its lease ends.
+    pub async fn claim_push_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: usize,
+    ) -> StoreResult<Vec<ClaimedDelivery>> {
+        let lock = match self.pool {
+            Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+            Pool::Sqlite(_) => "",
+        };
+        let claim = format!(
+            "UPDATE push_deliveries SET leased_until = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM push_deliveries WHERE state = 'pending' AND due_at <= $1 \
+             AND (leased_until IS NULL OR leased_until <= $1) ORDER BY due_at, id LIMIT $3{lock}) \
+             RETURNING id"
+        );
+        let ids: Vec<i64> = on_pool!(self, |pool| sqlx::query_scalar(&claim)
+            .bind(now)
+            .bind(now + lease)
+            .bind(limit as i64)
+            .fetch_all(pool)
+            .await
+            .map_err(store_error))?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            post_id: i64,
+            attempts: i32,
+            created_at: DateTime<Utc>,
+            subscription_id: Option<i64>,
+            endpoint: Option<String>,
+            p256dh: Option<String>,
+            auth: Option<String>,
+        }
+        let sql = format!(
+            "SELECT d.id, d.post_id, d.attempts, d.created_at, s.id AS subscription_id, \
+             s.endpoint, s.p256dh, s.auth FROM push_deliveries d \
+             LEFT JOIN push_subscriptions s ON s.id = d.subscription_id \
+             WHERE d.id IN ({}) ORDER BY d.id",
+            placeholders(1, ids.len())
+        );
+        let rows: Vec<Row> = on_pool!(self, |pool| {
+            let mut query = sqlx::query_as::<_, Row>(&sql);
+            for id in &ids {
+                query = query.bind(id);
+            }
+            query.fetch_all(pool).await.map_err(store_error)
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ClaimedDelivery {
+                id: r.id,
+                post_id: r.post_id,
+                attempts: r.attempts,
+                created_at: r.created_at,
+                target: match (r.subscription_id, r.endpoint, r.p256dh, r.auth) {
+                    (Some(subscription_id), Some(endpoint), Some(p256dh), Some(auth)) => {
+                        Some(PushTarget {
+                            subscription_id,
+                            endpoint,
+                            p256dh,
+                            auth,
+                        })
+                    }
+                    _ => None,
+                },
+            })
+            .collect())
+    }
+
+    /// The posts (as notifications show them) of these ids; a deleted post is absent.
+    pub async fn push_posts(&self, ids: &[i64]) -> StoreResult<HashMap<i64, PushPost>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            kind: String,
+            title: String,
+            body: String,
+            photo: Option<String>,
+            valid_until: Option<DateTime<Utc>>,
+            starts_at: Option<DateTime<Utc>>,
+            ends_at: Option<DateTime<Utc>>,
+            shop_name: Option<String>,
+            shop_slug: Option<String>,
+            district_name: Option<String>,
+            district_slug: Option<String>,
+        }
+        let sql = format!(
+            "SELECT p.id, p.kind, p.title, p.body, p.photo, p.valid_until, p.starts_at, p.ends_at, \
+             s.name AS shop_name, s.slug AS shop_slug, d.name AS district_name, \
+             d.slug AS district_slug FROM posts p \
+             LEFT JOIN shops s ON s.id = p.shop_id LEFT JOIN districts d ON d.id = p.district_id \
+             WHERE p.id IN ({})",
+            placeholders(1, ids.len())
+        );
+        let rows: Vec<Row> = on_pool!(self, |pool| {
+            let mut query = sqlx::query_as::<_, Row>(&sql);
+            for id in ids {
+                query = query.bind(id);
+            }
+            query.fetch_all(pool).await.map_err(store_error)
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let (author_name, author_path) = match (r.shop_name, r.shop_slug) {
+                    (Some(name), Some(slug)) => (name, format!("/shops/{slug}")),
+                    _ => (r.district_name?, format!("/districts/{}", r.district_slug?)),
+                };
+                Some((
+                    r.id,
+                    PushPost {
+                        id: r.id,
+                        kind: PostKind::parse(&r.kind)?,
+                        title: r.title,
+                        body: r.body,
+                        photo: r.photo,
+                        valid_until: r.valid_until,
+                        starts_at: r.starts_at,
+                        ends_at: r.ends_at,
+                        author_name,
+                        author_path,
+                    },
+                ))
+            })
+            .collect())
+    }
+
+    /// Records how deliveries went, in one transaction; deletes the subscriptions found gone.
+    pub async fn record_push_outcomes(
+        &self,
+        now: DateTime<Utc>,
+        outcomes: &[(i64, Outcome)],
+    ) -> StoreResult<()> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let now = now.trunc_subsecs(0);
+        // Deliveries accepted by the push service, grouped by status (almost always one).
+        let mut delivered: HashMap<u16, Vec<i64>> = HashMap::new();
+        for (id, outcome) in outcomes {
+            if let Outcome::Delivered { status } = outcome {
+                delivered.entry(*status).or_default().push(*id);
+            }
+        }
+        on_pool!(self, |pool| async {
+            let mut tx = pool.begin().await?;
+            for (status, ids) in &delivered {
+                let sql = format!(
+                    "UPDATE push_deliveries SET state = 'delivered', last_status = $1, \
+                     finished_at = $2, leased_until = NULL WHERE id IN ({})",
+                    placeholders(3, ids.len())
+                );
+                let mut query = sqlx::query(&sql).bind(i32::from(*status)).bind(now);
+                for id in ids {
+                    query = query.bind(id);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            for (id, outcome) in outcomes {
+                let (state, status) = match outcome {
+                    Outcome::Delivered { .. } => continue,
+                    Outcome::Retry { status, at } => {
+                        sqlx::query(
+                            "UPDATE push_deliveries SET due_at = $2, last_status = $3, \
+                             leased_until = NULL WHERE id = $1",
+                        )
+                        .bind(id)
+                        .bind(at.trunc_subsecs(0))
+                        .bind(status.map(i32::from))
+                        .execute(&mut *tx)
+                        .await?;
+                        continue;
+                    }
+                    Outcome::Gone { status, .. } => ("gone", *status),
+                    Outcome::Failed { status } => ("failed", *status),
+                    Outcome::Expired => ("expired", None),
+                    Outcome::Dropped => ("dropped", None),
+                };
+                sqlx::query(
+                    "UPDATE push_deliveries SET state = $2, last_status = $3, finished_at = $4, \
+                     leased_until = NULL WHERE id = $1",
+                )
+                .bind(id)
+                .bind(state)
+                .bind(status.map(i32::from))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (_, outcome) in outcomes {
+                if let Outcome::Gone {
+                    subscription_id, ..
+                } = outcome
+                {
+                    // Its other pending deliveries will be dropped when they come up.
+                    sqlx::query("DELETE FROM push_subscriptions WHERE id = $1")
+                        .bind(subscription_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            tx.commit().await
+        }
+        .await
+        .map_err(store_error))
+    }
+
+    /// How a post's notifications went.
+    pub async fn push_figures(&self, post_id: i64) -> StoreResult<PushFigures> {
+        let rows: Vec<(String, i64)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT state, COUNT(*) FROM push_deliveries WHERE post_id = $1 GROUP BY state"
+        )
+        .bind(post_id)
+        .fetch_all(pool)
+        .await
+        .map_err(store_error))?;
+        let mut figures = PushFigures::default();
+        for (state, count) in rows {
+            figures.targeted += count;
+            match state.as_str() {
+                "pending" => figures.pending += count,
+                "delivered" => figures.delivered += count,
+                "failed" => figures.failed += count,
+                "gone" => figures.pruned += count,
+                _ => figures.skipped += count,
+            }
+        }
+        Ok(figures)
+    }
+
+    /// The earliest time a pending delivery or job becomes due (for the worker's sleep).
+    pub async fn next_push_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        on_pool!(self, |pool| sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
+            "SELECT MIN(t) FROM (SELECT MIN(due_at) AS t FROM push_jobs WHERE expanded_at IS NULL \
+             UNION ALL SELECT MIN(COALESCE(leased_until, due_at)) FROM push_deliveries \
+             WHERE state = 'pending') AS due"
+        )
+        .fetch_one(pool)
+        .await
+        .map_err(store_error))
+    }
+}

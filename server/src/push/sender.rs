@@ -1,0 +1,267 @@
+//! Sending one Web Push message (RFC 8030): encrypted for the browser with `aes128gcm`
+//! (RFC 8291) and signed with this site's VAPID key (RFC 8292), by the `web-push` crate; sent
+//! through one pooled HTTP client (HTTP/2 where the push service offers it).
+//!
+//! Requests only reach public addresses: the client's resolver refuses a host that resolves to
+//! anything else (checked at every connection, so a name re-pointed after subscribing, DNS
+//! rebinding, is caught), and an endpoint written as an address is checked as such. One VAPID
+//! JWT is made per push-service origin and reused until shortly before it expires.
+
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use app::domain::push::{check_addresses, endpoint_url};
+use web_push::{
+    ContentEncoding, PartialVapidSignatureBuilder, SubscriptionInfo, Urgency, VapidSignature,
+    VapidSignatureBuilder, WebPushMessageBuilder,
+};
+
+use crate::db::outbox::PushTarget;
+
+/// How long a VAPID JWT is valid (push services accept at most 24 hours).
+pub const JWT_LIFETIME: Duration = Duration::from_secs(12 * 3600);
+/// A JWT is replaced this long before it expires.
+const JWT_MARGIN: Duration = Duration::from_secs(3600);
+
+/// One message for one browser.
+#[derive(Clone, Debug)]
+pub struct Message<'a> {
+    /// The plaintext (at most 3 052 bytes: the push services' 4 096 minus encryption overhead).
+    pub payload: &'a [u8],
+    /// Seconds the push service keeps it for an offline browser.
+    pub ttl: u32,
+    pub urgency: Urgency,
+    /// A newer message with the same topic replaces one still waiting at the push service.
+    pub topic: Option<String>,
+}
+
+/// What came of a send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// The push service answered.
+    Status {
+        status: u16,
+        retry_after: Option<Duration>,
+    },
+    /// No answer: connection refused or reset, TLS failure, timeout.
+    Network(String),
+    /// The endpoint may not be contacted (its form, or the addresses it resolves to now).
+    Refused,
+    /// The message could not be made (the subscription's keys, an oversized payload).
+    Invalid(String),
+}
+
+/// The address check failed: carried through reqwest's errors to tell it from a network error.
+#[derive(Debug)]
+struct NotPublic;
+
+impl std::fmt::Display for NotPublic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the push endpoint resolves to a non-public address")
+    }
+}
+
+impl StdError for NotPublic {}
+
+/// A resolver that only hands out public addresses (or loopback ones, when allowed).
+struct PublicOnly {
+    allow_loopback: bool,
+}
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow_loopback = self.allow_loopback;
+        Box::pin(async move {
+            let addresses: Vec<SocketAddr> =
+                tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
+            let ips: Vec<IpAddr> = addresses.iter().map(SocketAddr::ip).collect();
+            check_addresses(&ips, allow_loopback)
+                .map_err(|_| Box::new(NotPublic) as Box<dyn StdError + Send + Sync>)?;
+            Ok(Box::new(addresses.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+struct CachedJwt {
+    signature: VapidSignature,
+    renew_at: Instant,
+}
+
+/// Sends Web Push messages for this site.
+pub struct Sender {
+    client: reqwest::Client,
+    key: PartialVapidSignatureBuilder,
+    subject: String,
+    allow_loopback: bool,
+    jwts: Mutex<HashMap<String, CachedJwt>>,
+}
+
+impl Sender {
+    /// `private_key`: the VAPID scalar, base64url; `subject`: a `mailto:` or `https:` contact.
+    pub fn new(
+        private_key: &str,
+        subject: &str,
+        allow_loopback: bool,
+        request_timeout: Duration,
+    ) -> Result<Sender, String> {
+        let key = VapidSignatureBuilder::from_base64_no_sub(private_key)
+            .map_err(|e| format!("the VAPID private key is unusable: {e}"))?;
+        let client = reqwest::Client::builder()
+            .dns_resolver(Arc::new(PublicOnly { allow_loopback }))
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(Duration::from_secs(5).min(request_timeout))
+            .timeout(request_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_max_idle_per_host(256)
+            .user_agent(concat!("Quartier/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot set up the HTTP client for push: {e}"))?;
+        Ok(Sender {
+            client,
+            key,
+            subject: subject.to_owned(),
+            allow_loopback,
+            jwts: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The VAPID signature for a push service's origin (`aud`: scheme, host and a non-default
+    /// port), made once and reused until an hour before it expires.
+    fn vapid_for(&self, origin: &str) -> Result<VapidSignature, String> {
+        let now = Instant::now();
+        let mut jwts = self.jwts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(cached) = jwts.get(origin).filter(|c| c.renew_at > now) {
+            return Ok(cached.signature.clone());
+        }
+        let info = SubscriptionInfo::new(origin, "", "");
+        let expires = std::time::SystemTime::now() + JWT_LIFETIME;
+        let expires = expires
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let mut builder = self.key.clone().add_sub_info(&info);
+        builder.add_claim("aud", origin);
+        builder.add_claim("sub", self.subject.as_str());
+        builder.add_claim("exp", expires);
+        let signature = builder
+            .build()
+            .map_err(|e| format!("cannot sign the VAPID JWT: {e}"))?;
+        jwts.insert(
+            origin.to_owned(),
+            CachedJwt {
+                signature: signature.clone(),
+                renew_at: now + JWT_LIFETIME - JWT_MARGIN,
+            },
+        );
+        Ok(signature)
+    }
+
+    /// Encrypts and sends one message.
+    pub async fn send(&self, target: &PushTarget, message: &Message<'_>) -> Sent {
+        let Ok(url) = endpoint_url(&target.endpoint, self.allow_loopback) else {
+            return Sent::Refused;
+        };
+        let literal = match url.host() {
+            Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+            Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+            _ => None,
+        };
+        if let Some(ip) = literal {
+            if check_addresses(&[ip], self.allow_loopback).is_err() {
+                return Sent::Refused;
+            }
+        }
+        let vapid = match self.vapid_for(&url.origin().ascii_serialization()) {
+            Ok(vapid) => vapid,
+            Err(error) => return Sent::Invalid(error),
+        };
+        let info = SubscriptionInfo::new(
+            target.endpoint.as_str(),
+            target.p256dh.as_str(),
+            target.auth.as_str(),
+        );
+        let mut builder = WebPushMessageBuilder::new(&info);
+        builder.set_payload(ContentEncoding::Aes128Gcm, message.payload);
+        builder.set_ttl(message.ttl);
+        builder.set_urgency(message.urgency);
+        if let Some(topic) = &message.topic {
+            builder.set_topic(topic.clone());
+        }
+        builder.set_vapid_signature(vapid);
+        let built = match builder.build() {
+            Ok(built) => built,
+            Err(error) => return Sent::Invalid(error.to_string()),
+        };
+        let Some(payload) = built.payload else {
+            return Sent::Invalid("no payload".into());
+        };
+        let mut request = self
+            .client
+            .post(url)
+            .header("TTL", built.ttl.to_string())
+            .header("Urgency", message.urgency.to_string())
+            .header("Content-Encoding", payload.content_encoding.to_str())
+            .header("Content-Type", "application/octet-stream");
+        if let Some(topic) = built.topic {
+            request = request.header("Topic", topic);
+        }
+        for (name, value) in payload.crypto_headers {
+            request = request.header(name, value);
+        }
+        match request.body(payload.content).send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let retry_after = response
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_retry_after);
+                // Read the (short) answer so that the connection goes back to the pool.
+                let _ = response.bytes().await;
+                Sent::Status {
+                    status,
+                    retry_after,
+                }
+            }
+            Err(error) if refused_address(&error) => Sent::Refused,
+            Err(error) => Sent::Network(error_chain(&error)),
+        }
+    }
+}
+
+/// `Retry-After` (RFC 9110): seconds, or an HTTP date.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = date.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+fn refused_address(error: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn StdError + 'static)> = error.source();
+    while let Some(cause) = source {
+        if cause.is::<NotPublic>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source: Option<&(dyn StdError + 'static)> = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,446 @@
+//! The delivery worker: expands due push jobs, takes due deliveries (leased, so that a crash
+//! loses nothing), sends them with bounded concurrency and records each outcome.
+//!
+//! Outcomes are written as soon as they come back, in batches of whatever has arrived meanwhile:
+//! after a `kill -9` only the messages in flight (at most `concurrency` plus one batch) may be
+//! sent a second time when their lease runs out.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::server::{Clock, PostKind};
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, watch, Semaphore};
+use web_push::Urgency;
+
+use super::sender::{Message, Sender, Sent};
+use crate::db::outbox::{ClaimedDelivery, Outcome, PushPost};
+use crate::db::SqlStore;
+
+/// How the worker paces itself.
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    /// Messages in flight at once.
+    pub concurrency: usize,
+    /// How long a taken delivery is this worker's (longer than a request may last).
+    pub lease: Duration,
+    /// The first retry's delay; doubled at each attempt (with jitter), up to `retry_max`.
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    /// A delivery still failing this long after it was queued is given up.
+    pub give_up_after: Duration,
+    /// How often to look for due work when idle.
+    pub poll_every: Duration,
+    /// The longest a push service keeps a message for an offline browser.
+    pub max_ttl: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            concurrency: 48,
+            lease: Duration::from_secs(60),
+            retry_base: Duration::from_secs(10),
+            retry_max: Duration::from_secs(3600),
+            give_up_after: Duration::from_secs(24 * 3600),
+            poll_every: Duration::from_secs(1),
+            max_ttl: Duration::from_secs(48 * 3600),
+        }
+    }
+}
+
+/// Sends the outbox's deliveries.
+pub struct Worker {
+    store: SqlStore,
+    sender: Arc<Sender>,
+    clock: Arc<dyn Clock>,
+    settings: WorkerSettings,
+    /// The site's public URL (notifications link to absolute URLs).
+    base_url: String,
+    /// How many outcomes have been written so far.
+    recorded: Arc<watch::Sender<u64>>,
+}
+
+impl Worker {
+    pub fn new(
+        store: SqlStore,
+        sender: Arc<Sender>,
+        clock: Arc<dyn Clock>,
+        settings: WorkerSettings,
+        base_url: &str,
+    ) -> Worker {
+        Worker {
+            store,
+            sender,
+            clock,
+            settings,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            recorded: Arc::new(watch::Sender::new(0)),
+        }
+    }
+
+    /// Follows the number of outcomes written (for tests and benchmarks).
+    pub fn recorded(&self) -> watch::Receiver<u64> {
+        self.recorded.subscribe()
+    }
+
+    /// Runs until the process ends.
+    pub async fn run(self: Arc<Self>) {
+        let slots = Arc::new(Semaphore::new(self.settings.concurrency.max(1)));
+        let (outcomes, received) = mpsc::unbounded_channel();
+        tokio::spawn(record_outcomes(
+            self.store.clone(),
+            self.clock.clone(),
+            received,
+            self.recorded.clone(),
+        ));
+        loop {
+            match self.step(&slots, &outcomes).await {
+                Ok(0) => tokio::time::sleep(self.settings.poll_every).await,
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::warn!(%error, "push outbox: will try again");
+                    tokio::time::sleep(self.settings.poll_every).await;
+                }
+            }
+        }
+    }
+
+    /// Expands due jobs and starts the due deliveries there is room for; returns how many
+    /// deliveries were started.
+    async fn step(
+        self: &Arc<Self>,
+        slots: &Arc<Semaphore>,
+        outcomes: &mpsc::UnboundedSender<(i64, Outcome)>,
+    ) -> Result<usize, String> {
+        let now = self.clock.now();
+        let created = self
+            .store
+            .expand_push_jobs(now, 16)
+            .await
+            .map_err(|e| e.to_string())?;
+        if created > 0 {
+            tracing::debug!(deliveries = created, "push jobs expanded");
+        }
+        if slots.available_permits() == 0 {
+            // Wait for a message in flight to finish.
+            drop(slots.acquire().await);
+        }
+        let room = slots.available_permits().max(1);
+        let lease = chrono::Duration::from_std(self.settings.lease).unwrap_or_default();
+        let claimed = self
+            .store
+            .claim_push_deliveries(now, lease, room)
+            .await
+            .map_err(|e| e.to_string())?;
+        if claimed.is_empty() {
+            return Ok(0);
+        }
+        let post_ids: Vec<i64> = claimed
+            .iter()
+            .map(|d| d.post_id)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let posts = Arc::new(
+            self.store
+                .push_posts(&post_ids)
+                .await
+                .map_err(|e| e.to_string())?,
+        );
+        let started = claimed.len();
+        for delivery in claimed {
+            let Ok(slot) = slots.clone().acquire_owned().await else {
+                break;
+            };
+            let worker = self.clone();
+            let posts = posts.clone();
+            let outcomes = outcomes.clone();
+            tokio::spawn(async move {
+                let outcome = worker
+                    .deliver(&delivery, posts.get(&delivery.post_id))
+                    .await;
+                let _ = outcomes.send((delivery.id, outcome));
+                drop(slot);
+            });
+        }
+        Ok(started)
+    }
+
+    /// Sends one delivery and says how it went.
+    pub async fn deliver(&self, delivery: &ClaimedDelivery, post: Option<&PushPost>) -> Outcome {
+        let Some(target) = &delivery.target else {
+            return Outcome::Dropped;
+        };
+        let Some(post) = post else {
+            return Outcome::Expired;
+        };
+        let now = self.clock.now();
+        let ttl = match message_ttl(post, now, self.settings.max_ttl) {
+            Some(ttl) => ttl,
+            None => return Outcome::Expired,
+        };
+        let payload = notification_payload(post, &self.base_url);
+        let message = Message {
+            payload: &payload,
+            ttl,
+            urgency: match post.kind {
+                PostKind::News => Urgency::Low,
+                _ => Urgency::Normal,
+            },
+            topic: Some(format!("post-{}", post.id)),
+        };
+        let sent = self.sender.send(target, &message).await;
+        let status = match &sent {
+            Sent::Status { status, .. } => Some(*status),
+            _ => None,
+        };
+        match sent {
+            Sent::Status { status, .. } if (200..300).contains(&status) => {
+                Outcome::Delivered { status }
+            }
+            Sent::Status { status, .. } if !retryable(status) && (400..500).contains(&status) => {
+                Outcome::Gone {
+                    status: Some(status),
+                    subscription_id: target.subscription_id,
+                }
+            }
+            Sent::Refused => Outcome::Gone {
+                status: None,
+                subscription_id: target.subscription_id,
+            },
+            Sent::Invalid(error) => {
+                tracing::warn!(%error, delivery = delivery.id, "push message could not be made");
+                Outcome::Failed { status: None }
+            }
+            Sent::Status { retry_after, .. } => self.retry(delivery, now, status, retry_after),
+            Sent::Network(error) => {
+                tracing::debug!(%error, delivery = delivery.id, "push service unreachable");
+                self.retry(delivery, now, None, None)
+            }
+        }
+    }
+
+    /// When to try again (the push service's `Retry-After`, or exponential backoff with
+    /// jitter), or give up.
+    fn retry(
+        &self,
+        delivery: &ClaimedDelivery,
+        now: DateTime<Utc>,
+        status: Option<u16>,
+        retry_after: Option<Duration>,
+    ) -> Outcome {
+        let wait = retry_after.unwrap_or_else(|| {
+            backoff(
+                delivery.attempts,
+                self.settings.retry_base,
+                self.settings.retry_max,
+            )
+        });
+        let at = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
+        let deadline = delivery.created_at
+            + chrono::Duration::from_std(self.settings.give_up_after).unwrap_or_default();
+        if at > deadline {
+            Outcome::Failed { status }
+        } else {
+            Outcome::Retry { status, at }
+        }
+    }
+}
+
+/// Statuses worth another try: the push service is busy, overloaded or failing.
+fn retryable(status: u16) -> bool {
+    matches!(status, 406 | 408 | 429) || status >= 500
+}
+
+/// `base × 2^(attempt−1)`, at most `max`, then a random part of it between half and all
+/// ("equal jitter"), so that retries of a busy push service do not come back together.
+pub fn backoff(attempt: i32, base: Duration, max: Duration) -> Duration {
+    let exponent = attempt.saturating_sub(1).clamp(0, 20) as u32;
+    let full = base.saturating_mul(1u32 << exponent).min(max);
+    let mut random = [0u8; 4];
+    let fraction = match getrandom::fill(&mut random) {
+        Ok(()) => f64::from(u32::from_le_bytes(random)) / f64::from(u32::MAX),
+        Err(_) => 1.0,
+    };
+    full.mul_f64(0.5 + fraction / 2.0)
+}
+
+/// How long the push service should keep the message: until the offer or event ends, at most
+/// `max`; `None` once it has ended.
+pub fn message_ttl(post: &PushPost, now: DateTime<Utc>, max: Duration) -> Option<u32> {
+    let end = match post.kind {
+        PostKind::Offer => post.valid_until,
+        PostKind::Event => post.ends_at.or(post.starts_at),
+        PostKind::News => None,
+    };
+    let max = max.as_secs().min(u64::from(u32::MAX)) as u32;
+    match end {
+        Some(end) if end <= now => None,
+        Some(end) => Some(((end - now).num_seconds().max(1) as u64).min(u64::from(max)) as u32),
+        None => Some(max),
+    }
+}
+
+/// The longest body a notification carries (the rest is on the post's page).
+const BODY_CHARS: usize = 240;
+
+/// The notification for a post, as JSON readable both by our service worker and as
+/// Declarative Web Push (recent Safari): `{"web_push": 8030, "notification": {…}}`. Always
+/// under the 3 KB a push message may carry.
+pub fn notification_payload(post: &PushPost, base_url: &str) -> Vec<u8> {
+    let mut body = post.title.clone();
+    let text = post.body.trim();
+    if !text.is_empty() {
+        body.push('\n');
+        if text.chars().count() > BODY_CHARS {
+            body.extend(text.chars().take(BODY_CHARS - 1));
+            body.push('…');
+        } else {
+            body.push_str(text);
+        }
+    }
+    let mut notification = serde_json::json!({
+        "title": post.author_name,
+        "body": body,
+        "navigate": format!("{base_url}{}#post-{}", post.author_path, post.id),
+        "lang": "fr",
+        "tag": format!("post-{}", post.id),
+        "icon": format!("{base_url}/icons/icon-192.png"),
+        "badge": format!("{base_url}/icons/icon-192.png"),
+    });
+    if let Some(photo) = &post.photo {
+        notification["image"] = format!("{base_url}/media/{photo}-l.jpg").into();
+    }
+    serde_json::to_vec(&serde_json::json!({ "web_push": 8030, "notification": notification }))
+        .unwrap_or_default()
+}
+
+/// Writes outcomes as they come, batching whatever arrived meanwhile; a database error is
+/// retried (the outcomes stay in memory) rather than dropped.
+async fn record_outcomes(
+    store: SqlStore,
+    clock: Arc<dyn Clock>,
+    mut received: mpsc::UnboundedReceiver<(i64, Outcome)>,
+    recorded: Arc<watch::Sender<u64>>,
+) {
+    let mut batch = Vec::new();
+    while let Some(first) = received.recv().await {
+        batch.push(first);
+        while batch.len() < 256 {
+            match received.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        loop {
+            match store.record_push_outcomes(clock.now(), &batch).await {
+                Ok(()) => break,
+                Err(error) => {
+                    tracing::warn!(%error, "recording push outcomes failed; retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
+        }
+        recorded.send_modify(|count| *count += batch.len() as u64);
+        batch.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn post(kind: PostKind) -> PushPost {
+        PushPost {
+            id: 7,
+            kind,
+            title: "Soldes".into(),
+            body: String::new(),
+            photo: None,
+            valid_until: None,
+            starts_at: None,
+            ends_at: None,
+            author_name: "Boulangerie Jacob".into(),
+            author_path: "/shops/boulangerie-jacob".into(),
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let base = Duration::from_secs(10);
+        let max = Duration::from_secs(3600);
+        for attempt in 1..=12 {
+            let full = (base * 2u32.pow(attempt as u32 - 1)).min(max);
+            for _ in 0..20 {
+                let wait = backoff(attempt, base, max);
+                assert!(
+                    wait >= full / 2 && wait <= full,
+                    "{attempt}: {wait:?} vs {full:?}"
+                );
+            }
+        }
+        assert!(backoff(i32::MAX, base, max) <= max);
+        assert!(backoff(0, base, max) <= base);
+    }
+
+    #[test]
+    fn ttl_follows_the_post_end() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap();
+        let max = Duration::from_secs(48 * 3600);
+        assert_eq!(
+            message_ttl(&post(PostKind::News), now, max),
+            Some(48 * 3600)
+        );
+        let mut offer = post(PostKind::Offer);
+        offer.valid_until = Some(now + chrono::Duration::hours(1));
+        assert_eq!(message_ttl(&offer, now, max), Some(3600));
+        offer.valid_until = Some(now + chrono::Duration::days(10));
+        assert_eq!(message_ttl(&offer, now, max), Some(48 * 3600));
+        offer.valid_until = Some(now);
+        assert_eq!(message_ttl(&offer, now, max), None);
+        let mut event = post(PostKind::Event);
+        event.starts_at = Some(now + chrono::Duration::hours(2));
+        assert_eq!(message_ttl(&event, now, max), Some(7200));
+        event.ends_at = Some(now + chrono::Duration::hours(5));
+        assert_eq!(message_ttl(&event, now, max), Some(5 * 3600));
+        event.ends_at = Some(now - chrono::Duration::hours(1));
+        assert_eq!(message_ttl(&event, now, max), None);
+    }
+
+    #[test]
+    fn payload_fits_a_push_message_whatever_the_text() {
+        let mut long = post(PostKind::Offer);
+        long.title = "🥐".repeat(80);
+        long.body = "🎉".repeat(600);
+        long.author_name = "Ü".repeat(120);
+        long.photo = Some("a".repeat(64));
+        let payload = notification_payload(&long, "https://quartier.habay.be");
+        assert!(payload.len() <= 3052, "{} bytes", payload.len());
+        let json: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+        let body = json["notification"]["body"].as_str().unwrap();
+        assert!(body.ends_with('…'));
+        assert_eq!(body.chars().count(), 80 + 1 + BODY_CHARS);
+        assert_eq!(
+            json["notification"]["image"],
+            format!("https://quartier.habay.be/media/{}-l.jpg", "a".repeat(64))
+        );
+        assert_eq!(json["web_push"], 8030);
+    }
+
+    #[test]
+    fn retry_after_as_seconds_or_date() {
+        use super::super::sender::parse_retry_after;
+        assert_eq!(parse_retry_after("120"), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        let later = (Utc::now() + chrono::Duration::seconds(600)).to_rfc2822();
+        let wait = parse_retry_after(&later).unwrap();
+        assert!(wait > Duration::from_secs(590) && wait <= Duration::from_secs(600));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+}
