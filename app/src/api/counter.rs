@@ -18,14 +18,6 @@ pub async fn get_counter(slug: String) -> Result<CounterView, AppError> {
     super::with_status(counter_inner(slug).await)
 }
 
-#[cfg(feature = "ssr")]
-fn shop_ref(shop: &crate::server::Shop) -> crate::domain::authz::ShopRef {
-    crate::domain::authz::ShopRef {
-        id: shop.id,
-        district_id: shop.district_id,
-    }
-}
-
 /// The town, the shop `slug` and the actor, if they may post for it.
 #[cfg(feature = "ssr")]
 async fn counter_shop(
@@ -39,13 +31,7 @@ async fn counter_shop(
     ),
     AppError,
 > {
-    use crate::domain::authz::Action;
-    let town = state.town().await?;
-    let shop = super::views::shop_or_404(state, &town, slug).await?;
-    let actor = state
-        .authorize(&town, Action::PostForShop(shop_ref(&shop)))
-        .await?;
-    Ok((town, shop, actor))
+    super::views::authorized_shop(state, slug, crate::domain::authz::Action::PostForShop).await
 }
 
 #[cfg(feature = "ssr")]

@@ -32,19 +32,7 @@ async fn editable_shop(
     ),
     AppError,
 > {
-    use crate::domain::authz::{Action, ShopRef};
-    let town = state.town().await?;
-    let shop = super::views::shop_or_404(state, &town, slug).await?;
-    let actor = state
-        .authorize(
-            &town,
-            Action::EditShop(ShopRef {
-                id: shop.id,
-                district_id: shop.district_id,
-            }),
-        )
-        .await?;
-    Ok((town, shop, actor))
+    super::views::authorized_shop(state, slug, crate::domain::authz::Action::EditShop).await
 }
 
 #[cfg(feature = "ssr")]
@@ -136,7 +124,6 @@ async fn profile_inner(slug: String) -> Result<ProfileView, AppError> {
         current_hours: current,
         hours_beyond_week: beyond,
         from_osm: shop.osm_id.is_some(),
-        max_photos: MAX_SHOP_PHOTOS,
     })
 }
 

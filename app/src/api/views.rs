@@ -190,6 +190,27 @@ pub async fn shop_or_404(
         .ok_or(AppError::NotFound)
 }
 
+/// Who a shop is, for authorization.
+pub fn shop_ref(shop: &Shop) -> crate::domain::authz::ShopRef {
+    crate::domain::authz::ShopRef {
+        id: shop.id,
+        district_id: shop.district_id,
+    }
+}
+
+/// The town, its shop `slug` and the signed-in actor, if the actor may do `action` to it
+/// (e.g. `Action::PostForShop`, `Action::EditShop`); 404, 401 or 403 otherwise.
+pub async fn authorized_shop(
+    state: &crate::server::AppState,
+    slug: &str,
+    action: fn(crate::domain::authz::ShopRef) -> crate::domain::authz::Action,
+) -> Result<(Town, Shop, crate::domain::authz::Actor), AppError> {
+    let town = state.town().await?;
+    let shop = shop_or_404(state, &town, slug).await?;
+    let actor = state.authorize(&town, action(shop_ref(&shop))).await?;
+    Ok((town, shop, actor))
+}
+
 /// The town's district with this slug, or "not found".
 pub async fn district_or_404(
     state: &crate::server::AppState,

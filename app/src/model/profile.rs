@@ -143,8 +143,6 @@ pub struct ProfileView {
     pub hours_beyond_week: bool,
     /// The shop came from OpenStreetMap (edited fields are then kept on re-import).
     pub from_osm: bool,
-    /// Most photos a shop has.
-    pub max_photos: usize,
 }
 
 #[cfg(test)]

@@ -59,8 +59,8 @@ fn ProfileContent(view: ProfileView) -> impl IntoView {
         current_hours,
         hours_beyond_week,
         from_osm,
-        max_photos,
     } = view;
+    let max_photos = crate::api::profile::MAX_SHOP_PHOTOS;
     // A refused form comes back in the query, with its reason.
     let (form, error, error_field, saved) = query.with_untracked(|q| match q.get("error") {
         Some(code) => {
