@@ -171,15 +171,7 @@ async fn complete_inner(token: String) -> Result<String, AppError> {
     }
     let town = state.town().await?;
     let now = state.clock.now();
-    let parts = use_context::<http::request::Parts>();
-    let device_profile = match device::cookie_token(parts.as_ref()) {
-        Some(device_token) => state
-            .store
-            .device_profile(&device::token_hash(&device_token), now)
-            .await
-            .map_err(|e| AppError::internal("loading the device profile", e))?,
-        None => None,
-    };
+    let device_profile = device::cookie_profile(&state).await?;
     let session_token = new_secret()?;
     let signed_in = state
         .store

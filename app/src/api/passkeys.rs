@@ -86,8 +86,8 @@ async fn register_start_inner() -> Result<PasskeyChallenge, AppError> {
 
     let state = AppState::from_context()?;
     let town = state.town().await?;
-    let actor = state.authorize(&town, Action::ManageAccount).await?;
-    let user_id = actor.user_id().ok_or(AppError::Unauthorized)?;
+    let (_, user) = state.authorize_user(&town, Action::ManageAccount).await?;
+    let user_id = user.id;
     let webauthn = relying_party(&state)?;
     let store_failed = |e| AppError::internal("passkeys", e);
     let existing = state
@@ -98,7 +98,6 @@ async fn register_start_inner() -> Result<PasskeyChallenge, AppError> {
     if existing.len() >= MAX_PASSKEYS {
         return Err(failed("passkey.error.too_many"));
     }
-    let user = state.session().await?.ok_or(AppError::Unauthorized)?.user;
     let mut random = [0u8; 16];
     getrandom::fill(&mut random).map_err(|e| AppError::internal("a passkey handle", e))?;
     let candidate = Uuid::from_bytes(random).to_string();
@@ -170,8 +169,8 @@ async fn register_finish_inner(
 
     let state = AppState::from_context()?;
     let town = state.town().await?;
-    let actor = state.authorize(&town, Action::ManageAccount).await?;
-    let user_id = actor.user_id().ok_or(AppError::Unauthorized)?;
+    let (_, user) = state.authorize_user(&town, Action::ManageAccount).await?;
+    let user_id = user.id;
     let webauthn = relying_party(&state)?;
     let now = state.clock.now();
     if !crate::server::auth::is_secret(&ceremony) || credential.len() > 64 * 1024 {
@@ -363,15 +362,7 @@ async fn sign_in_finish_inner(
         ),
         _ => None,
     };
-    let parts = use_context::<http::request::Parts>();
-    let device_profile = match device::cookie_token(parts.as_ref()) {
-        Some(device_token) => state
-            .store
-            .device_profile(&device::token_hash(&device_token), now)
-            .await
-            .map_err(|e| AppError::internal("loading the device profile", e))?,
-        None => None,
-    };
+    let device_profile = device::cookie_profile(&state).await?;
     let session_token = new_secret()?;
     let mut signed_in = state
         .store

@@ -103,7 +103,16 @@ impl AppState {
 
     /// Who is asking, with their roles in `town`.
     pub async fn actor(&self, town: &Town) -> Result<Actor, AppError> {
-        let Some(session) = self.session().await? else {
+        let session = self.session().await?;
+        self.actor_of(town, session.as_ref()).await
+    }
+
+    async fn actor_of(
+        &self,
+        town: &Town,
+        session: Option<&SessionUser>,
+    ) -> Result<Actor, AppError> {
+        let Some(session) = session else {
             return Ok(Actor::Anonymous);
         };
         let roles = self
@@ -122,6 +131,18 @@ impl AppState {
     pub async fn authorize(&self, town: &Town, action: Action) -> Result<Actor, AppError> {
         let actor = self.actor(town).await?;
         authorize(actor, action)
+    }
+
+    /// Like [`AppState::authorize`], with the signed-in account (401 for the anonymous).
+    pub async fn authorize_user(
+        &self,
+        town: &Town,
+        action: Action,
+    ) -> Result<(Actor, super::User), AppError> {
+        let session = self.session().await?;
+        let actor = authorize(self.actor_of(town, session.as_ref()).await?, action)?;
+        let user = session.ok_or(AppError::Unauthorized)?.user;
+        Ok((actor, user))
     }
 
     /// Counts a hit of `key` and refuses it past `limit` hits per `window`.

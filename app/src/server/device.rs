@@ -51,6 +51,11 @@ pub async fn current_profile(state: &AppState) -> Result<Option<i64>, AppError> 
     if let Some(session) = state.session().await? {
         return Ok(session.user.profile_id);
     }
+    cookie_profile(state).await
+}
+
+/// The anonymous profile named by this request's device cookie, if any (a sign-in adopts it).
+pub async fn cookie_profile(state: &AppState) -> Result<Option<i64>, AppError> {
     let Some(token) = cookie_token(request_parts().as_ref()) else {
         return Ok(None);
     };
