@@ -35,11 +35,9 @@ pub async fn checked_subscription(
     keys: &PushKeys,
     allow_loopback: bool,
 ) -> Result<crate::domain::push::Subscription, crate::domain::push::SubscriptionError> {
-    use crate::domain::push::{
-        check_addresses, endpoint_url, parse_subscription, SubscriptionError,
-    };
-    let subscription = parse_subscription(endpoint, &keys.p256dh, &keys.auth, allow_loopback)?;
-    let url = endpoint_url(&subscription.endpoint, allow_loopback)?;
+    use crate::domain::push::{check_addresses, parse_subscription_url, SubscriptionError};
+    let (subscription, url) =
+        parse_subscription_url(endpoint, &keys.p256dh, &keys.auth, allow_loopback)?;
     let host = url.host_str().ok_or(SubscriptionError::BadEndpoint)?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let port = url.port_or_known_default().unwrap_or(443);

@@ -54,17 +54,29 @@ pub fn parse_subscription(
     auth: &str,
     allow_loopback: bool,
 ) -> Result<Subscription, SubscriptionError> {
+    parse_subscription_url(endpoint, p256dh, auth, allow_loopback)
+        .map(|(subscription, _)| subscription)
+}
+
+/// [`parse_subscription`], with the endpoint as a parsed URL (for resolving its host).
+pub fn parse_subscription_url(
+    endpoint: &str,
+    p256dh: &str,
+    auth: &str,
+    allow_loopback: bool,
+) -> Result<(Subscription, url::Url), SubscriptionError> {
     let url = endpoint_url(endpoint, allow_loopback)?;
     let p256dh = decode_key(p256dh).filter(|k| k.len() == 65 && k[0] == 0x04);
     let auth = decode_key(auth).filter(|k| k.len() == 16);
     let (Some(p256dh), Some(auth)) = (p256dh, auth) else {
         return Err(SubscriptionError::BadKeys);
     };
-    Ok(Subscription {
+    let subscription = Subscription {
         endpoint: url.to_string(),
         p256dh: URL_SAFE_NO_PAD.encode(p256dh),
         auth: URL_SAFE_NO_PAD.encode(auth),
-    })
+    };
+    Ok((subscription, url))
 }
 
 fn decode_key(text: &str) -> Option<Vec<u8>> {
