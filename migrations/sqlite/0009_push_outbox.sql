@@ -19,11 +19,14 @@ CREATE TABLE push_deliveries (
     post_id          INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
     -- kept (as NULL) when the subscription goes, so that the post's figures stay
     subscription_id  INTEGER REFERENCES push_subscriptions (id) ON DELETE SET NULL,
+    -- the resident it is for (caps count per resident, whatever their devices)
+    profile_id       INTEGER,
     -- pending; delivered (2xx); gone (the push service said the subscription no longer
-    -- exists: it was deleted); failed (gave up after retries); expired (the post ended or was
-    -- superseded before it could go); dropped (the subscription was removed meanwhile)
+    -- exists: it was deleted); failed (gave up after retries); expired (the post ended before
+    -- it could go); dropped (the subscription was removed meanwhile); capped (the resident had
+    -- had enough pushes of this shop today, or of districts this week: the post stays in the feed)
     state            TEXT NOT NULL DEFAULT 'pending'
-                     CHECK (state IN ('pending', 'delivered', 'gone', 'failed', 'expired', 'dropped')),
+                     CHECK (state IN ('pending', 'delivered', 'gone', 'failed', 'expired', 'dropped', 'capped')),
     due_at           TEXT NOT NULL,
     leased_until     TEXT,
     attempts         INTEGER NOT NULL DEFAULT 0,
@@ -36,3 +39,4 @@ CREATE TABLE push_deliveries (
 CREATE INDEX push_deliveries_due ON push_deliveries (due_at) WHERE state = 'pending';
 CREATE INDEX push_deliveries_post ON push_deliveries (post_id, state);
 CREATE INDEX push_deliveries_subscription ON push_deliveries (subscription_id);
+CREATE INDEX push_deliveries_profile ON push_deliveries (profile_id, created_at);

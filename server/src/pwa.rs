@@ -27,6 +27,7 @@ pub struct BuildInfo {
 const PUBLIC_ASSETS: &[&str] = &[
     "/register-sw.js",
     "/outbox.js",
+    "/push.js",
     "/map.js",
     "/leaflet/leaflet.js",
     "/leaflet/leaflet.css",

@@ -116,6 +116,37 @@ self.addEventListener("push", (event) => {
   event.waitUntil(self.registration.showNotification(notification.title || "Quartier", options));
 });
 
+// The push service replaced this browser's subscription (or it expired): subscribe again with
+// the same key and tell the server, which forgets the old one.
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil(
+    (async () => {
+      const old = event.oldSubscription;
+      let subscription = event.newSubscription;
+      if (!subscription) {
+        let key = old && old.options && old.options.applicationServerKey;
+        if (!key) {
+          const answer = await (await fetch("/api/push/key")).json();
+          const base64 = answer.publicKey.replace(/-/g, "+").replace(/_/g, "/");
+          key = Uint8Array.from(atob(base64 + "===".slice((base64.length + 3) % 4)), (c) => c.charCodeAt(0));
+        }
+        subscription = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+      }
+      await fetch("/api/push/subscriptions", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(subscription.toJSON()),
+      });
+      if (old && old.endpoint !== subscription.endpoint) {
+        await fetch("/api/push/subscriptions?endpoint=" + encodeURIComponent(old.endpoint), {
+          method: "DELETE",
+          headers: { Accept: "application/json" },
+        });
+      }
+    })(),
+  );
+});
+
 // A tap on a notification: to an open window of the app if there is one, else a new one.
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
@@ -170,6 +201,7 @@ self.addEventListener("fetch", (event) => {
     url.pathname.startsWith("/leaflet/") ||
     url.pathname === "/map.js" ||
     url.pathname === "/outbox.js" ||
+    url.pathname === "/push.js" ||
     url.pathname === "/register-sw.js"
   ) {
     event.respondWith(

@@ -10,10 +10,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::push::Subscription as StoredSubscription;
+use std::sync::Mutex;
+
+use app::model::Notify;
 use app::server::{
-    NewPost, NewTown, PostAuthor, PostKind, PostOrigin, ShopFields, Store, SystemClock,
+    Clock, FollowTarget, NewDistrict, NewPost, NewTown, PostAuthor, PostKind, PostOrigin,
+    ShopFields, Store,
 };
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono_tz::Europe::Brussels;
 use common::push_service::{Answer, PushService, Subscription};
 use server::db::SqlStore;
 use server::push::sender::Sender;
@@ -22,6 +27,39 @@ use tokio::sync::watch;
 
 const BASE_URL: &str = "https://quartier.example";
 const WAIT: Duration = Duration::from_secs(30);
+
+/// Real time, moved to a chosen instant: retries and leases run as usual, and the test decides
+/// whether it is midday or night in Habay.
+struct TestClock(Mutex<TimeDelta>);
+
+impl TestClock {
+    fn at(instant: DateTime<Utc>) -> Arc<TestClock> {
+        Arc::new(TestClock(Mutex::new(instant - Utc::now())))
+    }
+
+    fn jump_to(&self, instant: DateTime<Utc>) {
+        *self.0.lock().unwrap() = instant - Utc::now();
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + *self.0.lock().unwrap()
+    }
+}
+
+/// A local time in Habay.
+fn habay(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    Brussels
+        .with_ymd_and_hms(y, mo, d, h, mi, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// Midday in Habay: outside the default quiet hours.
+fn midday() -> Arc<TestClock> {
+    TestClock::at(habay(2026, 11, 26, 12, 0))
+}
 
 struct Town {
     town_id: i64,
@@ -67,8 +105,8 @@ async fn town(store: &SqlStore) -> Town {
     }
 }
 
-/// A phone that follows `shops` and subscribed with `subscription`.
-async fn resident(store: &SqlStore, name: &str, shops: &[i64], subscription: &Subscription) {
+/// A phone that follows `shops` and subscribed with `subscription`; its profile.
+async fn resident(store: &SqlStore, name: &str, shops: &[i64], subscription: &Subscription) -> i64 {
     let now = Utc::now();
     let profile = store.create_device_profile(name, now).await.unwrap();
     for shop in shops {
@@ -89,10 +127,11 @@ async fn resident(store: &SqlStore, name: &str, shops: &[i64], subscription: &Su
         )
         .await
         .unwrap();
+    profile
 }
 
-fn offer(shop: i64, title: &str, body: &str) -> NewPost {
-    let now = Utc::now();
+fn offer(clock: &TestClock, shop: i64, title: &str, body: &str) -> NewPost {
+    let now = clock.now();
     NewPost {
         author: PostAuthor::Shop(shop),
         kind: PostKind::Offer,
@@ -123,6 +162,7 @@ fn fast_settings() -> WorkerSettings {
 /// Starts a worker; returns the count of outcomes it has written.
 async fn start_worker(
     store: &SqlStore,
+    clock: Arc<TestClock>,
     settings: WorkerSettings,
     timeout: Duration,
 ) -> watch::Receiver<u64> {
@@ -134,13 +174,7 @@ async fn start_worker(
         timeout,
     )
     .unwrap();
-    let worker = Worker::new(
-        store.clone(),
-        Arc::new(sender),
-        Arc::new(SystemClock),
-        settings,
-        BASE_URL,
-    );
+    let worker = Worker::new(store.clone(), Arc::new(sender), clock, settings, BASE_URL);
     let recorded = worker.recorded();
     tokio::spawn(Arc::new(worker).run());
     recorded
@@ -159,9 +193,9 @@ async fn outcomes(recorded: &mut watch::Receiver<u64>, count: u64) {
     );
 }
 
-async fn publish(store: &SqlStore, town: &Town, post: &NewPost) -> i64 {
+async fn publish(store: &SqlStore, clock: &TestClock, town: &Town, post: &NewPost) -> i64 {
     store
-        .publish_post(town.town_id, post, &PostOrigin::default(), Utc::now())
+        .publish_post(town.town_id, post, &PostOrigin::default(), clock.now())
         .await
         .unwrap()
         .0
@@ -177,12 +211,21 @@ async fn each_follower_gets_the_offer_once(store: SqlStore) {
     resident(&store, "anne", &[town.bakery], &anne).await;
     resident(&store, "bob", &[town.bakery, town.florist], &bob).await;
     resident(&store, "carla", &[town.florist], &carla).await;
-    let mut recorded = start_worker(&store, fast_settings(), Duration::from_secs(5)).await;
+    let clock = midday();
+    let mut recorded = start_worker(
+        &store,
+        clock.clone(),
+        fast_settings(),
+        Duration::from_secs(5),
+    )
+    .await;
 
     let post_id = publish(
         &store,
+        &clock,
         &town,
         &offer(
+            &clock,
             town.bakery,
             "Deux baguettes achetées, la troisième offerte",
             "Ce samedi matin.",
@@ -237,7 +280,13 @@ async fn each_follower_gets_the_offer_once(store: SqlStore) {
     assert_eq!(received[0].jwt, received[1].jwt);
 
     // A second post of the florist: bob and carla; anne gets nothing more.
-    let florist_post = publish(&store, &town, &offer(town.florist, "Tulipes", "")).await;
+    let florist_post = publish(
+        &store,
+        &clock,
+        &town,
+        &offer(&clock, town.florist, "Tulipes", ""),
+    )
+    .await;
     outcomes(&mut recorded, 4).await;
     assert_eq!(service.received_count(), 4);
     let last: Vec<_> = service.received().into_iter().skip(2).collect();
@@ -276,8 +325,21 @@ async fn retries_prunes_and_records(store: SqlStore) {
     ] {
         resident(&store, name, &[town.bakery], subscription).await;
     }
-    let mut recorded = start_worker(&store, fast_settings(), Duration::from_millis(700)).await;
-    let post_id = publish(&store, &town, &offer(town.bakery, "Galettes", "")).await;
+    let clock = midday();
+    let mut recorded = start_worker(
+        &store,
+        clock.clone(),
+        fast_settings(),
+        Duration::from_millis(700),
+    )
+    .await;
+    let post_id = publish(
+        &store,
+        &clock,
+        &town,
+        &offer(&clock, town.bakery, "Galettes", ""),
+    )
+    .await;
 
     // flaky: 500, 503, then 201; busy: 429 (Retry-After 1 s) then 201; slow: no answer (the
     // request times out), then 201; the three others are refused once and never asked again.
@@ -351,15 +413,23 @@ async fn nothing_for_ended_offers_or_private_endpoints(store: SqlStore) {
         )
         .await
         .unwrap();
-    let mut recorded = start_worker(&store, fast_settings(), Duration::from_secs(5)).await;
+    let clock = midday();
+    let mut recorded = start_worker(
+        &store,
+        clock.clone(),
+        fast_settings(),
+        Duration::from_secs(5),
+    )
+    .await;
 
     // An offer that has already ended is not announced.
-    let mut ended = offer(town.bakery, "Hier seulement", "");
-    ended.valid_until = Some(Utc::now() - TimeDelta::minutes(1));
-    let ended_id = publish(&store, &town, &ended).await;
-    let current_id = publish(&store, &town, &offer(town.bakery, "Aujourd'hui", "")).await;
-    // Four deliveries: two posts, two subscriptions.
-    outcomes(&mut recorded, 4).await;
+    let mut ended = offer(&clock, town.bakery, "Hier seulement", "");
+    ended.valid_until = Some(clock.now() - TimeDelta::minutes(1));
+    let ended_id = publish(&store, &clock, &town, &ended).await;
+    let current = offer(&clock, town.bakery, "Aujourd'hui", "");
+    let current_id = publish(&store, &clock, &town, &current).await;
+    // The ended offer is not even queued; the current one goes to the two subscriptions.
+    outcomes(&mut recorded, 2).await;
     assert_eq!(service.received_count(), 1);
     assert_eq!(
         service.received()[0].json()["notification"]["tag"],
@@ -367,14 +437,260 @@ async fn nothing_for_ended_offers_or_private_endpoints(store: SqlStore) {
     );
     let ended_figures = store.push_figures(ended_id).await.unwrap();
     let current_figures = store.push_figures(current_id).await.unwrap();
-    // The ended offer: nothing sent to anyone. The current one: the phone has it, the intruder's
-    // endpoint is pruned without being contacted.
-    assert_eq!(ended_figures.skipped, 2, "{ended_figures:?}");
-    assert_eq!(ended_figures.delivered, 0, "{ended_figures:?}");
+    // The ended offer: nothing queued (and no cap used). The current one: the phone has it,
+    // the intruder's endpoint is pruned without being contacted.
+    assert_eq!(ended_figures, server::db::outbox::PushFigures::default());
     assert_eq!(current_figures.delivered, 1, "{current_figures:?}");
     assert_eq!(current_figures.pruned, 1, "{current_figures:?}");
     assert!(store.push_subscriptions(intruder).await.unwrap().is_empty());
     assert_eq!(service.requests().len(), 1, "only the phone was contacted");
+}
+
+/// The delivery rows of a post, as (profile, state, due_at).
+async fn deliveries(store: &SqlStore, post_id: i64) -> Vec<(i64, String, DateTime<Utc>)> {
+    store.push_delivery_rows(post_id).await.unwrap()
+}
+
+async fn quiet_hours_defer_until_morning(store: SqlStore) {
+    let service = PushService::start().await;
+    let town = town(&store).await;
+    let night_owl = service.subscribe();
+    let early_bird = service.subscribe();
+    resident(&store, "night-owl", &[town.bakery], &night_owl).await;
+    let early = resident(&store, "early-bird", &[town.bakery], &early_bird).await;
+    // The early bird chose quiet hours from 20:00 to 06:30.
+    store
+        .save_push_settings(
+            early,
+            &app::server::PushSettings {
+                quiet: Some(app::domain::push::QuietHours {
+                    start: 20 * 60,
+                    end: 6 * 60 + 30,
+                }),
+                ..Default::default()
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    // 22:00 in Habay: the town's quiet hours (21:00–08:00) for the night owl.
+    let clock = TestClock::at(habay(2026, 11, 26, 22, 0));
+    let mut recorded = start_worker(
+        &store,
+        clock.clone(),
+        fast_settings(),
+        Duration::from_secs(5),
+    )
+    .await;
+    let post_id = publish(
+        &store,
+        &clock,
+        &town,
+        &offer(&clock, town.bakery, "Croissants du dimanche", ""),
+    )
+    .await;
+    outcomes(&mut recorded, 2).await;
+    assert_eq!(service.requests(), vec![], "nothing is sent at night");
+    let mut rows = deliveries(&store, post_id).await;
+    rows.sort_by_key(|(_, _, due)| *due);
+    assert_eq!(rows[0].1, "pending");
+    assert_eq!(
+        rows[0].2,
+        habay(2026, 11, 27, 6, 30),
+        "the early bird's morning"
+    );
+    assert_eq!(rows[1].2, habay(2026, 11, 27, 8, 0), "the town's morning");
+    let figures = store.push_figures(post_id).await.unwrap();
+    assert_eq!(figures.pending, 2);
+
+    // 06:30: the early bird's; 08:00: the night owl's.
+    clock.jump_to(habay(2026, 11, 27, 6, 30));
+    outcomes(&mut recorded, 3).await;
+    assert_eq!(service.requests(), vec![(early_bird.index, 201)]);
+    clock.jump_to(habay(2026, 11, 27, 8, 0));
+    outcomes(&mut recorded, 4).await;
+    assert_eq!(
+        service.requests(),
+        vec![(early_bird.index, 201), (night_owl.index, 201)]
+    );
+    assert_eq!(
+        service.received()[1].json()["notification"]["body"],
+        "Croissants du dimanche"
+    );
+    let figures = store.push_figures(post_id).await.unwrap();
+    assert_eq!((figures.delivered, figures.pending), (2, 0));
+}
+
+async fn follows_choose_and_caps_limit(store: SqlStore) {
+    let service = PushService::start().await;
+    let town = town(&store).await;
+    let square = r#"{"type":"Polygon","coordinates":[[[5.0,49.0],[6.0,49.0],[6.0,50.0],[5.0,50.0],[5.0,49.0]]]}"#;
+    let centre = store
+        .upsert_district(
+            town.town_id,
+            &NewDistrict {
+                slug: "centre".into(),
+                name: "Centre".into(),
+                boundary: square.into(),
+            },
+        )
+        .await
+        .unwrap();
+    let everything = service.subscribe();
+    let events_only = service.subscribe();
+    let nothing = service.subscribe();
+    let all = resident(&store, "everything", &[town.bakery], &everything).await;
+    let events = resident(&store, "events-only", &[town.bakery], &events_only).await;
+    let none = resident(&store, "nothing", &[town.bakery], &nothing).await;
+    let probe = service.subscribe();
+    resident(&store, "probe", &[town.florist], &probe).await;
+    assert!(store
+        .set_follow_notify(events, FollowTarget::Shop(town.bakery), Notify::Events)
+        .await
+        .unwrap());
+    assert!(store
+        .set_follow_notify(none, FollowTarget::Shop(town.bakery), Notify::None)
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .set_follow_notify(none, FollowTarget::Shop(town.florist), Notify::All)
+            .await
+            .unwrap(),
+        "not followed: nothing to set"
+    );
+    store
+        .set_district_follow(all, centre.id, true, Utc::now())
+        .await
+        .unwrap();
+
+    let clock = midday();
+    let mut recorded = start_worker(
+        &store,
+        clock.clone(),
+        fast_settings(),
+        Duration::from_secs(5),
+    )
+    .await;
+    let mut written = 0;
+    // An offer: only the one who wants everything.
+    let first = publish(
+        &store,
+        &clock,
+        &town,
+        &offer(&clock, town.bakery, "Offre", ""),
+    )
+    .await;
+    written += 1;
+    outcomes(&mut recorded, written).await;
+    // An event the same day: the events-only follower gets it; the first is capped (one push
+    // of this shop a day), the post stays in their feed.
+    let mut event = offer(&clock, town.bakery, "Dégustation", "");
+    event.kind = PostKind::Event;
+    event.valid_until = None;
+    event.starts_at = Some(clock.now() + TimeDelta::days(2));
+    let second = publish(&store, &clock, &town, &event).await;
+    // Capped deliveries are settled when the job expands (no message, no outcome to wait for).
+    written += 1;
+    outcomes(&mut recorded, written).await;
+    let to = |post: i64| {
+        let received = service.received();
+        let mut to: Vec<usize> = received
+            .iter()
+            .filter(|r| r.json()["notification"]["tag"] == format!("post-{post}"))
+            .map(|r| r.subscription)
+            .collect();
+        to.sort();
+        to
+    };
+    assert_eq!(to(first), vec![everything.index]);
+    assert_eq!(to(second), vec![events_only.index]);
+    let figures = store.push_figures(second).await.unwrap();
+    assert_eq!((figures.delivered, figures.skipped), (1, 1), "{figures:?}");
+
+    // The next day, the shop may notify again.
+    clock.jump_to(habay(2026, 11, 27, 12, 0));
+    let third = publish(
+        &store,
+        &clock,
+        &town,
+        &offer(&clock, town.bakery, "Lendemain", ""),
+    )
+    .await;
+    written += 1;
+    outcomes(&mut recorded, written).await;
+    assert_eq!(to(third), vec![everything.index]);
+
+    // District broadcasts: three a week, the fourth stays in the feed.
+    let mut broadcasts = Vec::new();
+    for n in 1..=4 {
+        let mut post = offer(&clock, town.bakery, &format!("Braderie {n}"), "");
+        post.author = PostAuthor::District(centre.id);
+        let id = publish(&store, &clock, &town, &post).await;
+        broadcasts.push(id);
+        if n < 4 {
+            written += 1;
+            outcomes(&mut recorded, written).await;
+        } else {
+            // Nothing is sent: a florist's post for the probe, queued after it, shows when the
+            // worker has dealt with it (jobs expand in order).
+            publish(
+                &store,
+                &clock,
+                &town,
+                &offer(&clock, town.florist, "Sonde", ""),
+            )
+            .await;
+            written += 1;
+            outcomes(&mut recorded, written).await;
+            let figures = store.push_figures(id).await.unwrap();
+            assert_eq!((figures.targeted, figures.skipped), (1, 1), "{figures:?}");
+        }
+    }
+    let sent: Vec<usize> = broadcasts.iter().map(|post| to(*post).len()).collect();
+    assert_eq!(sent, vec![1, 1, 1, 0]);
+    // A resident who asked for more district news gets the next one.
+    store
+        .save_push_settings(
+            all,
+            &app::server::PushSettings {
+                district_pushes_per_week: Some(10),
+                ..Default::default()
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let mut post = offer(&clock, town.bakery, "Braderie 5", "");
+    post.author = PostAuthor::District(centre.id);
+    let fifth = publish(&store, &clock, &town, &post).await;
+    written += 1;
+    outcomes(&mut recorded, written).await;
+    assert_eq!(to(fifth), vec![everything.index]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_quiet_hours_defer_until_morning() {
+    let (store, _dir) = common::sqlite_store().await;
+    quiet_hours_defer_until_morning(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_quiet_hours_defer_until_morning() {
+    let db = common::postgres_store().await;
+    quiet_hours_defer_until_morning(db.store.clone()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_follows_choose_and_caps_limit() {
+    let (store, _dir) = common::sqlite_store().await;
+    follows_choose_and_caps_limit(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_follows_choose_and_caps_limit() {
+    let db = common::postgres_store().await;
+    follows_choose_and_caps_limit(db.store.clone()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

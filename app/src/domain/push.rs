@@ -115,6 +115,55 @@ pub fn endpoint_url(endpoint: &str, allow_loopback: bool) -> Result<url::Url, Su
     Ok(url)
 }
 
+/// Quiet hours: from `start` to `end`, minutes after midnight in the town's time zone (they
+/// may span midnight; equal: none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuietHours {
+    pub start: u16,
+    pub end: u16,
+}
+
+impl QuietHours {
+    /// The default of a town: 21:00 to 08:00.
+    pub const DEFAULT: QuietHours = QuietHours {
+        start: 21 * 60,
+        end: 8 * 60,
+    };
+
+    /// When the quiet period around `now` ends, if `now` is inside one (a push due then waits
+    /// until that instant); `None` outside. An end skipped by the spring clock change moves
+    /// with it (02:30 → 03:30).
+    pub fn until(
+        self,
+        now: chrono::DateTime<chrono::Utc>,
+        tz: chrono_tz::Tz,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        use chrono::{Duration, TimeZone, Timelike};
+        if self.start == self.end || self.start >= 1440 || self.end >= 1440 {
+            return None;
+        }
+        let local = now.with_timezone(&tz);
+        let minute = (local.hour() * 60 + local.minute()) as u16;
+        let (inside, end_date) = if self.start < self.end {
+            ((self.start..self.end).contains(&minute), local.date_naive())
+        } else if minute >= self.start {
+            (true, local.date_naive() + Duration::days(1))
+        } else {
+            (minute < self.end, local.date_naive())
+        };
+        if !inside {
+            return None;
+        }
+        let end = end_date.and_hms_opt(u32::from(self.end / 60), u32::from(self.end % 60), 0)?;
+        let resolved = tz.from_local_datetime(&end).earliest().or_else(|| {
+            // In the spring-forward gap: an hour later, as the clocks moved.
+            tz.from_local_datetime(&(end + Duration::hours(1)))
+                .earliest()
+        })?;
+        Some(resolved.with_timezone(&chrono::Utc))
+    }
+}
+
 /// Whether every address the endpoint's host resolved to may be contacted: all public, or
 /// loopback when allowed (development, tests). No address at all is refused.
 pub fn check_addresses(
@@ -303,6 +352,71 @@ mod tests {
         assert_eq!(
             check_addresses(&[ip("10.0.0.1")], true),
             Err(SubscriptionError::NotPublic)
+        );
+    }
+}
+
+#[cfg(test)]
+mod quiet_tests {
+    use super::QuietHours;
+    use chrono::{TimeZone, Utc};
+    use chrono_tz::Europe::Brussels;
+
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> chrono::DateTime<Utc> {
+        Brussels
+            .with_ymd_and_hms(y, mo, d, h, mi, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn quiet_hours_span_midnight_in_the_town_time_zone() {
+        let quiet = QuietHours::DEFAULT;
+        // 22:00 → 08:00 the next morning; 07:59 → 08:00 the same morning.
+        assert_eq!(
+            quiet.until(at(2026, 11, 26, 22, 0), Brussels),
+            Some(at(2026, 11, 27, 8, 0))
+        );
+        assert_eq!(
+            quiet.until(at(2026, 11, 27, 7, 59), Brussels),
+            Some(at(2026, 11, 27, 8, 0))
+        );
+        assert_eq!(
+            quiet.until(at(2026, 11, 26, 21, 0), Brussels),
+            Some(at(2026, 11, 27, 8, 0))
+        );
+        // Awake hours: no wait.
+        assert_eq!(quiet.until(at(2026, 11, 26, 8, 0), Brussels), None);
+        assert_eq!(quiet.until(at(2026, 11, 26, 20, 59), Brussels), None);
+        // Across the spring clock change (29 March 2026, 02:00 → 03:00) and the autumn one.
+        assert_eq!(
+            quiet.until(at(2026, 3, 28, 23, 0), Brussels),
+            Some(at(2026, 3, 29, 8, 0))
+        );
+        assert_eq!(
+            quiet.until(at(2026, 10, 24, 23, 0), Brussels),
+            Some(at(2026, 10, 25, 8, 0))
+        );
+        // A window within one day, and none at all.
+        let afternoon = QuietHours {
+            start: 12 * 60,
+            end: 14 * 60,
+        };
+        assert_eq!(
+            afternoon.until(at(2026, 11, 26, 13, 0), Brussels),
+            Some(at(2026, 11, 26, 14, 0))
+        );
+        assert_eq!(afternoon.until(at(2026, 11, 26, 14, 0), Brussels), None);
+        let none = QuietHours { start: 0, end: 0 };
+        assert_eq!(none.until(at(2026, 11, 26, 3, 0), Brussels), None);
+        // Ending inside the spring gap (02:30 does not exist on 29 March): 03:30 instead.
+        let gap = QuietHours {
+            start: 60,
+            end: 150,
+        };
+        assert_eq!(
+            gap.until(at(2026, 3, 29, 1, 30), Brussels),
+            Some(Utc.with_ymd_and_hms(2026, 3, 29, 1, 30, 0).unwrap())
         );
     }
 }

@@ -168,6 +168,38 @@ pub struct FollowState {
     pub follower_count: i64,
 }
 
+/// What a follow sends as notifications.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Notify {
+    /// Every post.
+    #[default]
+    All,
+    /// Events only.
+    Events,
+    /// None (the posts stay in the feed).
+    None,
+}
+
+impl Notify {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Notify::All => "all",
+            Notify::Events => "events",
+            Notify::None => "none",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Notify> {
+        match text {
+            "all" => Some(Notify::All),
+            "events" => Some(Notify::Events),
+            "none" => Some(Notify::None),
+            _ => None,
+        }
+    }
+}
+
 /// "Mon quartier": what I follow publishes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedView {

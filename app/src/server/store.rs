@@ -348,6 +348,21 @@ pub struct VapidKeys {
     pub public_key: String,
 }
 
+/// A shop or a district, as followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FollowTarget {
+    Shop(i64),
+    District(i64),
+}
+
+/// A resident's push settings; `None`: the town's default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PushSettings {
+    pub quiet: Option<crate::domain::push::QuietHours>,
+    pub shop_pushes_per_day: Option<i64>,
+    pub district_pushes_per_week: Option<i64>,
+}
+
 /// A Web Push subscription of a device profile.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PushSubscriptionRecord {
@@ -654,6 +669,21 @@ pub trait Store: Send + Sync + 'static {
         profile_id: i64,
         district_id: i64,
         follow: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// What a followed shop or district notifies; `false` when it is not followed.
+    async fn set_follow_notify(
+        &self,
+        profile_id: i64,
+        target: FollowTarget,
+        notify: crate::model::Notify,
+    ) -> StoreResult<bool>;
+    /// A resident's own push settings (unset parts follow the town's).
+    async fn push_settings(&self, profile_id: i64) -> StoreResult<PushSettings>;
+    async fn save_push_settings(
+        &self,
+        profile_id: i64,
+        settings: &PushSettings,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
     async fn follows(&self, profile_id: i64) -> StoreResult<Follows>;

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use app::domain::push::QuietHours;
 use app::server::{PostKind, StoreResult};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 
@@ -23,6 +24,9 @@ pub struct ClaimedDelivery {
     pub created_at: DateTime<Utc>,
     /// `None` when the subscription was removed since the delivery was queued.
     pub target: Option<PushTarget>,
+    /// The resident's quiet hours (else the town's), in the town's time zone.
+    pub quiet: QuietHours,
+    pub timezone: String,
 }
 
 /// Where and how to encrypt a message for one browser.
@@ -61,6 +65,8 @@ pub enum Outcome {
         status: Option<u16>,
         subscription_id: i64,
     },
+    /// Due in the resident's quiet hours: sent when they end (not counted as an attempt).
+    Deferred { until: DateTime<Utc> },
     /// A temporary failure: tried again at `at`.
     Retry {
         status: Option<u16>,
@@ -88,6 +94,48 @@ pub struct PushFigures {
     pub skipped: i64,
 }
 
+/// The deliveries of a job: one per subscription of the residents whose follow asks for this
+/// kind of post (a district's post: followers of the district and of its shops), each `capped`
+/// at once when the resident already had their share (one shop's posts today, district posts
+/// this week: the resident's setting, else the town's). Parameters: $1 job, $2 post, $3 now,
+/// $4 shop or district, $5 town, $6 the post's kind, $7 the start of the cap's window.
+fn expansion_sql(shop_post: bool) -> String {
+    let wants = "(f.notify = 'all' OR (f.notify = 'events' AND $6 = 'event'))";
+    let (followers, counted, cap) = if shop_post {
+        (
+            format!("SELECT f.profile_id FROM shop_follows f WHERE f.shop_id = $4 AND {wants}"),
+            "p.shop_id = $4",
+            "COALESCE(ps.shop_pushes_per_day, t.shop_pushes_per_day)",
+        )
+    } else {
+        (
+            format!(
+                "SELECT f.profile_id FROM district_follows f WHERE f.district_id = $4 AND {wants} \
+                 UNION SELECT f.profile_id FROM shop_follows f JOIN shops sh ON sh.id = f.shop_id \
+                 WHERE sh.district_id = $4 AND {wants}"
+            ),
+            "p.district_id IS NOT NULL",
+            "COALESCE(ps.district_pushes_per_week, t.district_pushes_per_week)",
+        )
+    };
+    format!(
+        "INSERT INTO push_deliveries (job_id, post_id, subscription_id, profile_id, state, due_at, \
+         attempts, created_at, finished_at) \
+         SELECT $1, $2, s.id, s.profile_id, c.state, $3, 0, $3, \
+         CASE WHEN c.state = 'capped' THEN $3 END \
+         FROM push_subscriptions s JOIN ( \
+           SELECT r.profile_id, CASE WHEN ( \
+             SELECT COUNT(DISTINCT d.post_id) FROM push_deliveries d JOIN posts p ON p.id = d.post_id \
+             WHERE d.profile_id = r.profile_id AND {counted} AND d.post_id <> $2 \
+             AND d.state IN ('pending', 'delivered') AND d.created_at > $7 \
+           ) >= {cap} THEN 'capped' ELSE 'pending' END AS state \
+           FROM ({followers}) r JOIN towns t ON t.id = $5 \
+           LEFT JOIN push_settings ps ON ps.profile_id = r.profile_id \
+         ) c ON c.profile_id = s.profile_id \
+         ON CONFLICT (job_id, subscription_id) DO NOTHING"
+    )
+}
+
 /// `$first, $first+1, …` for `count` values.
 fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
@@ -108,7 +156,9 @@ impl SqlStore {
             Pool::Sqlite(_) => "",
         };
         let pick = format!(
-            "SELECT j.id, j.post_id, p.shop_id, p.district_id FROM push_jobs j \
+            "SELECT j.id, j.post_id, p.town_id, p.shop_id, p.district_id, p.kind, \
+             CASE p.kind WHEN 'offer' THEN p.valid_until \
+             WHEN 'event' THEN COALESCE(p.ends_at, p.starts_at) END AS ends FROM push_jobs j \
              JOIN posts p ON p.id = j.post_id \
              WHERE j.expanded_at IS NULL AND j.due_at <= $1 ORDER BY j.due_at, j.id LIMIT 1{lock}"
         );
@@ -116,36 +166,40 @@ impl SqlStore {
         for _ in 0..max_jobs {
             let done = on_pool!(self, |pool| async {
                 let mut tx = pool.begin().await?;
-                let job: Option<(i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(&pick)
+                type Job = (
+                    i64,
+                    i64,
+                    i64,
+                    Option<i64>,
+                    Option<i64>,
+                    String,
+                    Option<DateTime<Utc>>,
+                );
+                let job: Option<Job> = sqlx::query_as(&pick)
                     .bind(now)
                     .fetch_optional(&mut *tx)
                     .await?;
-                let Some((job_id, post_id, shop_id, district_id)) = job else {
+                let Some((job_id, post_id, town_id, shop_id, district_id, kind, ends)) = job else {
                     return Ok::<_, sqlx::Error>(None);
                 };
-                let followers = if shop_id.is_some() {
-                    "SELECT profile_id FROM shop_follows WHERE shop_id = $5"
+                // A post that has already ended announces nothing (nor counts towards caps).
+                let ended = ends.is_some_and(|end| end <= now);
+                let insert = expansion_sql(shop_id.is_some());
+                let rows = if ended {
+                    0
                 } else {
-                    "SELECT profile_id FROM district_follows WHERE district_id = $5 \
-                     UNION SELECT f.profile_id FROM shop_follows f \
-                     JOIN shops s ON s.id = f.shop_id WHERE s.district_id = $5"
+                    sqlx::query(&insert)
+                        .bind(job_id)
+                        .bind(post_id)
+                        .bind(now)
+                        .bind(shop_id.or(district_id))
+                        .bind(town_id)
+                        .bind(kind)
+                        .bind(now - Duration::days(if shop_id.is_some() { 1 } else { 7 }))
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
                 };
-                let insert = format!(
-                    "INSERT INTO push_deliveries (job_id, post_id, subscription_id, state, due_at, \
-                     attempts, created_at) \
-                     SELECT $1, $2, s.id, 'pending', $3, 0, $4 FROM push_subscriptions s \
-                     WHERE s.profile_id IN ({followers}) \
-                     ON CONFLICT (job_id, subscription_id) DO NOTHING"
-                );
-                let rows = sqlx::query(&insert)
-                    .bind(job_id)
-                    .bind(post_id)
-                    .bind(now)
-                    .bind(now)
-                    .bind(shop_id.or(district_id))
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
                 sqlx::query("UPDATE push_jobs SET expanded_at = $2 WHERE id = $1")
                     .bind(job_id)
                     .bind(now)
@@ -202,11 +256,18 @@ impl SqlStore {
             endpoint: Option<String>,
             p256dh: Option<String>,
             auth: Option<String>,
+            timezone: String,
+            quiet_start: i32,
+            quiet_end: i32,
         }
         let sql = format!(
             "SELECT d.id, d.post_id, d.attempts, d.created_at, s.id AS subscription_id, \
-             s.endpoint, s.p256dh, s.auth FROM push_deliveries d \
+             s.endpoint, s.p256dh, s.auth, t.timezone, \
+             COALESCE(ps.quiet_start, t.quiet_start) AS quiet_start, \
+             COALESCE(ps.quiet_end, t.quiet_end) AS quiet_end FROM push_deliveries d \
              LEFT JOIN push_subscriptions s ON s.id = d.subscription_id \
+             LEFT JOIN push_settings ps ON ps.profile_id = s.profile_id \
+             JOIN posts p ON p.id = d.post_id JOIN towns t ON t.id = p.town_id \
              WHERE d.id IN ({}) ORDER BY d.id",
             placeholders(1, ids.len())
         );
@@ -235,6 +296,11 @@ impl SqlStore {
                     }
                     _ => None,
                 },
+                quiet: QuietHours {
+                    start: r.quiet_start.clamp(0, 1439) as u16,
+                    end: r.quiet_end.clamp(0, 1439) as u16,
+                },
+                timezone: r.timezone,
             })
             .collect())
     }
@@ -346,6 +412,17 @@ impl SqlStore {
                         .await?;
                         continue;
                     }
+                    Outcome::Deferred { until } => {
+                        sqlx::query(
+                            "UPDATE push_deliveries SET due_at = $2, leased_until = NULL, \
+                             attempts = attempts - 1 WHERE id = $1",
+                        )
+                        .bind(id)
+                        .bind(until.trunc_subsecs(0))
+                        .execute(&mut *tx)
+                        .await?;
+                        continue;
+                    }
                     Outcome::Gone { status, .. } => ("gone", *status),
                     Outcome::Failed { status } => ("failed", *status),
                     Outcome::Expired => ("expired", None),
@@ -401,6 +478,28 @@ impl SqlStore {
             }
         }
         Ok(figures)
+    }
+
+    /// A post's deliveries as (resident's profile, state, due time), by id.
+    pub async fn push_delivery_rows(
+        &self,
+        post_id: i64,
+    ) -> StoreResult<Vec<(i64, String, DateTime<Utc>)>> {
+        on_pool!(self, |pool| sqlx::query_as::<
+            _,
+            (Option<i64>, String, DateTime<Utc>),
+        >(
+            "SELECT profile_id, state, due_at FROM push_deliveries WHERE post_id = $1 ORDER BY id"
+        )
+        .bind(post_id)
+        .fetch_all(pool)
+        .await
+        .map(|rows| {
+            rows.into_iter()
+                .map(|(profile, state, due)| (profile.unwrap_or(0), state, due))
+                .collect()
+        })
+        .map_err(store_error))
     }
 
     /// The earliest time a pending delivery or job becomes due (for the worker's sleep).

@@ -2,11 +2,11 @@
 
 use app::domain::search;
 use app::server::{
-    BoundingBox, District, FeedCursor, FeedScope, FollowerStats, Follows, Invitation, NewDistrict,
-    NewInvitation, NewPost, NewSession, NewSignInLink, NewTown, PasskeyRecord, Post, PostAuthor,
-    PostOrigin, PushSubscriptionRecord, Roles, SessionUser, Shop, ShopFields, ShopFilter,
-    ShopMember, ShopProfile, SignedIn, Store, StoreError, StoreResult, Town, UpsertOutcome, User,
-    VapidKeys, EVENT_WITHOUT_END,
+    BoundingBox, District, FeedCursor, FeedScope, FollowTarget, FollowerStats, Follows, Invitation,
+    NewDistrict, NewInvitation, NewPost, NewSession, NewSignInLink, NewTown, PasskeyRecord, Post,
+    PostAuthor, PostOrigin, PushSettings, PushSubscriptionRecord, Roles, SessionUser, Shop,
+    ShopFields, ShopFilter, ShopMember, ShopProfile, SignedIn, Store, StoreError, StoreResult,
+    Town, UpsertOutcome, User, VapidKeys, EVENT_WITHOUT_END,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
@@ -644,6 +644,85 @@ impl Store for SqlStore {
             .map_err(store_error))
     }
 
+    async fn set_follow_notify(
+        &self,
+        profile_id: i64,
+        target: FollowTarget,
+        notify: app::model::Notify,
+    ) -> StoreResult<bool> {
+        let (sql, id) = match target {
+            FollowTarget::Shop(id) => (
+                "UPDATE shop_follows SET notify = $3 WHERE profile_id = $1 AND shop_id = $2",
+                id,
+            ),
+            FollowTarget::District(id) => (
+                "UPDATE district_follows SET notify = $3 WHERE profile_id = $1 AND district_id = $2",
+                id,
+            ),
+        };
+        on_pool!(self, |pool| sqlx::query(sql)
+            .bind(profile_id)
+            .bind(id)
+            .bind(notify.as_str())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected() == 1)
+            .map_err(store_error))
+    }
+
+    async fn push_settings(&self, profile_id: i64) -> StoreResult<PushSettings> {
+        type Row = (Option<i32>, Option<i32>, Option<i32>, Option<i32>);
+        let row: Option<Row> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT quiet_start, quiet_end, shop_pushes_per_day, district_pushes_per_week \
+             FROM push_settings WHERE profile_id = $1"
+        )
+        .bind(profile_id)
+        .fetch_optional(pool)
+        .await
+        .map_err(store_error))?;
+        let Some((start, end, per_day, per_week)) = row else {
+            return Ok(PushSettings::default());
+        };
+        Ok(PushSettings {
+            quiet: match (start, end) {
+                (Some(start), Some(end)) => Some(app::domain::push::QuietHours {
+                    start: start.clamp(0, 1439) as u16,
+                    end: end.clamp(0, 1439) as u16,
+                }),
+                _ => None,
+            },
+            shop_pushes_per_day: per_day.map(i64::from),
+            district_pushes_per_week: per_week.map(i64::from),
+        })
+    }
+
+    async fn save_push_settings(
+        &self,
+        profile_id: i64,
+        settings: &PushSettings,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let small = |n: Option<i64>| n.map(|n| n.clamp(0, 1000) as i32);
+        on_pool!(self, |pool| sqlx::query(
+            "INSERT INTO push_settings (profile_id, quiet_start, quiet_end, shop_pushes_per_day, \
+             district_pushes_per_week, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (profile_id) DO UPDATE SET quiet_start = excluded.quiet_start, \
+             quiet_end = excluded.quiet_end, shop_pushes_per_day = excluded.shop_pushes_per_day, \
+             district_pushes_per_week = excluded.district_pushes_per_week, \
+             updated_at = excluded.updated_at"
+        )
+        .bind(profile_id)
+        .bind(settings.quiet.map(|q| i32::from(q.start.min(1439))))
+        .bind(settings.quiet.map(|q| i32::from(q.end.min(1439))))
+        .bind(small(settings.shop_pushes_per_day))
+        .bind(small(settings.district_pushes_per_week))
+        .bind(now.trunc_subsecs(0))
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .map_err(store_error))
+    }
+
     async fn set_district_follow(
         &self,
         profile_id: i64,
@@ -1052,13 +1131,18 @@ impl Store for SqlStore {
 }
 
 /// Moves the follows and push subscriptions of profile `$1` into profile `$2` and deletes `$1`.
-pub(super) const MERGE_PROFILES: [&str; 4] = [
-    "INSERT INTO shop_follows (profile_id, shop_id, created_at) \
-     SELECT $2, shop_id, created_at FROM shop_follows WHERE profile_id = $1 \
+pub(super) const MERGE_PROFILES: [&str; 5] = [
+    "INSERT INTO shop_follows (profile_id, shop_id, created_at, notify) \
+     SELECT $2, shop_id, created_at, notify FROM shop_follows WHERE profile_id = $1 \
      ON CONFLICT (profile_id, shop_id) DO NOTHING",
-    "INSERT INTO district_follows (profile_id, district_id, created_at) \
-     SELECT $2, district_id, created_at FROM district_follows WHERE profile_id = $1 \
+    "INSERT INTO district_follows (profile_id, district_id, created_at, notify) \
+     SELECT $2, district_id, created_at, notify FROM district_follows WHERE profile_id = $1 \
      ON CONFLICT (profile_id, district_id) DO NOTHING",
+    // The account's own push settings win over the phone's.
+    "INSERT INTO push_settings (profile_id, quiet_start, quiet_end, shop_pushes_per_day, \
+     district_pushes_per_week, updated_at) SELECT $2, quiet_start, quiet_end, \
+     shop_pushes_per_day, district_pushes_per_week, updated_at FROM push_settings \
+     WHERE profile_id = $1 ON CONFLICT (profile_id) DO NOTHING",
     "UPDATE push_subscriptions SET profile_id = $2 WHERE profile_id = $1",
     "DELETE FROM device_profiles WHERE id = $1 AND $2 = $2",
 ];

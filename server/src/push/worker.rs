@@ -40,7 +40,7 @@ impl Default for WorkerSettings {
     fn default() -> Self {
         WorkerSettings {
             concurrency: 48,
-            lease: Duration::from_secs(60),
+            lease: Duration::from_secs(30),
             retry_base: Duration::from_secs(10),
             retry_max: Duration::from_secs(3600),
             give_up_after: Duration::from_secs(24 * 3600),
@@ -177,10 +177,17 @@ impl Worker {
             return Outcome::Expired;
         };
         let now = self.clock.now();
+        let tz: chrono_tz::Tz = delivery
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Europe::Brussels);
         let ttl = match message_ttl(post, now, self.settings.max_ttl) {
             Some(ttl) => ttl,
             None => return Outcome::Expired,
         };
+        if let Some(until) = delivery.quiet.until(now, tz) {
+            return Outcome::Deferred { until };
+        }
         let payload = notification_payload(post, &self.base_url);
         let message = Message {
             payload: &payload,

@@ -72,6 +72,8 @@ struct Inner {
     refused: Vec<String>,
     /// Skip decryption (throughput measurements), checking one message in `sample`.
     sample: Option<usize>,
+    /// Signatures already verified (as push services do, a JWT is checked once): header → claims.
+    verified: std::collections::HashMap<String, (String, serde_json::Value)>,
 }
 
 #[derive(Clone)]
@@ -278,10 +280,30 @@ fn check(
     if body.len() > 4096 {
         return Err("payload larger than 4096 bytes".into());
     }
-    let (jwt, claims) = check_vapid(
-        header("authorization").ok_or("no Authorization")?,
-        &service.origin,
-    )?;
+    let authorization = header("authorization").ok_or("no Authorization")?;
+    let known = service
+        .inner
+        .lock()
+        .unwrap()
+        .verified
+        .get(authorization)
+        .cloned();
+    let (jwt, claims) = match known {
+        Some((jwt, claims)) => {
+            check_claims(&claims, &service.origin)?;
+            (jwt, claims)
+        }
+        None => {
+            let checked = check_vapid(authorization, &service.origin)?;
+            service
+                .inner
+                .lock()
+                .unwrap()
+                .verified
+                .insert(authorization.to_owned(), checked.clone());
+            checked
+        }
+    };
     if let Some(topic) = header("topic") {
         if topic.len() > 32
             || !topic
@@ -363,6 +385,12 @@ fn check_vapid(value: &str, origin: &str) -> Result<(String, serde_json::Value),
             .map_err(|_| "JWT claims encoding")?,
     )
     .map_err(|_| "JWT claims JSON")?;
+    check_claims(&claims, origin)?;
+    Ok((jwt.to_owned(), claims))
+}
+
+/// `aud` this service, `exp` within 24 hours, `sub` a contact.
+fn check_claims(claims: &serde_json::Value, origin: &str) -> Result<(), String> {
     if claims["aud"] != origin {
         return Err(format!("aud {} is not {origin}", claims["aud"]));
     }
@@ -378,7 +406,7 @@ fn check_vapid(value: &str, origin: &str) -> Result<(String, serde_json::Value),
     if !(sub.starts_with("mailto:") || sub.starts_with("https:")) {
         return Err(format!("sub {sub}"));
     }
-    Ok((jwt.to_owned(), claims))
+    Ok(())
 }
 
 /// RFC 8291 §3.4 and RFC 8188: one record, `salt ‖ rs ‖ idlen ‖ keyid ‖ ciphertext`.
@@ -426,4 +454,105 @@ fn decrypt(secret: &p256::SecretKey, auth: &[u8; 16], body: &[u8]) -> Result<Vec
         return Err("no last-record delimiter".into());
     }
     Ok(plain)
+}
+
+impl PushService {
+    /// `count` subscriptions sharing one key pair (cheap to make in bulk; each is still
+    /// encrypted for and decrypted by its own request).
+    pub fn subscribe_many(&self, count: usize) -> Vec<Subscription> {
+        let first = self.subscribe();
+        let mut inner = self.inner.lock().unwrap();
+        let (secret, auth) = {
+            let browser = &inner.browsers[first.index];
+            (browser.secret.clone(), browser.auth)
+        };
+        let mut all = vec![first.clone()];
+        for _ in 1..count {
+            inner.browsers.push(Browser {
+                secret: secret.clone(),
+                auth,
+                answers: VecDeque::new(),
+            });
+            let index = inner.browsers.len() - 1;
+            all.push(Subscription {
+                index,
+                endpoint: format!("{}/push/{index}", self.origin),
+                ..first.clone()
+            });
+        }
+        all
+    }
+
+    /// How many subscriptions have had at least one message accepted, and how many messages
+    /// were accepted in all.
+    pub fn accepted(&self) -> (usize, usize) {
+        let inner = self.inner.lock().unwrap();
+        let mut seen = vec![false; inner.browsers.len()];
+        let mut total = 0;
+        for (index, status) in &inner.requests {
+            if *status == 201 {
+                seen[*index] = true;
+                total += 1;
+            }
+        }
+        (seen.iter().filter(|s| **s).count(), total)
+    }
+}
+
+/// Adds one resident per subscription, each following `shop_id`, straight into the SQLite
+/// database at `url` (thousands at once, in one transaction).
+pub async fn add_audience(url: &str, shop_id: i64, subscriptions: &[Subscription]) {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+    let now = chrono::Utc::now();
+    let mut tx = conn.begin().await.unwrap();
+    let base: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM device_profiles")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    for (chunk_index, chunk) in subscriptions.chunks(500).enumerate() {
+        let first = base + (chunk_index * 500) as i64;
+        let rows =
+            |n: usize| vec![format!("({})", vec!["?"; n].join(", ")); chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO device_profiles (id, token_hash, created_at, last_seen_at) VALUES {}",
+            rows(4)
+        );
+        let mut query = sqlx::query(&sql);
+        for i in 0..chunk.len() {
+            let id = first + i as i64;
+            query = query
+                .bind(id)
+                .bind(format!("bulk-{id}"))
+                .bind(now)
+                .bind(now);
+        }
+        query.execute(&mut *tx).await.unwrap();
+        let sql = format!(
+            "INSERT INTO shop_follows (profile_id, shop_id, created_at) VALUES {}",
+            rows(3)
+        );
+        let mut query = sqlx::query(&sql);
+        for i in 0..chunk.len() {
+            query = query.bind(first + i as i64).bind(shop_id).bind(now);
+        }
+        query.execute(&mut *tx).await.unwrap();
+        let sql = format!(
+            "INSERT INTO push_subscriptions (profile_id, endpoint, p256dh, auth, created_at, \
+             updated_at) VALUES {}",
+            rows(6)
+        );
+        let mut query = sqlx::query(&sql);
+        for (i, subscription) in chunk.iter().enumerate() {
+            query = query
+                .bind(first + i as i64)
+                .bind(&subscription.endpoint)
+                .bind(&subscription.p256dh)
+                .bind(&subscription.auth)
+                .bind(now)
+                .bind(now);
+        }
+        query.execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
 }

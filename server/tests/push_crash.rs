@@ -1,0 +1,152 @@
+//! Nothing is lost across a crash: the real `quartier serve` process fans a post out to 10 000
+//! subscriptions on the local push service, is killed with SIGKILL part-way, and started again;
+//! in the end every subscription has the message, with at most 1 % sent twice (the messages in
+//! flight when the process died, sent again once their lease ran out).
+
+mod common;
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use app::server::{NewPost, NewTown, PostAuthor, PostKind, PostOrigin, ShopFields, Store};
+use chrono::{TimeDelta, Utc};
+use common::push_service::{add_audience, PushService};
+use server::db::SqlStore;
+
+const AUDIENCE: usize = 10_000;
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_server(database_url: &str, dir: &std::path::Path) -> Child {
+    let port = free_port();
+    Command::new(env!("CARGO_BIN_EXE_quartier"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", dir.join("site"))
+        .env("LEPTOS_OUTPUT_NAME", "quartier")
+        .env("QUARTIER_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("QUARTIER_MEDIA_DIR", dir.join("media"))
+        .env("QUARTIER_PUSH_ALLOW_LOOPBACK", "true")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the quartier binary starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fan_out_survives_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("quartier.db").display());
+    let store = SqlStore::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let town = store
+        .upsert_town(&NewTown {
+            slug: "habay".into(),
+            name: "Habay".into(),
+            timezone: "Europe/Brussels".into(),
+        })
+        .await
+        .unwrap();
+    // No quiet hours for this test, whatever the time it runs at.
+    sqlx::query("UPDATE towns SET quiet_start = 0, quiet_end = 0")
+        .execute(&mut sqlx_connection(&url).await)
+        .await
+        .unwrap();
+    let fields = ShopFields {
+        name: "Boulangerie Jacob".into(),
+        category: "bakery".into(),
+        lat: 49.72,
+        lon: 5.64,
+        ..ShopFields::default()
+    };
+    let mut slugs = vec!["boulangerie-jacob".to_string()].into_iter();
+    let shop = store
+        .upsert_osm_shop(town.id, "node/1", &fields, &mut slugs)
+        .await
+        .unwrap()
+        .0;
+    let service = PushService::start().await;
+    // Decrypt one message in a hundred (every request is still checked: TTL, VAPID).
+    service.sample_only(100);
+    let subscriptions = service.subscribe_many(AUDIENCE);
+    add_audience(&url, shop.id, &subscriptions).await;
+
+    let mut server = start_server(&url, dir.path());
+    let now = Utc::now();
+    store
+        .publish_post(
+            town.id,
+            &NewPost {
+                author: PostAuthor::Shop(shop.id),
+                kind: PostKind::Offer,
+                title: "Pain gratuit pour tout le quartier".into(),
+                body: String::new(),
+                photo: None,
+                valid_from: None,
+                valid_until: Some(now + TimeDelta::days(2)),
+                starts_at: None,
+                ends_at: None,
+                place: None,
+                published_at: now,
+            },
+            &PostOrigin::default(),
+            now,
+        )
+        .await
+        .unwrap();
+    let started = Instant::now();
+    service
+        .wait_until(Duration::from_secs(120), "a third of the fan-out", |s| {
+            s.accepted().1 >= AUDIENCE / 3
+        })
+        .await;
+    server.kill().expect("SIGKILL");
+    server.wait().unwrap();
+    let at_kill = service.accepted();
+    assert!(at_kill.0 < AUDIENCE, "killed before the end: {at_kill:?}");
+
+    let mut server = start_server(&url, dir.path());
+    service
+        .wait_until(Duration::from_secs(180), "every subscription", |s| {
+            s.accepted().0 == AUDIENCE
+        })
+        .await;
+    let elapsed = started.elapsed();
+    server.kill().ok();
+    server.wait().ok();
+    let (reached, accepted) = service.accepted();
+    let duplicates = accepted - reached;
+    println!(
+        "{AUDIENCE} subscriptions: {at_kill:?} (reached, accepted) when killed; all reached after \
+         {elapsed:?} with {duplicates} duplicates"
+    );
+    assert_eq!(reached, AUDIENCE);
+    assert!(
+        duplicates * 100 <= AUDIENCE,
+        "{duplicates} duplicates: more than 1 %"
+    );
+    assert!(service.refused().is_empty(), "{:?}", service.refused());
+    // The sampled messages decrypt to the post.
+    let received = service.received();
+    assert!(received.len() >= AUDIENCE / 100 - 1, "{}", received.len());
+    for message in received {
+        assert_eq!(
+            message.json()["notification"]["body"],
+            "Pain gratuit pour tout le quartier"
+        );
+    }
+}
+
+async fn sqlx_connection(url: &str) -> sqlx::SqliteConnection {
+    use sqlx::Connection;
+    sqlx::SqliteConnection::connect(url).await.unwrap()
+}
