@@ -122,6 +122,7 @@ pub fn App() -> impl IntoView {
         <script src="/register-sw.js" defer></script>
         <script src="/outbox.js" defer></script>
         <script src="/passkeys.js" defer></script>
+        <script src="/push.js" defer></script>
         <Router>
             <a class="skip-link" href="#main">{locale.t("nav.skip")}</a>
             <SiteHeader/>

@@ -3,16 +3,7 @@ import { SMTPServer } from "smtp-server";
 import { simpleParser } from "mailparser";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
-import AxeBuilder from "@axe-core/playwright";
-import { waitForHydration } from "./helpers";
-
-/** WCAG 2.2 A/AA violations axe-core finds on the page. */
-async function accessibilityViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
-    .analyze();
-  return results.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
+import { accessibilityViolations, waitForHydration } from "./helpers";
 
 // The server sends its e-mails here (see playwright.config.ts): a real SMTP server whose
 // messages are parsed as a mail client would.

@@ -2,7 +2,7 @@ import { chromium, expect, test } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitForHydration } from "./helpers";
+import { accessibilityViolations, waitForHydration } from "./helpers";
 
 test("manifest is valid and Chrome finds the app installable", async ({ page }) => {
   const response = await page.request.get("/manifest.webmanifest");
@@ -122,4 +122,71 @@ test("a pushed message shows as a notification, and a newer one of the same post
   // A link to another site is never followed: the notification opens the app's home instead.
   await push({ title: "Quartier", body: "Ailleurs", navigate: "https://evil.example/phish", tag: "post-2" });
   await expect.poll(async () => (await shown()).find((n) => n.tag === "post-2")?.url).toBe("/");
+});
+
+// Debian's Chromium has no push service (no vendor keys), so the browser's own subscribe() is
+// replaced by one that answers as a push service would: real P-256 keys and auth secret, an
+// endpoint on a public address. Everything else (the offer, the permission, the key, the
+// request to the server) is the real thing.
+test("following a shop offers notifications, and accepting subscribes this browser", async ({ page, context, baseURL }) => {
+  await page.addInitScript(() => {
+    const b64url = (bytes: ArrayBuffer) =>
+      btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    (window as any).subscribedWith = null;
+    PushManager.prototype.getSubscription = async () => null;
+    PushManager.prototype.subscribe = async function (options: PushSubscriptionOptionsInit) {
+      (window as any).subscribedWith = options;
+      const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+      const p256dh = b64url(await crypto.subtle.exportKey("raw", pair.publicKey));
+      const auth = b64url(crypto.getRandomValues(new Uint8Array(16)).buffer);
+      const endpoint = "https://8.8.8.8/push/e2e-" + Date.now();
+      return {
+        endpoint,
+        options,
+        toJSON: () => ({ endpoint, expirationTime: null, keys: { p256dh, auth } }),
+        unsubscribe: async () => true,
+      } as unknown as PushSubscription;
+    };
+  });
+  await page.goto("/shops/boucherie-thomas");
+  await waitForHydration(page);
+  // Never asked on page load.
+  await expect(page.getByText("Être prévenu de ses offres et événements ?")).toBeHidden();
+  await page.getByRole("button", { name: "Suivre Boucherie Thomas" }).click();
+  await expect(page.getByText("Être prévenu de ses offres et événements ?")).toBeVisible();
+  await expect(page.getByText("Une notification sur ce téléphone quand Boucherie Thomas publie")).toBeVisible();
+  expect(await accessibilityViolations(page)).toEqual([]);
+
+  await context.grantPermissions(["notifications"], { origin: baseURL });
+  const saved = page.waitForResponse(
+    (r) => r.url().endsWith("/api/push/subscriptions") && r.request().method() === "POST",
+  );
+  await page.getByRole("button", { name: "Oui, me prévenir" }).click();
+  expect((await saved).status()).toBe(200);
+  await expect(page.getByRole("status").filter({ hasText: "Notifications activées" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Oui, me prévenir" })).toBeHidden();
+  // Subscribed with the site's VAPID key, for visible notifications only.
+  const key = await (await page.request.get("/api/push/key")).json();
+  const used = await page.evaluate(() => {
+    const options = (window as any).subscribedWith;
+    const bytes = new Uint8Array(options.applicationServerKey);
+    return {
+      userVisibleOnly: options.userVisibleOnly,
+      key: btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
+    };
+  });
+  expect(used).toEqual({ userVisibleOnly: true, key: key.publicKey });
+});
+
+test("'Plus tard' hides the offer and it is not repeated for a week", async ({ page }) => {
+  await page.goto("/shops/boucherie-thomas");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Suivre Boucherie Thomas" }).click();
+  await page.getByRole("button", { name: "Plus tard" }).click();
+  await expect(page.getByText("Être prévenu de ses offres et événements ?")).toBeHidden();
+  await page.goto("/shops/multipharma");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: /^Suivre Multipharma/ }).click();
+  await expect(page.getByRole("button", { name: /Ne plus suivre Multipharma/ })).toBeVisible();
+  await expect(page.getByText("Être prévenu de ses offres et événements ?")).toBeHidden();
 });

@@ -28,3 +28,6 @@ CREATE TABLE push_settings (
     district_pushes_per_week  INTEGER CHECK (district_pushes_per_week >= 0),
     updated_at                TEXT NOT NULL
 );
+
+-- Taps on a post's notifications (reported by the service worker), for the merchant's figures.
+ALTER TABLE posts ADD COLUMN push_clicks INTEGER NOT NULL DEFAULT 0;

@@ -150,6 +150,15 @@ self.addEventListener("pushsubscriptionchange", (event) => {
 // A tap on a notification: to an open window of the app if there is one, else a new one.
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
+  // Counted for the merchant's figures (the post's number only, nothing about the resident).
+  const post = /^post-(\d+)$/.exec(event.notification.tag || "");
+  const report = post
+    ? fetch("/api/push/clicks", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ post: Number(post[1]) }),
+      }).catch(() => {})
+    : Promise.resolve();
   const url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
   event.waitUntil(
     (async () => {
@@ -162,7 +171,7 @@ self.addEventListener("notificationclick", (event) => {
         return any.navigate(url.href);
       }
       return self.clients.openWindow(url.href);
-    })(),
+    })().then((opened) => report.then(() => opened)),
   );
 });
 

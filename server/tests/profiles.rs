@@ -5,7 +5,7 @@
 mod common;
 
 use app::model::ProfileView;
-use app::server::{InvitedRole, NewInvitation, Store};
+use app::server::Store;
 use axum::http::{header, StatusCode};
 use common::web::*;
 
@@ -17,42 +17,6 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
         .encode_image(&img)
         .unwrap();
     out
-}
-
-/// A session of the owner of shop `slug`.
-async fn owner(app: &TestApp, slug: &str, email: &str) -> String {
-    let now = NOW.parse().unwrap();
-    let town = app.store.first_town().await.unwrap().unwrap();
-    let shop = app
-        .store
-        .shop_by_slug(town.id, slug)
-        .await
-        .unwrap()
-        .unwrap();
-    let cookie = sign_in(app, email).await;
-    let user = app.store.user_by_email(email).await.unwrap().unwrap();
-    let token = format!("owner-{slug}");
-    app.store
-        .create_invitation(
-            town.id,
-            &NewInvitation {
-                token_hash: token.clone(),
-                role: InvitedRole::Owner,
-                shop_id: Some(shop.id),
-                district_id: None,
-                created_by: None,
-                expires_at: now + chrono::TimeDelta::days(14),
-            },
-            now,
-        )
-        .await
-        .unwrap();
-    app.store
-        .accept_invitation(&token, user.id, now)
-        .await
-        .unwrap()
-        .expect("accepted");
-    cookie
 }
 
 async fn profile(app: &TestApp, cookie: &str) -> ProfileView {
@@ -99,7 +63,7 @@ const WEEK: [(&str, &str); 27] = [
 async fn a_merchant_edits_hours_contact_and_photos() {
     let app = app().await;
     let town = app.store.first_town().await.unwrap().unwrap();
-    let cookie = owner(&app, "boulangerie-jacob", "jacob@example.be").await;
+    let cookie = owner_session(&app, "boulangerie-jacob", "jacob@example.be").await;
 
     // The editor starts from the imported hours: Mo-Th and Sa-Su 07:15-19:00, Friday closed.
     let view = profile(&app, &cookie).await;
@@ -282,7 +246,7 @@ type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
 async fn refused_profiles_say_why_and_lose_nothing() {
     let app = app().await;
     let town = app.store.first_town().await.unwrap().unwrap();
-    let cookie = owner(&app, "boulangerie-jacob", "jacob@example.be").await;
+    let cookie = owner_session(&app, "boulangerie-jacob", "jacob@example.be").await;
     let before = app
         .store
         .shop_by_slug(town.id, "boulangerie-jacob")
@@ -475,7 +439,7 @@ async fn only_the_shops_people_edit_its_profile() {
         .await
         .unwrap()
         .unwrap();
-    let other = owner(&app, "boucherie-thomas", "thomas@example.be").await;
+    let other = owner_session(&app, "boucherie-thomas", "thomas@example.be").await;
     let resident = sign_in(&app, "resident@example.be").await;
     for (cookie, expected) in [
         (None, StatusCode::UNAUTHORIZED),

@@ -9,6 +9,7 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use app::domain::push::QuietHours;
 use app::server::{NewPost, NewTown, PostAuthor, PostKind, PostOrigin, ShopFields, Store};
 use chrono::{TimeDelta, Utc};
 use common::push_service::{add_audience, PushService};
@@ -57,8 +58,8 @@ async fn a_fan_out_survives_kill_9() {
         .await
         .unwrap();
     // No quiet hours for this test, whatever the time it runs at.
-    sqlx::query("UPDATE towns SET quiet_start = 0, quiet_end = 0")
-        .execute(&mut sqlx_connection(&url).await)
+    store
+        .set_town_push_defaults(town.id, QuietHours { start: 0, end: 0 }, 1, 3)
         .await
         .unwrap();
     let fields = ShopFields {
@@ -144,9 +145,4 @@ async fn a_fan_out_survives_kill_9() {
             "Pain gratuit pour tout le quartier"
         );
     }
-}
-
-async fn sqlx_connection(url: &str) -> sqlx::SqliteConnection {
-    use sqlx::Connection;
-    sqlx::SqliteConnection::connect(url).await.unwrap()
 }

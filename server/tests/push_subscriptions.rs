@@ -210,3 +210,127 @@ async fn the_site_key_is_served_for_subscribing() {
     let (_, _, again) = get(&app, "/api/push/key").await;
     assert_eq!(again, body);
 }
+
+#[tokio::test]
+async fn merchants_see_how_their_notifications_went() {
+    use app::server::{NewPost, PostAuthor, PostKind, PostOrigin};
+    let app = app().await;
+    let now: chrono::DateTime<chrono::Utc> = NOW.parse().unwrap();
+    let town = app.store.first_town().await.unwrap().unwrap();
+    let shop = app
+        .store
+        .shop_by_slug(town.id, "boulangerie-jacob")
+        .await
+        .unwrap()
+        .unwrap();
+    let (post, _) = app
+        .store
+        .publish_post(
+            town.id,
+            &NewPost {
+                author: PostAuthor::Shop(shop.id),
+                kind: PostKind::Offer,
+                title: "Cougnous".into(),
+                body: String::new(),
+                photo: None,
+                valid_from: None,
+                valid_until: Some(now + chrono::TimeDelta::days(3)),
+                starts_at: None,
+                ends_at: None,
+                place: None,
+                published_at: now,
+            },
+            &PostOrigin::default(),
+            now,
+        )
+        .await
+        .unwrap();
+    // Two phones follow the bakery and allowed notifications; the job is queued for them.
+    let mut second_profile = 0;
+    for (name, endpoint) in [
+        ("a", "https://8.8.8.8/push/a"),
+        ("b", "https://8.8.4.4/push/b"),
+    ] {
+        let profile = app.store.create_device_profile(name, now).await.unwrap();
+        second_profile = profile;
+        app.store
+            .set_shop_follow(profile, shop.id, true, now)
+            .await
+            .unwrap();
+        let subscription =
+            app::domain::push::parse_subscription(endpoint, P256DH, AUTH, false).unwrap();
+        app.store
+            .save_push_subscription(profile, &subscription, now)
+            .await
+            .unwrap();
+    }
+    // (The demo's own posts have their jobs too: expand them all. The demo's earlier offer of
+    // the bakery today used the phones' one push of this shop for the day: this one is capped
+    // for the first phone; the second phone asked for three a day.)
+    app.store
+        .save_push_settings(
+            second_profile,
+            &app::server::PushSettings {
+                shop_pushes_per_day: Some(3),
+                ..Default::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert!(app.store.expand_push_jobs(now, 1000).await.unwrap() >= 2);
+
+    // The service worker reports taps: counted for a known post only.
+    let click = |post: i64| {
+        let json = format!(r#"{{"post":{post}}}"#);
+        let request = Request::post("/api/push/clicks")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(json))
+            .unwrap();
+        send(&app, request)
+    };
+    assert_eq!(click(post.id).await.0, StatusCode::OK);
+    assert_eq!(click(post.id).await.0, StatusCode::OK);
+    assert_eq!(click(987_654).await.0, StatusCode::NOT_FOUND);
+
+    let cookie = owner_session(&app, "boulangerie-jacob", "jacob@example.be").await;
+    let (status, _, body) = call(
+        &app,
+        "/api/counter",
+        "slug=boulangerie-jacob",
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let view: app::model::CounterView = serde_json::from_str(&body).unwrap();
+    let shown = view
+        .posts
+        .iter()
+        .find(|p| p.post.id == post.id)
+        .expect("the post on the counter");
+    assert_eq!(
+        shown.push,
+        Some(app::model::PushSummary {
+            targeted: 2,
+            delivered: 0,
+            pending: 1,
+            capped: 1,
+            clicks: 2
+        })
+    );
+    let (_, _, page) = get_with_cookie(&app, "/counter/boulangerie-jacob", &cookie).await;
+    // Without the hydration markers between the parts.
+    let page = page.replace("<!>", "");
+    assert!(
+        page.contains("Notifiée à 2 téléphones · 0 reçue · 1 en attente · 1 non envoyée (limite atteinte, reste dans le fil) · 2 ouvertures"),
+        "{}",
+        &page[page.find("post-push").unwrap_or(0)..][..300.min(page.len())]
+    );
+
+    // Past 120 taps an hour from one address, refused.
+    for _ in 2..120 {
+        click(post.id).await;
+    }
+    assert_eq!(click(post.id).await.0, StatusCode::TOO_MANY_REQUESTS);
+}

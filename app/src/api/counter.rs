@@ -65,6 +65,13 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         .map_err(store_error("counting views"))?
         .into_iter()
         .collect();
+    let pushes: std::collections::HashMap<i64, crate::model::PushSummary> = state
+        .store
+        .post_push_summaries(&ids)
+        .await
+        .map_err(store_error("counting notifications"))?
+        .into_iter()
+        .collect();
     let counter_posts = posts
         .iter()
         .filter_map(|post| {
@@ -91,6 +98,7 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
                 .map(|t| form_date(t - chrono::TimeDelta::seconds(1), tz));
             Some(CounterPost {
                 views: views.get(&post.id).copied().unwrap_or(0),
+                push: pushes.get(&post.id).copied(),
                 post: view,
                 status,
                 form: PostForm {

@@ -120,3 +120,46 @@ async fn unsubscribe_inner(endpoint: String) -> Result<(), AppError> {
         Err(AppError::NotFound)
     }
 }
+
+/// Taps on notifications counted per client address per hour (a service worker reports one
+/// per tap; more is not a person).
+pub const CLICKS_PER_HOUR: i64 = 120;
+
+/// Counts a tap on a post's notification (reported by the service worker), for the
+/// merchant's figures. Anonymous: nothing about the resident is kept.
+#[server(
+    prefix = "/api",
+    endpoint = "push/clicks",
+    input = leptos::server_fn::codec::Json
+)]
+pub async fn push_click(post: i64) -> Result<(), AppError> {
+    super::with_status(click_inner(post).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn click_inner(post: i64) -> Result<(), AppError> {
+    use crate::server::auth::client_address;
+    use crate::server::AppState;
+
+    let state = AppState::from_context()?;
+    let parts = use_context::<http::request::Parts>();
+    let client = client_address(parts.as_ref(), state.settings.client_ip_header.as_deref());
+    state
+        .rate_limit(
+            &format!("push-click:client:{client}"),
+            CLICKS_PER_HOUR,
+            chrono::TimeDelta::hours(1),
+        )
+        .await?;
+    let town = state.town().await?;
+    let counted = state
+        .store
+        .record_push_click(town.id, post)
+        .await
+        .map_err(|e| AppError::internal("counting a notification tap", e))?;
+    if counted {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

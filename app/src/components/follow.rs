@@ -47,7 +47,12 @@ pub fn FollowButton(
         let name = name.clone();
         move || {
             if following() {
-                locale.tf("follow.unfollow_named", &[("name", &name)])
+                // The visible text first (WCAG 2.5.3, label in name), then what a tap does.
+                format!(
+                    "{} — {}",
+                    locale.t("follow.following"),
+                    locale.tf("follow.unfollow_named", &[("name", &name)])
+                )
             } else {
                 locale.tf("follow.follow_named", &[("name", &name)])
             }
@@ -80,6 +85,37 @@ pub fn FollowButton(
                 {move || (show_count && count.get() > 0).then(|| view! { <span class="follower-count">{count_text}</span> })}
             </p>
             {move || failed().then(|| view! { <p class="error" role="alert">{locale.t("error.transport")}</p> })}
+            <PushOffer name=name/>
+        </div>
+    }
+}
+
+/// The offer of notifications, shown by `public/push.js` after a tap on "Suivre" (never on
+/// page load): a question with two answers, then the outcome (or, on an iPhone outside the
+/// installed app, how to add it to the Home Screen).
+#[component]
+fn PushOffer(name: String) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="push-offer" data-push-offer hidden>
+            <div class="push-offer-ask" data-push-ask>
+                <p class="push-offer-question">{locale.t("push.offer_question")}</p>
+                <p class="push-offer-hint">{locale.tf("push.offer_hint", &[("name", &name)])}</p>
+                <div class="push-offer-actions">
+                    <button type="button" class="button" data-push-accept>{locale.t("push.offer_accept")}</button>
+                    <button type="button" class="button secondary" data-push-later>{locale.t("push.offer_later")}</button>
+                </div>
+            </div>
+            <p
+                class="push-offer-status"
+                role="status"
+                data-push-status
+                data-enabled=locale.t("push.enabled")
+                data-denied=locale.t("push.denied")
+                data-failed=locale.t("push.failed")
+                data-ios=locale.t("push.ios_home_screen")
+                data-unsupported=locale.t("push.unsupported")
+            ></p>
         </div>
     }
 }

@@ -81,8 +81,25 @@ pub struct CounterPost {
     pub status: PostStatus,
     /// How many times it was shown in feeds and on pages.
     pub views: i64,
+    /// How its notifications went (`None` before any was queued).
+    pub push: Option<PushSummary>,
     /// The post as form values, for editing.
     pub form: PostForm,
+}
+
+/// A post's notifications, for its merchant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushSummary {
+    /// Phones and browsers it was meant for.
+    pub targeted: i64,
+    /// Accepted by their push services.
+    pub delivered: i64,
+    /// Still to go (quiet hours, retries).
+    pub pending: i64,
+    /// Not sent: the resident had had their share of pushes (the post is in their feed).
+    pub capped: i64,
+    /// Taps on the notification.
+    pub clicks: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

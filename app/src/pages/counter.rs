@@ -571,6 +571,15 @@ fn CounterPostItem(slug: String, post: CounterPost) -> impl IntoView {
                 <span class=status_class>{locale.t(status_key)}</span>
                 " " <span class="post-views">{locale.plural("counter.views", post.views)}</span>
             </p>
+            {post.push.filter(|p| p.targeted > 0).map(|push| view! {
+                <p class="post-push">
+                    {locale.plural("counter.push.targeted", push.targeted)}
+                    " · " {locale.plural("counter.push.delivered", push.delivered)}
+                    {(push.pending > 0).then(|| view! { " · " {locale.plural("counter.push.pending", push.pending)} })}
+                    {(push.capped > 0).then(|| view! { " · " {locale.plural("counter.push.capped", push.capped)} })}
+                    " · " {locale.plural("counter.push.clicks", push.clicks)}
+                </p>
+            })}
             <PostCard post=post.post show_author=false/>
             <div class="post-actions">
                 <a class="button secondary small" href=format!("/counter/{slug}?edit={id}#composer")>{locale.t("post.edit")}</a>

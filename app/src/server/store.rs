@@ -678,6 +678,21 @@ pub trait Store: Send + Sync + 'static {
         target: FollowTarget,
         notify: crate::model::Notify,
     ) -> StoreResult<bool>;
+    /// How the notifications of these posts went (posts never queued are absent).
+    async fn post_push_summaries(
+        &self,
+        post_ids: &[i64],
+    ) -> StoreResult<Vec<(i64, crate::model::PushSummary)>>;
+    /// Counts a tap on a notification of the town's post; `false` for an unknown post.
+    async fn record_push_click(&self, town_id: i64, post_id: i64) -> StoreResult<bool>;
+    /// The town's push defaults (quiet hours, caps) that residents' own settings override.
+    async fn set_town_push_defaults(
+        &self,
+        town_id: i64,
+        quiet: crate::domain::push::QuietHours,
+        shop_pushes_per_day: i64,
+        district_pushes_per_week: i64,
+    ) -> StoreResult<()>;
     /// A resident's own push settings (unset parts follow the town's).
     async fn push_settings(&self, profile_id: i64) -> StoreResult<PushSettings>;
     async fn save_push_settings(

@@ -480,6 +480,49 @@ impl SqlStore {
         Ok(figures)
     }
 
+    /// Figures of these posts' notifications, for their merchants.
+    pub async fn push_summaries(
+        &self,
+        post_ids: &[i64],
+    ) -> StoreResult<Vec<(i64, app::model::PushSummary)>> {
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT p.id, p.push_clicks, \
+             COUNT(d.id) AS targeted, \
+             COUNT(CASE WHEN d.state = 'delivered' THEN 1 END) AS delivered, \
+             COUNT(CASE WHEN d.state = 'pending' THEN 1 END) AS pending, \
+             COUNT(CASE WHEN d.state = 'capped' THEN 1 END) AS capped \
+             FROM posts p JOIN push_deliveries d ON d.post_id = p.id \
+             WHERE p.id IN ({}) GROUP BY p.id, p.push_clicks",
+            placeholders(1, post_ids.len())
+        );
+        type Row = (i64, i32, i64, i64, i64, i64);
+        let rows: Vec<Row> = on_pool!(self, |pool| {
+            let mut query = sqlx::query_as(&sql);
+            for id in post_ids {
+                query = query.bind(id);
+            }
+            query.fetch_all(pool).await.map_err(store_error)
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, clicks, targeted, delivered, pending, capped)| {
+                (
+                    id,
+                    app::model::PushSummary {
+                        targeted,
+                        delivered,
+                        pending,
+                        capped,
+                        clicks: i64::from(clicks),
+                    },
+                )
+            })
+            .collect())
+    }
+
     /// A post's deliveries as (resident's profile, state, due time), by id.
     pub async fn push_delivery_rows(
         &self,

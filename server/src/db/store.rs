@@ -670,6 +670,47 @@ impl Store for SqlStore {
             .map_err(store_error))
     }
 
+    async fn post_push_summaries(
+        &self,
+        post_ids: &[i64],
+    ) -> StoreResult<Vec<(i64, app::model::PushSummary)>> {
+        self.push_summaries(post_ids).await
+    }
+
+    async fn record_push_click(&self, town_id: i64, post_id: i64) -> StoreResult<bool> {
+        on_pool!(self, |pool| sqlx::query(
+            "UPDATE posts SET push_clicks = push_clicks + 1 WHERE town_id = $1 AND id = $2"
+        )
+        .bind(town_id)
+        .bind(post_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
+        .map_err(store_error))
+    }
+
+    async fn set_town_push_defaults(
+        &self,
+        town_id: i64,
+        quiet: app::domain::push::QuietHours,
+        shop_pushes_per_day: i64,
+        district_pushes_per_week: i64,
+    ) -> StoreResult<()> {
+        on_pool!(self, |pool| sqlx::query(
+            "UPDATE towns SET quiet_start = $2, quiet_end = $3, shop_pushes_per_day = $4, \
+             district_pushes_per_week = $5 WHERE id = $1"
+        )
+        .bind(town_id)
+        .bind(i32::from(quiet.start.min(1439)))
+        .bind(i32::from(quiet.end.min(1439)))
+        .bind(shop_pushes_per_day.clamp(0, 1000) as i32)
+        .bind(district_pushes_per_week.clamp(0, 1000) as i32)
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .map_err(store_error))
+    }
+
     async fn push_settings(&self, profile_id: i64) -> StoreResult<PushSettings> {
         type Row = (Option<i32>, Option<i32>, Option<i32>, Option<i32>);
         let row: Option<Row> = on_pool!(self, |pool| sqlx::query_as(

@@ -296,3 +296,40 @@ pub async fn sign_in(app: &TestApp, email: &str) -> String {
         .find(|c| c.starts_with("quartier_session="))
         .expect("session cookie")
 }
+
+/// A session of the owner of shop `slug`.
+pub async fn owner_session(app: &TestApp, slug: &str, email: &str) -> String {
+    use app::server::{InvitedRole, NewInvitation, Store};
+    let now = NOW.parse().unwrap();
+    let town = app.store.first_town().await.unwrap().unwrap();
+    let shop = app
+        .store
+        .shop_by_slug(town.id, slug)
+        .await
+        .unwrap()
+        .unwrap();
+    let cookie = sign_in(app, email).await;
+    let user = app.store.user_by_email(email).await.unwrap().unwrap();
+    let token = format!("owner-{slug}");
+    app.store
+        .create_invitation(
+            town.id,
+            &NewInvitation {
+                token_hash: token.clone(),
+                role: InvitedRole::Owner,
+                shop_id: Some(shop.id),
+                district_id: None,
+                created_by: None,
+                expires_at: now + chrono::TimeDelta::days(14),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    app.store
+        .accept_invitation(&token, user.id, now)
+        .await
+        .unwrap()
+        .expect("accepted");
+    cookie
+}
