@@ -80,6 +80,36 @@
     if (status) status.textContent = message ? status.getAttribute("data-" + message) : "";
   }
 
+  // The settings page's panel: this phone's state at once (also when the page arrives by the
+  // app's own navigation, hence the observer).
+  function showPanels() {
+    var panels = document.querySelectorAll("[data-push-panel]:not([data-push-ready])");
+    for (var i = 0; i < panels.length; i++) {
+      var panel = panels[i];
+      panel.setAttribute("data-push-ready", "");
+      if (!supported()) {
+        show(panel, appleMobile() && !standalone() ? "ios" : "unsupported");
+      } else if (Notification.permission === "granted") {
+        show(panel, "enabled");
+        subscribe().catch(function () {});
+      } else if (Notification.permission === "denied") {
+        show(panel, "denied");
+      } else {
+        show(panel, null);
+      }
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showPanels);
+  } else {
+    showPanels();
+  }
+  if ("MutationObserver" in window) {
+    new MutationObserver(function () {
+      if (document.querySelector("[data-push-panel]:not([data-push-ready])")) showPanels();
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  }
+
   document.addEventListener("click", function (event) {
     var target = event.target;
     if (!target.closest) return;

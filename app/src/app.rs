@@ -21,6 +21,7 @@ use crate::pages::{
     map::MapPage,
     nearby::NearbyPage,
     not_found::NotFoundPage,
+    notifications::NotificationsPage,
     poster::PosterPage,
     profile::ProfilePage,
     search::SearchPage,
@@ -133,6 +134,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/shops/:slug/poster") view=PosterPage ssr=SsrMode::Async/>
                     <Route path=path!("/feed") view=FeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/following") view=FollowingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/nearby") view=NearbyPage ssr=SsrMode::Async/>
                     <Route path=path!("/map") view=MapPage ssr=SsrMode::Async/>

@@ -190,3 +190,37 @@ test("'Plus tard' hides the offer and it is not repeated for a week", async ({ p
   await expect(page.getByRole("button", { name: /Ne plus suivre Multipharma/ })).toBeVisible();
   await expect(page.getByText("Être prévenu de ses offres et événements ?")).toBeHidden();
 });
+
+test("the notification settings: per follow, quiet hours and limits, accessible on a phone", async ({ page }) => {
+  await page.goto("/shops/boucherie-thomas");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Suivre Boucherie Thomas" }).click();
+  await expect(page.getByRole("button", { name: /Ne plus suivre Boucherie Thomas/ })).toBeVisible();
+  await page.goto("/following");
+  await page.getByRole("link", { name: "Réglages des notifications" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Notifications");
+  await waitForHydration(page);
+  // This phone's state, shown at once: not asked yet.
+  await expect(page.getByText("Recevoir les notifications sur ce téléphone ?")).toBeVisible();
+  const group = page.getByRole("group", { name: "Boucherie Thomas" });
+  await expect(group.getByRole("radio", { name: "Tout" })).toBeChecked();
+  await expect(page.getByLabel("De", { exact: true })).toHaveValue("21:00");
+  await expect(page.getByLabel("À", { exact: true })).toHaveValue("08:00");
+  expect(await accessibilityViolations(page)).toEqual([]);
+
+  await group.getByRole("radio", { name: "Événements seulement" }).check();
+  await page.getByLabel("De", { exact: true }).fill("20:30");
+  await page.getByLabel("Notifications par commerce et par jour").fill("2");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Réglages enregistrés." })).toBeVisible();
+  await expect(page.getByRole("group", { name: "Boucherie Thomas" }).getByRole("radio", { name: "Événements seulement" })).toBeChecked();
+  await expect(page.getByLabel("De", { exact: true })).toHaveValue("20:30");
+  await expect(page.getByLabel("Notifications par commerce et par jour")).toHaveValue("2");
+
+  // A limit out of range is refused with its reason; nothing changes.
+  await page.getByLabel("Notifications par commerce et par jour").fill("50");
+  await page.getByLabel("Notifications par commerce et par jour").evaluate((input: HTMLInputElement) => input.removeAttribute("max"));
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Indiquez un nombre entre 0 et 10." })).toBeVisible();
+  await expect(page.getByLabel("Notifications par commerce et par jour")).toHaveValue("2");
+});

@@ -172,17 +172,7 @@ async fn an_admin_invites_a_merchant_who_posts_at_the_counter() {
     assert_eq!(key.len(), 32);
 
     // A resident follows the bakery.
-    let (_, headers, _) = post_plain_form(
-        &app,
-        "/api/follow",
-        "target=shop&slug=boulangerie-jacob&follow=true&return_to=%2F",
-        None,
-    )
-    .await;
-    let resident = set_cookies(&headers)
-        .into_iter()
-        .find(|c| c.starts_with("quartier_device="))
-        .unwrap();
+    let resident = follow_bakery_without_js(&app).await;
 
     // The baker publishes an offer without JavaScript; the same form sent twice (a bad
     // connection) publishes once.
@@ -411,17 +401,7 @@ async fn signing_in_keeps_the_devices_follows_and_links_are_single_use() {
     let app = test_app(&smtp).await;
 
     // Follows without an account.
-    let (_, headers, _) = post_plain_form(
-        &app,
-        "/api/follow",
-        "target=shop&slug=boulangerie-jacob&follow=true&return_to=%2F",
-        None,
-    )
-    .await;
-    let device = set_cookies(&headers)
-        .into_iter()
-        .find(|c| c.starts_with("quartier_device="))
-        .unwrap();
+    let device = follow_bakery_without_js(&app).await;
 
     // Sign in on that device: the follow is now the account's, the device cookie is cleared.
     let mut body = format!("email={}", enc("marie@habay.test"));

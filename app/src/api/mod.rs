@@ -7,6 +7,7 @@ pub mod districts;
 pub mod feed;
 pub mod follow;
 pub mod invitations;
+pub mod notifications;
 pub mod passkeys;
 pub mod profile;
 pub mod push;

@@ -93,14 +93,21 @@ pub fn FollowButton(
 /// The offer of notifications, shown by `public/push.js` after a tap on "Suivre" (never on
 /// page load): a question with two answers, then the outcome (or, on an iPhone outside the
 /// installed app, how to add it to the Home Screen).
+/// With `panel`, the settings page's box: shown at load by `push.js` with this phone's state.
 #[component]
-fn PushOffer(name: String) -> impl IntoView {
+pub fn PushOffer(name: String, #[prop(optional)] panel: bool) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <div class="push-offer" data-push-offer hidden>
+        <div class="push-offer" data-push-offer data-push-panel=panel.then_some("") hidden>
             <div class="push-offer-ask" data-push-ask>
-                <p class="push-offer-question">{locale.t("push.offer_question")}</p>
-                <p class="push-offer-hint">{locale.tf("push.offer_hint", &[("name", &name)])}</p>
+                {if panel {
+                    view! { <p class="push-offer-question">{locale.t("notifications.panel_question")}</p> }.into_any()
+                } else {
+                    view! {
+                        <p class="push-offer-question">{locale.t("push.offer_question")}</p>
+                        <p class="push-offer-hint">{locale.tf("push.offer_hint", &[("name", &name)])}</p>
+                    }.into_any()
+                }}
                 <div class="push-offer-actions">
                     <button type="button" class="button" data-push-accept>{locale.t("push.offer_accept")}</button>
                     <button type="button" class="button secondary" data-push-later>{locale.t("push.offer_later")}</button>

@@ -200,6 +200,35 @@ impl Notify {
     }
 }
 
+/// One followed shop or district and what it notifies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowNotifyView {
+    /// `shop` or `district`.
+    pub target: String,
+    pub slug: String,
+    pub name: String,
+    pub notify: Notify,
+}
+
+/// The notification settings page: per follow, quiet hours and limits (the resident's, else
+/// the town's), and the town's defaults for reference.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationsView {
+    pub follows: Vec<FollowNotifyView>,
+    pub quiet_enabled: bool,
+    /// `HH:MM`, in the town's time.
+    pub quiet_start: String,
+    pub quiet_end: String,
+    pub shop_pushes_per_day: i64,
+    pub district_pushes_per_week: i64,
+    /// The town's quiet hours (`None`: none), pushes per shop per day, district posts a week.
+    pub town_quiet: Option<(String, String)>,
+    pub town_shop_pushes_per_day: i64,
+    pub town_district_pushes_per_week: i64,
+    /// The resident chose their own quiet hours and limits.
+    pub own: bool,
+}
+
 /// "Mon quartier": what I follow publishes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedView {

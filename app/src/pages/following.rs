@@ -50,6 +50,7 @@ fn FollowingContent(view: FollowingView) -> impl IntoView {
             } else {
                 view! {
                     <p class="lead">{locale.t("following.lead")}</p>
+                    <p><a href="/notifications">{locale.t("notifications.link")}</a></p>
                     {(!districts.is_empty()).then(|| view! {
                         <h2>{locale.t("following.districts")}</h2>
                         <ul class="district-list" role="list">

@@ -11,6 +11,7 @@ pub mod manage;
 pub mod map;
 pub mod nearby;
 pub mod not_found;
+pub mod notifications;
 pub mod poster;
 pub mod profile;
 pub mod search;

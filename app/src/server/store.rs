@@ -693,6 +693,13 @@ pub trait Store: Send + Sync + 'static {
         shop_pushes_per_day: i64,
         district_pushes_per_week: i64,
     ) -> StoreResult<()>;
+    /// The town's push defaults, every part set.
+    async fn town_push_defaults(&self, town_id: i64) -> StoreResult<PushSettings>;
+    /// What each of a profile's follows notifies.
+    async fn follow_notifications(
+        &self,
+        profile_id: i64,
+    ) -> StoreResult<Vec<(FollowTarget, crate::model::Notify)>>;
     /// A resident's own push settings (unset parts follow the town's).
     async fn push_settings(&self, profile_id: i64) -> StoreResult<PushSettings>;
     async fn save_push_settings(

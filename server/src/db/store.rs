@@ -711,6 +711,56 @@ impl Store for SqlStore {
         .map_err(store_error))
     }
 
+    async fn town_push_defaults(&self, town_id: i64) -> StoreResult<PushSettings> {
+        let row: Option<(i32, i32, i32, i32)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT quiet_start, quiet_end, shop_pushes_per_day, district_pushes_per_week \
+             FROM towns WHERE id = $1"
+        )
+        .bind(town_id)
+        .fetch_optional(pool)
+        .await
+        .map_err(store_error))?;
+        let (start, end, per_day, per_week) =
+            row.ok_or_else(|| StoreError::Backend("no such town".into()))?;
+        Ok(PushSettings {
+            quiet: Some(app::domain::push::QuietHours {
+                start: start.clamp(0, 1439) as u16,
+                end: end.clamp(0, 1439) as u16,
+            }),
+            shop_pushes_per_day: Some(i64::from(per_day)),
+            district_pushes_per_week: Some(i64::from(per_week)),
+        })
+    }
+
+    async fn follow_notifications(
+        &self,
+        profile_id: i64,
+    ) -> StoreResult<Vec<(FollowTarget, app::model::Notify)>> {
+        let rows: Vec<(String, i64, String)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT 'shop', shop_id, notify FROM shop_follows WHERE profile_id = $1 \
+             UNION ALL SELECT 'district', district_id, notify FROM district_follows \
+             WHERE profile_id = $1"
+        )
+        .bind(profile_id)
+        .fetch_all(pool)
+        .await
+        .map_err(store_error))?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, id, notify)| {
+                let target = if kind == "shop" {
+                    FollowTarget::Shop(id)
+                } else {
+                    FollowTarget::District(id)
+                };
+                (
+                    target,
+                    app::model::Notify::parse(&notify).unwrap_or_default(),
+                )
+            })
+            .collect())
+    }
+
     async fn push_settings(&self, profile_id: i64) -> StoreResult<PushSettings> {
         type Row = (Option<i32>, Option<i32>, Option<i32>, Option<i32>);
         let row: Option<Row> = on_pool!(self, |pool| sqlx::query_as(

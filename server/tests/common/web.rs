@@ -333,3 +333,19 @@ pub async fn owner_session(app: &TestApp, slug: &str, email: &str) -> String {
         .expect("accepted");
     cookie
 }
+
+/// Follows the bakery as a phone without JavaScript and without a cookie yet; its new device
+/// cookie (`quartier_device=…`).
+pub async fn follow_bakery_without_js(app: &TestApp) -> String {
+    let (_, headers, _) = post_plain_form(
+        app,
+        "/api/follow",
+        "target=shop&slug=boulangerie-jacob&follow=true&return_to=%2F",
+        None,
+    )
+    .await;
+    set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_device="))
+        .expect("a device cookie")
+}
