@@ -92,16 +92,7 @@ async fn following_inner() -> Result<FollowingView, AppError> {
         .follows(profile)
         .await
         .map_err(store_error("loading follows"))?;
-    let shops = state
-        .store
-        .shops_by_ids(town.id, &follows.shop_ids)
-        .await
-        .map_err(store_error("loading followed shops"))?;
-    let districts = state
-        .store
-        .districts(town.id)
-        .await
-        .map_err(store_error("listing districts"))?;
+    let (shops, districts) = shops_and_districts(&state, &town, &follows.shop_ids).await?;
     let followed_districts = districts
         .iter()
         .filter(|d| follows.district_ids.contains(&d.id))

@@ -65,16 +65,7 @@ async fn view_inner() -> Result<NotificationsView, AppError> {
             FollowTarget::District(_) => None,
         })
         .collect();
-    let shops = state
-        .store
-        .shops_by_ids(town.id, &shop_ids)
-        .await
-        .map_err(store_error("loading followed shops"))?;
-    let districts = state
-        .store
-        .districts(town.id)
-        .await
-        .map_err(store_error("listing districts"))?;
+    let (shops, districts) = super::views::shops_and_districts(&state, &town, &shop_ids).await?;
     let mut views: Vec<FollowNotifyView> = follows
         .iter()
         .filter_map(|(target, notify)| match target {

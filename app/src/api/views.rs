@@ -211,6 +211,25 @@ pub async fn authorized_shop(
     Ok((town, shop, actor))
 }
 
+/// The town's shops among `shop_ids` (e.g. the ones a resident follows), and all its districts.
+pub async fn shops_and_districts(
+    state: &crate::server::AppState,
+    town: &Town,
+    shop_ids: &[i64],
+) -> Result<(Vec<Shop>, Vec<District>), AppError> {
+    let shops = state
+        .store
+        .shops_by_ids(town.id, shop_ids)
+        .await
+        .map_err(store_error("loading followed shops"))?;
+    let districts = state
+        .store
+        .districts(town.id)
+        .await
+        .map_err(store_error("listing districts"))?;
+    Ok((shops, districts))
+}
+
 /// The town's district with this slug, or "not found".
 pub async fn district_or_404(
     state: &crate::server::AppState,

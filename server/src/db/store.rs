@@ -712,24 +712,13 @@ impl Store for SqlStore {
     }
 
     async fn town_push_defaults(&self, town_id: i64) -> StoreResult<PushSettings> {
-        let row: Option<(i32, i32, i32, i32)> = on_pool!(self, |pool| sqlx::query_as(
+        self.push_settings_row(
             "SELECT quiet_start, quiet_end, shop_pushes_per_day, district_pushes_per_week \
-             FROM towns WHERE id = $1"
+             FROM towns WHERE id = $1",
+            town_id,
         )
-        .bind(town_id)
-        .fetch_optional(pool)
-        .await
-        .map_err(store_error))?;
-        let (start, end, per_day, per_week) =
-            row.ok_or_else(|| StoreError::Backend("no such town".into()))?;
-        Ok(PushSettings {
-            quiet: Some(app::domain::push::QuietHours {
-                start: start.clamp(0, 1439) as u16,
-                end: end.clamp(0, 1439) as u16,
-            }),
-            shop_pushes_per_day: Some(i64::from(per_day)),
-            district_pushes_per_week: Some(i64::from(per_week)),
-        })
+        .await?
+        .ok_or_else(|| StoreError::Backend("no such town".into()))
     }
 
     async fn follow_notifications(
@@ -762,29 +751,14 @@ impl Store for SqlStore {
     }
 
     async fn push_settings(&self, profile_id: i64) -> StoreResult<PushSettings> {
-        type Row = (Option<i32>, Option<i32>, Option<i32>, Option<i32>);
-        let row: Option<Row> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT quiet_start, quiet_end, shop_pushes_per_day, district_pushes_per_week \
-             FROM push_settings WHERE profile_id = $1"
-        )
-        .bind(profile_id)
-        .fetch_optional(pool)
-        .await
-        .map_err(store_error))?;
-        let Some((start, end, per_day, per_week)) = row else {
-            return Ok(PushSettings::default());
-        };
-        Ok(PushSettings {
-            quiet: match (start, end) {
-                (Some(start), Some(end)) => Some(app::domain::push::QuietHours {
-                    start: start.clamp(0, 1439) as u16,
-                    end: end.clamp(0, 1439) as u16,
-                }),
-                _ => None,
-            },
-            shop_pushes_per_day: per_day.map(i64::from),
-            district_pushes_per_week: per_week.map(i64::from),
-        })
+        Ok(self
+            .push_settings_row(
+                "SELECT quiet_start, quiet_end, shop_pushes_per_day, district_pushes_per_week \
+                 FROM push_settings WHERE profile_id = $1",
+                profile_id,
+            )
+            .await?
+            .unwrap_or_default())
     }
 
     async fn save_push_settings(
@@ -1382,6 +1356,28 @@ impl SqlStore {
             }
             tx.commit().await.map_err(store_error)
         })
+    }
+
+    /// Push settings from a row of (quiet start, quiet end, per shop per day, district posts per
+    /// week) that `sql` selects by `$1`; quiet hours only when both ends are set.
+    async fn push_settings_row(&self, sql: &str, id: i64) -> StoreResult<Option<PushSettings>> {
+        type Row = (Option<i32>, Option<i32>, Option<i32>, Option<i32>);
+        let row: Option<Row> = on_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error))?;
+        Ok(row.map(|(start, end, per_day, per_week)| PushSettings {
+            quiet: match (start, end) {
+                (Some(start), Some(end)) => Some(app::domain::push::QuietHours {
+                    start: start.clamp(0, 1439) as u16,
+                    end: end.clamp(0, 1439) as u16,
+                }),
+                _ => None,
+            },
+            shop_pushes_per_day: per_day.map(i64::from),
+            district_pushes_per_week: per_week.map(i64::from),
+        }))
     }
 
     /// Inserts many shop posts at once (generated data for benchmarks, bulk loads), in one
