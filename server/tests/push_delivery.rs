@@ -669,6 +669,73 @@ async fn follows_choose_and_caps_limit(store: SqlStore) {
     assert_eq!(to(fifth), vec![everything.index]);
 }
 
+/// Two server instances on one PostgreSQL database: both deliver, none twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_two_instances_share_a_fan_out_once() {
+    const AUDIENCE: usize = 1000;
+    let db = common::postgres_store().await;
+    let store = db.store.clone();
+    let service = PushService::start().await;
+    service.sample_only(50);
+    let town = town(&store).await;
+    for (n, subscription) in service.subscribe_many(AUDIENCE).iter().enumerate() {
+        resident(&store, &format!("phone-{n}"), &[town.bakery], subscription).await;
+    }
+    let clock = midday();
+    let mut first = start_worker(
+        &store,
+        clock.clone(),
+        fast_settings(),
+        Duration::from_secs(5),
+    )
+    .await;
+    let mut second = start_worker(
+        &store,
+        clock.clone(),
+        fast_settings(),
+        Duration::from_secs(5),
+    )
+    .await;
+    let post_id = publish(
+        &store,
+        &clock,
+        &town,
+        &offer(&clock, town.bakery, "Pour tout le quartier", ""),
+    )
+    .await;
+    service
+        .wait_until(WAIT, "every subscription", |s| s.accepted().0 == AUDIENCE)
+        .await;
+    let total = |a: &watch::Receiver<u64>, b: &watch::Receiver<u64>| *a.borrow() + *b.borrow();
+    let waited = tokio::time::timeout(WAIT, async {
+        while total(&first, &second) < AUDIENCE as u64 {
+            tokio::select! {
+                _ = first.changed() => {}
+                _ = second.changed() => {}
+            }
+        }
+    })
+    .await;
+    assert!(waited.is_ok(), "{} outcomes", total(&first, &second));
+    let (reached, accepted) = service.accepted();
+    assert_eq!(
+        (reached, accepted),
+        (AUDIENCE, AUDIENCE),
+        "each delivery went out once"
+    );
+    let (by_first, by_second) = (*first.borrow(), *second.borrow());
+    assert!(
+        by_first > 0 && by_second > 0,
+        "both instances worked: {by_first} and {by_second}"
+    );
+    assert_eq!(by_first + by_second, AUDIENCE as u64);
+    let figures = store.push_figures(post_id).await.unwrap();
+    assert_eq!(
+        (figures.targeted, figures.delivered),
+        (AUDIENCE as i64, AUDIENCE as i64)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_quiet_hours_defer_until_morning() {
     let (store, _dir) = common::sqlite_store().await;
