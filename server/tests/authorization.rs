@@ -48,9 +48,10 @@ enum Action {
     ReadAccount,
     OpenProfile,
     SaveProfile,
+    ManageTown,
 }
 
-const ACTIONS: [Action; 15] = [
+const ACTIONS: [Action; 16] = [
     Action::OpenCounter,
     Action::Publish,
     Action::EditPost,
@@ -66,6 +67,7 @@ const ACTIONS: [Action; 15] = [
     Action::ReadAccount,
     Action::OpenProfile,
     Action::SaveProfile,
+    Action::ManageTown,
 ];
 
 /// Who may do what (the shop is in the steward's district; the other owner has another shop,
@@ -83,7 +85,7 @@ fn expected(action: Action, role: Role) -> bool {
         }
         Action::InviteStaff | Action::RemoveStaff => matches!(role, Owner | Steward | Admin),
         Action::InviteOwner | Action::RevokeOwnerInvitation => matches!(role, Steward | Admin),
-        Action::InviteSteward | Action::InviteAdmin => role == Admin,
+        Action::InviteSteward | Action::InviteAdmin | Action::ManageTown => role == Admin,
         Action::ManageShops => matches!(role, Steward | OtherSteward | Admin),
         Action::Follow => true,
         Action::ReadAccount => role != Anonymous,
@@ -268,6 +270,12 @@ impl World {
             ),
             Action::ReadAccount => ("/api/me", String::new()),
             Action::OpenProfile => ("/api/profile", format!("slug={slug}")),
+            Action::ManageTown => (
+                "/api/notifications/town",
+                "quiet=on&quiet_start=21%3A00&quiet_end=08%3A00&shop_pushes_per_day=1\
+                 &district_pushes_per_week=3"
+                    .to_string(),
+            ),
             Action::SaveProfile => {
                 let (status, _, _) = call_multipart(
                     &self.app,

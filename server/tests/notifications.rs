@@ -172,3 +172,85 @@ async fn a_resident_chooses_what_and_when() {
         ("21:00", "08:00")
     );
 }
+
+#[tokio::test]
+async fn the_town_sets_the_defaults() {
+    let app = app().await;
+    let now = NOW.parse().unwrap();
+    let town = app.store.first_town().await.unwrap().unwrap();
+    app.store
+        .grant_admin(town.id, "mairie@habay.be", now)
+        .await
+        .unwrap();
+    let admin = sign_in(&app, "mairie@habay.be").await;
+    let (_, _, page) = get_with_cookie(&app, "/manage", &admin).await;
+    assert!(page.contains("Notifications des habitants"));
+    assert!(
+        page.contains(r#"name="quiet_start" value="21:00""#),
+        "the current default"
+    );
+
+    // Quiet from 22:00 to 07:30, two pushes per shop a day, one district post a week.
+    let form = "quiet=on&quiet_start=22%3A00&quiet_end=07%3A30&shop_pushes_per_day=2\
+                &district_pushes_per_week=1";
+    let (status, headers, _) =
+        post_plain_form(&app, "/api/notifications/town", form, Some(&admin)).await;
+    assert!(status.is_redirection(), "{status}");
+    assert_eq!(
+        headers.get(header::LOCATION).unwrap(),
+        "/manage?saved=notifications#town-notifications"
+    );
+    assert_eq!(
+        app.store.town_push_defaults(town.id).await.unwrap(),
+        PushSettings {
+            quiet: Some(QuietHours {
+                start: 22 * 60,
+                end: 7 * 60 + 30
+            }),
+            shop_pushes_per_day: Some(2),
+            district_pushes_per_week: Some(1),
+        }
+    );
+    // Residents without their own settings now get these.
+    let view = settings(&app, None).await;
+    assert_eq!(
+        (view.quiet_start.as_str(), view.quiet_end.as_str()),
+        ("22:00", "07:30")
+    );
+    assert_eq!(
+        (view.shop_pushes_per_day, view.district_pushes_per_week),
+        (2, 1)
+    );
+    assert_eq!(view.town_quiet, Some(("22:00".into(), "07:30".into())));
+
+    // A refusal comes back to the form with its reason; the defaults stay.
+    let (_, headers, _) = post_plain_form(
+        &app,
+        "/api/notifications/town",
+        "quiet=on&quiet_start=22%3A00&quiet_end=7h&shop_pushes_per_day=2&district_pushes_per_week=1",
+        Some(&admin),
+    )
+    .await;
+    let location = headers.get(header::LOCATION).unwrap().to_str().unwrap();
+    assert_eq!(
+        location,
+        "/manage?error=invalid-quiet_end#town-notifications"
+    );
+    let (_, _, page) = get_with_cookie(&app, location, &admin).await;
+    assert!(page.contains("Indiquez une heure au format HH:MM, par exemple 21:00."));
+    assert_eq!(
+        app.store
+            .town_push_defaults(town.id)
+            .await
+            .unwrap()
+            .shop_pushes_per_day,
+        Some(2)
+    );
+
+    // A merchant is not the town.
+    let owner = owner_session(&app, "boulangerie-jacob", "jacob@example.be").await;
+    let (status, _, _) = call(&app, "/api/notifications/town", form, Some(&owner)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = call(&app, "/api/notifications/town", form, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

@@ -611,11 +611,36 @@ async fn manage_inner() -> Result<ManageView, AppError> {
         .flat_map(|g| g.shops.iter())
         .filter(|s| s.has_merchant)
         .count();
+    let town_push = if admin {
+        let defaults = state
+            .store
+            .town_push_defaults(town.id)
+            .await
+            .map_err(store_error("loading the town's push defaults"))?;
+        let quiet = defaults
+            .quiet
+            .unwrap_or(crate::domain::push::QuietHours::DEFAULT);
+        let shown = if quiet.start == quiet.end {
+            crate::domain::push::QuietHours::DEFAULT
+        } else {
+            quiet
+        };
+        Some(crate::model::TownPushView {
+            quiet_enabled: quiet.start != quiet.end,
+            quiet_start: super::notifications::clock_text(shown.start),
+            quiet_end: super::notifications::clock_text(shown.end),
+            shop_pushes_per_day: defaults.shop_pushes_per_day.unwrap_or(1),
+            district_pushes_per_week: defaults.district_pushes_per_week.unwrap_or(3),
+        })
+    } else {
+        None
+    };
     Ok(ManageView {
         admin,
         districts: groups,
         invitations: open,
         claimed: claimed_count,
         total,
+        town_push,
     })
 }

@@ -169,7 +169,6 @@ async fn save_inner(
     reset: bool,
 ) -> Result<(), AppError> {
     use super::views::store_error;
-    use crate::domain::push::QuietHours;
     use crate::model::Notify;
     use crate::server::{device, AppState, FollowTarget, PushSettings};
 
@@ -190,38 +189,13 @@ async fn save_inner(
     let settings = if reset {
         PushSettings::default()
     } else {
-        let quiet = if quiet_enabled {
-            let start = parse_clock(&quiet_start)
-                .ok_or_else(|| invalid("quiet_start", "notifications.error.time"))?;
-            let end = parse_clock(&quiet_end)
-                .ok_or_else(|| invalid("quiet_end", "notifications.error.time"))?;
-            QuietHours { start, end }
-        } else {
-            QuietHours { start: 0, end: 0 }
-        };
-        let count = |text: &str, max: i64, field: &str| {
-            text.trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|n| (0..=max).contains(n))
-                .ok_or_else(|| AppError::Validation {
-                    field: field.into(),
-                    message: locale.tf("notifications.error.count", &[("max", &max.to_string())]),
-                })
-        };
-        PushSettings {
-            quiet: Some(quiet),
-            shop_pushes_per_day: Some(count(
-                &shop_pushes_per_day,
-                MAX_SHOP_PUSHES_PER_DAY,
-                "shop_pushes_per_day",
-            )?),
-            district_pushes_per_week: Some(count(
-                &district_pushes_per_week,
-                MAX_DISTRICT_PUSHES_PER_WEEK,
-                "district_pushes_per_week",
-            )?),
-        }
+        settings_from_form(
+            quiet_enabled,
+            &quiet_start,
+            &quiet_end,
+            &shop_pushes_per_day,
+            &district_pushes_per_week,
+        )?
     };
     let mut choices = Vec::new();
     for entry in &notify {
@@ -269,6 +243,117 @@ async fn save_inner(
         .await
         .map_err(store_error("saving push settings"))?;
     Ok(())
+}
+
+/// Quiet hours and limits from a form's fields, each refused with its translated reason.
+#[cfg(feature = "ssr")]
+fn settings_from_form(
+    quiet_enabled: bool,
+    quiet_start: &str,
+    quiet_end: &str,
+    shop_pushes_per_day: &str,
+    district_pushes_per_week: &str,
+) -> Result<crate::server::PushSettings, AppError> {
+    use crate::domain::push::QuietHours;
+    let locale = super::request_locale();
+    let invalid = |field: &str| AppError::Validation {
+        field: field.into(),
+        message: locale.t("notifications.error.time"),
+    };
+    let quiet = if quiet_enabled {
+        let start = parse_clock(quiet_start).ok_or_else(|| invalid("quiet_start"))?;
+        let end = parse_clock(quiet_end).ok_or_else(|| invalid("quiet_end"))?;
+        QuietHours { start, end }
+    } else {
+        QuietHours { start: 0, end: 0 }
+    };
+    let count = |text: &str, max: i64, field: &str| {
+        text.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (0..=max).contains(n))
+            .ok_or_else(|| AppError::Validation {
+                field: field.into(),
+                message: locale.tf("notifications.error.count", &[("max", &max.to_string())]),
+            })
+    };
+    Ok(crate::server::PushSettings {
+        quiet: Some(quiet),
+        shop_pushes_per_day: Some(count(
+            shop_pushes_per_day,
+            MAX_SHOP_PUSHES_PER_DAY,
+            "shop_pushes_per_day",
+        )?),
+        district_pushes_per_week: Some(count(
+            district_pushes_per_week,
+            MAX_DISTRICT_PUSHES_PER_WEEK,
+            "district_pushes_per_week",
+        )?),
+    })
+}
+
+/// The town's defaults, set by its administrators on `/manage`.
+#[server(prefix = "/api", endpoint = "notifications/town")]
+pub async fn save_town_notifications(
+    quiet: Option<String>,
+    #[server(default)] quiet_start: String,
+    #[server(default)] quiet_end: String,
+    #[server(default)] shop_pushes_per_day: String,
+    #[server(default)] district_pushes_per_week: String,
+) -> Result<(), AppError> {
+    let result = super::with_status(
+        town_inner(
+            quiet.is_some(),
+            &quiet_start,
+            &quiet_end,
+            &shop_pushes_per_day,
+            &district_pushes_per_week,
+        )
+        .await,
+    );
+    let back = match &result {
+        Ok(()) => "/manage?saved=notifications#town-notifications".to_owned(),
+        Err(error) => format!(
+            "/manage?error={}#town-notifications",
+            super::error_code(error)
+        ),
+    };
+    super::redirect_plain_form(Some(&back));
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn town_inner(
+    quiet_enabled: bool,
+    quiet_start: &str,
+    quiet_end: &str,
+    shop_pushes_per_day: &str,
+    district_pushes_per_week: &str,
+) -> Result<(), AppError> {
+    use crate::domain::authz::Action;
+    use crate::server::AppState;
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    state.authorize(&town, Action::ManageTown).await?;
+    let settings = settings_from_form(
+        quiet_enabled,
+        quiet_start,
+        quiet_end,
+        shop_pushes_per_day,
+        district_pushes_per_week,
+    )?;
+    state
+        .store
+        .set_town_push_defaults(
+            town.id,
+            settings
+                .quiet
+                .unwrap_or(crate::domain::push::QuietHours::DEFAULT),
+            settings.shop_pushes_per_day.unwrap_or(1),
+            settings.district_pushes_per_week.unwrap_or(3),
+        )
+        .await
+        .map_err(super::views::store_error("saving the town's push defaults"))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod layout;
 pub mod outbox;
 pub mod passkeys;
 pub mod posts;
+pub mod push_settings;
 pub mod share;
 pub mod shop_list;
 pub mod status;

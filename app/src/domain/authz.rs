@@ -50,6 +50,8 @@ pub enum Action {
     InviteSteward(i64),
     /// Invite another administrator of the town.
     InviteAdmin,
+    /// The town's settings (e.g. its push defaults: quiet hours and limits).
+    ManageTown,
 }
 
 impl Actor {
@@ -120,6 +122,9 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         Action::ManageShops(Some(district)) | Action::PostForDistrict(district) => {
             actor.stewards(Some(district))
         }
-        Action::ManageShops(None) | Action::InviteSteward(_) | Action::InviteAdmin => false,
+        Action::ManageShops(None)
+        | Action::InviteSteward(_)
+        | Action::InviteAdmin
+        | Action::ManageTown => false,
     }
 }

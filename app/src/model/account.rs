@@ -182,6 +182,19 @@ pub struct ManageView {
     pub invitations: Vec<OpenInvitation>,
     pub claimed: usize,
     pub total: usize,
+    /// The town's push defaults (administrators only).
+    pub town_push: Option<TownPushView>,
+}
+
+/// Quiet hours and limits as a form shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TownPushView {
+    pub quiet_enabled: bool,
+    /// `HH:MM`.
+    pub quiet_start: String,
+    pub quiet_end: String,
+    pub shop_pushes_per_day: i64,
+    pub district_pushes_per_week: i64,
 }
 
 /// A passkey ceremony under way: its id, and the options for `navigator.credentials` (JSON, with

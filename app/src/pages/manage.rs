@@ -40,6 +40,7 @@ fn ManageContent(view: ManageView) -> impl IntoView {
         invitations,
         claimed,
         total,
+        town_push,
     } = view;
     view! {
         <Title text=locale.t("manage.title")/>
@@ -51,6 +52,7 @@ fn ManageContent(view: ManageView) -> impl IntoView {
             </p>
             {districts.into_iter().map(|d| view! { <DistrictShops district=d admin/> }).collect_view()}
             <Invitations invitations/>
+            {town_push.map(|values| view! { <TownNotifications values/> })}
             {admin.then(|| view! {
                 <section aria-labelledby="admins-title">
                     <h2 id="admins-title">{locale.t("manage.admins")}</h2>
@@ -134,6 +136,41 @@ fn Invitations(invitations: Vec<OpenInvitation>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+        </section>
+    }
+}
+
+/// The town's push defaults: quiet hours and limits residents get unless they choose their own.
+#[component]
+fn TownNotifications(values: crate::model::TownPushView) -> impl IntoView {
+    let locale = use_locale();
+    let (saved, error) = leptos_router::hooks::use_query_map().with_untracked(|q| {
+        (
+            q.get("saved").as_deref() == Some("notifications"),
+            q.get("error"),
+        )
+    });
+    let message = error
+        .as_deref()
+        .map(|code| crate::pages::notifications::refusal(locale, code));
+    view! {
+        <section id="town-notifications" aria-labelledby="town-notifications-title">
+            <h2 id="town-notifications-title">{locale.t("manage.notifications")}</h2>
+            <p class="hint">{locale.t("manage.notifications_help")}</p>
+            {saved.then(|| view! {
+                <p class="notice success" role="status">{locale.t("notifications.saved")}</p>
+            })}
+            {message.map(|message| view! { <p class="notice error" role="alert">{message}</p> })}
+            <form method="post" action="/api/notifications/town" class="stacked-form">
+                <crate::components::push_settings::QuietAndLimitsFields
+                    values
+                    quiet_hint=locale.t("notifications.quiet_hint_none")
+                    limits_hint=locale.t("manage.notifications_limits")
+                    error_code=error
+                    id_prefix="town"
+                />
+                <button type="submit" class="button">{locale.t("notifications.save")}</button>
+            </form>
         </section>
     }
 }

@@ -10,8 +10,9 @@ use crate::api::notifications::{
     get_notifications, MAX_DISTRICT_PUSHES_PER_WEEK, MAX_SHOP_PUSHES_PER_DAY,
 };
 use crate::components::follow::PushOffer;
+use crate::components::push_settings::QuietAndLimitsFields;
 use crate::i18n::{use_locale, Locale};
-use crate::model::{NotificationsView, Notify};
+use crate::model::{NotificationsView, Notify, TownPushView};
 use crate::pages::{LoadError, Loading};
 
 #[component]
@@ -34,7 +35,7 @@ pub fn NotificationsPage() -> impl IntoView {
 }
 
 /// The message of a refusal carried in the URL (`?error=invalid-<field>`).
-fn refusal(locale: Locale, code: &str) -> String {
+pub fn refusal(locale: Locale, code: &str) -> String {
     match code {
         "invalid-quiet_start" | "invalid-quiet_end" => locale.t("notifications.error.time"),
         "invalid-shop_pushes_per_day" => locale.tf(
@@ -61,10 +62,6 @@ fn NotificationsForm(view: NotificationsView) -> impl IntoView {
                 .map(|code| (code.clone(), refusal(locale, &code))),
         )
     });
-    let invalid = {
-        let code = error.as_ref().map(|(code, _)| code.clone());
-        move |field: &str| (code.as_deref() == Some(&format!("invalid-{field}"))).then_some("true")
-    };
     let quiet_hint = match &view.town_quiet {
         Some((start, end)) => locale.tf(
             "notifications.quiet_hint",
@@ -131,37 +128,19 @@ fn NotificationsForm(view: NotificationsView) -> impl IntoView {
                     }).collect_view().into_any()
                 }}
 
-                <fieldset>
-                    <legend>{locale.t("notifications.quiet")}</legend>
-                    <label class="choice" for="quiet-enabled">
-                        <input type="checkbox" id="quiet-enabled" name="quiet" value="on" checked=view.quiet_enabled/>
-                        " " {locale.t("notifications.quiet_enable")}
-                    </label>
-                    <div class="time-range">
-                        <label for="quiet-start">{locale.t("notifications.quiet_from")}</label>
-                        <input type="time" id="quiet-start" name="quiet_start" value=view.quiet_start.clone()
-                            aria-invalid=invalid("quiet_start") aria-describedby="quiet-hint"/>
-                        <label for="quiet-end">{locale.t("notifications.quiet_to")}</label>
-                        <input type="time" id="quiet-end" name="quiet_end" value=view.quiet_end.clone()
-                            aria-invalid=invalid("quiet_end") aria-describedby="quiet-hint"/>
-                    </div>
-                    <p id="quiet-hint" class="hint">{quiet_hint}</p>
-                </fieldset>
-
-                <fieldset>
-                    <legend>{locale.t("notifications.limits")}</legend>
-                    <label for="shop-per-day">{locale.t("notifications.shop_per_day")}</label>
-                    <input type="number" id="shop-per-day" name="shop_pushes_per_day" min="0"
-                        max=MAX_SHOP_PUSHES_PER_DAY.to_string() inputmode="numeric"
-                        value=view.shop_pushes_per_day.to_string() aria-invalid=invalid("shop_pushes_per_day")
-                        aria-describedby="limits-hint"/>
-                    <label for="district-per-week">{locale.t("notifications.district_per_week")}</label>
-                    <input type="number" id="district-per-week" name="district_pushes_per_week" min="0"
-                        max=MAX_DISTRICT_PUSHES_PER_WEEK.to_string() inputmode="numeric"
-                        value=view.district_pushes_per_week.to_string()
-                        aria-invalid=invalid("district_pushes_per_week") aria-describedby="limits-hint"/>
-                    <p id="limits-hint" class="hint">{limits_hint}</p>
-                </fieldset>
+                <QuietAndLimitsFields
+                    values=TownPushView {
+                        quiet_enabled: view.quiet_enabled,
+                        quiet_start: view.quiet_start.clone(),
+                        quiet_end: view.quiet_end.clone(),
+                        shop_pushes_per_day: view.shop_pushes_per_day,
+                        district_pushes_per_week: view.district_pushes_per_week,
+                    }
+                    quiet_hint
+                    limits_hint
+                    error_code=error.as_ref().map(|(code, _)| code.clone())
+                    id_prefix="own"
+                />
 
                 <div class="form-actions">
                     <button type="submit" class="button">{locale.t("notifications.save")}</button>
