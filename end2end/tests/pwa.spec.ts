@@ -124,6 +124,59 @@ test("a pushed message shows as a notification, and a newer one of the same post
   await expect.poll(async () => (await shown()).find((n) => n.tag === "post-2")?.url).toBe("/");
 });
 
+test("tapping a notification opens the post and counts the tap for the merchant", async ({ page, context, baseURL }) => {
+  await context.grantPermissions(["notifications"], { origin: baseURL });
+  await page.goto("/shops/boulangerie-jacob");
+  const postId = (await page.locator("article.post").first().getAttribute("id"))!.replace("post-", "");
+  await page.goto("/");
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  const cdp = await context.newCDPSession(page);
+  const registrationId = new Promise<string>((resolve) => {
+    cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
+      const live = registrations.find((r) => !r.isDeleted && r.scopeURL === `${baseURL}/`);
+      if (live) resolve(live.registrationId);
+    });
+  });
+  await cdp.send("ServiceWorker.enable");
+  const target = `/shops/boulangerie-jacob#post-${postId}`;
+  await expect(async () => {
+    await cdp.send("ServiceWorker.deliverPushMessage", {
+      origin: baseURL!,
+      registrationId: await registrationId,
+      data: JSON.stringify({ web_push: 8030, notification: { title: "Boulangerie Jacob", body: "Cougnous", navigate: target, tag: `post-${postId}` } }),
+    });
+    const tags = await page.evaluate(async () =>
+      (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => n.tag),
+    );
+    expect(tags).toContain(`post-${postId}`);
+  }).toPass({ timeout: 20_000 });
+
+  // CDP cannot tap a notification: the worker's own handler gets the event the browser would
+  // send (its fetch is only watched, the request is real).
+  const worker = context.serviceWorkers().find((w) => w.url().endsWith("/sw.js"))!;
+  await worker.evaluate(async (tag) => {
+    const scope = self as any;
+    scope.reports = [];
+    const fetchFirst = scope.fetch.bind(scope);
+    scope.fetch = (input: any, init: any) =>
+      fetchFirst(input, init).then((response: Response) => {
+        // Only the report (the page's own loads go through this worker too).
+        if (String(input).startsWith("/api/push/")) {
+          scope.reports.push({ url: String(input), body: init && init.body, status: response.status });
+        }
+        return response;
+      });
+    const [notification] = await scope.registration.getNotifications({ tag });
+    scope.dispatchEvent(new (scope as any).NotificationEvent("notificationclick", { notification }));
+  }, `post-${postId}`);
+  await expect(page).toHaveURL(`${baseURL}${target}`);
+  await expect
+    .poll(() => worker.evaluate(() => (self as any).reports))
+    .toEqual([{ url: "/api/push/clicks", body: JSON.stringify({ post: Number(postId) }), status: 200 }]);
+  // The notification is gone once tapped.
+  expect(await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).length)).toBe(0);
+});
+
 // Debian's Chromium has no push service (no vendor keys), so the browser's own subscribe() is
 // replaced by one that answers as a push service would: real P-256 keys and auth secret, an
 // endpoint on a public address. Everything else (the offer, the permission, the key, the

@@ -163,12 +163,14 @@ self.addEventListener("notificationclick", (event) => {
   event.waitUntil(
     (async () => {
       const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      // Focusing may be refused (no user activation): the page is opened all the same.
+      const focus = (client) => client && client.focus().catch(() => client);
       const same = windows.find((w) => w.url === url.href);
-      if (same) return same.focus();
+      if (same) return focus(same);
       const any = windows.find((w) => "navigate" in w);
       if (any) {
-        await any.focus();
-        return any.navigate(url.href);
+        const navigated = await any.navigate(url.href);
+        return focus(navigated || any);
       }
       return self.clients.openWindow(url.href);
     })().then((opened) => report.then(() => opened)),
