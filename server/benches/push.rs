@@ -15,13 +15,9 @@ mod push_service;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::domain::push::QuietHours;
-use app::server::{
-    NewPost, NewTown, PostAuthor, PostKind, PostOrigin, ShopFields, Store, SystemClock,
-};
+use app::server::{NewPost, PostAuthor, PostKind, PostOrigin, Store, SystemClock};
 use chrono::{TimeDelta, Utc};
-use push_service::{add_audience, PushService};
-use server::db::SqlStore;
+use push_service::{add_audience, town_with_bakery, PushService};
 use server::push::worker::{Worker, WorkerSettings};
 use web_push::{ContentEncoding, SubscriptionInfo, VapidSignatureBuilder, WebPushMessageBuilder};
 
@@ -77,42 +73,11 @@ fn crypto_costs(service: &PushService) {
 async fn fan_out(audience: usize) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store = SqlStore::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
-    let town = store
-        .upsert_town(&NewTown {
-            slug: "habay".into(),
-            name: "Habay".into(),
-            timezone: "Europe/Brussels".into(),
-        })
-        .await
-        .unwrap();
-    // Measured at any hour: no quiet hours.
-    store
-        .set_town_push_defaults(town.id, QuietHours { start: 0, end: 0 }, 1, 3)
-        .await
-        .unwrap();
-    let mut slugs = vec!["boulangerie-jacob".to_string()].into_iter();
-    let shop = store
-        .upsert_osm_shop(
-            town.id,
-            "node/1",
-            &ShopFields {
-                name: "Boulangerie Jacob".into(),
-                category: "bakery".into(),
-                lat: 49.72,
-                lon: 5.64,
-                ..ShopFields::default()
-            },
-            &mut slugs,
-        )
-        .await
-        .unwrap()
-        .0;
+    let (store, town_id, shop_id) = town_with_bakery(&url).await;
     let service = PushService::start().await;
     service.sample_only(1000);
     let subscriptions = service.subscribe_many(audience);
-    add_audience(&url, shop.id, &subscriptions).await;
+    add_audience(&url, shop_id, &subscriptions).await;
 
     let keys = server::push::vapid_keys(&store).await.unwrap();
     let sender = server::push::sender::Sender::new(
@@ -140,9 +105,9 @@ async fn fan_out(audience: usize) {
     let now = Utc::now();
     store
         .publish_post(
-            town.id,
+            town_id,
             &NewPost {
-                author: PostAuthor::Shop(shop.id),
+                author: PostAuthor::Shop(shop_id),
                 kind: PostKind::Offer,
                 title: "Deux baguettes achetées, la troisième offerte".into(),
                 body: "Ce samedi matin.".into(),

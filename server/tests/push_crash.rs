@@ -9,11 +9,9 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use app::domain::push::QuietHours;
-use app::server::{NewPost, NewTown, PostAuthor, PostKind, PostOrigin, ShopFields, Store};
+use app::server::{NewPost, PostAuthor, PostKind, PostOrigin, Store};
 use chrono::{TimeDelta, Utc};
-use common::push_service::{add_audience, PushService};
-use server::db::SqlStore;
+use common::push_service::{add_audience, town_with_bakery, PushService};
 
 const AUDIENCE: usize = 10_000;
 
@@ -47,47 +45,20 @@ fn start_server(database_url: &str, dir: &std::path::Path) -> Child {
 async fn a_fan_out_survives_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("quartier.db").display());
-    let store = SqlStore::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
-    let town = store
-        .upsert_town(&NewTown {
-            slug: "habay".into(),
-            name: "Habay".into(),
-            timezone: "Europe/Brussels".into(),
-        })
-        .await
-        .unwrap();
-    // No quiet hours for this test, whatever the time it runs at.
-    store
-        .set_town_push_defaults(town.id, QuietHours { start: 0, end: 0 }, 1, 3)
-        .await
-        .unwrap();
-    let fields = ShopFields {
-        name: "Boulangerie Jacob".into(),
-        category: "bakery".into(),
-        lat: 49.72,
-        lon: 5.64,
-        ..ShopFields::default()
-    };
-    let mut slugs = vec!["boulangerie-jacob".to_string()].into_iter();
-    let shop = store
-        .upsert_osm_shop(town.id, "node/1", &fields, &mut slugs)
-        .await
-        .unwrap()
-        .0;
+    let (store, town_id, shop_id) = town_with_bakery(&url).await;
     let service = PushService::start().await;
     // Decrypt one message in a hundred (every request is still checked: TTL, VAPID).
     service.sample_only(100);
     let subscriptions = service.subscribe_many(AUDIENCE);
-    add_audience(&url, shop.id, &subscriptions).await;
+    add_audience(&url, shop_id, &subscriptions).await;
 
     let mut server = start_server(&url, dir.path());
     let now = Utc::now();
     store
         .publish_post(
-            town.id,
+            town_id,
             &NewPost {
-                author: PostAuthor::Shop(shop.id),
+                author: PostAuthor::Shop(shop_id),
                 kind: PostKind::Offer,
                 title: "Pain gratuit pour tout le quartier".into(),
                 body: String::new(),

@@ -736,62 +736,34 @@ async fn postgres_two_instances_share_a_fan_out_once() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_quiet_hours_defer_until_morning() {
-    let (store, _dir) = common::sqlite_store().await;
-    quiet_hours_defer_until_morning(store).await;
+/// Each scenario runs on a temporary SQLite file and on a fresh PostgreSQL database.
+macro_rules! on_both_databases {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $scenario() {
+                    let (store, _dir) = super::common::sqlite_store().await;
+                    super::$scenario(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $scenario() {
+                    let db = super::common::postgres_store().await;
+                    super::$scenario(db.store.clone()).await;
+                }
+            )*
+        }
+    };
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_quiet_hours_defer_until_morning() {
-    let db = common::postgres_store().await;
-    quiet_hours_defer_until_morning(db.store.clone()).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_follows_choose_and_caps_limit() {
-    let (store, _dir) = common::sqlite_store().await;
-    follows_choose_and_caps_limit(store).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_follows_choose_and_caps_limit() {
-    let db = common::postgres_store().await;
-    follows_choose_and_caps_limit(db.store.clone()).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_each_follower_gets_the_offer_once() {
-    let (store, _dir) = common::sqlite_store().await;
-    each_follower_gets_the_offer_once(store).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_each_follower_gets_the_offer_once() {
-    let db = common::postgres_store().await;
-    each_follower_gets_the_offer_once(db.store.clone()).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_retries_prunes_and_records() {
-    let (store, _dir) = common::sqlite_store().await;
-    retries_prunes_and_records(store).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_retries_prunes_and_records() {
-    let db = common::postgres_store().await;
-    retries_prunes_and_records(db.store.clone()).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_nothing_for_ended_offers_or_private_endpoints() {
-    let (store, _dir) = common::sqlite_store().await;
-    nothing_for_ended_offers_or_private_endpoints(store).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_nothing_for_ended_offers_or_private_endpoints() {
-    let db = common::postgres_store().await;
-    nothing_for_ended_offers_or_private_endpoints(db.store.clone()).await;
-}
+on_both_databases!(
+    quiet_hours_defer_until_morning,
+    follows_choose_and_caps_limit,
+    each_follower_gets_the_offer_once,
+    retries_prunes_and_records,
+    nothing_for_ended_offers_or_private_endpoints,
+);

@@ -556,3 +556,42 @@ pub async fn add_audience(url: &str, shop_id: i64, subscriptions: &[Subscription
     }
     tx.commit().await.unwrap();
 }
+
+/// A new SQLite database at `url` with Habay and its bakery, without quiet hours (fan-outs are
+/// measured at any time of day); the town's and the bakery's ids.
+pub async fn town_with_bakery(url: &str) -> (server::db::SqlStore, i64, i64) {
+    use app::server::{NewTown, ShopFields, Store};
+    let store = server::db::SqlStore::connect(url).await.unwrap();
+    store.migrate().await.unwrap();
+    let town = store
+        .upsert_town(&NewTown {
+            slug: "habay".into(),
+            name: "Habay".into(),
+            timezone: "Europe/Brussels".into(),
+        })
+        .await
+        .unwrap();
+    store
+        .set_town_push_defaults(
+            town.id,
+            app::domain::push::QuietHours { start: 0, end: 0 },
+            1,
+            3,
+        )
+        .await
+        .unwrap();
+    let fields = ShopFields {
+        name: "Boulangerie Jacob".into(),
+        category: "bakery".into(),
+        lat: 49.72,
+        lon: 5.64,
+        ..ShopFields::default()
+    };
+    let mut slugs = vec!["boulangerie-jacob".to_string()].into_iter();
+    let shop = store
+        .upsert_osm_shop(town.id, "node/1", &fields, &mut slugs)
+        .await
+        .unwrap()
+        .0;
+    (store, town.id, shop.id)
+}
