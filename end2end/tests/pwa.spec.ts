@@ -180,27 +180,31 @@ test("tapping a notification opens the post and counts the tap for the merchant"
 // Debian's Chromium has no push service (no vendor keys), so the browser's own subscribe() is
 // replaced by one that answers as a push service would: real P-256 keys and auth secret, an
 // endpoint on a public address. Everything else (the offer, the permission, the key, the
-// request to the server) is the real thing.
+// request to the server) is the real thing. Self-contained: it runs in pages and in the worker.
+function fakePushManager() {
+  const scope = self as any;
+  const b64url = (bytes: ArrayBuffer) =>
+    btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  scope.subscribedWith = null;
+  PushManager.prototype.getSubscription = async () => null;
+  PushManager.prototype.subscribe = async function (options: PushSubscriptionOptionsInit) {
+    scope.subscribedWith = options;
+    const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+    const p256dh = b64url(await crypto.subtle.exportKey("raw", pair.publicKey));
+    const auth = b64url(crypto.getRandomValues(new Uint8Array(16)).buffer);
+    const endpoint = "https://8.8.8.8/push/e2e-" + crypto.randomUUID();
+    scope.endpoint = endpoint;
+    return {
+      endpoint,
+      options,
+      toJSON: () => ({ endpoint, expirationTime: null, keys: { p256dh, auth } }),
+      unsubscribe: async () => true,
+    } as unknown as PushSubscription;
+  };
+}
+
 test("following a shop offers notifications, and accepting subscribes this browser", async ({ page, context, baseURL }) => {
-  await page.addInitScript(() => {
-    const b64url = (bytes: ArrayBuffer) =>
-      btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-    (window as any).subscribedWith = null;
-    PushManager.prototype.getSubscription = async () => null;
-    PushManager.prototype.subscribe = async function (options: PushSubscriptionOptionsInit) {
-      (window as any).subscribedWith = options;
-      const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
-      const p256dh = b64url(await crypto.subtle.exportKey("raw", pair.publicKey));
-      const auth = b64url(crypto.getRandomValues(new Uint8Array(16)).buffer);
-      const endpoint = "https://8.8.8.8/push/e2e-" + Date.now();
-      return {
-        endpoint,
-        options,
-        toJSON: () => ({ endpoint, expirationTime: null, keys: { p256dh, auth } }),
-        unsubscribe: async () => true,
-      } as unknown as PushSubscription;
-    };
-  });
+  await page.addInitScript(fakePushManager);
   await page.goto("/shops/boucherie-thomas");
   await waitForHydration(page);
   // Never asked on page load.
@@ -221,7 +225,7 @@ test("following a shop offers notifications, and accepting subscribes this brows
   // Subscribed with the site's VAPID key, for visible notifications only.
   const key = await (await page.request.get("/api/push/key")).json();
   const used = await page.evaluate(() => {
-    const options = (window as any).subscribedWith;
+    const options = (self as any).subscribedWith;
     const bytes = new Uint8Array(options.applicationServerKey);
     return {
       userVisibleOnly: options.userVisibleOnly,
@@ -229,6 +233,64 @@ test("following a shop offers notifications, and accepting subscribes this brows
     };
   });
   expect(used).toEqual({ userVisibleOnly: true, key: key.publicKey });
+});
+
+// Chromium never fires `pushsubscriptionchange` (Firefox does): the worker's own handler gets
+// the event the browser would send, with the subscription it had, and subscribes again.
+test("a subscription replaced by the push service is replaced on the server", async ({ page, context, baseURL }) => {
+  await page.addInitScript(fakePushManager);
+  await page.goto("/shops/boucherie-thomas");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Suivre Boucherie Thomas" }).click();
+  await context.grantPermissions(["notifications"], { origin: baseURL });
+  const saved = page.waitForResponse(
+    (r) => r.url().endsWith("/api/push/subscriptions") && r.request().method() === "POST",
+  );
+  await page.getByRole("button", { name: "Oui, me prévenir" }).click();
+  expect((await saved).status()).toBe(200);
+  const old = await page.evaluate(() => (self as any).endpoint as string);
+
+  const worker = context.serviceWorkers().find((w) => w.url().endsWith("/sw.js"))!;
+  await worker.evaluate(fakePushManager);
+  await worker.evaluate((old) => {
+    const scope = self as any;
+    scope.renewed = [];
+    const fetchFirst = scope.fetch.bind(scope);
+    scope.fetch = (input: any, init: any) =>
+      fetchFirst(input, init).then((response: Response) => {
+        if (String(input).startsWith("/api/push/subscriptions")) {
+          scope.renewed.push({ method: (init && init.method) || "GET", status: response.status });
+        }
+        return response;
+      });
+    const event = new scope.ExtendableEvent("pushsubscriptionchange");
+    Object.assign(event, { oldSubscription: { endpoint: old, options: { applicationServerKey: null } }, newSubscription: null });
+    scope.dispatchEvent(event);
+  }, old);
+  await expect
+    .poll(() => worker.evaluate(() => (self as any).renewed))
+    .toEqual([
+      { method: "POST", status: 200 },
+      { method: "DELETE", status: 200 },
+    ]);
+  // Subscribed again with the site's key; the server has the new endpoint, not the old one.
+  const key = await (await page.request.get("/api/push/key")).json();
+  const renewed = await worker.evaluate(() => {
+    const scope = self as any;
+    const bytes = new Uint8Array(scope.subscribedWith.applicationServerKey);
+    return {
+      endpoint: scope.endpoint as string,
+      key: btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
+    };
+  });
+  expect(renewed.key).toBe(key.publicKey);
+  expect(renewed.endpoint).not.toBe(old);
+  const remove = (endpoint: string) =>
+    page.request.delete("/api/push/subscriptions?endpoint=" + encodeURIComponent(endpoint), {
+      headers: { Accept: "application/json" },
+    });
+  expect((await remove(old)).status()).toBe(404);
+  expect((await remove(renewed.endpoint)).status()).toBe(200);
 });
 
 test("'Plus tard' hides the offer and it is not repeated for a week", async ({ page }) => {

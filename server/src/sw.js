@@ -90,7 +90,7 @@ function page(event) {
 
 // A push message (RFC 8030) carries JSON in the Declarative Web Push form, which recent Safari
 // shows by itself: {"web_push": 8030, "notification": {"title", "body", "navigate", "lang", "tag",
-// "icon", "image", "badge"}}. Here the service worker shows it; only this site's pages open.
+// "icon", "image", "badge", "silent"}}. Here the service worker shows it; only this site's pages open.
 self.addEventListener("push", (event) => {
   let message = {};
   try {
@@ -113,39 +113,45 @@ self.addEventListener("push", (event) => {
     options.renotify = false;
   }
   if (notification.image) options.image = notification.image;
+  // An edited post sent again replaces the notification without a sound or vibration.
+  if (notification.silent) options.silent = true;
   event.waitUntil(self.registration.showNotification(notification.title || "Quartier", options));
 });
 
 // The push service replaced this browser's subscription (or it expired): subscribe again with
-// the same key and tell the server, which forgets the old one.
+// the same key and tell the server, which forgets the old one. Chromium never fires the event;
+// Firefox does.
 self.addEventListener("pushsubscriptionchange", (event) => {
-  event.waitUntil(
-    (async () => {
-      const old = event.oldSubscription;
-      let subscription = event.newSubscription;
-      if (!subscription) {
-        let key = old && old.options && old.options.applicationServerKey;
-        if (!key) {
-          const answer = await (await fetch("/api/push/key")).json();
-          const base64 = answer.publicKey.replace(/-/g, "+").replace(/_/g, "/");
-          key = Uint8Array.from(atob(base64 + "===".slice((base64.length + 3) % 4)), (c) => c.charCodeAt(0));
-        }
-        subscription = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
-      }
-      await fetch("/api/push/subscriptions", {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify(subscription.toJSON()),
-      });
-      if (old && old.endpoint !== subscription.endpoint) {
-        await fetch("/api/push/subscriptions?endpoint=" + encodeURIComponent(old.endpoint), {
-          method: "DELETE",
-          headers: { Accept: "application/json" },
-        });
-      }
-    })(),
-  );
+  event.waitUntil(renewSubscription(event.oldSubscription, event.newSubscription));
 });
+
+// Saves `fresh` (or a new subscription with `old`'s key, else the site's) on the server and
+// removes `old` there; says how the server answered: [saved, removed] HTTP statuses.
+async function renewSubscription(old, fresh) {
+  let subscription = fresh;
+  if (!subscription) {
+    let key = old && old.options && old.options.applicationServerKey;
+    if (!key) {
+      const answer = await (await fetch("/api/push/key")).json();
+      const base64 = answer.publicKey.replace(/-/g, "+").replace(/_/g, "/");
+      key = Uint8Array.from(atob(base64 + "===".slice((base64.length + 3) % 4)), (c) => c.charCodeAt(0));
+    }
+    subscription = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+  }
+  const saved = await fetch("/api/push/subscriptions", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(subscription.toJSON()),
+  });
+  let removed = null;
+  if (old && old.endpoint !== subscription.endpoint) {
+    removed = await fetch("/api/push/subscriptions?endpoint=" + encodeURIComponent(old.endpoint), {
+      method: "DELETE",
+      headers: { Accept: "application/json" },
+    });
+  }
+  return [saved.status, removed && removed.status];
+}
 
 // A tap on a notification: to an open window of the app if there is one, else a new one.
 self.addEventListener("notificationclick", (event) => {

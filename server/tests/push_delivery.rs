@@ -17,7 +17,7 @@ use app::server::{
     Clock, FollowTarget, NewDistrict, NewPost, NewTown, PostAuthor, PostKind, PostOrigin,
     ShopFields, Store,
 };
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, TimeZone, Utc};
 use chrono_tz::Europe::Brussels;
 use common::push_service::{Answer, PushService, Subscription};
 use server::db::SqlStore;
@@ -736,6 +736,156 @@ async fn postgres_two_instances_share_a_fan_out_once() {
     );
 }
 
+/// An edited post replaces what phones have: the same Topic (so that the push service drops
+/// the older message still waiting) and tag, silently, at low urgency; no new push counted. A
+/// delivery still waiting carries the new version; an edit that the notification does not show
+/// sends nothing; a scheduled post's announcement follows its new time.
+async fn edits_replace_what_phones_have(store: SqlStore) {
+    let service = PushService::start().await;
+    let town = town(&store).await;
+    let anne = service.subscribe();
+    let bob = service.subscribe();
+    resident(&store, "anne", &[town.bakery], &anne).await;
+    let late = resident(&store, "bob", &[town.bakery], &bob).await;
+    // Bob's quiet hours cover midday: his copy waits until 13:00.
+    store
+        .save_push_settings(
+            late,
+            &app::server::PushSettings {
+                quiet: Some(app::domain::push::QuietHours {
+                    start: 11 * 60,
+                    end: 13 * 60,
+                }),
+                ..Default::default()
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let clock = midday();
+    let mut recorded = start_worker(
+        &store,
+        clock.clone(),
+        fast_settings(),
+        Duration::from_secs(5),
+    )
+    .await;
+    let first = offer(
+        &clock,
+        town.bakery,
+        "Pain aux noix -20 %",
+        "Jusqu'à samedi.",
+    );
+    let post_id = publish(&store, &clock, &town, &first).await;
+    outcomes(&mut recorded, 2).await;
+    assert_eq!(service.requests(), vec![(anne.index, 201)]);
+
+    let edited = NewPost {
+        title: "Pain aux noix -30 %".into(),
+        ..first.clone()
+    };
+    store
+        .update_post(town.town_id, post_id, &edited, clock.now())
+        .await
+        .unwrap()
+        .unwrap();
+    outcomes(&mut recorded, 3).await;
+    assert_eq!(
+        service.requests(),
+        vec![(anne.index, 201), (anne.index, 201)],
+        "bob's copy has not gone yet: it will carry the new version"
+    );
+    let received = service.received();
+    let (before, after) = (&received[0], &received[1]);
+    assert_eq!(before.topic, after.topic);
+    assert_eq!(
+        after.topic.as_deref(),
+        Some(format!("post-{post_id}").as_str())
+    );
+    assert_eq!(after.urgency.as_deref(), Some("low"));
+    assert_eq!(
+        after.json()["notification"]["body"],
+        "Pain aux noix -30 %\nJusqu'à samedi."
+    );
+    assert_eq!(after.json()["notification"]["silent"], true);
+    assert_eq!(
+        after.json()["notification"]["tag"],
+        before.json()["notification"]["tag"]
+    );
+    assert_eq!(before.json()["notification"].get("silent"), None);
+
+    // Only the place changes: the notification does not show it, nothing is sent. Then a new
+    // text: one more message to anne only.
+    let moved = NewPost {
+        place: Some("Place de Habay".into()),
+        ..edited.clone()
+    };
+    store
+        .update_post(town.town_id, post_id, &moved, clock.now())
+        .await
+        .unwrap()
+        .unwrap();
+    let rewritten = NewPost {
+        body: "Jusqu'à dimanche.".into(),
+        ..moved.clone()
+    };
+    store
+        .update_post(town.town_id, post_id, &rewritten, clock.now())
+        .await
+        .unwrap()
+        .unwrap();
+    outcomes(&mut recorded, 4).await;
+    let rows = deliveries(&store, post_id).await;
+    assert_eq!(rows.len(), 4, "2 first copies, 2 edits for anne: {rows:?}");
+    assert_eq!(
+        service.received()[2].json()["notification"]["body"],
+        "Pain aux noix -30 %\nJusqu'à dimanche."
+    );
+
+    // 13:00: bob gets the current version, once.
+    clock.jump_to(habay(2026, 11, 26, 13, 0));
+    outcomes(&mut recorded, 5).await;
+    let received = service.received();
+    assert_eq!(received.len(), 4);
+    assert_eq!(received[3].subscription, bob.index);
+    assert_eq!(
+        received[3].json()["notification"]["body"],
+        "Pain aux noix -30 %\nJusqu'à dimanche."
+    );
+    assert_eq!(received[3].urgency.as_deref(), Some("normal"));
+    // Two residents reached; the edits are no new pushes.
+    let figures = store.push_figures(post_id).await.unwrap();
+    assert_eq!((figures.targeted, figures.delivered), (2, 2), "{figures:?}");
+
+    // A post scheduled for tomorrow, moved to the day after: announced then, not now.
+    let tomorrow = clock.now() + TimeDelta::days(1);
+    let scheduled = NewPost {
+        published_at: tomorrow,
+        ..offer(&clock, town.bakery, "Galettes des rois", "")
+    };
+    let scheduled_id = publish(&store, &clock, &town, &scheduled).await;
+    assert_eq!(
+        store.next_push_due().await.unwrap(),
+        Some(tomorrow.trunc_subsecs(0))
+    );
+    let later = NewPost {
+        title: "Galettes des rois, dès vendredi".into(),
+        published_at: tomorrow + TimeDelta::days(1),
+        ..scheduled
+    };
+    store
+        .update_post(town.town_id, scheduled_id, &later, clock.now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.next_push_due().await.unwrap(),
+        Some((tomorrow + TimeDelta::days(1)).trunc_subsecs(0)),
+        "no update job for a post not announced yet"
+    );
+    assert!(deliveries(&store, scheduled_id).await.is_empty());
+}
+
 /// Each scenario runs on a temporary SQLite file and on a fresh PostgreSQL database.
 macro_rules! on_both_databases {
     ($($scenario:ident),* $(,)?) => {
@@ -761,6 +911,7 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    edits_replace_what_phones_have,
     quiet_hours_defer_until_morning,
     follows_choose_and_caps_limit,
     each_follower_gets_the_offer_once,

@@ -278,7 +278,13 @@ async fn merchants_see_how_their_notifications_went() {
         )
         .await
         .unwrap();
-    assert!(app.store.expand_push_jobs(now, 1000).await.unwrap() >= 2);
+    assert!(
+        app.store
+            .expand_push_jobs(now, 1000, chrono::Duration::hours(48))
+            .await
+            .unwrap()
+            >= 2
+    );
 
     // The service worker reports taps: counted for a known post only.
     let click = |post: i64| {

@@ -534,6 +534,7 @@ fn Composer(
                 {move || failure.get().filter(|(f, _)| f.is_empty() || !FORM_FIELDS.contains(&f.as_str())).map(|(_, m)| view! {
                     <p class="error" role="alert">{m}</p>
                 })}
+                {editing.is_some().then(|| view! { <p class="hint">{locale.t("post.edit_push_hint")}</p> })}
                 <button type="submit" class="button primary big" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
                     {if editing.is_some() { locale.t("post.save") } else { locale.t("post.publish") }}
                 </button>

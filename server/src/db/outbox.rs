@@ -22,6 +22,8 @@ pub struct ClaimedDelivery {
     /// Attempts so far, this one included.
     pub attempts: i32,
     pub created_at: DateTime<Utc>,
+    /// The edited post sent again to a browser that had it.
+    pub is_update: bool,
     /// `None` when the subscription was removed since the delivery was queued.
     pub target: Option<PushTarget>,
     /// The resident's quiet hours (else the town's), in the town's time zone.
@@ -127,7 +129,7 @@ fn expansion_sql(shop_post: bool) -> String {
            SELECT r.profile_id, CASE WHEN ( \
              SELECT COUNT(DISTINCT d.post_id) FROM push_deliveries d JOIN posts p ON p.id = d.post_id \
              WHERE d.profile_id = r.profile_id AND {counted} AND d.post_id <> $2 \
-             AND d.state IN ('pending', 'delivered') AND d.created_at > $7 \
+             AND d.state IN ('pending', 'delivered') AND NOT d.is_update AND d.created_at > $7 \
            ) >= {cap} THEN 'capped' ELSE 'pending' END AS state \
            FROM ({followers}) r JOIN towns t ON t.id = $5 \
            LEFT JOIN push_settings ps ON ps.profile_id = r.profile_id \
@@ -135,6 +137,22 @@ fn expansion_sql(shop_post: bool) -> String {
          ON CONFLICT (job_id, subscription_id) DO NOTHING"
     )
 }
+
+/// The deliveries of an edited post's `update` job: one for each subscription that the push
+/// service accepted the post for within the time it may keep a message ($4), or that is being
+/// sent right now, so that the new version replaces it (same Topic and tag); none where a
+/// delivery still waits (it will carry the new version). Parameters: $1 job, $2 post, $3 now,
+/// $4 the start of that time.
+const UPDATE_EXPANSION_SQL: &str = "INSERT INTO push_deliveries (job_id, post_id, \
+     subscription_id, profile_id, state, due_at, attempts, created_at, is_update) \
+     SELECT $1, $2, s.id, s.profile_id, 'pending', $3, 0, $3, TRUE FROM push_subscriptions s \
+     WHERE EXISTS (SELECT 1 FROM push_deliveries d WHERE d.post_id = $2 \
+       AND d.subscription_id = s.id AND ((d.state = 'delivered' AND d.finished_at > $4) \
+       OR (d.state = 'pending' AND d.leased_until > $3))) \
+     AND NOT EXISTS (SELECT 1 FROM push_deliveries d WHERE d.post_id = $2 \
+       AND d.subscription_id = s.id AND d.state = 'pending' \
+       AND (d.leased_until IS NULL OR d.leased_until <= $3)) \
+     ON CONFLICT (job_id, subscription_id) DO NOTHING";
 
 /// `$first, $first+1, …` for `count` values.
 fn placeholders(first: usize, count: usize) -> String {
@@ -148,15 +166,21 @@ impl SqlStore {
     /// Turns due jobs into deliveries, one per subscription of the post's followers (for a
     /// district's post: the district's followers and those of its shops). Idempotent: a job
     /// expanded twice (a crash between the two steps) gives each subscription one delivery.
+    /// An edited post's `update` job goes to the browsers that had the post within `max_ttl`.
     /// Returns the number of deliveries created.
-    pub async fn expand_push_jobs(&self, now: DateTime<Utc>, max_jobs: usize) -> StoreResult<u64> {
+    pub async fn expand_push_jobs(
+        &self,
+        now: DateTime<Utc>,
+        max_jobs: usize,
+        max_ttl: Duration,
+    ) -> StoreResult<u64> {
         let now = now.trunc_subsecs(0);
         let lock = match self.pool {
             Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
             Pool::Sqlite(_) => "",
         };
         let pick = format!(
-            "SELECT j.id, j.post_id, p.town_id, p.shop_id, p.district_id, p.kind, \
+            "SELECT j.id, j.post_id, j.kind AS job, p.town_id, p.shop_id, p.district_id, p.kind, \
              CASE p.kind WHEN 'offer' THEN p.valid_until \
              WHEN 'event' THEN COALESCE(p.ends_at, p.starts_at) END AS ends FROM push_jobs j \
              JOIN posts p ON p.id = j.post_id \
@@ -169,6 +193,7 @@ impl SqlStore {
                 type Job = (
                     i64,
                     i64,
+                    String,
                     i64,
                     Option<i64>,
                     Option<i64>,
@@ -179,7 +204,8 @@ impl SqlStore {
                     .bind(now)
                     .fetch_optional(&mut *tx)
                     .await?;
-                let Some((job_id, post_id, town_id, shop_id, district_id, kind, ends)) = job else {
+                let Some((job_id, post_id, job, town_id, shop_id, district_id, kind, ends)) = job
+                else {
                     return Ok::<_, sqlx::Error>(None);
                 };
                 // A post that has already ended announces nothing (nor counts towards caps).
@@ -187,6 +213,15 @@ impl SqlStore {
                 let insert = expansion_sql(shop_id.is_some());
                 let rows = if ended {
                     0
+                } else if job == "update" {
+                    sqlx::query(UPDATE_EXPANSION_SQL)
+                        .bind(job_id)
+                        .bind(post_id)
+                        .bind(now)
+                        .bind(now - max_ttl)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
                 } else {
                     sqlx::query(&insert)
                         .bind(job_id)
@@ -252,6 +287,7 @@ impl SqlStore {
             post_id: i64,
             attempts: i32,
             created_at: DateTime<Utc>,
+            is_update: bool,
             subscription_id: Option<i64>,
             endpoint: Option<String>,
             p256dh: Option<String>,
@@ -261,7 +297,8 @@ impl SqlStore {
             quiet_end: i32,
         }
         let sql = format!(
-            "SELECT d.id, d.post_id, d.attempts, d.created_at, s.id AS subscription_id, \
+            "SELECT d.id, d.post_id, d.attempts, d.created_at, d.is_update, \
+             s.id AS subscription_id, \
              s.endpoint, s.p256dh, s.auth, t.timezone, \
              COALESCE(ps.quiet_start, t.quiet_start) AS quiet_start, \
              COALESCE(ps.quiet_end, t.quiet_end) AS quiet_end FROM push_deliveries d \
@@ -285,6 +322,7 @@ impl SqlStore {
                 post_id: r.post_id,
                 attempts: r.attempts,
                 created_at: r.created_at,
+                is_update: r.is_update,
                 target: match (r.subscription_id, r.endpoint, r.p256dh, r.auth) {
                     (Some(subscription_id), Some(endpoint), Some(p256dh), Some(auth)) => {
                         Some(PushTarget {
@@ -459,15 +497,23 @@ impl SqlStore {
 
     /// How a post's notifications went.
     pub async fn push_figures(&self, post_id: i64) -> StoreResult<PushFigures> {
-        let rows: Vec<(String, i64)> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT state, COUNT(*) FROM push_deliveries WHERE post_id = $1 GROUP BY state"
+        let rows: Vec<(String, bool, i64)> = on_pool!(self, |pool| sqlx::query_as(
+            "SELECT state, is_update, COUNT(*) FROM push_deliveries WHERE post_id = $1 \
+             GROUP BY state, is_update"
         )
         .bind(post_id)
         .fetch_all(pool)
         .await
         .map_err(store_error))?;
         let mut figures = PushFigures::default();
-        for (state, count) in rows {
+        for (state, is_update, count) in rows {
+            // An edit sent again is no new push: only the subscriptions it found gone count.
+            if is_update {
+                if state == "gone" {
+                    figures.pruned += count;
+                }
+                continue;
+            }
             figures.targeted += count;
             match state.as_str() {
                 "pending" => figures.pending += count,
@@ -494,7 +540,7 @@ impl SqlStore {
              COUNT(CASE WHEN d.state = 'delivered' THEN 1 END) AS delivered, \
              COUNT(CASE WHEN d.state = 'pending' THEN 1 END) AS pending, \
              COUNT(CASE WHEN d.state = 'capped' THEN 1 END) AS capped \
-             FROM posts p JOIN push_deliveries d ON d.post_id = p.id \
+             FROM posts p JOIN push_deliveries d ON d.post_id = p.id AND NOT d.is_update \
              WHERE p.id IN ({}) GROUP BY p.id, p.push_clicks",
             placeholders(1, post_ids.len())
         );

@@ -138,14 +138,57 @@ pub(super) async fn update(
          published_at = $13, updated_at = $14 WHERE town_id = $1 AND id = $2 \
          RETURNING {POST_COLUMNS}"
     );
+    let lock = match store.pool {
+        Pool::Postgres(_) => " FOR UPDATE",
+        Pool::Sqlite(_) => "",
+    };
+    let before_sql =
+        format!("SELECT title, body, photo FROM posts WHERE town_id = $1 AND id = $2{lock}");
     let text = search::post_text(&post.title, &post.body, post.place.as_deref());
-    let row = on_pool!(store, |pool| bind_content!(
-        sqlx::query_as::<_, PostRow>(&sql).bind(town_id).bind(id),
-        post,
-        text
-    )
-    .bind(now.trunc_subsecs(0))
-    .fetch_optional(pool)
+    let now = now.trunc_subsecs(0);
+    // The post and what its notifications need are changed together.
+    let row = on_pool!(store, |pool| async {
+        let mut tx = pool.begin().await?;
+        let before: Option<(String, String, Option<String>)> = sqlx::query_as(&before_sql)
+            .bind(town_id)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let row = bind_content!(
+            sqlx::query_as::<_, PostRow>(&sql).bind(town_id).bind(id),
+            post,
+            text
+        )
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let (Some(row), Some((title, body, photo))) = (&row, before) {
+            // Not announced yet: the announcement follows the publication time.
+            sqlx::query(
+                "UPDATE push_jobs SET due_at = $2 WHERE post_id = $1 AND kind = 'publish' \
+                 AND expanded_at IS NULL",
+            )
+            .bind(row.id)
+            .bind(row.published_at.max(now))
+            .execute(&mut *tx)
+            .await?;
+            // Already announced, and what the notification shows changed: the phones that
+            // have it get the new version in its place.
+            if title != post.title || body != post.body || photo != post.photo {
+                sqlx::query(
+                    "INSERT INTO push_jobs (post_id, kind, due_at, created_at) \
+                     SELECT $1, 'update', $2, $2 WHERE EXISTS (SELECT 1 FROM push_jobs \
+                     WHERE post_id = $1 AND kind = 'publish' AND expanded_at IS NOT NULL)",
+                )
+                .bind(row.id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(row)
+    }
     .await
     .map_err(store_error))?;
     let post = row.and_then(PostRow::into_post);

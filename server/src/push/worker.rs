@@ -23,7 +23,8 @@ use crate::db::SqlStore;
 pub struct WorkerSettings {
     /// Messages in flight at once.
     pub concurrency: usize,
-    /// How long a taken delivery is this worker's (longer than a request may last).
+    /// How long a taken delivery is this worker's (at least twice as long as a request may
+    /// last: a message not started within half of it is put back).
     pub lease: Duration,
     /// The first retry's delay; doubled at each attempt (with jitter), up to `retry_max`.
     pub retry_base: Duration,
@@ -95,8 +96,15 @@ impl Worker {
             received,
             self.recorded.clone(),
         ));
+        // Jobs are looked for at most once per `poll_every` (and whenever the outbox is idle),
+        // not before each batch of deliveries.
+        let mut expanded_at: Option<std::time::Instant> = None;
         loop {
-            match self.step(&slots, &outcomes).await {
+            let expand = expanded_at.is_none_or(|at| at.elapsed() >= self.settings.poll_every);
+            if expand {
+                expanded_at = Some(std::time::Instant::now());
+            }
+            match self.step(expand, &slots, &outcomes).await {
                 Ok(0) => tokio::time::sleep(self.settings.poll_every).await,
                 Ok(_) => {}
                 Err(error) => {
@@ -107,31 +115,36 @@ impl Worker {
         }
     }
 
-    /// Expands due jobs and starts the due deliveries there is room for; returns how many
-    /// deliveries were started.
+    /// Expands due jobs (if `expand`), takes a batch of due deliveries and starts each as a slot
+    /// frees; returns how many deliveries were taken. The next batch is taken while the end of
+    /// this one is still in flight, so that the slots never wait for the database.
     async fn step(
         self: &Arc<Self>,
+        expand: bool,
         slots: &Arc<Semaphore>,
         outcomes: &mpsc::UnboundedSender<(i64, Outcome)>,
     ) -> Result<usize, String> {
         let now = self.clock.now();
-        let created = self
-            .store
-            .expand_push_jobs(now, 16)
-            .await
-            .map_err(|e| e.to_string())?;
+        let created = if !expand {
+            0
+        } else {
+            self.store
+                .expand_push_jobs(
+                    now,
+                    16,
+                    chrono::Duration::from_std(self.settings.max_ttl).unwrap_or_default(),
+                )
+                .await
+                .map_err(|e| e.to_string())?
+        };
         if created > 0 {
             tracing::debug!(deliveries = created, "push jobs expanded");
         }
-        if slots.available_permits() == 0 {
-            // Wait for a message in flight to finish.
-            drop(slots.acquire().await);
-        }
-        let room = slots.available_permits().max(1);
+        let batch = self.settings.concurrency.max(1);
         let lease = chrono::Duration::from_std(self.settings.lease).unwrap_or_default();
         let claimed = self
             .store
-            .claim_push_deliveries(now, lease, room)
+            .claim_push_deliveries(now, lease, batch)
             .await
             .map_err(|e| e.to_string())?;
         if claimed.is_empty() {
@@ -150,10 +163,18 @@ impl Worker {
                 .map_err(|e| e.to_string())?,
         );
         let started = claimed.len();
+        let claimed_at = std::time::Instant::now();
         for delivery in claimed {
             let Ok(slot) = slots.clone().acquire_owned().await else {
                 break;
             };
+            // A message must be done before its lease runs out (a request lasts at most half
+            // of it): what waited too long for a slot goes back to the outbox, due at once.
+            if claimed_at.elapsed() > self.settings.lease / 2 {
+                let until = self.clock.now();
+                let _ = outcomes.send((delivery.id, Outcome::Deferred { until }));
+                continue;
+            }
             let worker = self.clone();
             let posts = posts.clone();
             let outcomes = outcomes.clone();
@@ -188,11 +209,13 @@ impl Worker {
         if let Some(until) = delivery.quiet.until(now, tz) {
             return Outcome::Deferred { until };
         }
-        let payload = notification_payload(post, &self.base_url);
+        let payload = notification_payload(post, &self.base_url, delivery.is_update);
         let message = Message {
             payload: &payload,
             ttl,
+            // An edit is worth no wake-up of a sleeping phone.
             urgency: match post.kind {
+                _ if delivery.is_update => Urgency::Low,
                 PostKind::News => Urgency::Low,
                 _ => Urgency::Normal,
             },
@@ -295,8 +318,9 @@ const BODY_CHARS: usize = 240;
 
 /// The notification for a post, as JSON readable both by our service worker and as
 /// Declarative Web Push (recent Safari): `{"web_push": 8030, "notification": {…}}`. Always
-/// under the 3 KB a push message may carry.
-pub fn notification_payload(post: &PushPost, base_url: &str) -> Vec<u8> {
+/// under the 3 KB a push message may carry. An edited post sent again (`update`) replaces the
+/// notification with the same tag silently.
+pub fn notification_payload(post: &PushPost, base_url: &str, update: bool) -> Vec<u8> {
     let mut body = post.title.clone();
     let text = post.body.trim();
     if !text.is_empty() {
@@ -317,6 +341,9 @@ pub fn notification_payload(post: &PushPost, base_url: &str) -> Vec<u8> {
         "icon": format!("{base_url}/icons/icon-192.png"),
         "badge": format!("{base_url}/icons/icon-192.png"),
     });
+    if update {
+        notification["silent"] = true.into();
+    }
     if let Some(photo) = &post.photo {
         notification["image"] = format!("{base_url}/media/{photo}-l.jpg").into();
     }
@@ -424,7 +451,7 @@ mod tests {
         long.body = "🎉".repeat(600);
         long.author_name = "Ü".repeat(120);
         long.photo = Some("a".repeat(64));
-        let payload = notification_payload(&long, "https://quartier.habay.be");
+        let payload = notification_payload(&long, "https://quartier.habay.be", true);
         assert!(payload.len() <= 3052, "{} bytes", payload.len());
         let json: serde_json::Value = serde_json::from_slice(&payload).unwrap();
         let body = json["notification"]["body"].as_str().unwrap();
