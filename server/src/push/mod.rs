@@ -1,6 +1,7 @@
 //! Web Push: this site's VAPID identity (RFC 8292), made once and kept in the database so that
 //! every instance signs with the same key; the sender and the outbox's delivery worker.
 
+pub mod aes128gcm;
 pub mod sender;
 pub mod worker;
 

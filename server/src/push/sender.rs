@@ -1,6 +1,7 @@
 //! Sending one Web Push message (RFC 8030): encrypted for the browser with `aes128gcm`
-//! (RFC 8291) and signed with this site's VAPID key (RFC 8292), by the `web-push` crate; sent
-//! through one pooled HTTP client (HTTP/2 where the push service offers it).
+//! (RFC 8291, `super::aes128gcm`) and signed with this site's VAPID key (RFC 8292, JWTs by the
+//! `web-push` crate); sent through one pooled HTTP client (HTTP/2 where the push service offers
+//! it).
 //!
 //! Requests only reach public addresses: the client's resolver refuses a host that resolves to
 //! anything else (checked at every connection, so a name re-pointed after subscribing, DNS
@@ -14,10 +15,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use app::domain::push::{check_addresses, endpoint_url};
-use web_push::{
-    ContentEncoding, PartialVapidSignatureBuilder, SubscriptionInfo, Urgency, VapidSignature,
-    VapidSignatureBuilder, WebPushMessageBuilder,
-};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use web_push::{PartialVapidSignatureBuilder, SubscriptionInfo, Urgency, VapidSignatureBuilder};
+
+use super::aes128gcm;
 
 use crate::db::outbox::PushTarget;
 
@@ -25,6 +27,10 @@ use crate::db::outbox::PushTarget;
 pub const JWT_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 /// A JWT is replaced this long before it expires.
 const JWT_MARGIN: Duration = Duration::from_secs(3600);
+
+/// The longest plaintext sent: what every push service accepts once encrypted (some stop at
+/// 4 096 bytes of body, with room for the aes128gcm header and tag).
+pub const MAX_PAYLOAD: usize = 3052;
 
 /// One message for one browser.
 #[derive(Clone, Debug)]
@@ -86,7 +92,8 @@ impl reqwest::dns::Resolve for PublicOnly {
 }
 
 struct CachedJwt {
-    signature: VapidSignature,
+    /// The `Authorization` header: `vapid t=<JWT>, k=<public key>`.
+    authorization: String,
     renew_at: Instant,
 }
 
@@ -129,13 +136,13 @@ impl Sender {
         })
     }
 
-    /// The VAPID signature for a push service's origin (`aud`: scheme, host and a non-default
-    /// port), made once and reused until an hour before it expires.
-    fn vapid_for(&self, origin: &str) -> Result<VapidSignature, String> {
+    /// The VAPID `Authorization` for a push service's origin (`aud`: scheme, host and a
+    /// non-default port), signed once and reused until an hour before it expires.
+    fn vapid_for(&self, origin: &str) -> Result<String, String> {
         let now = Instant::now();
         let mut jwts = self.jwts.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(cached) = jwts.get(origin).filter(|c| c.renew_at > now) {
-            return Ok(cached.signature.clone());
+            return Ok(cached.authorization.clone());
         }
         let info = SubscriptionInfo::new(origin, "", "");
         let expires = std::time::SystemTime::now() + JWT_LIFETIME;
@@ -150,14 +157,19 @@ impl Sender {
         let signature = builder
             .build()
             .map_err(|e| format!("cannot sign the VAPID JWT: {e}"))?;
+        let authorization = format!(
+            "vapid t={}, k={}",
+            signature.auth_t,
+            URL_SAFE_NO_PAD.encode(&signature.auth_k)
+        );
         jwts.insert(
             origin.to_owned(),
             CachedJwt {
-                signature: signature.clone(),
+                authorization: authorization.clone(),
                 renew_at: now + JWT_LIFETIME - JWT_MARGIN,
             },
         );
-        Ok(signature)
+        Ok(authorization)
     }
 
     /// Encrypts and sends one message.
@@ -175,44 +187,39 @@ impl Sender {
                 return Sent::Refused;
             }
         }
-        let vapid = match self.vapid_for(&url.origin().ascii_serialization()) {
-            Ok(vapid) => vapid,
+        if message.payload.len() > MAX_PAYLOAD {
+            return Sent::Invalid(format!(
+                "{} bytes: too long a message",
+                message.payload.len()
+            ));
+        }
+        let authorization = match self.vapid_for(&url.origin().ascii_serialization()) {
+            Ok(authorization) => authorization,
             Err(error) => return Sent::Invalid(error),
         };
-        let info = SubscriptionInfo::new(
-            target.endpoint.as_str(),
-            target.p256dh.as_str(),
-            target.auth.as_str(),
-        );
-        let mut builder = WebPushMessageBuilder::new(&info);
-        builder.set_payload(ContentEncoding::Aes128Gcm, message.payload);
-        builder.set_ttl(message.ttl);
-        builder.set_urgency(message.urgency);
-        if let Some(topic) = &message.topic {
-            builder.set_topic(topic.clone());
-        }
-        builder.set_vapid_signature(vapid);
-        let built = match builder.build() {
-            Ok(built) => built,
-            Err(error) => return Sent::Invalid(error.to_string()),
+        let keys = URL_SAFE_NO_PAD
+            .decode(&target.p256dh)
+            .ok()
+            .zip(URL_SAFE_NO_PAD.decode(&target.auth).ok());
+        let Some((p256dh, auth)) = keys else {
+            return Sent::Invalid("the subscription's keys are not base64url".into());
         };
-        let Some(payload) = built.payload else {
-            return Sent::Invalid("no payload".into());
+        let body = match aes128gcm::encrypt(&p256dh, &auth, message.payload) {
+            Ok(body) => body,
+            Err(error) => return Sent::Invalid(error.to_string()),
         };
         let mut request = self
             .client
             .post(url)
-            .header("TTL", built.ttl.to_string())
+            .header("TTL", message.ttl.to_string())
             .header("Urgency", message.urgency.to_string())
-            .header("Content-Encoding", payload.content_encoding.to_str())
-            .header("Content-Type", "application/octet-stream");
-        if let Some(topic) = built.topic {
-            request = request.header("Topic", topic);
+            .header("Content-Encoding", "aes128gcm")
+            .header("Content-Type", "application/octet-stream")
+            .header("Authorization", authorization);
+        if let Some(topic) = &message.topic {
+            request = request.header("Topic", topic.as_str());
         }
-        for (name, value) in payload.crypto_headers {
-            request = request.header(name, value);
-        }
-        match request.body(payload.content).send().await {
+        match request.body(body).send().await {
             Ok(response) => {
                 let status = response.status().as_u16();
                 let retry_after = response
