@@ -322,9 +322,12 @@ async fn merchants_see_how_their_notifications_went() {
             delivered: 0,
             pending: 1,
             capped: 1,
+            failed: 0,
+            pruned: 0,
             clicks: 2
         })
     );
+    assert_eq!(view.push_reach, 2, "two phones get the bakery's offers");
     let (_, _, page) = get_with_cookie(&app, "/counter/boulangerie-jacob", &cookie).await;
     // Without the hydration markers between the parts.
     let page = page.replace("<!>", "");
@@ -333,6 +336,73 @@ async fn merchants_see_how_their_notifications_went() {
         "{}",
         &page[page.find("post-push").unwrap_or(0)..][..300.min(page.len())]
     );
+
+    // The push service says the waiting phone's subscription is gone; the bakery's other posts
+    // reach the phones.
+    let claimed = app
+        .store
+        .claim_push_deliveries(now, chrono::Duration::seconds(30), 1000)
+        .await
+        .unwrap();
+    let outcomes: Vec<_> = claimed
+        .iter()
+        .map(|d| {
+            let outcome = if d.post_id == post.id {
+                server::db::outbox::Outcome::Gone {
+                    status: Some(410),
+                    subscription_id: d.target.as_ref().unwrap().subscription_id,
+                }
+            } else {
+                server::db::outbox::Outcome::Delivered { status: 201 }
+            };
+            (d.id, outcome)
+        })
+        .collect();
+    // (The district's broadcasts reach the bakery's followers too: not the bakery's figures.)
+    let ids: Vec<i64> = claimed.iter().map(|d| d.post_id).collect();
+    let posts = app.store.push_posts(&ids).await.unwrap();
+    let delivered_elsewhere = claimed
+        .iter()
+        .filter(|d| d.post_id != post.id)
+        .filter(|d| posts[&d.post_id].author_path == "/shops/boulangerie-jacob")
+        .count() as i64;
+    assert!(delivered_elsewhere > 0, "the demo's other offers of the bakery");
+    app.store
+        .record_push_outcomes(now, &outcomes)
+        .await
+        .unwrap();
+    let (_, _, body) = call(
+        &app,
+        "/api/counter",
+        "slug=boulangerie-jacob",
+        Some(&cookie),
+    )
+    .await;
+    let view: app::model::CounterView = serde_json::from_str(&body).unwrap();
+    let shown = view.posts.iter().find(|p| p.post.id == post.id).unwrap();
+    let push = shown.push.unwrap();
+    assert_eq!(
+        (push.pending, push.pruned, push.clicks),
+        (0, 1, 2),
+        "{push:?}"
+    );
+    assert_eq!(view.push_reach, 1, "the expired subscription is gone");
+    // The shop's month: every post's deliveries and taps.
+    assert_eq!(view.push_month.pruned, 1);
+    assert_eq!(view.push_month.delivered, delivered_elsewhere);
+    assert_eq!(view.push_month.clicks, 2);
+    let (_, _, page) = get_with_cookie(&app, "/counter/boulangerie-jacob", &cookie).await;
+    let page = page.replace("<!>", "");
+    assert!(
+        page.contains("1 non envoyée (limite atteinte, reste dans le fil) · 1 abonnement expiré retiré · 2 ouvertures"),
+        "{}",
+        &page[page.find("post-push").unwrap_or(0)..][..300.min(page.len())]
+    );
+    assert!(page.contains("<dt>Téléphones prévenus de vos offres</dt><dd>1</dd>"));
+    assert!(page.contains(&format!(
+        "<dt>Notifications reçues (30 jours)</dt><dd>{delivered_elsewhere}</dd>"
+    )));
+    assert!(page.contains("<dt>Notifications ouvertes (30 jours)</dt><dd>2</dd>"));
 
     // Past 120 taps an hour from one address, refused.
     for _ in 2..120 {

@@ -141,6 +141,16 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
     } else {
         None
     };
+    let push_month = state
+        .store
+        .shop_push_summary(shop.id, now - chrono::TimeDelta::days(30))
+        .await
+        .map_err(store_error("counting notifications"))?;
+    let push_reach = state
+        .store
+        .shop_push_reach(shop.id)
+        .await
+        .map_err(store_error("counting notifications"))?;
     let (valid_from, valid_until) = default_offer_dates(now, tz);
     let summary = shop_summaries(std::slice::from_ref(&shop), &districts, tz, now)
         .pop()
@@ -151,6 +161,8 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         posts: counter_posts,
         followers: stats.total,
         new_followers_week: stats.new_since,
+        push_reach,
+        push_month,
         blank: PostForm {
             kind: "offer".into(),
             valid_from: Some(valid_from),

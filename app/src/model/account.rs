@@ -98,6 +98,10 @@ pub struct PushSummary {
     pub pending: i64,
     /// Not sent: the resident had had their share of pushes (the post is in their feed).
     pub capped: i64,
+    /// Given up after retrying for a day.
+    pub failed: i64,
+    /// Subscriptions their push service said were gone (deleted).
+    pub pruned: i64,
     /// Taps on the notification.
     pub clicks: i64,
 }
@@ -120,6 +124,10 @@ pub struct CounterView {
     pub posts: Vec<CounterPost>,
     pub followers: i64,
     pub new_followers_week: i64,
+    /// Phones and browsers the shop's next offer would be pushed to.
+    pub push_reach: i64,
+    /// The shop's notifications queued in the last 30 days.
+    pub push_month: PushSummary,
     /// A blank form: a fresh idempotency key and the default offer dates.
     pub blank: PostForm,
     /// `None` when the user may not see the team.

@@ -115,6 +115,8 @@ fn CounterContent(view: CounterView) -> impl IntoView {
         posts,
         followers,
         new_followers_week,
+        push_reach,
+        push_month,
         blank,
         team,
         can_invite_staff,
@@ -273,7 +275,17 @@ fn CounterContent(view: CounterView) -> impl IntoView {
                 <dl class="stats">
                     <div><dt>{locale.t("counter.followers")}</dt><dd>{followers}</dd></div>
                     <div><dt>{locale.t("counter.new_followers")}</dt><dd>{format!("+{new_followers_week}")}</dd></div>
+                    <div><dt>{locale.t("counter.push_reach")}</dt><dd>{push_reach}</dd></div>
+                    <div><dt>{locale.t("counter.push_month")}</dt><dd>{push_month.delivered}</dd></div>
+                    <div><dt>{locale.t("counter.push_month_clicks")}</dt><dd>{push_month.clicks}</dd></div>
                 </dl>
+                {(push_month.failed > 0 || push_month.pruned > 0).then(|| view! {
+                    <p class="hint">
+                        {(push_month.failed > 0).then(|| locale.plural("counter.push.failed", push_month.failed))}
+                        {(push_month.failed > 0 && push_month.pruned > 0).then_some(" · ")}
+                        {(push_month.pruned > 0).then(|| locale.plural("counter.push.pruned", push_month.pruned))}
+                    </p>
+                })}
             </section>
 
             <section aria-labelledby="posts-title">
@@ -578,6 +590,8 @@ fn CounterPostItem(slug: String, post: CounterPost) -> impl IntoView {
                     " · " {locale.plural("counter.push.delivered", push.delivered)}
                     {(push.pending > 0).then(|| view! { " · " {locale.plural("counter.push.pending", push.pending)} })}
                     {(push.capped > 0).then(|| view! { " · " {locale.plural("counter.push.capped", push.capped)} })}
+                    {(push.failed > 0).then(|| view! { " · " {locale.plural("counter.push.failed", push.failed)} })}
+                    {(push.pruned > 0).then(|| view! { " · " {locale.plural("counter.push.pruned", push.pruned)} })}
                     " · " {locale.plural("counter.push.clicks", push.clicks)}
                 </p>
             })}

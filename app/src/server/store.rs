@@ -683,6 +683,15 @@ pub trait Store: Send + Sync + 'static {
         &self,
         post_ids: &[i64],
     ) -> StoreResult<Vec<(i64, crate::model::PushSummary)>>;
+    /// How the notifications of a shop's posts queued since `since` went, in all.
+    async fn shop_push_summary(
+        &self,
+        shop_id: i64,
+        since: DateTime<Utc>,
+    ) -> StoreResult<crate::model::PushSummary>;
+    /// The push subscriptions of the shop's followers who get its offers (the reach of its
+    /// next one, before quiet hours and caps).
+    async fn shop_push_reach(&self, shop_id: i64) -> StoreResult<i64>;
     /// Counts a tap on a notification of the town's post; `false` for an unknown post.
     async fn record_push_click(&self, town_id: i64, post_id: i64) -> StoreResult<bool>;
     /// The town's push defaults (quiet hours, caps) that residents' own settings override.

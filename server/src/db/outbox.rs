@@ -154,6 +154,33 @@ const UPDATE_EXPANSION_SQL: &str = "INSERT INTO push_deliveries (job_id, post_id
        AND (d.leased_until IS NULL OR d.leased_until <= $3)) \
      ON CONFLICT (job_id, subscription_id) DO NOTHING";
 
+/// A post's (or a shop's) notification figures from its deliveries `d`: an edit sent again is
+/// no new push, only the subscriptions it found gone count.
+const SUMMARY_COUNTS: &str = "\
+    COUNT(CASE WHEN NOT d.is_update THEN 1 END) AS targeted, \
+    COUNT(CASE WHEN NOT d.is_update AND d.state = 'delivered' THEN 1 END) AS delivered, \
+    COUNT(CASE WHEN NOT d.is_update AND d.state = 'pending' THEN 1 END) AS pending, \
+    COUNT(CASE WHEN NOT d.is_update AND d.state = 'capped' THEN 1 END) AS capped, \
+    COUNT(CASE WHEN NOT d.is_update AND d.state = 'failed' THEN 1 END) AS failed, \
+    COUNT(CASE WHEN d.state = 'gone' THEN 1 END) AS pruned";
+
+/// (id, clicks, targeted, delivered, pending, capped, failed, pruned)
+type SummaryRow = (i64, i32, i64, i64, i64, i64, i64, i64);
+
+fn summary(
+    (_, clicks, targeted, delivered, pending, capped, failed, pruned): SummaryRow,
+) -> app::model::PushSummary {
+    app::model::PushSummary {
+        targeted,
+        delivered,
+        pending,
+        capped,
+        failed,
+        pruned,
+        clicks: i64::from(clicks),
+    }
+}
+
 /// `$first, $first+1, …` for `count` values.
 fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
@@ -535,38 +562,42 @@ impl SqlStore {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT p.id, p.push_clicks, \
-             COUNT(d.id) AS targeted, \
-             COUNT(CASE WHEN d.state = 'delivered' THEN 1 END) AS delivered, \
-             COUNT(CASE WHEN d.state = 'pending' THEN 1 END) AS pending, \
-             COUNT(CASE WHEN d.state = 'capped' THEN 1 END) AS capped \
-             FROM posts p JOIN push_deliveries d ON d.post_id = p.id AND NOT d.is_update \
+            "SELECT p.id, p.push_clicks, {SUMMARY_COUNTS} \
+             FROM posts p JOIN push_deliveries d ON d.post_id = p.id \
              WHERE p.id IN ({}) GROUP BY p.id, p.push_clicks",
             placeholders(1, post_ids.len())
         );
-        type Row = (i64, i32, i64, i64, i64, i64);
-        let rows: Vec<Row> = on_pool!(self, |pool| {
+        let rows: Vec<SummaryRow> = on_pool!(self, |pool| {
             let mut query = sqlx::query_as(&sql);
             for id in post_ids {
                 query = query.bind(id);
             }
             query.fetch_all(pool).await.map_err(store_error)
         })?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, clicks, targeted, delivered, pending, capped)| {
-                (
-                    id,
-                    app::model::PushSummary {
-                        targeted,
-                        delivered,
-                        pending,
-                        capped,
-                        clicks: i64::from(clicks),
-                    },
-                )
-            })
-            .collect())
+        Ok(rows.into_iter().map(|r| (r.0, summary(r))).collect())
+    }
+
+    /// The notifications of a shop's posts queued since `since`, in all (and the taps on
+    /// those posts' notifications).
+    pub async fn shop_push_figures(
+        &self,
+        shop_id: i64,
+        since: DateTime<Utc>,
+    ) -> StoreResult<app::model::PushSummary> {
+        let sql = format!(
+            "SELECT 0 AS id, CAST((SELECT COALESCE(SUM(q.push_clicks), 0) FROM posts q \
+             WHERE q.shop_id = $1 AND EXISTS (SELECT 1 FROM push_deliveries e \
+             WHERE e.post_id = q.id AND e.created_at > $2)) AS INTEGER) AS clicks, \
+             {SUMMARY_COUNTS} FROM posts p JOIN push_deliveries d ON d.post_id = p.id \
+             WHERE p.shop_id = $1 AND d.created_at > $2"
+        );
+        let row: SummaryRow = on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(shop_id)
+            .bind(since.trunc_subsecs(0))
+            .fetch_one(pool)
+            .await
+            .map_err(store_error))?;
+        Ok(summary(row))
     }
 
     /// A post's deliveries as (resident's profile, state, due time), by id.

@@ -677,6 +677,25 @@ impl Store for SqlStore {
         self.push_summaries(post_ids).await
     }
 
+    async fn shop_push_summary(
+        &self,
+        shop_id: i64,
+        since: DateTime<Utc>,
+    ) -> StoreResult<app::model::PushSummary> {
+        self.shop_push_figures(shop_id, since).await
+    }
+
+    async fn shop_push_reach(&self, shop_id: i64) -> StoreResult<i64> {
+        on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM push_subscriptions s JOIN shop_follows f \
+             ON f.profile_id = s.profile_id WHERE f.shop_id = $1 AND f.notify = 'all'"
+        )
+        .bind(shop_id)
+        .fetch_one(pool)
+        .await
+        .map_err(store_error))
+    }
+
     async fn record_push_click(&self, town_id: i64, post_id: i64) -> StoreResult<bool> {
         on_pool!(self, |pool| sqlx::query(
             "UPDATE posts SET push_clicks = push_clicks + 1 WHERE town_id = $1 AND id = $2"
