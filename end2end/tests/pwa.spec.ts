@@ -77,7 +77,7 @@ test("a pushed message shows as a notification, and a newer one of the same post
     });
   });
   await cdp.send("ServiceWorker.enable");
-  const push = async (notification: Record<string, string>) =>
+  const push = async (notification: Record<string, string | boolean>) =>
     cdp.send("ServiceWorker.deliverPushMessage", {
       origin: baseURL!,
       registrationId: await registrationId,
@@ -90,6 +90,7 @@ test("a pushed message shows as a notification, and a newer one of the same post
         body: n.body,
         tag: n.tag,
         lang: n.lang,
+        silent: n.silent,
         url: n.data?.url,
       })),
     );
@@ -105,19 +106,22 @@ test("a pushed message shows as a notification, and a newer one of the same post
       lang: "fr",
     });
     expect(await shown()).toEqual([
-      { title: "Boulangerie Jacob", body: "Cougnous -20 % ce week-end", tag: "post-1", lang: "fr", url: "/shops/boulangerie-jacob#post-1" },
+      { title: "Boulangerie Jacob", body: "Cougnous -20 % ce week-end", tag: "post-1", lang: "fr", silent: false, url: "/shops/boulangerie-jacob#post-1" },
     ]);
   }).toPass({ timeout: 20_000 });
 
-  // The merchant edits the post: the notification is replaced, not doubled.
+  // The merchant edits the post: the notification is replaced, not doubled, without a sound.
   await push({
     title: "Boulangerie Jacob",
     body: "Cougnous -30 % ce week-end",
     navigate: "/shops/boulangerie-jacob#post-1",
     tag: "post-1",
     lang: "fr",
+    silent: true,
   });
-  await expect.poll(async () => (await shown()).map((n) => n.body)).toEqual(["Cougnous -30 % ce week-end"]);
+  await expect
+    .poll(async () => (await shown()).map((n) => [n.body, n.silent]))
+    .toEqual([["Cougnous -30 % ce week-end", true]]);
 
   // A link to another site is never followed: the notification opens the app's home instead.
   await push({ title: "Quartier", body: "Ailleurs", navigate: "https://evil.example/phish", tag: "post-2" });
