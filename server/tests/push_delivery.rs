@@ -737,9 +737,10 @@ async fn postgres_two_instances_share_a_fan_out_once() {
 }
 
 /// An edited post replaces what phones have: the same Topic (so that the push service drops
-/// the older message still waiting) and tag, silently, at low urgency; no new push counted. A
-/// delivery still waiting carries the new version; an edit that the notification does not show
-/// sends nothing; a scheduled post's announcement follows its new time.
+/// the older message still waiting) and tag, silently, at low urgency, a minute after the edit
+/// (edits in a row go once), three times at most; no new push counted. A delivery still
+/// waiting carries the new version; an edit that the notification does not show sends nothing;
+/// a scheduled post's announcement follows its new time.
 async fn edits_replace_what_phones_have(store: SqlStore) {
     let service = PushService::start().await;
     let town = town(&store).await;
@@ -780,15 +781,33 @@ async fn edits_replace_what_phones_have(store: SqlStore) {
     outcomes(&mut recorded, 2).await;
     assert_eq!(service.requests(), vec![(anne.index, 201)]);
 
+    // The edit goes out a minute later, to anne only.
     let edited = NewPost {
         title: "Pain aux noix -30 %".into(),
         ..first.clone()
     };
-    store
-        .update_post(town.town_id, post_id, &edited, clock.now())
-        .await
-        .unwrap()
-        .unwrap();
+    let edit = |post: NewPost| {
+        let store = store.clone();
+        let clock = clock.clone();
+        let town_id = town.town_id;
+        async move {
+            store
+                .update_post(town_id, post_id, &post, clock.now())
+                .await
+                .unwrap()
+                .unwrap();
+        }
+    };
+    let before = clock.now().trunc_subsecs(0);
+    edit(edited.clone()).await;
+    let due = store.next_push_due().await.unwrap().unwrap();
+    let delay = server::db::UPDATE_PUSH_DELAY;
+    assert!(
+        due >= before + delay && due <= clock.now() + delay,
+        "due {due}, edited at {before}"
+    );
+    let a_minute_later = || clock.jump_to(clock.now() + TimeDelta::seconds(61));
+    a_minute_later();
     outcomes(&mut recorded, 3).await;
     assert_eq!(
         service.requests(),
@@ -814,45 +833,63 @@ async fn edits_replace_what_phones_have(store: SqlStore) {
     );
     assert_eq!(before.json()["notification"].get("silent"), None);
 
-    // Only the place changes: the notification does not show it, nothing is sent. Then a new
-    // text: one more message to anne only.
+    // Only the place changes: the notification does not show it, nothing is queued. Then two
+    // edits in a row: one message with the last version.
     let moved = NewPost {
         place: Some("Place de Habay".into()),
         ..edited.clone()
     };
-    store
-        .update_post(town.town_id, post_id, &moved, clock.now())
-        .await
-        .unwrap()
-        .unwrap();
+    edit(moved.clone()).await;
+    assert_eq!(
+        store.next_push_due().await.unwrap(),
+        Some(habay(2026, 11, 26, 13, 0)),
+        "only bob's copy waits"
+    );
     let rewritten = NewPost {
         body: "Jusqu'à dimanche.".into(),
         ..moved.clone()
     };
-    store
-        .update_post(town.town_id, post_id, &rewritten, clock.now())
-        .await
-        .unwrap()
-        .unwrap();
+    edit(rewritten.clone()).await;
+    let retitled = NewPost {
+        title: "Pain aux noix -40 %".into(),
+        ..rewritten.clone()
+    };
+    edit(retitled.clone()).await;
+    a_minute_later();
     outcomes(&mut recorded, 4).await;
     let rows = deliveries(&store, post_id).await;
-    assert_eq!(rows.len(), 4, "2 first copies, 2 edits for anne: {rows:?}");
     assert_eq!(
-        service.received()[2].json()["notification"]["body"],
-        "Pain aux noix -30 %\nJusqu'à dimanche."
+        rows.len(),
+        4,
+        "2 first copies, 2 updates for anne: {rows:?}"
+    );
+    let latest = "Pain aux noix -40 %\nJusqu'à dimanche.";
+    assert_eq!(service.received()[2].json()["notification"]["body"], latest);
+
+    // A third update, then no more: later edits reach the feed (and bob's waiting copy).
+    edit(NewPost {
+        title: "Pain aux noix -40 % !".into(),
+        ..retitled.clone()
+    })
+    .await;
+    a_minute_later();
+    outcomes(&mut recorded, 5).await;
+    edit(retitled.clone()).await;
+    assert_eq!(
+        store.next_push_due().await.unwrap(),
+        Some(habay(2026, 11, 26, 13, 0)),
+        "{} updates at most",
+        server::db::MAX_UPDATE_PUSHES
     );
 
     // 13:00: bob gets the current version, once.
     clock.jump_to(habay(2026, 11, 26, 13, 0));
-    outcomes(&mut recorded, 5).await;
+    outcomes(&mut recorded, 6).await;
     let received = service.received();
-    assert_eq!(received.len(), 4);
-    assert_eq!(received[3].subscription, bob.index);
-    assert_eq!(
-        received[3].json()["notification"]["body"],
-        "Pain aux noix -30 %\nJusqu'à dimanche."
-    );
-    assert_eq!(received[3].urgency.as_deref(), Some("normal"));
+    assert_eq!(received.len(), 5);
+    assert_eq!(received[4].subscription, bob.index);
+    assert_eq!(received[4].json()["notification"]["body"], latest);
+    assert_eq!(received[4].urgency.as_deref(), Some("normal"));
     // Two residents reached; the edits are no new pushes.
     let figures = store.push_figures(post_id).await.unwrap();
     assert_eq!((figures.targeted, figures.delivered), (2, 2), "{figures:?}");

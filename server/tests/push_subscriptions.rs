@@ -366,7 +366,10 @@ async fn merchants_see_how_their_notifications_went() {
         .filter(|d| d.post_id != post.id)
         .filter(|d| posts[&d.post_id].author_path == "/shops/boulangerie-jacob")
         .count() as i64;
-    assert!(delivered_elsewhere > 0, "the demo's other offers of the bakery");
+    assert!(
+        delivered_elsewhere > 0,
+        "the demo's other offers of the bakery"
+    );
     app.store
         .record_push_outcomes(now, &outcomes)
         .await

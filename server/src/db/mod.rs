@@ -17,6 +17,7 @@ macro_rules! on_pool {
 mod accounts;
 pub mod outbox;
 mod posts;
+pub use posts::{MAX_UPDATE_PUSHES, UPDATE_PUSH_DELAY};
 mod rows;
 mod store;
 

@@ -2,7 +2,7 @@
 
 use app::domain::search;
 use app::server::{FollowerStats, NewPost, Post, PostAuthor, PostOrigin, StoreError, StoreResult};
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 
 use super::rows::{PostRow, POST_COLUMNS};
 use super::store::store_error;
@@ -125,6 +125,13 @@ pub(super) async fn publish(
     Ok((post, true))
 }
 
+/// How long after an edit the phones that have the post get its new version (the edits made
+/// meanwhile go in the same message).
+pub const UPDATE_PUSH_DELAY: TimeDelta = TimeDelta::seconds(60);
+/// The most times a post is sent again after edits (later edits reach the feed and the copies
+/// still waiting only).
+pub const MAX_UPDATE_PUSHES: i64 = 3;
+
 pub(super) async fn update(
     store: &SqlStore,
     town_id: i64,
@@ -147,7 +154,8 @@ pub(super) async fn update(
     let text = search::post_text(&post.title, &post.body, post.place.as_deref());
     let now = now.trunc_subsecs(0);
     // The post and what its notifications need are changed together.
-    let row = on_pool!(store, |pool| async {
+    let row = on_pool!(store, |pool| {
+        async {
         let mut tx = pool.begin().await?;
         let before: Option<(String, String, Option<String>)> = sqlx::query_as(&before_sql)
             .bind(town_id)
@@ -173,15 +181,21 @@ pub(super) async fn update(
             .execute(&mut *tx)
             .await?;
             // Already announced, and what the notification shows changed: the phones that
-            // have it get the new version in its place.
+            // have it get the new version in its place, a minute later (edits in a row go out
+            // once), at most `MAX_UPDATE_PUSHES` times per post.
             if title != post.title || body != post.body || photo != post.photo {
                 sqlx::query(
                     "INSERT INTO push_jobs (post_id, kind, due_at, created_at) \
-                     SELECT $1, 'update', $2, $2 WHERE EXISTS (SELECT 1 FROM push_jobs \
-                     WHERE post_id = $1 AND kind = 'publish' AND expanded_at IS NOT NULL)",
+                     SELECT $1, 'update', $2, $3 WHERE EXISTS (SELECT 1 FROM push_jobs \
+                     WHERE post_id = $1 AND kind = 'publish' AND expanded_at IS NOT NULL) \
+                     AND NOT EXISTS (SELECT 1 FROM push_jobs WHERE post_id = $1 \
+                     AND kind = 'update' AND expanded_at IS NULL) \
+                     AND (SELECT COUNT(*) FROM push_jobs WHERE post_id = $1 AND kind = 'update') < $4",
                 )
                 .bind(row.id)
+                .bind(now + UPDATE_PUSH_DELAY)
                 .bind(now)
+                .bind(MAX_UPDATE_PUSHES)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -190,7 +204,8 @@ pub(super) async fn update(
         Ok::<_, sqlx::Error>(row)
     }
     .await
-    .map_err(store_error))?;
+    .map_err(store_error)
+    })?;
     let post = row.and_then(PostRow::into_post);
     if let Some(PostAuthor::Shop(shop_id)) = post.as_ref().map(|p| p.content.author) {
         store.refresh_shop_posts_text(&[shop_id], now).await?;
