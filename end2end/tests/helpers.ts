@@ -13,3 +13,15 @@ export async function accessibilityViolations(page: Page) {
     .analyze();
   return results.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
+
+// Waits until the service worker controls the page. A worker that activated while this page was
+// loading claims only the pages that existed then: the page is loaded once more in that case.
+export async function controlledByServiceWorker(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) {
+    await page.reload();
+  }
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}

@@ -2,7 +2,7 @@ import { chromium, expect, test } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { accessibilityViolations, waitForHydration } from "./helpers";
+import { accessibilityViolations, controlledByServiceWorker, waitForHydration } from "./helpers";
 
 test("manifest is valid and Chrome finds the app installable", async ({ page }) => {
   const response = await page.request.get("/manifest.webmanifest");
@@ -42,7 +42,7 @@ test("service worker registers at the root scope and serves pages offline", asyn
   const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
   expect(scope).toBe(new URL("/", page.url()).href);
   // Wait until the worker controls this page, then load it once more so it is cached.
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await controlledByServiceWorker(page);
   await page.reload();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Commerces de Habay");
 
@@ -67,7 +67,7 @@ test("a pushed message shows as a notification, and a newer one of the same post
   await context.grantPermissions(["notifications"], { origin: baseURL });
   await page.goto("/");
   await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await controlledByServiceWorker(page);
   // The push service's part, as Chromium's DevTools protocol plays it.
   const cdp = await context.newCDPSession(page);
   const registrationId = new Promise<string>((resolve) => {
@@ -133,7 +133,7 @@ test("tapping a notification opens the post and counts the tap for the merchant"
   await page.goto("/shops/boulangerie-jacob");
   const postId = (await page.locator("article.post").first().getAttribute("id"))!.replace("post-", "");
   await page.goto("/");
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await controlledByServiceWorker(page);
   const cdp = await context.newCDPSession(page);
   const registrationId = new Promise<string>((resolve) => {
     cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {

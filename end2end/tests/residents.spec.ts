@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
-import { waitForHydration } from "./helpers";
+import { controlledByServiceWorker, waitForHydration } from "./helpers";
 
 // Near Boulangerie Rigaux, Habay-la-Neuve (what the browser reports; the app rounds it).
 const HERE = { latitude: 49.72503, longitude: 5.64712 };
@@ -80,7 +80,7 @@ test("follow two shops without an account, read their posts, also offline", asyn
 
   // Offline: the feed is still readable, with the banner and the time of the last update.
   await page.goto("/feed");
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await controlledByServiceWorker(page);
   await page.reload();
   await expect(page.getByRole("heading", { name: /Spéculoos/ })).toBeVisible();
   await context.setOffline(true);
