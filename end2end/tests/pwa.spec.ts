@@ -111,17 +111,18 @@ test("a pushed message shows as a notification, and a newer one of the same post
   }).toPass({ timeout: 20_000 });
 
   // The merchant edits the post: the notification is replaced, not doubled, without a sound.
-  await push({
-    title: "Boulangerie Jacob",
-    body: "Cougnous -30 % ce week-end",
-    navigate: "/shops/boulangerie-jacob#post-1",
-    tag: "post-1",
-    lang: "fr",
-    silent: true,
-  });
-  await expect
-    .poll(async () => (await shown()).map((n) => [n.body, n.silent]))
-    .toEqual([["Cougnous -30 % ce week-end", true]]);
+  // (Delivered until shown too: a repeat of the first message may still be on its way.)
+  await expect(async () => {
+    await push({
+      title: "Boulangerie Jacob",
+      body: "Cougnous -30 % ce week-end",
+      navigate: "/shops/boulangerie-jacob#post-1",
+      tag: "post-1",
+      lang: "fr",
+      silent: true,
+    });
+    expect((await shown()).map((n) => [n.body, n.silent])).toEqual([["Cougnous -30 % ce week-end", true]]);
+  }).toPass({ timeout: 20_000 });
 
   // A link to another site is never followed: the notification opens the app's home instead.
   await push({ title: "Quartier", body: "Ailleurs", navigate: "https://evil.example/phish", tag: "post-2" });
