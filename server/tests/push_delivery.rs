@@ -130,6 +130,21 @@ async fn resident(store: &SqlStore, name: &str, shops: &[i64], subscription: &Su
     profile
 }
 
+/// A resident's own quiet hours, in minutes after midnight.
+async fn quiet_hours(store: &SqlStore, profile: i64, start: u16, end: u16) {
+    store
+        .save_push_settings(
+            profile,
+            &app::server::PushSettings {
+                quiet: Some(app::domain::push::QuietHours { start, end }),
+                ..Default::default()
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+}
+
 fn offer(clock: &TestClock, shop: i64, title: &str, body: &str) -> NewPost {
     let now = clock.now();
     NewPost {
@@ -459,20 +474,7 @@ async fn quiet_hours_defer_until_morning(store: SqlStore) {
     resident(&store, "night-owl", &[town.bakery], &night_owl).await;
     let early = resident(&store, "early-bird", &[town.bakery], &early_bird).await;
     // The early bird chose quiet hours from 20:00 to 06:30.
-    store
-        .save_push_settings(
-            early,
-            &app::server::PushSettings {
-                quiet: Some(app::domain::push::QuietHours {
-                    start: 20 * 60,
-                    end: 6 * 60 + 30,
-                }),
-                ..Default::default()
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+    quiet_hours(&store, early, 20 * 60, 6 * 60 + 30).await;
     // 22:00 in Habay: the town's quiet hours (21:00–08:00) for the night owl.
     let clock = TestClock::at(habay(2026, 11, 26, 22, 0));
     let mut recorded = start_worker(
@@ -749,20 +751,7 @@ async fn edits_replace_what_phones_have(store: SqlStore) {
     resident(&store, "anne", &[town.bakery], &anne).await;
     let late = resident(&store, "bob", &[town.bakery], &bob).await;
     // Bob's quiet hours cover midday: his copy waits until 13:00.
-    store
-        .save_push_settings(
-            late,
-            &app::server::PushSettings {
-                quiet: Some(app::domain::push::QuietHours {
-                    start: 11 * 60,
-                    end: 13 * 60,
-                }),
-                ..Default::default()
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+    quiet_hours(&store, late, 11 * 60, 13 * 60).await;
     let clock = midday();
     let mut recorded = start_worker(
         &store,
