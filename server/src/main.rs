@@ -238,15 +238,17 @@ async fn serve(config: Config) -> Result<(), String> {
     tracing::info!(backend = store.backend(), "database ready");
     let vapid = server::push::vapid_keys(&store).await?;
     tracing::info!(public_key = %vapid.public_key, "VAPID key ready");
-    let state = server::app_state(Arc::new(store.clone()), &config);
+    let state = server::app_state(Arc::new(store.clone()), &config)?;
     tokio::spawn(server::jobs::keep_search_current(state.clone()));
     tokio::spawn(server::jobs::purge_expired(state.clone()));
-    server::push::start_worker(
+    let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
+    let worker = server::push::start_worker(
         store.clone(),
         &vapid,
         &config,
         state.clock.clone(),
         server::push::worker::WorkerSettings::default(),
+        worker_stop,
     )?;
     let app = server::build_app(state, leptos_options);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
@@ -268,9 +270,19 @@ async fn serve(config: Config) -> Result<(), String> {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // The push worker stops taking work at once and finishes what is in flight.
+        let _ = stop_worker.send(true);
+    })
     .await
     .map_err(|e| e.to_string())?;
+    // Outcomes of the messages in flight are recorded before the database closes (otherwise
+    // they would be sent again after their lease).
+    let drain = server::push::worker::DRAIN + std::time::Duration::from_secs(10);
+    if tokio::time::timeout(drain, worker).await.is_err() {
+        tracing::warn!("the push worker did not stop in time");
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())

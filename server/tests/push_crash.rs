@@ -41,8 +41,9 @@ fn start_server(database_url: &str, dir: &std::path::Path) -> Child {
         .expect("the quartier binary starts")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_fan_out_survives_kill_9() {
+/// A town whose bakery has `AUDIENCE` followers on the local push service, its database, and
+/// an offer of the bakery just published (its fan-out queued).
+async fn fan_out_queued() -> (tempfile::TempDir, String, PushService) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("quartier.db").display());
     let (store, town_id, shop_id) = town_with_bakery(&url).await;
@@ -51,8 +52,6 @@ async fn a_fan_out_survives_kill_9() {
     service.sample_only(100);
     let subscriptions = service.subscribe_many(AUDIENCE);
     add_audience(&url, shop_id, &subscriptions).await;
-
-    let mut server = start_server(&url, dir.path());
     let now = Utc::now();
     store
         .publish_post(
@@ -75,6 +74,14 @@ async fn a_fan_out_survives_kill_9() {
         )
         .await
         .unwrap();
+    store.close().await;
+    (dir, url, service)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fan_out_survives_kill_9() {
+    let (dir, url, service) = fan_out_queued().await;
+    let mut server = start_server(&url, dir.path());
     let started = Instant::now();
     service
         .wait_until(Duration::from_secs(120), "a third of the fan-out", |s| {
@@ -116,4 +123,41 @@ async fn a_fan_out_survives_kill_9() {
             "Pain gratuit pour tout le quartier"
         );
     }
+}
+
+/// A graceful stop (SIGTERM) part-way through a fan-out: the server stops taking deliveries,
+/// finishes and records the ones in flight, and the next start sends the rest: every
+/// subscription gets the message exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fan_out_stopped_with_sigterm_sends_nothing_twice() {
+    let (dir, url, service) = fan_out_queued().await;
+    let mut server = start_server(&url, dir.path());
+    service
+        .wait_until(Duration::from_secs(120), "a third of the fan-out", |s| {
+            s.accepted().1 >= AUDIENCE / 3
+        })
+        .await;
+    let signal = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .expect("kill -TERM");
+    assert!(signal.success());
+    let stopped = server.wait().unwrap();
+    assert!(stopped.success(), "a clean exit: {stopped:?}");
+    let at_stop = service.accepted();
+    assert!(at_stop.0 < AUDIENCE, "stopped before the end: {at_stop:?}");
+    assert_eq!(at_stop.0, at_stop.1, "nothing twice before the stop");
+
+    let mut server = start_server(&url, dir.path());
+    service
+        .wait_until(Duration::from_secs(180), "every subscription", |s| {
+            s.accepted().0 == AUDIENCE
+        })
+        .await;
+    server.kill().ok();
+    server.wait().ok();
+    let (reached, accepted) = service.accepted();
+    println!("SIGTERM at {at_stop:?} (reached, accepted); in the end {reached} reached, {accepted} accepted");
+    assert_eq!((reached, accepted), (AUDIENCE, AUDIENCE), "each once");
+    assert!(service.refused().is_empty(), "{:?}", service.refused());
 }

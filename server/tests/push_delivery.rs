@@ -363,7 +363,9 @@ async fn retries_prunes_and_records(store: SqlStore) {
     let figures = store.push_figures(post_id).await.unwrap();
     assert_eq!(figures.targeted, 6, "{figures:?}");
     assert_eq!(figures.delivered, 3, "{figures:?}");
-    assert_eq!(figures.pruned, 3, "{figures:?}");
+    // 404 and 410 prune; a 400 is this message's failure, not the subscription's end.
+    assert_eq!(figures.pruned, 2, "{figures:?}");
+    assert_eq!(figures.failed, 1, "{figures:?}");
     assert_eq!(figures.pending, 0, "{figures:?}");
 
     let requests = service.requests();
@@ -381,7 +383,7 @@ async fn retries_prunes_and_records(store: SqlStore) {
     assert_eq!(of(&missing), vec![404]);
     assert_eq!(of(&refused), vec![400]);
 
-    // The subscriptions found gone are deleted: the next post goes only to the three others.
+    // The subscriptions found gone are deleted: the next post goes only to the four others.
     let mut remaining = Vec::new();
     for profile in 1..=6 {
         remaining.extend(
@@ -398,9 +400,73 @@ async fn retries_prunes_and_records(store: SqlStore) {
         flaky.endpoint.clone(),
         busy.endpoint.clone(),
         slow.endpoint.clone(),
+        refused.endpoint.clone(),
     ];
     expected.sort();
     assert_eq!(remaining, expected);
+}
+
+/// A push service answering with an absurd `Retry-After`, or refusing our messages (401, 403,
+/// 413: a VAPID or payload problem of ours), neither stops the worker nor wipes subscribers:
+/// each delivery gets its outcome (a retry within the hour, or a failure), the others go on.
+async fn push_service_refusals_keep_subscribers(store: SqlStore) {
+    let service = PushService::start().await;
+    let town = town(&store).await;
+    let patient = service.subscribe();
+    let unauthorized = service.subscribe();
+    let forbidden = service.subscribe();
+    let too_large = service.subscribe();
+    let fine = service.subscribe();
+    service.answer(&patient, &[Answer::RetryAfter(u64::MAX)]);
+    service.answer(&unauthorized, &[Answer::Status(401)]);
+    service.answer(&forbidden, &[Answer::Status(403)]);
+    service.answer(&too_large, &[Answer::Status(413)]);
+    let mut profiles = Vec::new();
+    // Given up only after a day: the hour asked for is waited, not given up at once.
+    let settings = WorkerSettings {
+        give_up_after: Duration::from_secs(24 * 3600),
+        ..fast_settings()
+    };
+    for (name, subscription) in [
+        ("patient", &patient),
+        ("unauthorized", &unauthorized),
+        ("forbidden", &forbidden),
+        ("too_large", &too_large),
+        ("fine", &fine),
+    ] {
+        profiles.push(resident(&store, name, &[town.bakery], subscription).await);
+    }
+    let clock = midday();
+    let mut recorded = start_worker(&store, clock.clone(), settings, Duration::from_secs(5)).await;
+    let post_id = publish(
+        &store,
+        &clock,
+        &town,
+        &offer(&clock, town.bakery, "Galettes", ""),
+    )
+    .await;
+    outcomes(&mut recorded, 5).await;
+    let figures = store.push_figures(post_id).await.unwrap();
+    assert_eq!(figures.delivered, 1, "{figures:?}");
+    assert_eq!(figures.failed, 3, "{figures:?}");
+    assert_eq!(figures.pruned, 0, "{figures:?}");
+    assert_eq!(figures.pending, 1, "{figures:?}");
+    // The patient one waits at most an hour, not for ever (nor for a time that cannot be
+    // written).
+    let rows = deliveries(&store, post_id).await;
+    let (_, state, due) = rows
+        .iter()
+        .find(|(profile, _, _)| *profile == profiles[0])
+        .expect("the patient delivery");
+    assert_eq!(state, "pending");
+    assert!(
+        *due > clock.now() + TimeDelta::minutes(59) && *due <= clock.now() + TimeDelta::hours(1),
+        "due at {due}"
+    );
+    // Every subscription is still there.
+    for profile in profiles {
+        assert_eq!(store.push_subscriptions(profile).await.unwrap().len(), 1);
+    }
 }
 
 async fn nothing_for_ended_offers_or_private_endpoints(store: SqlStore) {
@@ -669,6 +735,108 @@ async fn follows_choose_and_caps_limit(store: SqlStore) {
     written += 1;
     outcomes(&mut recorded, written).await;
     assert_eq!(to(fifth), vec![everything.index]);
+}
+
+/// Deleting a post and posting again does not give a shop a second push the same day: the cap
+/// counts a ledger kept when the post and its deliveries go.
+async fn deleting_a_post_does_not_reset_the_cap(store: SqlStore) {
+    let service = PushService::start().await;
+    let town = town(&store).await;
+    let phone = service.subscribe();
+    let profile = resident(&store, "phone", &[town.bakery], &phone).await;
+    let probe = service.subscribe();
+    resident(&store, "probe", &[town.florist], &probe).await;
+    let clock = midday();
+    let mut recorded = start_worker(
+        &store,
+        clock.clone(),
+        fast_settings(),
+        Duration::from_secs(5),
+    )
+    .await;
+    let first = publish(
+        &store,
+        &clock,
+        &town,
+        &offer(&clock, town.bakery, "Première", ""),
+    )
+    .await;
+    outcomes(&mut recorded, 1).await;
+    assert!(store
+        .delete_post(town.town_id, first, clock.now())
+        .await
+        .unwrap());
+    let again = publish(
+        &store,
+        &clock,
+        &town,
+        &offer(&clock, town.bakery, "Première, bis", ""),
+    )
+    .await;
+    // The florist's post, queued after it, shows when the worker has dealt with it.
+    publish(
+        &store,
+        &clock,
+        &town,
+        &offer(&clock, town.florist, "Sonde", ""),
+    )
+    .await;
+    outcomes(&mut recorded, 2).await;
+    let rows = deliveries(&store, again).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!((rows[0].0, rows[0].1.as_str()), (profile, "capped"));
+    let to_phone = service
+        .received()
+        .iter()
+        .filter(|r| r.subscription == phone.index)
+        .count();
+    assert_eq!(to_phone, 1, "one push of the bakery today");
+}
+
+/// Two instances expanding two jobs of one shop at the same moment: the cap still holds (the
+/// expansions of one shop are serialised), each resident gets one of the two posts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_concurrent_expansions_keep_the_cap() {
+    let db = common::postgres_store().await;
+    let store = db.store.clone();
+    let service = PushService::start().await;
+    let town = town(&store).await;
+    let mut profiles = Vec::new();
+    for (n, subscription) in service.subscribe_many(40).iter().enumerate() {
+        profiles.push(resident(&store, &format!("phone-{n}"), &[town.bakery], subscription).await);
+    }
+    let clock = midday();
+    for day in 0..6 {
+        clock.jump_to(habay(2026, 11, 26, 12, 0) + TimeDelta::days(day));
+        let a = publish(&store, &clock, &town, &offer(&clock, town.bakery, "A", "")).await;
+        let b = publish(&store, &clock, &town, &offer(&clock, town.bakery, "B", "")).await;
+        let now = clock.now();
+        let max_ttl = TimeDelta::hours(48);
+        let (one, two) = tokio::join!(
+            store.expand_push_jobs(now, 1, max_ttl),
+            store.expand_push_jobs(now, 1, max_ttl)
+        );
+        assert_eq!(
+            one.unwrap() + two.unwrap(),
+            80,
+            "day {day}: both jobs expanded"
+        );
+        let mut pending = std::collections::HashMap::<i64, usize>::new();
+        for post in [a, b] {
+            for (profile, state, _) in deliveries(&store, post).await {
+                if state == "pending" {
+                    *pending.entry(profile).or_default() += 1;
+                }
+            }
+        }
+        for profile in &profiles {
+            assert_eq!(
+                pending.get(profile),
+                Some(&1),
+                "day {day}, profile {profile}"
+            );
+        }
+    }
 }
 
 /// Two server instances on one PostgreSQL database: both deliver, none twice.
@@ -942,5 +1110,59 @@ on_both_databases!(
     follows_choose_and_caps_limit,
     each_follower_gets_the_offer_once,
     retries_prunes_and_records,
+    push_service_refusals_keep_subscribers,
+    deleting_a_post_does_not_reset_the_cap,
     nothing_for_ended_offers_or_private_endpoints,
 );
+
+/// A merchant editing a post again and again during a 10 000-delivery fan-out on SQLite: every
+/// edit is saved (write transactions take SQLite's write lock at their start, so one that read
+/// first never fails because the worker committed in between).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_edits_during_a_big_fan_out_never_fail() {
+    const AUDIENCE: usize = 10_000;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("quartier.db").display());
+    let (store, town_id, shop_id) = common::push_service::town_with_bakery(&url).await;
+    let service = PushService::start().await;
+    service.sample_only(1000);
+    let subscriptions = service.subscribe_many(AUDIENCE);
+    common::push_service::add_audience(&url, shop_id, &subscriptions).await;
+    let clock = midday();
+    let mut recorded = start_worker(
+        &store,
+        clock.clone(),
+        WorkerSettings {
+            concurrency: 48,
+            ..fast_settings()
+        },
+        Duration::from_secs(5),
+    )
+    .await;
+    let mut post = offer(&clock, shop_id, "Pain", "");
+    let post_id = store
+        .publish_post(town_id, &post, &PostOrigin::default(), clock.now())
+        .await
+        .unwrap()
+        .0
+        .id;
+    let mut edits = 0;
+    while service.accepted().1 < AUDIENCE && edits < 2000 {
+        edits += 1;
+        post.body = format!("Édition {edits}");
+        store
+            .update_post(town_id, post_id, &post, clock.now())
+            .await
+            .unwrap_or_else(|e| panic!("edit {edits} during the fan-out failed: {e}"))
+            .expect("the post exists");
+    }
+    assert!(edits > 10, "the edits ran during the fan-out ({edits})");
+    let waited = tokio::time::timeout(
+        Duration::from_secs(120),
+        recorded.wait_for(|n| *n >= AUDIENCE as u64),
+    )
+    .await
+    .map(|r| r.is_ok());
+    assert_eq!(waited, Ok(true), "{} outcomes", *recorded.borrow());
+    assert_eq!(service.accepted().0, AUDIENCE);
+}

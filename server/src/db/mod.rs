@@ -28,6 +28,39 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+/// Starts a write transaction. On SQLite, `BEGIN IMMEDIATE`: the write lock is taken at once
+/// (waiting for it up to the busy timeout), so a transaction that reads before it writes can
+/// never fail with `SQLITE_BUSY` because another connection committed in between (a deferred
+/// transaction cannot upgrade its read snapshot then, and fails at once without waiting).
+/// On PostgreSQL, a plain `BEGIN`.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
+           + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
+           + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
+           + Send {
+        self.begin()
+    }
+}
+
 /// A connection pool for one of the supported databases.
 #[derive(Clone, Debug)]
 pub enum Pool {

@@ -5,6 +5,7 @@
 //! `FOR UPDATE SKIP LOCKED`, so each goes to one instance. On SQLite one worker runs; every write
 //! is serialised by the database anyway.
 
+use super::BeginWrite;
 use std::collections::HashMap;
 
 use app::domain::push::QuietHours;
@@ -61,8 +62,8 @@ pub struct PushPost {
 pub enum Outcome {
     /// The push service accepted it (2xx).
     Delivered { status: u16 },
-    /// The subscription no longer exists (404, 410, other refusals, or an endpoint that now
-    /// resolves to a non-public address): it is deleted.
+    /// The subscription no longer exists (404, 410, or an endpoint that now resolves to a
+    /// non-public address): it is deleted.
     Gone {
         status: Option<u16>,
         subscription_id: i64,
@@ -74,7 +75,8 @@ pub enum Outcome {
         status: Option<u16>,
         at: DateTime<Utc>,
     },
-    /// Given up after retrying for too long.
+    /// Given up: after retrying for too long, or refused by the push service for a reason of
+    /// ours (400, 401, 403, 413…), or the send failed unexpectedly.
     Failed { status: Option<u16> },
     /// The post ended (or was removed) before the message could go.
     Expired,
@@ -106,7 +108,7 @@ fn expansion_sql(shop_post: bool) -> String {
     let (followers, counted, cap) = if shop_post {
         (
             format!("SELECT f.profile_id FROM shop_follows f WHERE f.shop_id = $4 AND {wants}"),
-            "p.shop_id = $4",
+            "l.shop_id = $4",
             "COALESCE(ps.shop_pushes_per_day, t.shop_pushes_per_day)",
         )
     } else {
@@ -116,7 +118,7 @@ fn expansion_sql(shop_post: bool) -> String {
                  UNION SELECT f.profile_id FROM shop_follows f JOIN shops sh ON sh.id = f.shop_id \
                  WHERE sh.district_id = $4 AND {wants}"
             ),
-            "p.district_id IS NOT NULL",
+            "l.district_post",
             "COALESCE(ps.district_pushes_per_week, t.district_pushes_per_week)",
         )
     };
@@ -127,9 +129,8 @@ fn expansion_sql(shop_post: bool) -> String {
          CASE WHEN c.state = 'capped' THEN $3 END \
          FROM push_subscriptions s JOIN ( \
            SELECT r.profile_id, CASE WHEN ( \
-             SELECT COUNT(DISTINCT d.post_id) FROM push_deliveries d JOIN posts p ON p.id = d.post_id \
-             WHERE d.profile_id = r.profile_id AND {counted} AND d.post_id <> $2 \
-             AND d.state IN ('pending', 'delivered') AND NOT d.is_update AND d.created_at > $7 \
+             SELECT COUNT(*) FROM push_cap_ledger l \
+             WHERE l.profile_id = r.profile_id AND {counted} AND l.counted_at > $7 \
            ) >= {cap} THEN 'capped' ELSE 'pending' END AS state \
            FROM ({followers}) r JOIN towns t ON t.id = $5 \
            LEFT JOIN push_settings ps ON ps.profile_id = r.profile_id \
@@ -137,6 +138,15 @@ fn expansion_sql(shop_post: bool) -> String {
          ON CONFLICT (job_id, subscription_id) DO NOTHING"
     )
 }
+
+/// What a job's pending deliveries count towards the caps, once per resident, in the ledger
+/// that outlives the post (a publish job expands once: its rows are written once).
+/// Parameters: $1 job, $2 post, $3 now, $4 the shop (NULL for a district's post), $5 whether it
+/// is a district's post.
+const LEDGER_SQL: &str = "INSERT INTO push_cap_ledger (profile_id, post_id, shop_id, \
+     district_post, counted_at) \
+     SELECT DISTINCT d.profile_id, $2, $4, $5, $3 FROM push_deliveries d \
+     WHERE d.job_id = $1 AND d.state = 'pending' AND d.profile_id IS NOT NULL";
 
 /// The deliveries of an edited post's `update` job: one for each subscription that the push
 /// service accepted the post for within the time it may keep a message ($4), or that is being
@@ -202,9 +212,11 @@ impl SqlStore {
         max_ttl: Duration,
     ) -> StoreResult<u64> {
         let now = now.trunc_subsecs(0);
-        let lock = match self.pool {
-            Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
-            Pool::Sqlite(_) => "",
+        let is_postgres = matches!(self.pool, Pool::Postgres(_));
+        let lock = if is_postgres {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
         };
         let pick = format!(
             "SELECT j.id, j.post_id, j.kind AS job, p.town_id, p.shop_id, p.district_id, p.kind, \
@@ -216,7 +228,7 @@ impl SqlStore {
         let mut created = 0;
         for _ in 0..max_jobs {
             let done = on_pool!(self, |pool| async {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 type Job = (
                     i64,
                     i64,
@@ -250,7 +262,20 @@ impl SqlStore {
                         .await?
                         .rows_affected()
                 } else {
-                    sqlx::query(&insert)
+                    // One expansion at a time per cap (the shop's, or the districts'), across
+                    // instances: two jobs of one shop expanded at once would each see the
+                    // other's pushes uncounted. SQLite's write transaction already is.
+                    if is_postgres {
+                        let cap_key = match shop_id {
+                            Some(shop) => format!("push-cap:shop:{shop}"),
+                            None => "push-cap:districts".to_owned(),
+                        };
+                        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                            .bind(cap_key)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let rows = sqlx::query(&insert)
                         .bind(job_id)
                         .bind(post_id)
                         .bind(now)
@@ -260,7 +285,16 @@ impl SqlStore {
                         .bind(now - Duration::days(if shop_id.is_some() { 1 } else { 7 }))
                         .execute(&mut *tx)
                         .await?
-                        .rows_affected()
+                        .rows_affected();
+                    sqlx::query(LEDGER_SQL)
+                        .bind(job_id)
+                        .bind(post_id)
+                        .bind(now)
+                        .bind(shop_id)
+                        .bind(shop_id.is_none())
+                        .execute(&mut *tx)
+                        .await?;
+                    rows
                 };
                 sqlx::query("UPDATE push_jobs SET expanded_at = $2 WHERE id = $1")
                     .bind(job_id)
@@ -449,7 +483,7 @@ impl SqlStore {
             }
         }
         on_pool!(self, |pool| async {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for (status, ids) in &delivered {
                 let sql = format!(
                     "UPDATE push_deliveries SET state = 'delivered', last_status = $1, \

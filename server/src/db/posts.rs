@@ -1,5 +1,6 @@
 //! Posts as merchants write them: publish (idempotent), edit, delete, the merchant's list.
 
+use super::BeginWrite;
 use app::domain::search;
 use app::server::{FollowerStats, NewPost, Post, PostAuthor, PostOrigin, StoreError, StoreResult};
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
@@ -78,7 +79,7 @@ pub(super) async fn publish(
     // The post and its push job are written together: a post is never published without its
     // notifications being queued, whatever happens to this process afterwards.
     let inserted = on_pool!(store, |pool| async {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let row = bind_content!(
             sqlx::query_as::<_, PostRow>(&sql)
                 .bind(town_id)
@@ -156,7 +157,7 @@ pub(super) async fn update(
     // The post and what its notifications need are changed together.
     let row = on_pool!(store, |pool| {
         async {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let before: Option<(String, String, Option<String>)> = sqlx::query_as(&before_sql)
             .bind(town_id)
             .bind(id)

@@ -1,5 +1,6 @@
 //! The `Store` implementation, written once for both drivers.
 
+use super::BeginWrite;
 use app::domain::search;
 use app::server::{
     BoundingBox, District, FeedCursor, FeedScope, FollowTarget, FollowerStats, Follows, Invitation,
@@ -179,7 +180,7 @@ impl Store for SqlStore {
         let slug_taken = "SELECT id FROM shops WHERE town_id = $1 AND slug = $2";
         let now = Utc::now();
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await.map_err(store_error)?;
+            let mut tx = pool.begin_write().await.map_err(store_error)?;
             let existing = sqlx::query_as::<_, ShopRow>(&select)
                 .bind(town_id)
                 .bind(osm_id)
@@ -268,7 +269,7 @@ impl Store for SqlStore {
              merchant_fields = $17, updated_at = $18 WHERE id = $19 RETURNING {SHOP_COLUMNS}"
         );
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await.map_err(store_error)?;
+            let mut tx = pool.begin_write().await.map_err(store_error)?;
             let Some(shop) = sqlx::query_as::<_, ShopRow>(&select)
                 .bind(town_id)
                 .bind(shop_id)
@@ -365,7 +366,7 @@ impl Store for SqlStore {
     ) -> StoreResult<()> {
         let sql = "UPDATE shops SET district_id = $1 WHERE id = $2 AND town_id = $3";
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await.map_err(store_error)?;
+            let mut tx = pool.begin_write().await.map_err(store_error)?;
             for (shop_id, district_id) in assignments {
                 sqlx::query(sql)
                     .bind(district_id)
@@ -866,7 +867,7 @@ impl Store for SqlStore {
             return Ok(());
         }
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await.map_err(store_error)?;
+            let mut tx = pool.begin_write().await.map_err(store_error)?;
             for sql in MERGE_PROFILES {
                 sqlx::query(sql)
                     .bind(from)
@@ -1275,7 +1276,7 @@ impl SqlStore {
         );
         let now = now.trunc_subsecs(0);
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await.map_err(store_error)?;
+            let mut tx = pool.begin_write().await.map_err(store_error)?;
             for id in shop_ids {
                 sqlx::query(&sql)
                     .bind(id)
@@ -1346,7 +1347,7 @@ impl SqlStore {
     ) -> StoreResult<()> {
         let now = Utc::now().trunc_subsecs(0);
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await.map_err(store_error)?;
+            let mut tx = pool.begin_write().await.map_err(store_error)?;
             for chunk in shops.chunks(500) {
                 let sql = format!(
                     "INSERT INTO shops (town_id, slug, name, category, lat, lon, opening_hours, \
@@ -1409,7 +1410,7 @@ impl SqlStore {
     ) -> StoreResult<()> {
         let written = Utc::now().trunc_subsecs(0);
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await.map_err(store_error)?;
+            let mut tx = pool.begin_write().await.map_err(store_error)?;
             for chunk in posts.chunks(500) {
                 let sql = format!(
                     "INSERT INTO posts (town_id, shop_id, district_id, kind, title, body, \

@@ -56,7 +56,8 @@ pub fn start_worker(
     config: &crate::config::Config,
     clock: Arc<dyn app::server::Clock>,
     settings: worker::WorkerSettings,
-) -> Result<(), String> {
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<tokio::task::JoinHandle<()>, String> {
     let sender = sender::Sender::new(
         &keys.private_key,
         &vapid_subject(config),
@@ -64,8 +65,7 @@ pub fn start_worker(
         REQUEST_TIMEOUT,
     )?;
     let worker = worker::Worker::new(store, Arc::new(sender), clock, settings, &config.base_url);
-    tokio::spawn(Arc::new(worker).run());
-    Ok(())
+    Ok(tokio::spawn(Arc::new(worker).run_until(stop)))
 }
 
 /// The longest a request to a push service may take.

@@ -28,6 +28,13 @@ pub const JWT_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 /// A JWT is replaced this long before it expires.
 const JWT_MARGIN: Duration = Duration::from_secs(3600);
 
+/// The longest wait a push service's `Retry-After` is followed for (a larger value, or a date
+/// further ahead, is read as this).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// The most of a push service's answer body that is read (it is only logged, never kept).
+const MAX_ANSWER_BYTES: usize = 16 * 1024;
+
 /// The longest plaintext sent: what every push service accepts once encrypted (some stop at
 /// 4 096 bytes of body, with room for the aes128gcm header and tag).
 pub const MAX_PAYLOAD: usize = 3052;
@@ -227,8 +234,16 @@ impl Sender {
                     .get(reqwest::header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(parse_retry_after);
-                // Read the (short) answer so that the connection goes back to the pool.
-                let _ = response.bytes().await;
+                // Read the answer (up to a limit) so that the connection goes back to the pool;
+                // a longer one is dropped with its connection.
+                let mut response = response;
+                let mut read = 0usize;
+                while let Ok(Some(chunk)) = response.chunk().await {
+                    read += chunk.len();
+                    if read > MAX_ANSWER_BYTES {
+                        break;
+                    }
+                }
                 Sent::Status {
                     status,
                     retry_after,
@@ -240,15 +255,19 @@ impl Sender {
     }
 }
 
-/// `Retry-After` (RFC 9110): seconds, or an HTTP date.
+/// `Retry-After` (RFC 9110): seconds, or an HTTP date; at most [`MAX_RETRY_AFTER`] (a push
+/// service asking for more, or for a number too large to read, is asked again after an hour).
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER));
     }
     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = date.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    let wait = date
+        .with_timezone(&chrono::Utc)
+        .signed_duration_since(chrono::Utc::now());
+    Some(wait.to_std().unwrap_or(Duration::ZERO).min(MAX_RETRY_AFTER))
 }
 
 fn refused_address(error: &reqwest::Error) -> bool {

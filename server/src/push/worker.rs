@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, watch, Semaphore};
 use web_push::Urgency;
 
-use super::sender::{Message, Sender, Sent};
+use super::sender::{Message, Sender, Sent, MAX_RETRY_AFTER};
 use crate::db::outbox::{ClaimedDelivery, Outcome, PushPost};
 use crate::db::SqlStore;
 
@@ -88,9 +88,19 @@ impl Worker {
 
     /// Runs until the process ends.
     pub async fn run(self: Arc<Self>) {
-        let slots = Arc::new(Semaphore::new(self.settings.concurrency.max(1)));
+        let (keep, stop) = watch::channel(false);
+        self.run_until(stop).await;
+        drop(keep);
+    }
+
+    /// Runs until `stop` turns true (or its sender goes): then takes no more work, puts back
+    /// what it had taken but not started, waits up to [`DRAIN`] for the messages in flight and
+    /// records their outcomes, so that a graceful shutdown sends nothing twice.
+    pub async fn run_until(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        let concurrency = self.settings.concurrency.max(1);
+        let slots = Arc::new(Semaphore::new(concurrency));
         let (outcomes, received) = mpsc::unbounded_channel();
-        tokio::spawn(record_outcomes(
+        let recorder = tokio::spawn(record_outcomes(
             self.store.clone(),
             self.clock.clone(),
             received,
@@ -99,20 +109,39 @@ impl Worker {
         // Jobs are looked for at most once per `poll_every` (and whenever the outbox is idle),
         // not before each batch of deliveries.
         let mut expanded_at: Option<std::time::Instant> = None;
-        loop {
+        while !stopping(&stop) {
             let expand = expanded_at.is_none_or(|at| at.elapsed() >= self.settings.poll_every);
             if expand {
                 expanded_at = Some(std::time::Instant::now());
             }
-            match self.step(expand, &slots, &outcomes).await {
-                Ok(0) => tokio::time::sleep(self.settings.poll_every).await,
-                Ok(_) => {}
+            let idle = match self.step(expand, &slots, &outcomes, &stop).await {
+                Ok(0) => true,
+                Ok(_) => false,
                 Err(error) => {
                     tracing::warn!(%error, "push outbox: will try again");
-                    tokio::time::sleep(self.settings.poll_every).await;
+                    true
+                }
+            };
+            if idle {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.settings.poll_every) => {}
+                    _ = stop.changed() => {}
                 }
             }
         }
+        // Every slot free again means every message in flight has its outcome queued.
+        let drained = tokio::time::timeout(DRAIN, slots.acquire_many(concurrency as u32)).await;
+        if drained.is_err() {
+            tracing::warn!("push worker: messages still in flight after {DRAIN:?}; they go again after their lease");
+        }
+        drop(outcomes);
+        if tokio::time::timeout(Duration::from_secs(5), recorder)
+            .await
+            .is_err()
+        {
+            tracing::warn!("push worker: outcomes not all recorded at shutdown");
+        }
+        tracing::info!("push worker stopped");
     }
 
     /// Expands due jobs (if `expand`), takes a batch of due deliveries and starts each as a slot
@@ -123,6 +152,7 @@ impl Worker {
         expand: bool,
         slots: &Arc<Semaphore>,
         outcomes: &mpsc::UnboundedSender<(i64, Outcome)>,
+        stop: &watch::Receiver<bool>,
     ) -> Result<usize, String> {
         let now = self.clock.now();
         let created = if !expand {
@@ -169,8 +199,9 @@ impl Worker {
                 break;
             };
             // A message must be done before its lease runs out (a request lasts at most half
-            // of it): what waited too long for a slot goes back to the outbox, due at once.
-            if claimed_at.elapsed() > self.settings.lease / 2 {
+            // of it): what waited too long for a slot goes back to the outbox, due at once; so
+            // does what is not started yet when the worker stops.
+            if claimed_at.elapsed() > self.settings.lease / 2 || stopping(stop) {
                 let until = self.clock.now();
                 let _ = outcomes.send((delivery.id, Outcome::Deferred { until }));
                 continue;
@@ -179,10 +210,22 @@ impl Worker {
             let posts = posts.clone();
             let outcomes = outcomes.clone();
             tokio::spawn(async move {
-                let outcome = worker
-                    .deliver(&delivery, posts.get(&delivery.post_id))
-                    .await;
-                let _ = outcomes.send((delivery.id, outcome));
+                // The send runs in a task of its own: whatever happens to it (a panic included),
+                // the delivery gets an outcome and is never left to loop on its lease.
+                let id = delivery.id;
+                let sending = tokio::spawn(async move {
+                    worker
+                        .deliver(&delivery, posts.get(&delivery.post_id))
+                        .await
+                });
+                let outcome = match sending.await {
+                    Ok(outcome) => outcome,
+                    Err(error) => {
+                        tracing::error!(%error, delivery = id, "push delivery failed unexpectedly");
+                        Outcome::Failed { status: None }
+                    }
+                };
+                let _ = outcomes.send((id, outcome));
                 drop(slot);
             });
         }
@@ -230,10 +273,21 @@ impl Worker {
             Sent::Status { status, .. } if (200..300).contains(&status) => {
                 Outcome::Delivered { status }
             }
+            // Only 404 and 410 say that the subscription is gone (RFC 8030 §7.3, §8.2): a
+            // refusal caused by this server (a bad request, a VAPID problem, a message too
+            // large) must not wipe the subscribers; it is logged and given up for this message.
+            Sent::Status { status, .. } if matches!(status, 404 | 410) => Outcome::Gone {
+                status: Some(status),
+                subscription_id: target.subscription_id,
+            },
             Sent::Status { status, .. } if !retryable(status) && (400..500).contains(&status) => {
-                Outcome::Gone {
+                tracing::error!(
+                    status,
+                    delivery = delivery.id,
+                    "the push service refused a message (our request, or the VAPID key?): not sent"
+                );
+                Outcome::Failed {
                     status: Some(status),
-                    subscription_id: target.subscription_id,
                 }
             }
             Sent::Refused => Outcome::Gone {
@@ -261,22 +315,35 @@ impl Worker {
         status: Option<u16>,
         retry_after: Option<Duration>,
     ) -> Outcome {
-        let wait = retry_after.unwrap_or_else(|| {
-            backoff(
-                delivery.attempts,
-                self.settings.retry_base,
-                self.settings.retry_max,
-            )
-        });
-        let at = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
-        let deadline = delivery.created_at
-            + chrono::Duration::from_std(self.settings.give_up_after).unwrap_or_default();
-        if at > deadline {
-            Outcome::Failed { status }
-        } else {
-            Outcome::Retry { status, at }
+        let wait = retry_after
+            .map(|wait| wait.min(MAX_RETRY_AFTER))
+            .unwrap_or_else(|| {
+                backoff(
+                    delivery.attempts,
+                    self.settings.retry_base,
+                    self.settings.retry_max,
+                )
+            });
+        let at = chrono::Duration::from_std(wait)
+            .ok()
+            .and_then(|wait| now.checked_add_signed(wait));
+        let deadline = chrono::Duration::from_std(self.settings.give_up_after)
+            .ok()
+            .and_then(|after| delivery.created_at.checked_add_signed(after));
+        match (at, deadline) {
+            (Some(at), Some(deadline)) if at <= deadline => Outcome::Retry { status, at },
+            (Some(at), None) => Outcome::Retry { status, at },
+            _ => Outcome::Failed { status },
         }
     }
+}
+
+/// How long a stopping worker waits for the messages in flight.
+pub const DRAIN: Duration = Duration::from_secs(10);
+
+/// Whether the worker was told to stop (or whoever could tell it is gone).
+fn stopping(stop: &watch::Receiver<bool>) -> bool {
+    *stop.borrow() || stop.has_changed().is_err()
 }
 
 /// Statuses worth another try: the push service is busy, overloaded or failing.
