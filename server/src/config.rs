@@ -47,6 +47,9 @@ pub struct Config {
     /// `QUARTIER_CLIENT_IP_HEADER`: behind a reverse proxy, the header with the client's
     /// address (e.g. `X-Forwarded-For`), for rate limits. Unset: the TCP peer.
     pub client_ip_header: Option<String>,
+    /// `QUARTIER_TRUSTED_PROXIES` (default 1): how many proxies in front of the server append
+    /// to that header (the client's address is that many entries from the right).
+    pub trusted_proxy_hops: usize,
     /// `QUARTIER_PUSH_ALLOW_LOOPBACK=true`: push subscriptions may point at loopback addresses
     /// (a local push service, for development and tests only; never in production).
     pub push_allow_loopback: bool,
@@ -197,6 +200,12 @@ impl Config {
         let smtp = match get("QUARTIER_SMTP_HOST") {
             None => None,
             Some(host) => {
+                if url::Host::parse(&host).is_err() {
+                    return Err(ConfigError {
+                        name: "QUARTIER_SMTP_HOST",
+                        message: format!("'{host}' is not a host name such as smtp.habay.be"),
+                    });
+                }
                 let tls = match get("QUARTIER_SMTP_TLS").as_deref() {
                     None | Some("starttls") => SmtpTls::StartTls,
                     Some("tls") => SmtpTls::Implicit,
@@ -263,6 +272,18 @@ impl Config {
                 });
             }
         }
+        let trusted_proxy_hops = match get("QUARTIER_TRUSTED_PROXIES") {
+            None => 1,
+            Some(text) => match text.trim().parse::<usize>() {
+                Ok(hops @ 1..=10) => hops,
+                _ => {
+                    return Err(ConfigError {
+                        name: "QUARTIER_TRUSTED_PROXIES",
+                        message: format!("'{text}' is not a number of proxies from 1 to 10"),
+                    })
+                }
+            },
+        };
 
         let push_allow_loopback = match get("QUARTIER_PUSH_ALLOW_LOOPBACK").as_deref() {
             None | Some("false") | Some("0") => false,
@@ -306,6 +327,7 @@ impl Config {
             media_dir,
             smtp,
             client_ip_header,
+            trusted_proxy_hops,
             database_url,
             site_addr,
             base_url,
@@ -328,6 +350,7 @@ impl Config {
             tile_url: self.tile_url.clone(),
             tile_attribution: self.tile_attribution.clone(),
             client_ip_header: self.client_ip_header.clone(),
+            trusted_proxy_hops: self.trusted_proxy_hops,
             media_dir: self.media_dir.clone(),
             push_allow_loopback: self.push_allow_loopback,
         }

@@ -16,7 +16,7 @@ pub mod osm_import;
 pub mod photos;
 pub mod push;
 pub mod pwa;
-mod routes;
+pub mod routes;
 pub mod seo;
 
 use std::sync::Arc;
@@ -29,33 +29,29 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 
 pub use routes::RouterState;
 
-/// Builds the application state from a store and the configuration.
-pub fn app_state(store: Arc<dyn Store>, config: &config::Config) -> AppState {
+/// Builds the application state from a store and the configuration. Fails, naming the
+/// setting, when the mail server or the photo directory cannot be set up: a server that would
+/// quietly write sign-in links to its log, or lose photos, must not start.
+pub fn app_state(store: Arc<dyn Store>, config: &config::Config) -> Result<AppState, String> {
     let mailer: Arc<dyn app::server::Mailer> = match &config.smtp {
-        Some(smtp) => match mail::SmtpMailer::new(smtp) {
-            Ok(mailer) => Arc::new(mailer),
-            Err(error) => {
-                tracing::error!(%error, "cannot set up SMTP: e-mails go to the log");
-                Arc::new(mail::LogMailer)
-            }
-        },
+        Some(smtp) => Arc::new(mail::SmtpMailer::new(smtp).map_err(|error| {
+            format!("cannot set up the mail server (QUARTIER_SMTP_HOST): {error}")
+        })?),
         None => Arc::new(mail::LogMailer),
     };
-    let photos: Arc<dyn app::server::PhotoStore> = match photos::DiskPhotos::new(&config.media_dir)
-    {
-        Ok(photos) => Arc::new(photos),
-        Err(error) => {
-            tracing::error!(%error, dir = %config.media_dir.display(), "cannot create the photo directory (QUARTIER_MEDIA_DIR)");
-            Arc::new(photos::NoPhotos)
-        }
-    };
-    AppState {
+    let photos = photos::DiskPhotos::new(&config.media_dir).map_err(|error| {
+        format!(
+            "cannot create the photo directory {} (QUARTIER_MEDIA_DIR): {error}",
+            config.media_dir.display()
+        )
+    })?;
+    Ok(AppState {
         store,
         settings: Arc::new(config.settings()),
         clock: Arc::new(SystemClock),
         mailer,
-        photos,
-    }
+        photos: Arc::new(photos),
+    })
 }
 
 /// Same as [`app_state`] with another clock (tests use a fixed instant).
@@ -63,11 +59,25 @@ pub fn app_state_with_clock(
     store: Arc<dyn Store>,
     config: &config::Config,
     clock: Arc<dyn Clock>,
-) -> AppState {
-    AppState {
+) -> Result<AppState, String> {
+    Ok(AppState {
         clock,
-        ..app_state(store, config)
+        ..app_state(store, config)?
+    })
+}
+
+/// A request's path as traces show it: without its query, and with the secret part of sign-in
+/// and invitation links (`/auth/{token}`, `/invite/{token}`) left out.
+pub fn traced_path(path: &str) -> &str {
+    for secret in ["/auth/", "/invite/"] {
+        if path.starts_with(secret) && path.len() > secret.len() {
+            return match secret {
+                "/auth/" => "/auth/…",
+                _ => "/invite/…",
+            };
+        }
     }
+    path
 }
 
 /// The whole HTTP application.
@@ -92,8 +102,25 @@ pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
             _,
         >(context, shell));
     routes::with_security_headers(router)
-        .layer(axum::middleware::from_fn(routes::reject_cross_site_writes))
+        .layer(axum::middleware::from_fn_with_state(
+            router_state.clone(),
+            routes::limit_request_bodies,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            router_state.clone(),
+            routes::reject_cross_site_writes,
+        ))
         .layer(axum::middleware::from_fn(routes::record_peer_address))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |request: &axum::http::Request<axum::body::Body>| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %traced_path(request.uri().path()),
+                    )
+                },
+            ),
+        )
         .with_state(router_state)
 }

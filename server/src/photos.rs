@@ -19,6 +19,11 @@ pub const LARGE_SIDE: u32 = 1600;
 pub const THUMB_SIDE: u32 = 480;
 /// Pictures larger than this (in pixels per side) are refused before decoding.
 const MAX_SIDE: u32 = 12_000;
+/// Pictures with more pixels than this are refused before decoding (a 40 MP phone photo is
+/// about 7 300 × 5 500); with the one decoded copy, this bounds the memory a photo takes.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// Photos processed at once (each may hold a decoded picture of up to [`MAX_PIXELS`]).
+pub const PHOTOS_AT_ONCE: usize = 2;
 
 /// The two JPEG files made from an upload.
 pub struct Processed {
@@ -118,13 +123,19 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     limits.max_alloc = Some(600 * 1024 * 1024);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(decode_error)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PhotoError::TooManyPixels);
+    }
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut picture = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
-    picture.apply_orientation(orientation);
-    let large = flatten(shrink(&picture, LARGE_SIDE));
-    let thumb = flatten(shrink(&picture, THUMB_SIDE));
+    // One full-size copy only: shrunk first, turned upright afterwards (on the small copy).
+    let picture = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+    let mut large = shrink(picture, LARGE_SIDE);
+    large.apply_orientation(orientation);
+    let large = flatten(large);
+    let thumb = shrink(DynamicImage::ImageRgb8(large.clone()), THUMB_SIDE).into_rgb8();
     let large = encode(&large, 82)?;
     let thumb = encode(&thumb, 75)?;
     let name = hex::encode(&Sha256::digest(&large)[..16]);
@@ -138,12 +149,18 @@ fn decode_error(error: image::ImageError) -> PhotoError {
     }
 }
 
-fn shrink(picture: &DynamicImage, side: u32) -> DynamicImage {
+/// The picture fitted within `side` × `side`. A large reduction averages blocks of pixels
+/// first (no intermediate copy of the full picture), then filters to the exact size.
+fn shrink(picture: DynamicImage, side: u32) -> DynamicImage {
     if picture.width() <= side && picture.height() <= side {
-        picture.clone()
-    } else {
-        picture.resize(side, side, FilterType::Triangle)
+        return picture;
     }
+    let picture = if picture.width().max(picture.height()) > side * 2 {
+        picture.thumbnail(side * 2, side * 2)
+    } else {
+        picture
+    };
+    picture.resize(side, side, FilterType::Triangle)
 }
 
 /// RGB on a white background (transparent PNG areas would otherwise turn black).
@@ -171,6 +188,8 @@ fn encode(picture: &RgbImage, quality: u8) -> Result<Vec<u8>, PhotoError> {
 /// Photos in a directory of the server (`QUARTIER_MEDIA_DIR`).
 pub struct DiskPhotos {
     dir: PathBuf,
+    /// At most [`PHOTOS_AT_ONCE`] decoded at a time; the others wait their turn.
+    processing: tokio::sync::Semaphore,
 }
 
 impl DiskPhotos {
@@ -178,6 +197,7 @@ impl DiskPhotos {
         std::fs::create_dir_all(dir)?;
         Ok(DiskPhotos {
             dir: dir.to_owned(),
+            processing: tokio::sync::Semaphore::new(PHOTOS_AT_ONCE),
         })
     }
 
@@ -189,9 +209,15 @@ impl DiskPhotos {
 #[async_trait]
 impl PhotoStore for DiskPhotos {
     async fn save(&self, bytes: Vec<u8>) -> Result<String, PhotoError> {
+        let turn = self
+            .processing
+            .acquire()
+            .await
+            .map_err(|e| PhotoError::Storage(e.to_string()))?;
         let processed = tokio::task::spawn_blocking(move || process(&bytes))
             .await
             .map_err(|e| PhotoError::Storage(e.to_string()))??;
+        drop(turn);
         for (suffix, data) in [("l", &processed.large), ("t", &processed.thumb)] {
             let path = self.dir.join(format!("{}-{suffix}.jpg", processed.name));
             // Write then rename: a reader never sees half a file.
@@ -214,14 +240,4 @@ pub fn is_media_name(name: &str) -> bool {
         && name[..32]
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// When the photo directory cannot be created: every upload fails with a logged error.
-pub struct NoPhotos;
-
-#[async_trait]
-impl PhotoStore for NoPhotos {
-    async fn save(&self, _bytes: Vec<u8>) -> Result<String, PhotoError> {
-        Err(PhotoError::Storage("no photo directory".into()))
-    }
 }

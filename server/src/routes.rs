@@ -179,9 +179,12 @@ pub fn with_security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>
         ))
 }
 
-/// Refuses state-changing requests that the browser marks as coming from another site
-/// (`Sec-Fetch-Site: cross-site`): a second line against CSRF behind SameSite=Lax cookies.
+/// Refuses state-changing requests from another site, a second line against CSRF behind
+/// SameSite=Lax cookies: those the browser marks as such (`Sec-Fetch-Site: cross-site`), and
+/// those whose `Origin` (when sent) is not this site's (`QUARTIER_BASE_URL`; in development on
+/// a loopback address, any loopback name with the same port, as passkeys need `localhost`).
 pub async fn reject_cross_site_writes(
+    State(state): State<RouterState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
@@ -189,14 +192,98 @@ pub async fn reject_cross_site_writes(
         *request.method(),
         axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
     );
-    let cross_site = request
-        .headers()
-        .get("sec-fetch-site")
-        .is_some_and(|v| v.as_bytes() == b"cross-site");
-    if writes && cross_site {
-        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    if writes {
+        let cross_site = request
+            .headers()
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"cross-site");
+        let foreign_origin = request.headers().get(header::ORIGIN).is_some_and(|origin| {
+            !origin
+                .to_str()
+                .is_ok_and(|origin| same_site_origin(origin, &state.app.settings.base_url))
+        });
+        if cross_site || foreign_origin {
+            return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+        }
     }
     next.run(request).await
+}
+
+/// Whether a request's `Origin` is the site's own (see [`reject_cross_site_writes`]).
+pub fn same_site_origin(origin: &str, base_url: &str) -> bool {
+    let (Ok(origin), Ok(base)) = (url::Url::parse(origin), url::Url::parse(base_url)) else {
+        return false;
+    };
+    if origin.origin() == base.origin() {
+        return true;
+    }
+    let loopback = |u: &url::Url| match u.host() {
+        Some(url::Host::Domain(name)) => name == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    loopback(&origin)
+        && loopback(&base)
+        && origin.scheme() == base.scheme()
+        && origin.port_or_known_default() == base.port_or_known_default()
+}
+
+/// The largest request body of the two forms that carry a photo. A photo over 10 MB is read
+/// (not kept) so that its form comes back with the photo's own message; past this, 413.
+pub const UPLOAD_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// The largest request body anywhere else.
+pub const BODY_LIMIT: usize = 256 * 1024;
+/// The server functions that read `multipart/form-data`.
+const MULTIPART_ENDPOINTS: [&str; 2] = ["/api/counter/publish", "/api/profile/save"];
+
+/// Bounds every request body (server functions read theirs outside axum's own limit): a
+/// declared length over the limit is refused with 413 before anything is read, and a body is
+/// cut where the limit is reached. A form sent to a multipart endpoint without a readable
+/// boundary gets 400 before the server function's codec sees it.
+pub async fn limit_request_bodies(
+    State(state): State<RouterState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let multipart = MULTIPART_ENDPOINTS.contains(&request.uri().path());
+    let limit = if multipart {
+        UPLOAD_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    let (parts, body) = request.into_parts();
+    let refuse = |status: StatusCode, key: &str| {
+        let locale = request_locale(Some(&parts), state.app.settings.default_locale);
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            locale.t(key),
+        )
+            .into_response()
+    };
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "error.too_large");
+    }
+    if multipart && parts.method == axum::http::Method::POST {
+        let boundary = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(multer::parse_boundary);
+        // RFC 2046: a boundary of 1 to 70 characters.
+        if !matches!(boundary, Some(Ok(b)) if (1..=70).contains(&b.len())) {
+            return refuse(StatusCode::BAD_REQUEST, "error.form");
+        }
+    }
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
 }
 
 /// Puts the TCP peer's address where the application reads it (rate limits).

@@ -167,6 +167,52 @@ fn big_photos_are_resized_and_bad_files_refused() {
     );
 }
 
+/// The start of a PNG file of `width` × `height` RGB pixels: enough for a decoder to read its
+/// size, not to decode it.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend_from_slice(&crc.finalize().to_be_bytes());
+        out
+    };
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    png.extend(chunk(
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    ));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+/// Over 40 megapixels (each side under 12 000) is refused from the header, before anything is
+/// decoded: the picture alone would take 144 MB, and its copies more.
+#[test]
+fn photos_over_forty_megapixels_are_refused_before_decoding() {
+    use app::server::PhotoError;
+    assert_eq!(
+        process(&png_header(8000, 6000)).err(),
+        Some(PhotoError::TooManyPixels)
+    );
+    assert_eq!(
+        process(&png_header(11_000, 11_000)).err(),
+        Some(PhotoError::TooManyPixels)
+    );
+    // Under the limit, the same header is read as a (damaged) picture.
+    assert_eq!(
+        process(&png_header(4000, 3000)).err(),
+        Some(PhotoError::Unreadable)
+    );
+}
+
 async fn publish(
     app: &TestApp,
     cookie: &str,

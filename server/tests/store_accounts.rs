@@ -288,6 +288,30 @@ async fn contract(store: &dyn Store) {
         store.session_user("nope", t0, lifetime).await.unwrap(),
         None
     );
+    // Used every day, a session still ends 90 days after it was opened.
+    let mut day = t0;
+    let mut last_seen = None;
+    while day < t0 + TimeDelta::days(100) {
+        match store
+            .session_user("session-a", day, lifetime)
+            .await
+            .unwrap()
+        {
+            Some(found) => {
+                if let Some(until) = found.extended_until {
+                    assert!(until <= t0 + TimeDelta::days(90), "{until}");
+                }
+                last_seen = Some(day);
+            }
+            None => break,
+        }
+        day += TimeDelta::days(1);
+    }
+    let last_seen = last_seen.expect("the session worked at first");
+    assert!(
+        last_seen >= t0 + TimeDelta::days(88) && last_seen < t0 + TimeDelta::days(90),
+        "last worked on {last_seen}"
+    );
     store.delete_session("session-a").await.unwrap();
     assert_eq!(
         store.session_user("session-a", t0, lifetime).await.unwrap(),

@@ -40,13 +40,19 @@ async fn request_inner(
         field: "email".into(),
         message: locale.t("sign_in.error.email"),
     })?;
-    let parts = use_context::<http::request::Parts>();
-    let client = client_address(parts.as_ref(), state.settings.client_ip_header.as_deref());
+    let client = state.client_key();
     state
         .rate_limit(
             &format!("sign-in:client:{client}"),
             SIGN_IN_LIMIT_PER_CLIENT,
             SIGN_IN_LIMIT_WINDOW,
+        )
+        .await?;
+    state
+        .rate_limit(
+            &format!("sign-in:email-client:{email}:{client}"),
+            SIGN_IN_LIMIT_PER_EMAIL_AND_CLIENT,
+            SIGN_IN_EMAIL_AND_CLIENT_WINDOW,
         )
         .await?;
     state

@@ -11,6 +11,14 @@ use crate::model::{CounterView, ManageView};
 
 /// Posts per merchant per hour (a stolen phone cannot flood the feeds).
 pub const POSTS_PER_HOUR: i64 = 30;
+/// Edits and deletions of posts per merchant per hour.
+pub const POST_CHANGES_PER_HOUR: i64 = 60;
+
+/// The rate-limit key of a merchant's edits and deletions.
+#[cfg(feature = "ssr")]
+fn post_change_key(user_id: i64) -> String {
+    format!("post-change:user:{user_id}")
+}
 
 /// Everything the counter of shop `slug` shows.
 #[server(prefix = "/api", endpoint = "counter")]
@@ -273,7 +281,7 @@ pub async fn publish_post(data: leptos::server_fn::codec::MultipartData) -> Resu
     if state.session().await?.is_none() {
         return super::with_status(Err(AppError::Unauthorized));
     }
-    let (fields, photo) = match read_multipart(data).await {
+    let (fields, photo) = match read_multipart(data, is_post_field).await {
         Ok(read) => read,
         Err(error) => return super::with_status(Err(error)),
     };
@@ -312,11 +320,44 @@ pub async fn publish_post(data: leptos::server_fn::codec::MultipartData) -> Resu
     result
 }
 
-/// The text fields (each at most 16 KB) and the photo of a multipart form. A photo over the
-/// limit is reported as the photo's validation error, after the text fields were read.
+/// The most parts a multipart form may carry (the profile form, with every closure row
+/// filled and every photo removed, has under 150).
+#[cfg(feature = "ssr")]
+pub const MULTIPART_MAX_FIELDS: usize = 160;
+/// The most bytes of text (all fields together) a multipart form may carry.
+#[cfg(feature = "ssr")]
+pub const MULTIPART_MAX_TEXT: usize = 64 * 1024;
+
+/// The fields the counter's form may send.
+#[cfg(feature = "ssr")]
+pub(super) fn is_post_field(name: &str) -> bool {
+    matches!(
+        name,
+        "slug"
+            | "post_id"
+            | "kind"
+            | "title"
+            | "body"
+            | "valid_from"
+            | "valid_until"
+            | "starts_at"
+            | "ends_at"
+            | "place"
+            | "publish_at"
+            | "idempotency_key"
+            | "photo"
+            | "remove_photo"
+    )
+}
+
+/// The text fields (each at most 16 KB, at most [`MULTIPART_MAX_FIELDS`] of them and
+/// [`MULTIPART_MAX_TEXT`] bytes in all, each named as `known` accepts) and the photo of a
+/// multipart form. A photo over the limit is reported as the photo's validation error, after
+/// the text fields were read; anything else out of bounds refuses the whole form.
 #[cfg(feature = "ssr")]
 pub(super) async fn read_multipart(
     data: leptos::server_fn::codec::MultipartData,
+    known: fn(&str) -> bool,
 ) -> Result<(Vec<(String, String)>, Result<Option<Vec<u8>>, AppError>), AppError> {
     use crate::server::{PhotoError, PHOTO_MAX_BYTES};
     const FIELD_MAX: usize = 16 * 1024;
@@ -324,39 +365,60 @@ pub(super) async fn read_multipart(
         tracing::warn!(error = %e, "unreadable multipart form");
         AppError::Validation {
             field: "form".into(),
-            message: super::request_locale().t("error.validation"),
+            message: super::request_locale().t("error.form"),
         }
     };
     let mut multipart = data.into_inner().ok_or_else(|| bad_form(&"no form data"))?;
     let mut fields = Vec::new();
+    let mut text_bytes = 0usize;
+    let mut parts = 0usize;
     let mut photo: Result<Option<Vec<u8>>, AppError> = Ok(None);
     while let Some(mut field) = multipart.next_field().await.map_err(|e| bad_form(&e))? {
+        parts += 1;
+        if parts > MULTIPART_MAX_FIELDS {
+            return Err(bad_form(&"too many fields"));
+        }
         let name = field.name().unwrap_or_default().to_owned();
+        if !known(&name) {
+            return Err(bad_form(&format!("unknown field {name:?}")));
+        }
         let limit = if name == "photo" {
             PHOTO_MAX_BYTES
         } else {
-            FIELD_MAX
+            FIELD_MAX.min(MULTIPART_MAX_TEXT - text_bytes)
         };
+        // Two file inputs share the name (camera, gallery): the first that holds a file
+        // counts; another is read past, not kept.
+        let ignored = name == "photo" && !matches!(photo, Ok(None));
         let mut bytes = Vec::new();
         let mut too_large = false;
         while let Some(chunk) = field.chunk().await.map_err(|e| bad_form(&e))? {
-            if bytes.len() + chunk.len() > limit {
+            if ignored {
+                continue;
+            }
+            if too_large || bytes.len() + chunk.len() > limit {
                 too_large = true;
-                // Keep reading to the end of the part, without keeping it.
+                if name != "photo" {
+                    return Err(bad_form(&format!("field {name} too long")));
+                }
+                // Keep reading to the end of the photo, without keeping it (the request's
+                // body limit bounds how much that is).
+                bytes = Vec::new();
                 continue;
             }
             bytes.extend_from_slice(&chunk);
         }
-        // Two file inputs share the name (camera, gallery): the one that holds a file counts.
         if name == "photo" {
+            if ignored {
+                continue;
+            }
             if too_large {
                 photo = Err(photo_error(&PhotoError::TooLarge));
-            } else if !bytes.is_empty() && photo.is_ok() {
+            } else if !bytes.is_empty() {
                 photo = Ok(Some(bytes));
             }
-        } else if too_large {
-            return Err(bad_form(&format!("field {name} too long")));
         } else {
+            text_bytes += bytes.len();
             let text = String::from_utf8(bytes).map_err(|e| bad_form(&e))?;
             fields.push((name, text));
         }
@@ -397,6 +459,28 @@ async fn save_inner(
     let now = state.clock.now();
     let mut post =
         post_from_form(&form, PostAuthor::Shop(shop.id), now, town_tz(&town)).map_err(invalid)?;
+    // Counted before the photo is decoded (the costly part): a flood of uploads is refused
+    // without touching one.
+    match post_id {
+        None => {
+            state
+                .rate_limit(
+                    &format!("post:user:{user_id}"),
+                    POSTS_PER_HOUR,
+                    chrono::TimeDelta::hours(1),
+                )
+                .await?
+        }
+        Some(_) => {
+            state
+                .rate_limit(
+                    &post_change_key(user_id),
+                    POST_CHANGES_PER_HOUR,
+                    chrono::TimeDelta::hours(1),
+                )
+                .await?
+        }
+    }
     // The text is valid: now the photo (the slow part).
     let new_photo = match photo {
         PhotoChange::Keep => None,
@@ -438,13 +522,6 @@ async fn save_inner(
         None => {
             post.photo = new_photo.flatten();
             let key = idempotency_key(form.idempotency_key.as_deref()).map_err(invalid)?;
-            state
-                .rate_limit(
-                    &format!("post:user:{user_id}"),
-                    POSTS_PER_HOUR,
-                    chrono::TimeDelta::hours(1),
-                )
-                .await?;
             let origin = PostOrigin {
                 user_id: Some(user_id),
                 by_steward: actor.acts_on_behalf(shop_ref(&shop)),
@@ -478,6 +555,14 @@ async fn delete_inner(slug: &str, post_id: i64) -> Result<(), AppError> {
 
     let state = AppState::from_context()?;
     let (town, shop, actor) = counter_shop(&state, slug).await?;
+    let user_id = actor.user_id().ok_or(AppError::Unauthorized)?;
+    state
+        .rate_limit(
+            &post_change_key(user_id),
+            POST_CHANGES_PER_HOUR,
+            chrono::TimeDelta::hours(1),
+        )
+        .await?;
     state
         .store
         .post_by_id(town.id, post_id)

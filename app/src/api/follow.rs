@@ -3,6 +3,10 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{FollowState, FollowingView};
 
+/// Follows and unfollows per client address per hour (each cookie-less one makes a device
+/// profile, and follower counts are figures the town reads).
+pub const FOLLOWS_PER_HOUR: i64 = 120;
+
 /// Follows or unfollows a shop (`target = "shop"`) or a district (`"district"`) from this device,
 /// without an account. Also the target of a plain form (no JavaScript): it then redirects back
 /// to `return_to`.
@@ -28,6 +32,13 @@ async fn follow_inner(target: String, slug: String, follow: bool) -> Result<Foll
     let state = AppState::from_context()?;
     let town = state.town().await?;
     let now = state.clock.now();
+    state
+        .rate_limit(
+            &format!("follow:client:{}", state.client_key()),
+            FOLLOWS_PER_HOUR,
+            chrono::TimeDelta::hours(1),
+        )
+        .await?;
     match target.as_str() {
         "shop" => {
             let shop = super::views::shop_or_404(&state, &town, &slug).await?;

@@ -124,6 +124,9 @@ async fn view_inner() -> Result<NotificationsView, AppError> {
     })
 }
 
+/// Saves of the notification settings per client address per hour.
+pub const SETTINGS_SAVES_PER_HOUR: i64 = 60;
+
 /// Saves the form. `notify` holds `shop:<slug>:<all|events|none>` (or `district:…`) per follow;
 /// `reset` returns to the town's settings.
 #[server(prefix = "/api", endpoint = "notifications/save")]
@@ -175,6 +178,13 @@ async fn save_inner(
     let state = AppState::from_context()?;
     let locale = super::request_locale();
     let town = state.town().await?;
+    state
+        .rate_limit(
+            &format!("notifications:client:{}", state.client_key()),
+            SETTINGS_SAVES_PER_HOUR,
+            chrono::TimeDelta::hours(1),
+        )
+        .await?;
     if notify.len() > 500 {
         return Err(AppError::Validation {
             field: "notify".into(),

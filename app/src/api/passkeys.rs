@@ -258,13 +258,11 @@ pub async fn start_passkey_sign_in() -> Result<PasskeyChallenge, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn sign_in_start_inner() -> Result<PasskeyChallenge, AppError> {
-    use crate::server::auth::client_address;
     use crate::server::AppState;
 
     let state = AppState::from_context()?;
     let webauthn = relying_party(&state)?;
-    let parts = use_context::<http::request::Parts>();
-    let client = client_address(parts.as_ref(), state.settings.client_ip_header.as_deref());
+    let client = state.client_key();
     state
         .rate_limit(
             &format!("passkey:client:{client}"),

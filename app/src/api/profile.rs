@@ -251,6 +251,35 @@ pub fn profile_from_form(
     })
 }
 
+/// The fields the profile form may send.
+#[cfg(feature = "ssr")]
+fn is_profile_field(name: &str) -> bool {
+    let day_field = |rest: &str| {
+        rest.split_once('_').is_some_and(|(day, field)| {
+            matches!(day, "0" | "1" | "2" | "3" | "4" | "5" | "6")
+                && matches!(field, "closed" | "from1" | "to1" | "from2" | "to2")
+        })
+    };
+    let closure_field = |rest: &str| {
+        rest.split_once('_').is_some_and(|(row, field)| {
+            row.len() <= 2
+                && row.bytes().all(|b| b.is_ascii_digit())
+                && row
+                    .parse::<usize>()
+                    .is_ok_and(|row| row < crate::model::MAX_CLOSURE_ROWS)
+                && matches!(field, "date" | "yearly")
+        })
+    };
+    match name {
+        "slug" | "category" | "description" | "phone" | "website" | "email" | "hours"
+        | "hours_mode" | "holidays_closed" | "photo" | "remove_photo" | "cover" => true,
+        _ => {
+            name.strip_prefix('d').is_some_and(day_field)
+                || name.strip_prefix("closure").is_some_and(closure_field)
+        }
+    }
+}
+
 /// Saves the profile form of shop `slug` (`multipart/form-data`: the fields of
 /// [`crate::model::ProfileForm`], `photo` to add one, `remove_photo` (repeated) to remove
 /// some, `cover` for the photo shown first). Returns the shop's slug.
@@ -266,7 +295,7 @@ pub async fn save_profile(
     if state.session().await?.is_none() {
         return super::with_status(Err(AppError::Unauthorized));
     }
-    let (fields, photo) = match super::counter::read_multipart(data).await {
+    let (fields, photo) = match super::counter::read_multipart(data, is_profile_field).await {
         Ok(read) => read,
         Err(error) => return super::with_status(Err(error)),
     };

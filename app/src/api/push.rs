@@ -56,12 +56,10 @@ pub async fn checked_subscription(
 
 #[cfg(feature = "ssr")]
 async fn subscribe_inner(endpoint: String, keys: PushKeys) -> Result<(), AppError> {
-    use crate::server::auth::client_address;
     use crate::server::{device, AppState};
 
     let state = AppState::from_context()?;
-    let parts = use_context::<http::request::Parts>();
-    let client = client_address(parts.as_ref(), state.settings.client_ip_header.as_deref());
+    let client = state.client_key();
     state
         .rate_limit(
             &format!("push:client:{client}"),
@@ -138,12 +136,10 @@ pub async fn push_click(post: i64) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn click_inner(post: i64) -> Result<(), AppError> {
-    use crate::server::auth::client_address;
     use crate::server::AppState;
 
     let state = AppState::from_context()?;
-    let parts = use_context::<http::request::Parts>();
-    let client = client_address(parts.as_ref(), state.settings.client_ip_header.as_deref());
+    let client = state.client_key();
     state
         .rate_limit(
             &format!("push-click:client:{client}"),

@@ -18,6 +18,9 @@ pub const PLACE_MAX: usize = 120;
 pub const DEFAULT_OFFER_DAYS: u64 = 7;
 /// How far ahead a post may be scheduled or an event announced.
 pub const MAX_AHEAD: TimeDelta = TimeDelta::days(366);
+/// Dates typed in a post are accepted this far from today, either way (a typo such as a
+/// six-digit year is refused with a message instead of reaching date arithmetic).
+pub const DATE_RANGE: TimeDelta = TimeDelta::days(2 * 366);
 /// An idempotency key is short and plain.
 pub const KEY_MAX: usize = 64;
 
@@ -39,7 +42,7 @@ fn local(tz: Tz, naive: NaiveDateTime) -> Option<DateTime<Utc>> {
         LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
         LocalResult::Ambiguous(a, _) => Some(a.with_timezone(&Utc)),
         LocalResult::None => tz
-            .from_local_datetime(&(naive + TimeDelta::hours(1)))
+            .from_local_datetime(&naive.checked_add_signed(TimeDelta::hours(1))?)
             .earliest()
             .map(|t| t.with_timezone(&Utc)),
     }
@@ -49,24 +52,38 @@ fn optional(text: &Option<String>) -> Option<&str> {
     text.as_deref().map(str::trim).filter(|t| !t.is_empty())
 }
 
-fn date(field: &'static str, text: Option<&str>) -> Result<Option<NaiveDate>, FieldError> {
-    match text {
-        None => Ok(None),
-        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map(Some)
-            .or_else(|_| fail(field, "post.error.date")),
+/// Whether a day is within [`DATE_RANGE`] of `today`.
+fn in_range(day: NaiveDate, today: NaiveDate) -> bool {
+    (day - today).abs() <= DATE_RANGE
+}
+
+fn date(
+    field: &'static str,
+    text: Option<&str>,
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, FieldError> {
+    let Some(t) = text else { return Ok(None) };
+    let day =
+        NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| fail(field, "post.error.date"))?;
+    if !in_range(day, today) {
+        return fail(field, "post.error.date_range");
     }
+    Ok(Some(day))
 }
 
 fn date_time(
     field: &'static str,
     text: Option<&str>,
     tz: Tz,
+    today: NaiveDate,
 ) -> Result<Option<DateTime<Utc>>, FieldError> {
     let Some(t) = text else { return Ok(None) };
     let naive = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
         .or_else(|_| fail(field, "post.error.date_time"))?;
+    if !in_range(naive.date(), today) {
+        return fail(field, "post.error.date_range");
+    }
     local(tz, naive).map(Some).ok_or(FieldError {
         field,
         key: "post.error.date_time",
@@ -126,7 +143,8 @@ pub fn post_from_form(
     {
         return fail("body", "post.error.characters");
     }
-    let published_at = match date_time("publish_at", optional(&form.publish_at), tz)? {
+    let today = now.with_timezone(&tz).date_naive();
+    let published_at = match date_time("publish_at", optional(&form.publish_at), tz, today)? {
         Some(t) if t > now + MAX_AHEAD => return fail("publish_at", "post.error.too_far"),
         Some(t) if t > now => t,
         // A time in the past (or now) publishes now.
@@ -147,10 +165,16 @@ pub fn post_from_form(
     };
     match kind {
         PostKind::Offer => {
-            let today = now.with_timezone(&tz).date_naive();
-            let from = date("valid_from", optional(&form.valid_from))?.unwrap_or(today);
-            let until = date("valid_until", optional(&form.valid_until))?
-                .unwrap_or_else(|| from + Days::new(DEFAULT_OFFER_DAYS));
+            let from = date("valid_from", optional(&form.valid_from), today)?.unwrap_or(today);
+            let until = match date("valid_until", optional(&form.valid_until), today)? {
+                Some(until) => until,
+                None => from
+                    .checked_add_days(Days::new(DEFAULT_OFFER_DAYS))
+                    .ok_or(FieldError {
+                        field: "valid_from",
+                        key: "post.error.date_range",
+                    })?,
+            };
             if until < from {
                 return fail("valid_until", "post.error.ends_before");
             }
@@ -176,12 +200,13 @@ pub fn post_from_form(
             post.valid_until = Some(until_t);
         }
         PostKind::Event => {
-            let starts =
-                date_time("starts_at", optional(&form.starts_at), tz)?.ok_or(FieldError {
+            let starts = date_time("starts_at", optional(&form.starts_at), tz, today)?.ok_or(
+                FieldError {
                     field: "starts_at",
                     key: "post.error.start_missing",
-                })?;
-            let ends = date_time("ends_at", optional(&form.ends_at), tz)?;
+                },
+            )?;
+            let ends = date_time("ends_at", optional(&form.ends_at), tz, today)?;
             if ends.is_some_and(|e| e <= starts) {
                 return fail("ends_at", "post.error.ends_before");
             }
@@ -351,9 +376,67 @@ mod tests {
         assert_eq!(post.place.as_deref(), Some("Place Pierre Nothomb"));
         assert_eq!(post.published_at.to_rfc3339(), "2026-11-27T07:30:00+00:00");
         // 02:30 does not exist on 29 March 2026 in Brussels: the next valid instant.
-        let gap = date_time("starts_at", Some("2026-03-29T02:30"), BRUSSELS)
+        let today = now().date_naive();
+        let gap = date_time("starts_at", Some("2026-03-29T02:30"), BRUSSELS, today)
             .unwrap()
             .unwrap();
         assert_eq!(gap.to_rfc3339(), "2026-03-29T01:30:00+00:00");
+    }
+
+    /// Years far away (six digits, the calendar's ends) are refused with a message, never
+    /// reach date arithmetic (`+262143-12-28` panicked in the offer's default end).
+    #[test]
+    fn dates_far_from_today_are_refused_not_panicking() {
+        let far = [
+            "+262143-12-28",
+            "+262142-12-28",
+            "262143-12-28",
+            "-262143-01-01",
+            "9999-12-31",
+            "0001-01-01",
+            "2029-01-01",
+        ];
+        for value in far {
+            let offer = PostForm {
+                valid_from: Some(value.into()),
+                ..form("offer", "Soldes")
+            };
+            let error = post_from_form(&offer, PostAuthor::Shop(1), now(), BRUSSELS).unwrap_err();
+            assert_eq!(error.field, "valid_from", "{value}");
+            // Beyond the calendar's ends (±262 142) it is no date at all; the rest is out of
+            // the accepted range.
+            let expected = if value.ends_with("262143-12-28") {
+                "post.error.date"
+            } else {
+                "post.error.date_range"
+            };
+            assert_eq!(error.key, expected, "{value}");
+            for field in ["starts_at", "ends_at", "publish_at"] {
+                let mut event = PostForm {
+                    starts_at: Some("2026-11-28T14:00".into()),
+                    ..form("event", "Marché")
+                };
+                let text = Some(format!("{value}T10:00"));
+                match field {
+                    "starts_at" => event.starts_at = text,
+                    "ends_at" => event.ends_at = text,
+                    _ => event.publish_at = text,
+                }
+                let result = post_from_form(&event, PostAuthor::Shop(1), now(), BRUSSELS);
+                assert!(result.is_err(), "{field} = {value}");
+            }
+        }
+        // Within the range, as before.
+        let offer = PostForm {
+            valid_from: Some("2027-06-01".into()),
+            valid_until: Some("2027-06-02".into()),
+            ..form("offer", "Été")
+        };
+        assert!(post_from_form(&offer, PostAuthor::Shop(1), now(), BRUSSELS).is_ok());
+        let offer = PostForm {
+            valid_from: Some("2026-12-01".into()),
+            ..form("offer", "Hiver")
+        };
+        assert!(post_from_form(&offer, PostAuthor::Shop(1), now(), BRUSSELS).is_ok());
     }
 }

@@ -13,14 +13,21 @@ use crate::error::AppError;
 pub const SESSION_COOKIE: &str = "quartier_session";
 /// A session lasts this long after the last day it was used.
 pub const SESSION_LIFETIME: TimeDelta = TimeDelta::days(30);
+/// ... and never longer than this after it was opened (then sign in again).
+pub const SESSION_MAX_AGE: TimeDelta = TimeDelta::days(90);
 /// A sign-in link works once, within this time.
 pub const SIGN_IN_LINK_LIFETIME: TimeDelta = TimeDelta::minutes(15);
 /// An invitation works once, within this time.
 pub const INVITATION_LIFETIME: TimeDelta = TimeDelta::days(14);
 
-/// Sign-in requests allowed per window: per e-mail address, and per client address.
-pub const SIGN_IN_LIMIT_PER_EMAIL: i64 = 5;
+/// Sign-in requests allowed: per e-mail address from one client, a few within a short window
+/// (someone else asking for your address from elsewhere does not lock you out); per client,
+/// whatever the addresses; per e-mail address in all (bounds the mail anyone can make us send
+/// to one person, well above what one client may ask).
+pub const SIGN_IN_LIMIT_PER_EMAIL_AND_CLIENT: i64 = 5;
+pub const SIGN_IN_EMAIL_AND_CLIENT_WINDOW: TimeDelta = TimeDelta::minutes(15);
 pub const SIGN_IN_LIMIT_PER_CLIENT: i64 = 20;
+pub const SIGN_IN_LIMIT_PER_EMAIL: i64 = 30;
 pub const SIGN_IN_LIMIT_WINDOW: TimeDelta = TimeDelta::hours(1);
 
 /// A new random 256-bit token, as 64 hex digits.
@@ -145,6 +152,15 @@ impl AppState {
         Ok((actor, user))
     }
 
+    /// The current request's client, as a rate-limit key (see [`client_address`]).
+    pub fn client_key(&self) -> String {
+        client_address(
+            request_parts().as_ref(),
+            self.settings.client_ip_header.as_deref(),
+            self.settings.trusted_proxy_hops,
+        )
+    }
+
     /// Counts a hit of `key` and refuses it past `limit` hits per `window`.
     pub async fn rate_limit(
         &self,
@@ -176,26 +192,74 @@ pub fn authorize(actor: Actor, action: Action) -> Result<Actor, AppError> {
     }
 }
 
-/// The client's address as this server sees it: the peer, or the first address of the
-/// configured proxy header (only set `QUARTIER_CLIENT_IP_HEADER` behind a proxy that sets it).
-pub fn client_address(parts: Option<&http::request::Parts>, header: Option<&str>) -> String {
+/// The client's address as this server sees it, as a rate-limit key: the peer, or behind a
+/// reverse proxy (`QUARTIER_CLIENT_IP_HEADER`) the address that the trusted proxies wrote in
+/// that header. A proxy appends the address it received the request from, so the client's own
+/// entries come first and cannot be trusted: with `trusted_hops` proxies in front of the
+/// server, the address is the `trusted_hops`-th entry from the right. IPv6 clients are keyed by
+/// their /64 (one household or phone gets a whole /64 and may pick any address in it).
+pub fn client_address(
+    parts: Option<&http::request::Parts>,
+    header: Option<&str>,
+    trusted_hops: usize,
+) -> String {
     let Some(parts) = parts else {
         return "unknown".into();
     };
     if let Some(name) = header {
-        if let Some(value) = parts.headers.get(name).and_then(|v| v.to_str().ok()) {
-            if let Some(first) = value.split(',').next().map(str::trim) {
-                if !first.is_empty() {
-                    return first.to_owned();
-                }
-            }
-        }
+        let entries: Vec<&str> = parts
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        let from_proxy = entries
+            .len()
+            .checked_sub(trusted_hops.max(1))
+            .and_then(|index| entries.get(index))
+            .and_then(|entry| parse_forwarded_address(entry));
+        return match from_proxy {
+            Some(ip) => rate_limit_key(ip),
+            // The proxy always writes the header: without it (or with fewer entries than
+            // proxies) the request did not come through them all.
+            None => "unknown-proxied".into(),
+        };
     }
     parts
         .extensions
         .get::<axum_connect_info::PeerAddress>()
-        .map(|peer| peer.0.ip().to_string())
+        .map(|peer| rate_limit_key(peer.0.ip()))
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// An address as proxies write it: `192.0.2.1`, `192.0.2.1:4711`, `2001:db8::1` or
+/// `[2001:db8::1]:4711`.
+fn parse_forwarded_address(entry: &str) -> Option<std::net::IpAddr> {
+    let entry = entry.trim().trim_matches('"');
+    if let Ok(ip) = entry.parse() {
+        return Some(ip);
+    }
+    if let Ok(socket) = entry.parse::<std::net::SocketAddr>() {
+        return Some(socket.ip());
+    }
+    None
+}
+
+/// The key of an address: IPv4 as is, IPv6 by its /64 (an IPv4-mapped one as IPv4).
+pub fn rate_limit_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let prefix = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{prefix}/64")
+            }
+        },
+    }
 }
 
 /// The peer's address, put in the request's extensions by the server.
@@ -208,6 +272,61 @@ pub mod axum_connect_info {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn request(headers: &[(&str, &str)], peer: &str) -> http::request::Parts {
+        let mut builder = http::Request::builder();
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let (mut parts, ()) = builder.body(()).unwrap().into_parts();
+        parts
+            .extensions
+            .insert(axum_connect_info::PeerAddress(peer.parse().unwrap()));
+        parts
+    }
+
+    #[test]
+    fn the_client_is_what_the_trusted_proxy_saw() {
+        let xff = Some("x-forwarded-for");
+        // The client writes what it likes first; the proxy appends the real peer.
+        let forged = request(
+            &[("x-forwarded-for", "203.0.113.9, 198.51.100.7")],
+            "10.0.0.1:80",
+        );
+        assert_eq!(client_address(Some(&forged), xff, 1), "198.51.100.7");
+        // Two proxies (a CDN, then the local one): the second entry from the right.
+        assert_eq!(client_address(Some(&forged), xff, 2), "203.0.113.9");
+        // Several header lines count as one list.
+        let lines = request(
+            &[
+                ("x-forwarded-for", "1.2.3.4"),
+                ("x-forwarded-for", "198.51.100.7:5555"),
+            ],
+            "10.0.0.1:80",
+        );
+        assert_eq!(client_address(Some(&lines), xff, 1), "198.51.100.7");
+        // No header behind a proxy: one key for all such requests, never the proxy's address.
+        let missing = request(&[], "10.0.0.1:80");
+        assert_eq!(client_address(Some(&missing), xff, 1), "unknown-proxied");
+        let garbage = request(&[("x-forwarded-for", "not-an-address")], "10.0.0.1:80");
+        assert_eq!(client_address(Some(&garbage), xff, 1), "unknown-proxied");
+        // Without a proxy header: the peer, IPv6 by its /64.
+        assert_eq!(client_address(Some(&missing), None, 1), "10.0.0.1");
+        let v6 = request(&[], "[2001:db8:1:2:aaaa:bbbb:cccc:dddd]:443");
+        assert_eq!(client_address(Some(&v6), None, 1), "2001:db8:1:2::/64");
+        let other = request(&[], "[2001:db8:1:2::77]:443");
+        assert_eq!(client_address(Some(&other), None, 1), "2001:db8:1:2::/64");
+        let bracketed = request(
+            &[("x-forwarded-for", "[2001:db8:9:9::1]:1234")],
+            "10.0.0.1:80",
+        );
+        assert_eq!(
+            client_address(Some(&bracketed), xff, 1),
+            "2001:db8:9:9::/64"
+        );
+        let mapped = request(&[], "[::ffff:192.0.2.4]:443");
+        assert_eq!(client_address(Some(&mapped), None, 1), "192.0.2.4");
+    }
 
     #[test]
     fn secrets_are_256_bit_hex_and_hashed() {

@@ -32,6 +32,8 @@ pub struct Settings {
     pub tile_attribution: String,
     /// Behind a reverse proxy: the header holding the client's address (for rate limits).
     pub client_ip_header: Option<String>,
+    /// How many reverse proxies in front of the server append to that header.
+    pub trusted_proxy_hops: usize,
     /// Where photos are stored.
     pub media_dir: std::path::PathBuf,
     /// Push subscriptions may point at loopback addresses (development and tests only).
@@ -100,7 +102,7 @@ pub const PHOTO_MAX_BYTES: usize = 10 * 1024 * 1024;
 pub enum PhotoError {
     #[error("larger than 10 MB")]
     TooLarge,
-    #[error("more than 12 000 pixels a side")]
+    #[error("more than 40 megapixels, or 12 000 pixels a side")]
     TooManyPixels,
     #[error("not a JPEG, PNG or WebP picture")]
     NotAnImage,

@@ -1,5 +1,6 @@
 //! Accounts, sessions, sign-in links, roles, invitations and rate limits.
 
+use super::BeginWrite;
 use app::server::{
     Invitation, InvitedRole, NewInvitation, NewSession, NewSignInLink, PasskeyRecord, Roles,
     SessionUser, ShopMember, ShopRole, SignedIn, StoreError, StoreResult, User,
@@ -182,7 +183,7 @@ pub(super) async fn complete_sign_in(
                     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 \
                     RETURNING email, invitation_id, return_to";
     on_pool!(store, |pool| {
-        let mut tx = pool.begin().await.map_err(store_error)?;
+        let mut tx = pool.begin_write().await.map_err(store_error)?;
         let link: Option<(String, Option<i64>, Option<String>)> = sqlx::query_as(use_link)
             .bind(link_token_hash)
             .bind(now)
@@ -245,7 +246,12 @@ struct SessionRow {
     email: String,
     profile_id: Option<i64>,
     created_at: DateTime<Utc>,
+    session_created_at: DateTime<Utc>,
 }
+
+/// A session ends this long after it was opened, however often it is used (the sliding
+/// lifetime only extends it up to there).
+pub use app::server::auth::SESSION_MAX_AGE;
 
 pub(super) async fn session_user(
     store: &SqlStore,
@@ -254,8 +260,9 @@ pub(super) async fn session_user(
     lifetime: TimeDelta,
 ) -> StoreResult<Option<SessionUser>> {
     let find = "SELECT s.id AS session_id, s.last_seen_at, u.id, u.email, u.profile_id, \
-                u.created_at FROM sessions s JOIN users u ON u.id = s.user_id \
-                WHERE s.token_hash = $1 AND s.expires_at > $2";
+                u.created_at, s.created_at AS session_created_at \
+                FROM sessions s JOIN users u ON u.id = s.user_id \
+                WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3";
     let extend = "UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id = $1";
     let now = now.trunc_subsecs(0);
     let today = day_of(now);
@@ -263,6 +270,7 @@ pub(super) async fn session_user(
         let Some(row) = sqlx::query_as::<_, SessionRow>(find)
             .bind(token_hash)
             .bind(now)
+            .bind(now - SESSION_MAX_AGE)
             .fetch_optional(pool)
             .await
             .map_err(store_error)?
@@ -271,7 +279,7 @@ pub(super) async fn session_user(
         };
         // Seen-times are kept to the day; the session is extended at most once a day.
         let extended_until = if row.last_seen_at < today {
-            let until = now + lifetime;
+            let until = (now + lifetime).min(row.session_created_at + SESSION_MAX_AGE);
             sqlx::query(extend)
                 .bind(row.session_id)
                 .bind(today)
@@ -335,7 +343,7 @@ pub(super) async fn ensure_user_profile(
 ) -> StoreResult<i64> {
     let today = day_of(now);
     on_pool!(store, |pool| {
-        let mut tx = pool.begin().await.map_err(store_error)?;
+        let mut tx = pool.begin_write().await.map_err(store_error)?;
         let current: Option<Option<i64>> =
             sqlx::query_scalar("SELECT profile_id FROM users WHERE id = $1")
                 .bind(user_id)
@@ -376,7 +384,7 @@ pub(super) async fn grant_admin(
 ) -> StoreResult<User> {
     let now = now.trunc_subsecs(0);
     on_pool!(store, |pool| {
-        let mut tx = pool.begin().await.map_err(store_error)?;
+        let mut tx = pool.begin_write().await.map_err(store_error)?;
         let user = User::from(
             sqlx::query_as::<_, UserRow>(UPSERT_USER)
                 .bind(email)
@@ -514,7 +522,7 @@ pub(super) async fn accept_invitation(
 ) -> StoreResult<Option<Invitation>> {
     let now = now.trunc_subsecs(0);
     on_pool!(store, |pool| {
-        let mut tx = pool.begin().await.map_err(store_error)?;
+        let mut tx = pool.begin_write().await.map_err(store_error)?;
         let accepted = accept_in_tx!(tx, "token_hash = $1", token_hash, user_id, now);
         tx.commit().await.map_err(store_error)?;
         Ok(accepted)
@@ -621,6 +629,9 @@ pub(super) async fn hit_rate_limit(
         .map_err(store_error))
 }
 
+/// Days after which an idle device profile with nothing in it is deleted.
+pub const IDLE_DEVICE_PROFILE_DAYS: i64 = 90;
+
 pub(super) async fn purge_expired(store: &SqlStore, now: DateTime<Utc>) -> StoreResult<u64> {
     let now = now.trunc_subsecs(0);
     // Rate-limit windows are at most a day long.
@@ -631,6 +642,22 @@ pub(super) async fn purge_expired(store: &SqlStore, now: DateTime<Utc>) -> Store
         (
             "DELETE FROM rate_limits WHERE window_start < $1",
             now - TimeDelta::days(1),
+        ),
+        // A phone that follows nothing, has no subscription, is no account's and was not seen
+        // for 90 days is forgotten (cookie-less requests make one each, and would otherwise
+        // pile up).
+        (
+            "DELETE FROM device_profiles WHERE last_seen_at < $1 \
+             AND NOT EXISTS (SELECT 1 FROM shop_follows f WHERE f.profile_id = device_profiles.id) \
+             AND NOT EXISTS (SELECT 1 FROM district_follows f WHERE f.profile_id = device_profiles.id) \
+             AND NOT EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.profile_id = device_profiles.id) \
+             AND NOT EXISTS (SELECT 1 FROM users u WHERE u.profile_id = device_profiles.id)",
+            now - TimeDelta::days(IDLE_DEVICE_PROFILE_DAYS),
+        ),
+        // The caps look back a week at most.
+        (
+            "DELETE FROM push_cap_ledger WHERE counted_at < $1",
+            now - TimeDelta::days(8),
         ),
     ];
     let mut deleted = 0;
@@ -834,7 +861,7 @@ pub(super) async fn complete_passkey_sign_in(
     let now = now.trunc_subsecs(0);
     let user_sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
     on_pool!(store, |pool| {
-        let mut tx = pool.begin().await.map_err(store_error)?;
+        let mut tx = pool.begin_write().await.map_err(store_error)?;
         let user_id: Option<i64> = sqlx::query_scalar(
             "UPDATE passkeys SET last_used_at = $2, credential = COALESCE($3, credential) \
              WHERE id = $1 RETURNING user_id",

@@ -49,7 +49,7 @@ pub async fn app_with(settings: &[(&str, &str)]) -> TestApp {
     })
     .unwrap();
     let clock = Arc::new(FixedClock(NOW.parse().unwrap()));
-    let state = server::app_state_with_clock(Arc::new(store.clone()), &config, clock);
+    let state = server::app_state_with_clock(Arc::new(store.clone()), &config, clock).unwrap();
     let options = LeptosOptions::builder()
         .output_name("quartier")
         .site_root(dir.path().to_string_lossy().to_string())
