@@ -93,6 +93,35 @@ fn daylight_saving_changes_follow_brussels_time() {
 }
 
 #[test]
+fn open_past_midnight_on_daylight_saving_nights() {
+    let raw = "Fr-Sa 11:00-02:00";
+    // Spring: Sunday 01:30 CET (00:30 UTC) is Saturday night's opening; 02:00 CET does not
+    // exist, the shop closes at 01:00 UTC, shown as 03:00 CEST.
+    assert_eq!(
+        summary(raw, "2026-03-29T00:30:00Z"),
+        (OpenState::ClosingSoon, Some((0, 6, "03:00".into())))
+    );
+    assert_ne!(
+        summary(raw, "2026-03-29T00:00:00Z").0,
+        OpenState::Closed,
+        "01:00 CET, an hour before closing"
+    );
+    assert_eq!(
+        summary(raw, "2026-03-29T01:00:00Z"),
+        (OpenState::Closed, Some((5, 4, "11:00".into())))
+    );
+    // Autumn: Sunday 01:30 CEST (23:30 UTC) closes at the first 02:00 (00:00 UTC), in 30 min.
+    assert_eq!(
+        summary(raw, "2026-10-24T23:30:00Z"),
+        (OpenState::ClosingSoon, Some((0, 6, "02:00".into())))
+    );
+    assert_eq!(
+        summary(raw, "2026-10-25T00:00:00Z"),
+        (OpenState::Closed, Some((5, 4, "11:00".into())))
+    );
+}
+
+#[test]
 fn public_holidays_use_the_belgian_calendar() {
     // Library: "...; Su 09:00-12:30; PH off" — 2026-11-01 (Toussaint) is a Sunday and a holiday.
     let raw = "Mo 15:00-20:00; Tu 14:00-17:00; We 09:00-12:00,14:00-17:30; Th 09:00-12:00; Su 09:00-12:30; PH off";

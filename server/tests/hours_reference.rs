@@ -46,6 +46,9 @@ const GENERATED: &[&str] = &[
     "Tu-Su 11:30-14:00,18:30-22:00; Mo off",
     "Sa 09:00-13:00; Mo-Fr 09:00-18:00",
     "Mo-Fr 09:00-18:00; We 09:00-12:00",
+    // Open past midnight on the nights the clocks change (issue 13).
+    "Fr-Sa 11:00-02:00",
+    "Fr-Sa 18:00-03:00; Su 12:00-15:00",
 ];
 
 /// Strings where we read the author's evident intent rather than the reference's reading (our

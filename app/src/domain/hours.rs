@@ -1,7 +1,7 @@
 //! Opening hours: OSM `opening_hours` strings evaluated in the town's time zone with the
 //! `opening-hours` crate (Belgian public holidays for `PH`).
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 use opening_hours::localization::{Country, TzLocation};
 use opening_hours::{Context, OpeningHours, RuleKind};
@@ -163,6 +163,15 @@ pub fn status_of(hours: &LocalHours, now: DateTime<Utc>, tz: Tz) -> OpenStatus {
     let local_now = now.with_timezone(&tz);
     let next = hours
         .next_change(local_now)
+        // The crate maps a local time that occurs twice (02:00 on the autumn night) to its
+        // later occurrence; the state changes when the clock first shows it (unless that is
+        // already past).
+        .map(|at| {
+            tz.from_local_datetime(&at.naive_local())
+                .earliest()
+                .filter(|first| *first > local_now)
+                .unwrap_or(at)
+        })
         .filter(|at| *at - local_now <= HORIZON);
     let next_change = next.map(|at| NextChange {
         day_offset: (at.date_naive() - local_now.date_naive()).num_days(),
