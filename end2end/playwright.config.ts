@@ -41,6 +41,8 @@ export default defineConfig({
     cwd: "..",
     command:
       "rm -rf target/e2e/quartier.db* target/e2e/media && ./target/release/quartier demo > target/e2e-demo.log && " +
+      // A shop whose OpenStreetMap name is HTML: it must show as text everywhere.
+      "./target/release/quartier import-osm end2end/fixtures/hostile-names.geojson --town Habay >> target/e2e-demo.log && " +
       // The town's first administrator (the link it prints is not used: the tests sign in by mail).
       "QUARTIER_SMTP_HOST= ./target/release/quartier admin create admin@habay.test >> target/e2e-demo.log && " +
       "exec ./target/release/quartier serve",

@@ -24,6 +24,14 @@
   credit.textContent = data.attribution;
   map.attributionControl.addAttribution(credit.outerHTML);
 
+  // Names come from OpenStreetMap (anyone can edit it): always text nodes, never HTML (Leaflet
+  // puts a string into innerHTML, and appends an element as it is).
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span;
+  }
+
   // The view first: vector layers need it when they are added.
   var bounds = (data.shops || []).map(function (s) {
     return [s.lat, s.lon];
@@ -43,7 +51,7 @@
     var layer = L.geoJSON(geometry, {
       style: { color: "#0b5d4b", weight: 2, fillOpacity: 0.06 },
     }).addTo(map);
-    layer.bindTooltip(d.name);
+    layer.bindTooltip(text(d.name));
     layer.on("click", function () {
       window.location.href = "/districts/" + encodeURIComponent(d.slug);
     });
@@ -66,7 +74,10 @@
     popup.appendChild(link);
     popup.appendChild(line);
     marker.bindPopup(popup);
-    marker.bindTooltip(s.name);
+    marker.bindTooltip(text(s.name));
+    // Lets tests find a shop's marker (an attribute: never parsed as HTML).
+    var element = marker.getElement();
+    if (element) element.setAttribute("data-slug", s.slug);
   });
   container.setAttribute("data-markers", String(bounds.length));
 })();

@@ -72,6 +72,29 @@
       });
   }
 
+  // Resolves once the follow button in `container` says the server saved the follow (its
+  // answer sets this device's cookie: a subscription sent before it would make a second device
+  // profile), or after 15 s whatever happened.
+  function followSaved(container) {
+    var button = container && container.querySelector("button.follow");
+    function saved() {
+      return !button || (button.getAttribute("data-following") === "true" && button.getAttribute("aria-busy") !== "true");
+    }
+    if (saved() || !("MutationObserver" in window)) return Promise.resolve();
+    return new Promise(function (resolve) {
+      var observer = new MutationObserver(function () {
+        if (saved()) done();
+      });
+      var timer = setTimeout(done, 15000);
+      function done() {
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve();
+      }
+      observer.observe(button, { attributes: true, attributeFilter: ["data-following", "aria-busy"] });
+    });
+  }
+
   function show(box, message) {
     var ask = box.querySelector("[data-push-ask]");
     var status = box.querySelector("[data-push-status]");
@@ -126,7 +149,9 @@
       }
       if (Notification.permission === "granted") {
         // Already allowed: make sure this browser's subscription is on the server.
-        subscribe().catch(function () {});
+        followSaved(container)
+          .then(subscribe)
+          .catch(function () {});
       } else if (Notification.permission === "default" && !askedRecently()) {
         show(box, null);
       }
@@ -145,7 +170,9 @@
           show(offer, "denied");
           return;
         }
-        return subscribe().then(
+        return followSaved(offer.closest("div.follow"))
+          .then(subscribe)
+          .then(
           function () { show(offer, "enabled"); },
           function (error) {
             console.warn("Push subscription failed:", error);

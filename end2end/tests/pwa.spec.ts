@@ -302,6 +302,7 @@ test("'Plus tard' hides the offer and it is not repeated for a week", async ({ p
   await page.goto("/shops/boucherie-thomas");
   await waitForHydration(page);
   await page.getByRole("button", { name: "Suivre Boucherie Thomas" }).click();
+  await expect(page.getByRole("button", { name: /Ne plus suivre Boucherie Thomas/ })).toBeVisible();
   await page.getByRole("button", { name: "Plus tard" }).click();
   await expect(page.getByText("Être prévenu de ses offres et événements ?")).toBeHidden();
   await page.goto("/shops/multipharma");
@@ -315,8 +316,11 @@ test("the notification settings: per follow, quiet hours and limits, accessible 
   await page.goto("/shops/boucherie-thomas");
   await waitForHydration(page);
   await page.getByRole("button", { name: "Suivre Boucherie Thomas" }).click();
+  // Shown only once the server has saved the follow (and set this device's cookie).
   await expect(page.getByRole("button", { name: /Ne plus suivre Boucherie Thomas/ })).toBeVisible();
   await page.goto("/following");
+  // The server's state, not only the button's.
+  await expect(page.locator("main")).toContainText("Boucherie Thomas");
   await page.getByRole("link", { name: "Réglages des notifications" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Notifications");
   await waitForHydration(page);
@@ -343,4 +347,28 @@ test("the notification settings: per follow, quiet hours and limits, accessible 
   await page.getByRole("button", { name: "Enregistrer" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Indiquez un nombre entre 0 et 10." })).toBeVisible();
   await expect(page.getByLabel("Notifications par commerce et par jour")).toHaveValue("2");
+});
+
+test.describe("a follow shows only once the server saved it", () => {
+  // The page's own requests (not the service worker's) so that the test can hold one back.
+  test.use({ serviceWorkers: "block" });
+  test("the button is busy until the server answers, then the following page has it", async ({ page }) => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/api/follow", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto("/shops/boulangerie-jacob");
+    await waitForHydration(page);
+    await page.getByRole("button", { name: "Suivre Boulangerie Jacob" }).click();
+    const button = page.locator("button.follow");
+    await expect(button).toHaveAttribute("aria-busy", "true");
+    await expect(button).toHaveAttribute("data-following", "false");
+    release();
+    await expect(page.getByRole("button", { name: /Ne plus suivre Boulangerie Jacob/ })).toBeVisible();
+    await expect(button).toHaveAttribute("aria-busy", "false");
+    await page.goto("/following");
+    await expect(page.locator("main")).toContainText("Boulangerie Jacob");
+  });
 });

@@ -52,7 +52,7 @@ async function follow(page: Page, slug: string, name: string) {
   await waitForHydration(page);
   const button = page.getByRole("button", { name: `Suivre ${name}` });
   await button.click();
-  // The button changes at once and the server confirms.
+  // The button changes once the server has saved the follow.
   await expect(page.getByRole("button", { name: `Ne plus suivre ${name}` })).toBeVisible();
   await expect(page.getByText("Vous suivez ce commerce.")).toBeVisible();
 }
@@ -161,6 +161,31 @@ test("the map shows every shop without tiles, and the list", async ({ page }) =>
   await expect(page.locator(".shop-list .shop-card")).toHaveCount(markers);
   await expect(page.locator(".leaflet-tile")).toHaveCount(0);
   await expect(page.locator(".leaflet-overlay-pane path").first()).toBeVisible();
+});
+
+test("a shop name from OpenStreetMap shows as text on the map, never as HTML", async ({ page }) => {
+  // Imported by the test set-up (end2end/fixtures/hostile-names.geojson).
+  const name = "<img src=x onerror=alert(1)>";
+  const dialogs: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto("/map");
+  await expect(page.locator("#map")).toHaveAttribute("data-markers", /^[1-9]\d*$/);
+  // The server-rendered list has it as text; its link gives the marker's slug.
+  const card = page.locator(".shop-list a", { hasText: name }).first();
+  await expect(card).toBeVisible();
+  const slug = (await card.getAttribute("href"))!.replace(/^\/shops\//, "");
+  const marker = page.locator(`#map path[data-slug="${slug}"]`);
+  await marker.dispatchEvent("mouseover");
+  await expect(page.locator(".leaflet-tooltip")).toHaveText(name);
+  await marker.dispatchEvent("click");
+  await expect(page.locator(".leaflet-popup-content a")).toHaveText(name);
+  expect(
+    await page.evaluate(() => document.querySelectorAll("#map img, .leaflet-tooltip *:not(span), .leaflet-popup-content img").length),
+  ).toBe(0);
+  expect(dialogs).toEqual([]);
 });
 
 test("the whole resident UI exists in the four languages", async ({ page, context, baseURL }) => {

@@ -1,5 +1,6 @@
 //! The follow button: a form that works without JavaScript (POST, then back to the page) and,
-//! once hydrated, updates at once and confirms with the server's answer.
+//! once hydrated, is busy while the request is on its way and changes once the server has
+//! saved it.
 
 use leptos::prelude::*;
 
@@ -34,14 +35,11 @@ pub fn FollowButton(
             crate::components::share::keep_offline(vec![page.clone(), "/feed".into()]);
         }
     });
-    // While a request is on its way, show what was asked for.
-    let following = move || {
-        action
-            .input()
-            .get()
-            .map(|input| input.follow)
-            .unwrap_or_else(|| confirmed.get())
-    };
+    // Only what the server has saved (its answer also carries this device's cookie): a
+    // resident who taps and leaves at once never saw a follow that was not kept. The button
+    // says it is busy meanwhile.
+    let pending = action.pending();
+    let following = move || confirmed.get();
     let failed = move || matches!(action.value().get(), Some(Err(_)));
     let label = {
         let name = name.clone();
@@ -75,6 +73,7 @@ pub fn FollowButton(
                     type="submit"
                     class=move || if following() { "button follow following" } else { "button follow" }
                     aria-label=label
+                    aria-busy=move || pending.get().to_string()
                     data-following=move || following().to_string()
                 >
                     {move || if following() { locale.t("follow.following") } else { locale.t("follow.follow") }}
