@@ -265,6 +265,15 @@ impl Config {
         };
         let client_ip_header = get("QUARTIER_CLIENT_IP_HEADER");
         if let Some(name) = &client_ip_header {
+            // RFC 7239's `Forwarded: for=…` has another syntax: X-Forwarded-For (or a header
+            // holding the address alone, such as X-Real-IP) is expected.
+            if name.eq_ignore_ascii_case("forwarded") {
+                return Err(ConfigError {
+                    name: "QUARTIER_CLIENT_IP_HEADER",
+                    message: "Forwarded (RFC 7239) is not read: have the proxy set X-Forwarded-For"
+                        .into(),
+                });
+            }
             if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
                 return Err(ConfigError {
                     name: "QUARTIER_CLIENT_IP_HEADER",

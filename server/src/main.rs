@@ -279,7 +279,9 @@ async fn serve(config: Config) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     // Outcomes of the messages in flight are recorded before the database closes (otherwise
     // they would be sent again after their lease).
-    let drain = server::push::worker::DRAIN + std::time::Duration::from_secs(10);
+    let drain = server::push::worker::DRAIN
+        + server::push::worker::RECORD_AT_STOP
+        + std::time::Duration::from_secs(5);
     if tokio::time::timeout(drain, worker).await.is_err() {
         tracing::warn!("the push worker did not stop in time");
     }

@@ -22,7 +22,10 @@ const MAX_SIDE: u32 = 12_000;
 /// Pictures with more pixels than this are refused before decoding (a 40 MP phone photo is
 /// about 7 300 × 5 500); with the one decoded copy, this bounds the memory a photo takes.
 pub const MAX_PIXELS: u64 = 40_000_000;
-/// Photos processed at once (each may hold a decoded picture of up to [`MAX_PIXELS`]).
+/// The most memory a decoded picture may take (40 MP at 4 bytes a pixel: 8-bit RGBA; a 16-bit
+/// picture may then have half as many pixels).
+pub const MAX_DECODED_BYTES: u64 = MAX_PIXELS * 4;
+/// Photos processed at once (each may hold a decoded picture of up to [`MAX_DECODED_BYTES`]).
 pub const PHOTOS_AT_ONCE: usize = 2;
 
 /// The two JPEG files made from an upload.
@@ -120,11 +123,13 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(600 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODED_BYTES + 64 * 1024 * 1024);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(decode_error)?;
     let (width, height) = decoder.dimensions();
-    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+    if u64::from(width) * u64::from(height) > MAX_PIXELS
+        || decoder.total_bytes() > MAX_DECODED_BYTES
+    {
         return Err(PhotoError::TooManyPixels);
     }
     let orientation = decoder
@@ -189,7 +194,7 @@ fn encode(picture: &RgbImage, quality: u8) -> Result<Vec<u8>, PhotoError> {
 pub struct DiskPhotos {
     dir: PathBuf,
     /// At most [`PHOTOS_AT_ONCE`] decoded at a time; the others wait their turn.
-    processing: tokio::sync::Semaphore,
+    processing: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl DiskPhotos {
@@ -197,7 +202,7 @@ impl DiskPhotos {
         std::fs::create_dir_all(dir)?;
         Ok(DiskPhotos {
             dir: dir.to_owned(),
-            processing: tokio::sync::Semaphore::new(PHOTOS_AT_ONCE),
+            processing: std::sync::Arc::new(tokio::sync::Semaphore::new(PHOTOS_AT_ONCE)),
         })
     }
 
@@ -209,15 +214,21 @@ impl DiskPhotos {
 #[async_trait]
 impl PhotoStore for DiskPhotos {
     async fn save(&self, bytes: Vec<u8>) -> Result<String, PhotoError> {
+        // The turn goes with the work: if the request is dropped meanwhile, the decoding
+        // still holds it until it ends.
         let turn = self
             .processing
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| PhotoError::Storage(e.to_string()))?;
-        let processed = tokio::task::spawn_blocking(move || process(&bytes))
-            .await
-            .map_err(|e| PhotoError::Storage(e.to_string()))??;
-        drop(turn);
+        let processed = tokio::task::spawn_blocking(move || {
+            let processed = process(&bytes);
+            drop(turn);
+            processed
+        })
+        .await
+        .map_err(|e| PhotoError::Storage(e.to_string()))??;
         for (suffix, data) in [("l", &processed.large), ("t", &processed.thumb)] {
             let path = self.dir.join(format!("{}-{suffix}.jpg", processed.name));
             // Write then rename: a reader never sees half a file.

@@ -193,15 +193,20 @@ pub async fn reject_cross_site_writes(
         axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
     );
     if writes {
-        let cross_site = request
-            .headers()
-            .get("sec-fetch-site")
-            .is_some_and(|v| v.as_bytes() == b"cross-site");
-        let foreign_origin = request.headers().get(header::ORIGIN).is_some_and(|origin| {
-            !origin
-                .to_str()
-                .is_ok_and(|origin| same_site_origin(origin, &state.app.settings.base_url))
-        });
+        let fetch_site = request.headers().get("sec-fetch-site");
+        let cross_site = fetch_site.is_some_and(|v| v.as_bytes() == b"cross-site");
+        let same_origin = fetch_site.is_some_and(|v| v.as_bytes() == b"same-origin");
+        // `Origin: null` is what a page with a `no-referrer` policy sends even to its own
+        // site: accepted only when the browser vouches for the request being same-origin.
+        let foreign_origin =
+            request
+                .headers()
+                .get(header::ORIGIN)
+                .is_some_and(|origin| match origin.to_str() {
+                    Ok("null") => !same_origin,
+                    Ok(origin) => !same_site_origin(origin, &state.app.settings.base_url),
+                    Err(_) => true,
+                });
         if cross_site || foreign_origin {
             return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
         }
@@ -253,8 +258,22 @@ pub async fn limit_request_bodies(
         BODY_LIMIT
     };
     let (parts, body) = request.into_parts();
+    // A server function's caller reads its errors as JSON (`AppError`); anyone else, text.
     let refuse = |status: StatusCode, key: &str| {
         let locale = request_locale(Some(&parts), state.app.settings.default_locale);
+        if parts.uri.path().starts_with("/api/") {
+            let error = app::error::AppError::Validation {
+                field: if key == "error.too_large" {
+                    "photo"
+                } else {
+                    "form"
+                }
+                .into(),
+                message: locale.t(key),
+            };
+            let body = serde_json::to_string(&error).unwrap_or_default();
+            return (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        }
         (
             status,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

@@ -377,10 +377,15 @@ async fn an_unusable_mail_server_or_photo_directory_stops_the_start() {
             "QUARTIER_SMTP_FROM" => Some("Quartier <quartier@habay.test>".to_owned()),
             _ => None,
         })
-        .err()
-        .expect("refused");
+        .expect_err("refused");
         assert_eq!(error.name, "QUARTIER_SMTP_HOST", "{host}");
     }
+    // RFC 7239's header has another syntax: refused rather than read as one unknown client.
+    let error = server::config::Config::from_lookup(|name| {
+        (name == "QUARTIER_CLIENT_IP_HEADER").then(|| "Forwarded".to_owned())
+    })
+    .expect_err("refused");
+    assert_eq!(error.name, "QUARTIER_CLIENT_IP_HEADER");
     let (store, dir) = common::sqlite_store().await;
     let file = dir.path().join("a-file");
     std::fs::write(&file, b"").unwrap();
@@ -420,6 +425,14 @@ async fn writes_from_another_origin_are_refused() {
         let (status, _, _) = send(&app, follow(Some(origin))).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{origin}");
     }
+    // `null` from a page of this site whose referrer policy hides everything: the browser
+    // says it is same-origin.
+    let mut same_origin_null = follow(Some("null"));
+    same_origin_null
+        .headers_mut()
+        .insert("sec-fetch-site", "same-origin".parse().unwrap());
+    let (status, _, answer) = send(&app, same_origin_null).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
     // This site (the default base URL, or another loopback name of it in development), or
     // no Origin at all (not a browser).
     for origin in [

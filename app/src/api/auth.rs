@@ -48,20 +48,25 @@ async fn request_inner(
             SIGN_IN_LIMIT_WINDOW,
         )
         .await?;
-    state
-        .rate_limit(
+    let from_this_client = state
+        .count_hit(
             &format!("sign-in:email-client:{email}:{client}"),
-            SIGN_IN_LIMIT_PER_EMAIL_AND_CLIENT,
             SIGN_IN_EMAIL_AND_CLIENT_WINDOW,
         )
         .await?;
-    state
-        .rate_limit(
-            &format!("sign-in:email:{email}"),
-            SIGN_IN_LIMIT_PER_EMAIL,
-            SIGN_IN_LIMIT_WINDOW,
-        )
-        .await?;
+    if from_this_client > SIGN_IN_LIMIT_PER_EMAIL_AND_CLIENT {
+        tracing::warn!("sign-in rate limit reached (address and client)");
+        return Err(AppError::RateLimited);
+    }
+    if from_this_client > 1 {
+        state
+            .rate_limit(
+                &format!("sign-in:email:{email}"),
+                SIGN_IN_LIMIT_PER_EMAIL,
+                SIGN_IN_LIMIT_WINDOW,
+            )
+            .await?;
+    }
     let now = state.clock.now();
     let invitation_id = match invitation.as_deref().filter(|t| !t.is_empty()) {
         None => None,

@@ -481,6 +481,19 @@ async fn save_inner(
                 .await?
         }
     }
+    // An edit: of a post of this shop (checked before its photo is processed and stored).
+    let existing = match post_id {
+        None => None,
+        Some(id) => Some(
+            state
+                .store
+                .post_by_id(town.id, id)
+                .await
+                .map_err(store_error("loading a post"))?
+                .filter(|p| p.content.author == PostAuthor::Shop(shop.id))
+                .ok_or(AppError::NotFound)?,
+        ),
+    };
     // The text is valid: now the photo (the slow part).
     let new_photo = match photo {
         PhotoChange::Keep => None,
@@ -493,15 +506,8 @@ async fn save_inner(
                 .map_err(|e| photo_error(&e))?,
         )),
     };
-    match post_id {
-        Some(id) => {
-            let existing = state
-                .store
-                .post_by_id(town.id, id)
-                .await
-                .map_err(store_error("loading a post"))?
-                .filter(|p| p.content.author == PostAuthor::Shop(shop.id))
-                .ok_or(AppError::NotFound)?;
+    match (post_id, existing) {
+        (Some(id), Some(existing)) => {
             post.photo = match new_photo {
                 Some(change) => change,
                 None => existing.content.photo,
@@ -519,7 +525,7 @@ async fn save_inner(
             tracing::info!(post = id, user = user_id, "post edited");
             Ok(id)
         }
-        None => {
+        _ => {
             post.photo = new_photo.flatten();
             let key = idempotency_key(form.idempotency_key.as_deref()).map_err(invalid)?;
             let origin = PostOrigin {

@@ -18,7 +18,9 @@ pub fn InvitePage() -> impl IntoView {
     let invitation = Resource::new(token, get_invitation);
     view! {
         <Meta name="robots" content="noindex"/>
-        <Meta name="referrer" content="no-referrer"/>
+        // Links and requests from here tell only the origin, never this page's secret path
+        // (and a form posted from here still carries an Origin the server can check).
+        <Meta name="referrer" content="strict-origin"/>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match invitation.await {

@@ -50,7 +50,9 @@ pub fn AuthLinkPage() -> impl IntoView {
     view! {
         <Title text=locale.t("sign_in.confirm_title")/>
         <Meta name="robots" content="noindex"/>
-        <Meta name="referrer" content="no-referrer"/>
+        // Links and requests from here tell only the origin, never this page's secret path
+        // (and a form posted from here still carries an Origin the server can check).
+        <Meta name="referrer" content="strict-origin"/>
         <section class="page sign-in narrow">
             <h1>{locale.t("sign_in.confirm_title")}</h1>
             <p>{locale.t("sign_in.confirm_intro")}</p>

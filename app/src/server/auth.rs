@@ -20,10 +20,11 @@ pub const SIGN_IN_LINK_LIFETIME: TimeDelta = TimeDelta::minutes(15);
 /// An invitation works once, within this time.
 pub const INVITATION_LIFETIME: TimeDelta = TimeDelta::days(14);
 
-/// Sign-in requests allowed: per e-mail address from one client, a few within a short window
-/// (someone else asking for your address from elsewhere does not lock you out); per client,
-/// whatever the addresses; per e-mail address in all (bounds the mail anyone can make us send
-/// to one person, well above what one client may ask).
+/// Sign-in requests allowed: per e-mail address from one client, a few within a short window;
+/// per client, whatever the addresses; per e-mail address in all (bounds the mail many clients
+/// together can make us send to one person). The first request of a client for an address in
+/// each short window is never held by the total: others asking for your address, from as many
+/// clients as they like, do not lock you out.
 pub const SIGN_IN_LIMIT_PER_EMAIL_AND_CLIENT: i64 = 5;
 pub const SIGN_IN_EMAIL_AND_CLIENT_WINDOW: TimeDelta = TimeDelta::minutes(15);
 pub const SIGN_IN_LIMIT_PER_CLIENT: i64 = 20;
@@ -161,6 +162,14 @@ impl AppState {
         )
     }
 
+    /// Counts a hit of `key` in its `window`; returns the hits so far (this one included).
+    pub async fn count_hit(&self, key: &str, window: TimeDelta) -> Result<i64, AppError> {
+        self.store
+            .hit_rate_limit(&secret_hash(key), window, self.clock.now())
+            .await
+            .map_err(|e| AppError::internal("counting a rate limit", e))
+    }
+
     /// Counts a hit of `key` and refuses it past `limit` hits per `window`.
     pub async fn rate_limit(
         &self,
@@ -168,11 +177,7 @@ impl AppState {
         limit: i64,
         window: TimeDelta,
     ) -> Result<(), AppError> {
-        let hits = self
-            .store
-            .hit_rate_limit(&secret_hash(key), window, self.clock.now())
-            .await
-            .map_err(|e| AppError::internal("counting a rate limit", e))?;
+        let hits = self.count_hit(key, window).await?;
         if hits > limit {
             tracing::warn!(limit, "rate limit reached");
             return Err(AppError::RateLimited);

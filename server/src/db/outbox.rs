@@ -264,7 +264,9 @@ impl SqlStore {
                 } else {
                     // One expansion at a time per cap (the shop's, or the districts'), across
                     // instances: two jobs of one shop expanded at once would each see the
-                    // other's pushes uncounted. SQLite's write transaction already is.
+                    // other's pushes uncounted. Under READ COMMITTED (PostgreSQL's default)
+                    // the statements after the lock see what the previous holder committed.
+                    // SQLite's write transaction is serialised already.
                     if is_postgres {
                         let cap_key = match shop_id {
                             Some(shop) => format!("push-cap:shop:{shop}"),

@@ -135,7 +135,7 @@ impl Worker {
             tracing::warn!("push worker: messages still in flight after {DRAIN:?}; they go again after their lease");
         }
         drop(outcomes);
-        if tokio::time::timeout(Duration::from_secs(5), recorder)
+        if tokio::time::timeout(RECORD_AT_STOP, recorder)
             .await
             .is_err()
         {
@@ -195,8 +195,20 @@ impl Worker {
         let started = claimed.len();
         let claimed_at = std::time::Instant::now();
         for delivery in claimed {
-            let Ok(slot) = slots.clone().acquire_owned().await else {
-                break;
+            // A slot, unless the worker is told to stop meanwhile (then what is left of the
+            // batch goes back below).
+            let slot = tokio::select! {
+                slot = slots.clone().acquire_owned() => slot.ok(),
+                () = stopped(stop.clone()) => None,
+            };
+            let Some(slot) = slot.filter(|_| !stopping(stop)) else {
+                let _ = outcomes.send((
+                    delivery.id,
+                    Outcome::Deferred {
+                        until: self.clock.now(),
+                    },
+                ));
+                continue;
             };
             // A message must be done before its lease runs out (a request lasts at most half
             // of it): what waited too long for a slot goes back to the outbox, due at once; so
@@ -315,8 +327,10 @@ impl Worker {
         status: Option<u16>,
         retry_after: Option<Duration>,
     ) -> Outcome {
+        // A push service's own wait, at least the first retry's (an answer of "now", again
+        // and again, must not keep a slot busy every second).
         let wait = retry_after
-            .map(|wait| wait.min(MAX_RETRY_AFTER))
+            .map(|wait| wait.clamp(self.settings.retry_base, MAX_RETRY_AFTER))
             .unwrap_or_else(|| {
                 backoff(
                     delivery.attempts,
@@ -338,8 +352,16 @@ impl Worker {
     }
 }
 
-/// How long a stopping worker waits for the messages in flight.
-pub const DRAIN: Duration = Duration::from_secs(10);
+/// How long a stopping worker waits for the messages in flight (longer than a request may
+/// last, [`super::REQUEST_TIMEOUT`]).
+pub const DRAIN: Duration = Duration::from_secs(20);
+/// How long a stopping worker waits for the last outcomes to be written.
+pub const RECORD_AT_STOP: Duration = Duration::from_secs(5);
+
+/// Resolves when the worker is told to stop (or whoever could tell it is gone).
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stop| *stop).await;
+}
 
 /// Whether the worker was told to stop (or whoever could tell it is gone).
 fn stopping(stop: &watch::Receiver<bool>) -> bool {
