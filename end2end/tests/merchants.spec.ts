@@ -327,6 +327,10 @@ test("the baker makes a passkey and signs back in with it, without waiting for a
   const page = await merchant.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
+  // A panic's message (console_error_panic_hook), to say where it came from.
+  page.on("console", (message) => {
+    if (message.type() === "error" && message.text().includes("panicked")) errors.push(`${page.url()}: ${message.text()}`);
+  });
   // A phone's built-in authenticator, as Chromium's DevTools protocol simulates it.
   const cdp = await merchant.newCDPSession(page);
   await cdp.send("WebAuthn.enable");
@@ -357,6 +361,8 @@ test("the baker makes a passkey and signs back in with it, without waiting for a
   // Signed out, then back in with one tap: no e-mail address, no mail.
   await waitForHydration(page);
   await page.getByRole("button", { name: "Me déconnecter", exact: true }).click();
+  // Signed out, the home page is loaded afresh.
+  await page.waitForURL(`${origin}/`, { waitUntil: "load" });
   await expect.poll(async () => (await merchant.cookies(origin)).some((c) => c.name === "quartier_session")).toBe(false);
   const mails = inbox.length;
   await page.goto(`${origin}/sign-in`);
@@ -372,8 +378,13 @@ test("the baker makes a passkey and signs back in with it, without waiting for a
   await page.goto(`${origin}/account`);
   await waitForHydration(page);
   await page.getByRole("button", { name: /^Supprimer la clé d’accès/ }).click();
+  // Removed, the page is loaded again.
+  await expect(page).toHaveURL(/\/account\?passkey=removed$/);
   await expect(page.getByText("Aucune clé d’accès pour l’instant.")).toBeVisible();
+  await waitForHydration(page);
   await page.getByRole("button", { name: "Me déconnecter", exact: true }).click();
+  // Signed out, the home page is loaded afresh.
+  await page.waitForURL(`${origin}/`, { waitUntil: "load" });
   await expect.poll(async () => (await merchant.cookies(origin)).some((c) => c.name === "quartier_session")).toBe(false);
   await page.goto(`${origin}/sign-in`);
   await waitForHydration(page);

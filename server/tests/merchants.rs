@@ -39,17 +39,35 @@ async fn sign_in(
     if let Some(token) = invitation {
         body.push_str(&format!("&invitation={token}"));
     }
-    let (status, _, answer) = call(app, "/api/auth/request", &body, None).await;
+    let (status, headers, answer) = call(app, "/api/auth/request", &body, device).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
+    // The browser that asked for the link is marked as such.
+    let asker = set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_sign_in="))
+        .expect("the asking browser's mark");
+    let cookies = match device {
+        Some(device) => format!("{device}; {asker}"),
+        None => asker,
+    };
     let mail = smtp.next().await;
     assert_eq!(mail.to, vec![email.to_lowercase()]);
     let (path, token) = sign_in_link(&text_of(&mail));
     // Opening the link shows a button: a mail scanner opening it signs nobody in.
-    let (status, _, page) = get(app, &path).await;
+    let (status, _, page) = get_with_cookie(app, &path, &cookies).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Me connecter"), "confirm button");
-    let (status, headers, _) =
-        post_plain_form(app, "/api/auth/complete", &format!("token={token}"), device).await;
+    assert!(
+        !page.contains("Les ajouter à mon compte"),
+        "same browser: nothing asked"
+    );
+    let (status, headers, _) = post_plain_form(
+        app,
+        "/api/auth/complete",
+        &format!("token={token}"),
+        Some(&cookies),
+    )
+    .await;
     assert!(status.is_redirection(), "{status}");
     let location = headers
         .get(header::LOCATION)
@@ -406,8 +424,12 @@ async fn signing_in_keeps_the_devices_follows_and_links_are_single_use() {
     // Sign in on that device: the follow is now the account's, the device cookie is cleared.
     let mut body = format!("email={}", enc("marie@habay.test"));
     body.push_str("&return_to=%2Ffollowing");
-    let (status, _, _) = call(&app, "/api/auth/request", &body, None).await;
+    let (status, headers, _) = call(&app, "/api/auth/request", &body, Some(&device)).await;
     assert_eq!(status, StatusCode::OK);
+    let asker = set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_sign_in="))
+        .expect("the asking browser's mark");
     let mail = smtp.next().await;
     assert!(
         subject_of(&mail).contains("Quartier Habay"),
@@ -421,7 +443,7 @@ async fn signing_in_keeps_the_devices_follows_and_links_are_single_use() {
         &app,
         "/api/auth/complete",
         &format!("token={token}"),
-        Some(&device),
+        Some(&format!("{device}; {asker}")),
     )
     .await;
     assert!(status.is_redirection());
@@ -491,4 +513,74 @@ async fn signing_in_keeps_the_devices_follows_and_links_are_single_use() {
     assert_eq!(status, StatusCode::OK);
     smtp.next().await;
     assert!(!smtp.has_more());
+}
+
+/// A sign-in link opened in another browser than the one that asked for it asks before that
+/// browser's follows join the account: a borrowed phone's follows are not taken silently.
+#[tokio::test]
+async fn a_link_opened_in_another_browser_asks_before_taking_its_follows() {
+    let mut smtp = SmtpSink::start().await;
+    let app = test_app(&smtp).await;
+    let borrowed = follow_bakery_without_js(&app).await;
+    let link = |mail: common::smtp::Received| sign_in_link(&text_of(&mail)).1;
+
+    // Marie asks for a link on her laptop, then opens it on a borrowed phone that follows the
+    // bakery: the page asks.
+    let (status, _, _) = call(&app, "/api/auth/request", "email=marie%40habay.test", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = link(smtp.next().await);
+    let (status, _, page) = get_with_cookie(&app, &format!("/auth/{token}"), &borrowed).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Ce lien a été demandé depuis un autre navigateur"),
+        "{page}"
+    );
+    assert!(page.contains("Les ajouter à mon compte"));
+    assert!(page.contains(r#"name="merge""#));
+    // Left unticked: signed in, but the account takes nothing; the phone keeps its follows.
+    let (status, headers, _) = post_plain_form(
+        &app,
+        "/api/auth/complete",
+        &format!("token={token}"),
+        Some(&borrowed),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    assert!(
+        raw_set_cookie(&headers, "quartier_device").is_none(),
+        "the phone's own cookie stays"
+    );
+    let session = set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_session="))
+        .expect("signed in");
+    let (_, _, following) = get_with_cookie(&app, "/following", &session).await;
+    assert!(!following.contains("Boulangerie Jacob"), "nothing taken");
+    let (_, _, following) = get_with_cookie(&app, "/following", &borrowed).await;
+    assert!(
+        following.contains("Boulangerie Jacob"),
+        "the phone still follows it"
+    );
+
+    // Another link opened there, ticked this time: the follows join the account.
+    let (status, _, _) = call(&app, "/api/auth/request", "email=marie%40habay.test", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = link(smtp.next().await);
+    let (status, headers, _) = post_plain_form(
+        &app,
+        "/api/auth/complete",
+        &format!("token={token}&merge=true"),
+        Some(&borrowed),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    let session = set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_session="))
+        .expect("signed in");
+    let (_, _, following) = get_with_cookie(&app, "/following", &session).await;
+    assert!(
+        following.contains("Boulangerie Jacob"),
+        "taken when asked to"
+    );
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{Me, SignInSent};
+use crate::model::{Me, SignInLinkView, SignInSent};
 
 /// Sends a single-use sign-in link (15 minutes) to `email`. `invitation` is the token of an
 /// invitation to accept on sign-in. Limited per address and per client.
@@ -106,6 +106,9 @@ async fn request_inner(
         )
         .await
         .map_err(|e| AppError::internal("saving a sign-in link", e))?;
+    // Opened here, the link brings this browser's follows into the account; opened elsewhere,
+    // it asks first.
+    set_cookie(&sign_in_browser_cookie(&token, state.secure_cookies()));
     let url = format!("{}/auth/{token}", state.settings.base_url);
     let minutes = SIGN_IN_LINK_LIFETIME.num_minutes().to_string();
     let town = state.town().await.map(|t| t.name).unwrap_or_default();
@@ -151,11 +154,47 @@ fn escape_html(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Uses a sign-in link: opens the session, brings this device's follows into the account,
+/// What opening sign-in link `token` in this browser would do with its follows: in another
+/// browser than the one that asked for the link, with follows of its own, the page asks before
+/// they join the account (a shared or borrowed device).
+#[server(prefix = "/api", endpoint = "auth/link")]
+pub async fn get_sign_in_link(token: String) -> Result<SignInLinkView, AppError> {
+    super::with_status(link_inner(token).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn link_inner(token: String) -> Result<SignInLinkView, AppError> {
+    use crate::server::auth::opened_where_asked;
+    use crate::server::{device, AppState};
+
+    let state = AppState::from_context()?;
+    let parts = use_context::<http::request::Parts>();
+    if opened_where_asked(parts.as_ref(), &token) {
+        return Ok(SignInLinkView::default());
+    }
+    let follows = match device::cookie_profile(&state).await? {
+        Some(profile) => {
+            let follows = state
+                .store
+                .follows(profile)
+                .await
+                .map_err(|e| AppError::internal("loading follows", e))?;
+            follows.shop_ids.len() + follows.district_ids.len()
+        }
+        None => 0,
+    };
+    Ok(SignInLinkView {
+        ask_to_merge: follows > 0,
+        follows,
+    })
+}
+
+/// Uses a sign-in link: opens the session, brings this device's follows into the account
+/// (opened in another browser than the one that asked for it: only with `merge=true`),
 /// accepts the link's invitation, then goes where the user was headed.
 #[server(prefix = "/api", endpoint = "auth/complete")]
-pub async fn complete_sign_in(token: String) -> Result<String, AppError> {
-    let result = super::with_status(complete_inner(token).await);
+pub async fn complete_sign_in(token: String, merge: Option<String>) -> Result<String, AppError> {
+    let result = super::with_status(complete_inner(token, merge.as_deref() == Some("true")).await);
     match &result {
         Ok(path) => leptos_axum::redirect(path),
         Err(error) => super::redirect_plain_form(Some(&format!(
@@ -167,7 +206,7 @@ pub async fn complete_sign_in(token: String) -> Result<String, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn complete_inner(token: String) -> Result<String, AppError> {
+async fn complete_inner(token: String, merge: bool) -> Result<String, AppError> {
     use crate::server::auth::*;
     use crate::server::{device, AppState, NewSession};
 
@@ -182,7 +221,12 @@ async fn complete_inner(token: String) -> Result<String, AppError> {
     }
     let town = state.town().await?;
     let now = state.clock.now();
-    let device_profile = device::cookie_profile(&state).await?;
+    let parts = use_context::<http::request::Parts>();
+    let device_profile = if merge || opened_where_asked(parts.as_ref(), &token) {
+        device::cookie_profile(&state).await?
+    } else {
+        None
+    };
     let session_token = new_secret()?;
     let signed_in = state
         .store
@@ -199,6 +243,10 @@ async fn complete_inner(token: String) -> Result<String, AppError> {
         .await
         .map_err(|e| AppError::internal("signing in", e))?
         .ok_or_else(expired)?;
+    set_cookie(&expired_cookie(
+        SIGN_IN_BROWSER_COOKIE,
+        state.secure_cookies(),
+    ));
     landing(
         &state,
         &town,
@@ -258,12 +306,13 @@ pub(super) async fn landing(
     Ok(path)
 }
 
-/// Ends this browser's session.
+/// Ends this browser's session. A plain form goes on to the home page; the app loads it
+/// afresh itself (nothing of the account stays in the page's memory).
 #[server(prefix = "/api", endpoint = "auth/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let result = super::with_status(sign_out_inner(false).await);
     if result.is_ok() {
-        leptos_axum::redirect("/");
+        super::redirect_plain_form(Some("/"));
     }
     result
 }
@@ -273,7 +322,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
     let result = super::with_status(sign_out_inner(true).await);
     if result.is_ok() {
-        leptos_axum::redirect("/");
+        super::redirect_plain_form(Some("/"));
     }
     result
 }

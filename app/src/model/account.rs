@@ -30,6 +30,16 @@ pub struct ShopLink {
     pub role: String,
 }
 
+/// What the page of a sign-in link asks before signing in.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInLinkView {
+    /// Opened in another browser than the one that asked for the link, which follows shops or
+    /// districts: whether to add them to the account is asked.
+    pub ask_to_merge: bool,
+    /// How many shops and districts this browser follows.
+    pub follows: usize,
+}
+
 /// A sign-in link went out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInSent {

@@ -12,12 +12,23 @@ use crate::pages::{LoadError, Loading};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let me = Resource::new(|| (), |_| get_me());
+    // One resource for the whole page (the account and its passkeys): a resource created
+    // inside another's Suspense was seen to hydrate against the wrong markup now and then.
+    let page = Resource::new(
+        || (),
+        |_| async {
+            let Some(me) = get_me().await? else {
+                return Ok(None);
+            };
+            let keys = crate::api::passkeys::get_passkeys().await?;
+            Ok::<_, crate::error::AppError>(Some((me, keys)))
+        },
+    );
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(me)) => view! { <AccountContent me/> }.into_any(),
+                match page.await {
+                    Ok(Some((me, keys))) => view! { <AccountContent me keys/> }.into_any(),
                     Ok(None) => view! { <SignInNeeded return_to="/account".into()/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
@@ -43,10 +54,20 @@ pub fn SignInNeeded(return_to: String) -> impl IntoView {
 }
 
 #[component]
-fn AccountContent(me: Me) -> impl IntoView {
+fn AccountContent(me: Me, keys: Vec<crate::model::PasskeyView>) -> impl IntoView {
     let locale = use_locale();
     let sign_out = ServerAction::<SignOut>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
+    // Signed out: the home page is loaded afresh, as a new page (the app's own navigation
+    // would tear this page down while its requests still answer; a full load also leaves
+    // nothing of the account in memory).
+    Effect::new(move |_| {
+        let done = matches!(sign_out.value().get(), Some(Ok(())))
+            || matches!(everywhere.value().get(), Some(Ok(())));
+        if done {
+            let _ = window().location().replace("/");
+        }
+    });
     let closed_invitation =
         use_query_map().with_untracked(|q| q.get("invitation").is_some_and(|v| v == "closed"));
     let has_duties = me.has_duties();
@@ -90,7 +111,7 @@ fn AccountContent(me: Me) -> impl IntoView {
                 <p><a class="button secondary" href="/following">{locale.t("nav.following")}</a></p>
             })}
             <h2>{locale.t("account.security")}</h2>
-            <Passkeys/>
+            <Passkeys keys/>
             <ActionForm action=sign_out attr:class="inline-form">
                 <button type="submit" class="button secondary">{locale.t("account.sign_out")}</button>
             </ActionForm>
@@ -104,7 +125,7 @@ fn AccountContent(me: Me) -> impl IntoView {
 
 /// The account's passkeys: the list, "remove", and "create one on this device".
 #[component]
-fn Passkeys() -> impl IntoView {
+fn Passkeys(keys: Vec<crate::model::PasskeyView>) -> impl IntoView {
     let locale = use_locale();
     let flash = use_query_map().with_untracked(|q| match q.get("passkey").as_deref() {
         Some("added") => Some(locale.t("passkey.created")),
@@ -112,32 +133,29 @@ fn Passkeys() -> impl IntoView {
         _ => None,
     });
     let remove = ServerAction::<crate::api::passkeys::DeletePasskey>::new();
-    let keys = Resource::new(
-        move || remove.version().get(),
-        |_| crate::api::passkeys::get_passkeys(),
-    );
-    view! {
-        <section class="passkeys" aria-labelledby="passkeys-title">
-            <h3 id="passkeys-title">{locale.t("passkey.title")}</h3>
-            {flash.map(|f| view! { <p class="notice success" role="status">{f}</p> })}
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let keys = keys.await.unwrap_or_default();
-                    if keys.is_empty() {
-                        return view! { <p class="hint">{locale.t("passkey.none")}</p> }.into_any();
-                    }
-                    view! {
+    // Removed: the page is loaded again, as without JavaScript.
+    Effect::new(move |_| {
+        if matches!(remove.value().get(), Some(Ok(()))) {
+            let _ = window().location().replace("/account?passkey=removed");
+        }
+    });
+    let list = if keys.is_empty() {
+        view! { <p class="hint">{locale.t("passkey.none")}</p> }.into_any()
+    } else {
+        view! {
                         <ul class="passkey-list" role="list">
                             {keys.into_iter().map(|key| {
-                                let used = key.last_used_on.clone().map(|d| locale.tf("passkey.last_used_on", &[("date", &day_text(&d))]));
+                                // One text (two adjacent texts would be one node once parsed).
+                                let mut dates = locale.tf("passkey.created_on", &[("date", &day_text(&key.created_on))]);
+                                if let Some(used) = &key.last_used_on {
+                                    dates.push_str(" · ");
+                                    dates.push_str(&locale.tf("passkey.last_used_on", &[("date", &day_text(used))]));
+                                }
                                 view! {
                                     <li>
                                         <span class="passkey-name">{key.name.clone()}</span>
                                         " "
-                                        <span class="hint">
-                                            {locale.tf("passkey.created_on", &[("date", &day_text(&key.created_on))])}
-                                            {used.map(|u| format!(" · {u}"))}
-                                        </span>
+                                        <span class="hint">{dates}</span>
                                         <ActionForm action=remove attr:class="inline-form">
                                             <input type="hidden" name="id" value=key.id.to_string()/>
                                             <button type="submit" class="button secondary small"
@@ -149,9 +167,14 @@ fn Passkeys() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-                    }.into_any()
-                })}
-            </Transition>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="passkeys" aria-labelledby="passkeys-title">
+            <h3 id="passkeys-title">{locale.t("passkey.title")}</h3>
+            {flash.map(|f| view! { <p class="notice success" role="status">{f}</p> })}
+            {list}
             <crate::components::passkeys::PasskeyCreate/>
         </section>
     }

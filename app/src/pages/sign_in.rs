@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::auth::CompleteSignIn;
+use crate::api::auth::{get_sign_in_link, CompleteSignIn};
 use crate::components::account::{error_text, SignInForm};
 use crate::components::passkeys::PasskeySignIn;
 use crate::i18n::use_locale;
@@ -43,6 +43,13 @@ pub fn AuthLinkPage() -> impl IntoView {
     let params = use_params_map();
     let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
     let action = ServerAction::<CompleteSignIn>::new();
+    let link = Resource::new(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        get_sign_in_link,
+    );
     let error = move || match action.value().get() {
         Some(Err(e)) => Some(error_text(locale, &e)),
         _ => None,
@@ -58,6 +65,25 @@ pub fn AuthLinkPage() -> impl IntoView {
             <p>{locale.t("sign_in.confirm_intro")}</p>
             <ActionForm action attr:class="stacked-form">
                 <input type="hidden" name="token" value=token/>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let link = link.await.unwrap_or_default();
+                        link.ask_to_merge.then(|| {
+                            let count = link.follows.to_string();
+                            view! {
+                                <div class="merge-question">
+                                    <p>{locale.tf("sign_in.merge_question", &[("count", &count)])}</p>
+                                    <label class="checkbox">
+                                        <input type="checkbox" name="merge" value="true"/>
+                                        " "
+                                        {locale.t("sign_in.merge_label")}
+                                    </label>
+                                    <p class="hint">{locale.t("sign_in.merge_hint")}</p>
+                                </div>
+                            }
+                        })
+                    })}
+                </Suspense>
                 <p class="error" role="alert">{error}</p>
                 <button type="submit" class="button primary big" disabled=move || action.pending().get()>
                     {locale.t("sign_in.confirm_button")}

@@ -31,6 +31,34 @@ pub const SIGN_IN_LIMIT_PER_CLIENT: i64 = 20;
 pub const SIGN_IN_LIMIT_PER_EMAIL: i64 = 30;
 pub const SIGN_IN_LIMIT_WINDOW: TimeDelta = TimeDelta::hours(1);
 
+/// Set on the browser that asked for a sign-in link, to tell it from another one opening it.
+pub const SIGN_IN_BROWSER_COOKIE: &str = "quartier_sign_in";
+
+/// What the browser that asked for a link keeps of it (not the link's token, nor what the
+/// database keeps of it).
+pub fn sign_in_browser_mark(token: &str) -> String {
+    hex::encode(Sha256::digest(
+        format!("sign-in-browser:{token}").as_bytes(),
+    ))
+}
+
+/// The `Set-Cookie` value marking this browser as the one that asked for link `token`.
+pub fn sign_in_browser_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{SIGN_IN_BROWSER_COOKIE}={}; Path=/; Max-Age={}; SameSite=Lax; HttpOnly{}",
+        sign_in_browser_mark(token),
+        SIGN_IN_LINK_LIFETIME.num_seconds(),
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Whether the link `token` is opened in the browser that asked for it.
+pub fn opened_where_asked(parts: Option<&http::request::Parts>, token: &str) -> bool {
+    parts
+        .and_then(|parts| super::cookie(parts, SIGN_IN_BROWSER_COOKIE))
+        .is_some_and(|mark| mark == sign_in_browser_mark(token))
+}
+
 /// A new random 256-bit token, as 64 hex digits.
 pub fn new_secret() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
