@@ -106,6 +106,9 @@ pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
             router_state.clone(),
             routes::limit_request_bodies,
         ))
+        .layer(axum::middleware::from_fn(
+            routes::hide_secret_paths_from_referrers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             router_state.clone(),
             routes::reject_cross_site_writes,

@@ -305,6 +305,24 @@ pub async fn limit_request_bodies(
         .await
 }
 
+/// Pages whose path is a secret (`/auth/{token}`, `/invite/{token}`) tell other sites, and
+/// this one, only their origin: the header applies from the first subresource request on
+/// (before the page's own `<meta name="referrer">` is read), so the token reaches no log.
+pub async fn hide_secret_paths_from_referrers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let secret = crate::traced_path(request.uri().path()) != request.uri().path();
+    let mut response = next.run(request).await;
+    if secret {
+        response.headers_mut().insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin"),
+        );
+    }
+    response
+}
+
 /// Puts the TCP peer's address where the application reads it (rate limits).
 pub async fn record_peer_address(
     mut request: axum::extract::Request,

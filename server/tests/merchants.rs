@@ -584,3 +584,68 @@ async fn a_link_opened_in_another_browser_asks_before_taking_its_follows() {
         "taken when asked to"
     );
 }
+
+/// Asked twice (the first mail was slow), the first link opened in the same browser is still
+/// recognised as this browser's: nothing is asked, the follows come along.
+#[tokio::test]
+async fn the_first_of_two_links_asked_for_here_is_still_this_browser_s() {
+    let mut smtp = SmtpSink::start().await;
+    let app = test_app(&smtp).await;
+    let device = follow_bakery_without_js(&app).await;
+    let ask = |cookies: String| {
+        let app = &app;
+        async move {
+            let (status, headers, _) = call(
+                app,
+                "/api/auth/request",
+                "email=marie%40habay.test",
+                Some(&cookies),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+            set_cookies(&headers)
+                .into_iter()
+                .find(|c| c.starts_with("quartier_sign_in="))
+                .expect("the asking browser's mark")
+        }
+    };
+    let first_mark = ask(device.clone()).await;
+    let first = sign_in_link(&text_of(&smtp.next().await)).1;
+    let both_marks = ask(format!("{device}; {first_mark}")).await;
+    smtp.next().await;
+    let cookies = format!("{device}; {both_marks}");
+    let (_, _, page) = get_with_cookie(&app, &format!("/auth/{first}"), &cookies).await;
+    assert!(page.contains("Me connecter"));
+    assert!(!page.contains("Les ajouter à mon compte"), "not asked");
+    let (status, headers, _) = post_plain_form(
+        &app,
+        "/api/auth/complete",
+        &format!("token={first}"),
+        Some(&cookies),
+    )
+    .await;
+    assert!(status.is_redirection(), "{status}");
+    assert!(raw_set_cookie(&headers, "quartier_sign_in")
+        .unwrap()
+        .contains("Max-Age=0"));
+    let session = set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_session="))
+        .expect("signed in");
+    let (_, _, following) = get_with_cookie(&app, "/following", &session).await;
+    assert!(
+        following.contains("Boulangerie Jacob"),
+        "the follows came along"
+    );
+    // The link pages tell other sites only the origin, from their first request on.
+    let (_, headers, _) = get(&app, &format!("/auth/{first}")).await;
+    assert_eq!(
+        headers.get(header::REFERRER_POLICY).unwrap(),
+        "strict-origin"
+    );
+    let (_, headers, _) = get(&app, "/shops/boulangerie-jacob").await;
+    assert_eq!(
+        headers.get(header::REFERRER_POLICY).unwrap(),
+        "strict-origin-when-cross-origin"
+    );
+}

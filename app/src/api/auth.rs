@@ -58,14 +58,19 @@ async fn request_inner(
         tracing::warn!("sign-in rate limit reached (address and client)");
         return Err(AppError::RateLimited);
     }
-    if from_this_client > 1 {
-        state
-            .rate_limit(
-                &format!("sign-in:email:{email}"),
-                SIGN_IN_LIMIT_PER_EMAIL,
-                SIGN_IN_LIMIT_WINDOW,
-            )
-            .await?;
+    // Every request counts towards the address's total; a client's first one in its window
+    // is held only by the hard ceiling (many clients cannot lock the owner out, nor flood them).
+    let for_this_address = state
+        .count_hit(&format!("sign-in:email:{email}"), SIGN_IN_LIMIT_WINDOW)
+        .await?;
+    let limit = if from_this_client > 1 {
+        SIGN_IN_LIMIT_PER_EMAIL
+    } else {
+        SIGN_IN_CEILING_PER_EMAIL
+    };
+    if for_this_address > limit {
+        tracing::warn!("sign-in rate limit reached (address)");
+        return Err(AppError::RateLimited);
     }
     let now = state.clock.now();
     let invitation_id = match invitation.as_deref().filter(|t| !t.is_empty()) {
@@ -108,7 +113,13 @@ async fn request_inner(
         .map_err(|e| AppError::internal("saving a sign-in link", e))?;
     // Opened here, the link brings this browser's follows into the account; opened elsewhere,
     // it asks first.
-    set_cookie(&sign_in_browser_cookie(&token, state.secure_cookies()));
+    let earlier = use_context::<http::request::Parts>()
+        .and_then(|parts| crate::server::cookie(&parts, SIGN_IN_BROWSER_COOKIE));
+    set_cookie(&sign_in_browser_cookie(
+        &token,
+        earlier.as_deref(),
+        state.secure_cookies(),
+    ));
     let url = format!("{}/auth/{token}", state.settings.base_url);
     let minutes = SIGN_IN_LINK_LIFETIME.num_minutes().to_string();
     let town = state.town().await.map(|t| t.name).unwrap_or_default();

@@ -29,6 +29,8 @@ pub const SIGN_IN_LIMIT_PER_EMAIL_AND_CLIENT: i64 = 5;
 pub const SIGN_IN_EMAIL_AND_CLIENT_WINDOW: TimeDelta = TimeDelta::minutes(15);
 pub const SIGN_IN_LIMIT_PER_CLIENT: i64 = 20;
 pub const SIGN_IN_LIMIT_PER_EMAIL: i64 = 30;
+/// The hard ceiling per e-mail address, first requests included.
+pub const SIGN_IN_CEILING_PER_EMAIL: i64 = 100;
 pub const SIGN_IN_LIMIT_WINDOW: TimeDelta = TimeDelta::hours(1);
 
 /// Set on the browser that asked for a sign-in link, to tell it from another one opening it.
@@ -42,11 +44,25 @@ pub fn sign_in_browser_mark(token: &str) -> String {
     ))
 }
 
-/// The `Set-Cookie` value marking this browser as the one that asked for link `token`.
-pub fn sign_in_browser_cookie(token: &str, secure: bool) -> String {
+/// The marks of the last links a browser asked for (someone who asks again because the mail
+/// is slow may open the first one).
+const SIGN_IN_MARKS_KEPT: usize = 3;
+
+/// The `Set-Cookie` value marking this browser as the one that asked for link `token` (and,
+/// from `earlier`, the cookie's value until now, for the links it asked for just before).
+pub fn sign_in_browser_cookie(token: &str, earlier: Option<&str>, secure: bool) -> String {
+    let mut marks = vec![sign_in_browser_mark(token)];
+    marks.extend(
+        earlier
+            .unwrap_or_default()
+            .split('.')
+            .filter(|mark| is_secret(mark))
+            .take(SIGN_IN_MARKS_KEPT - 1)
+            .map(str::to_owned),
+    );
     format!(
         "{SIGN_IN_BROWSER_COOKIE}={}; Path=/; Max-Age={}; SameSite=Lax; HttpOnly{}",
-        sign_in_browser_mark(token),
+        marks.join("."),
         SIGN_IN_LINK_LIFETIME.num_seconds(),
         if secure { "; Secure" } else { "" }
     )
@@ -54,9 +70,10 @@ pub fn sign_in_browser_cookie(token: &str, secure: bool) -> String {
 
 /// Whether the link `token` is opened in the browser that asked for it.
 pub fn opened_where_asked(parts: Option<&http::request::Parts>, token: &str) -> bool {
+    let mark = sign_in_browser_mark(token);
     parts
         .and_then(|parts| super::cookie(parts, SIGN_IN_BROWSER_COOKIE))
-        .is_some_and(|mark| mark == sign_in_browser_mark(token))
+        .is_some_and(|marks| marks.split('.').any(|m| m == mark))
 }
 
 /// A new random 256-bit token, as 64 hex digits.

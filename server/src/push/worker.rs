@@ -330,7 +330,7 @@ impl Worker {
         // A push service's own wait, at least the first retry's (an answer of "now", again
         // and again, must not keep a slot busy every second).
         let wait = retry_after
-            .map(|wait| wait.clamp(self.settings.retry_base, MAX_RETRY_AFTER))
+            .map(|wait| wait.max(self.settings.retry_base).min(MAX_RETRY_AFTER))
             .unwrap_or_else(|| {
                 backoff(
                     delivery.attempts,
