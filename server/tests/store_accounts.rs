@@ -733,3 +733,63 @@ async fn accounts_roles_and_invitations_on_postgres() {
     let db = common::postgres_store().await;
     contract(&db.store).await;
 }
+
+/// A phone that follows nothing, has no subscription, is no account's and was not seen for 90
+/// days is deleted by the purge; the others stay.
+async fn idle_device_profiles(store: &dyn Store) {
+    let t0 = now();
+    let town = store
+        .upsert_town(&NewTown {
+            slug: "habay".into(),
+            name: "Habay".into(),
+            timezone: "Europe/Brussels".into(),
+        })
+        .await
+        .unwrap();
+    let mut slugs = vec!["boulangerie".to_string()].into_iter();
+    let fields = ShopFields {
+        name: "Boulangerie".into(),
+        category: "bakery".into(),
+        lat: 49.72,
+        lon: 5.64,
+        ..ShopFields::default()
+    };
+    let shop = store
+        .upsert_osm_shop(town.id, "node/1", &fields, &mut slugs)
+        .await
+        .unwrap()
+        .0
+        .id;
+    let empty = store.create_device_profile("empty", t0).await.unwrap();
+    let follower = store.create_device_profile("follower", t0).await.unwrap();
+    store
+        .set_shop_follow(follower, shop, true, t0)
+        .await
+        .unwrap();
+    let later = t0 + TimeDelta::days(80);
+    let recent = store.create_device_profile("recent", later).await.unwrap();
+    assert_ne!(empty, recent);
+    let purge_at = t0 + TimeDelta::days(91);
+    store.purge_expired(purge_at).await.unwrap();
+    assert_eq!(store.device_profile("empty", purge_at).await.unwrap(), None);
+    assert_eq!(
+        store.device_profile("follower", purge_at).await.unwrap(),
+        Some(follower)
+    );
+    assert_eq!(
+        store.device_profile("recent", purge_at).await.unwrap(),
+        Some(recent)
+    );
+}
+
+#[tokio::test]
+async fn idle_device_profiles_on_sqlite() {
+    let (store, _dir) = common::sqlite_store().await;
+    idle_device_profiles(&store).await;
+}
+
+#[tokio::test]
+async fn idle_device_profiles_on_postgres() {
+    let db = common::postgres_store().await;
+    idle_device_profiles(&db.store).await;
+}
