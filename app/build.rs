@@ -28,6 +28,13 @@ fn main() {
         ));
     }
     out.push_str("];\n");
+    out.push_str(
+        "/// Every locale's code, in the same order.\npub static LOCALE_CODES: &[&str] = &[",
+    );
+    for code in &codes {
+        out.push_str(&format!("{code:?}, "));
+    }
+    out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("locale_files.rs");
     fs::write(dest, out).expect("write locale_files.rs");
 }

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 # wasm-opt from npm's binaryen (Debian's older binaryen produces a broken module).
 export PATH="$PWD/end2end/node_modules/.bin:$PATH"
-cargo leptos build --release
+cargo leptos build --release --split
 export DATABASE_URL="${DATABASE_URL:-sqlite://./data/quartier.db}"
 ./target/release/quartier demo
 # A demo administrator: the printed link signs you in (no SMTP in the demo: later links go to the

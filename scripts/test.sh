@@ -43,11 +43,12 @@ cargo test -p server --no-fail-fast -- --test-threads=1
 cargo test -p app --features ssr --lib
 
 say "release build (server + WASM)"
-cargo leptos build --release
-
-say "WASM bundle size"
-node scripts/wasm-size.mjs target/site/pkg
+cargo leptos build --release --split
 
 say "end-to-end tests in Chromium"
 mkdir -p target/e2e
 (cd end2end && npx playwright test)
+
+# Report only until a resident's page loads at most 150 KB of JS + WASM (README, "Front end").
+say "front-end budgets: sizes and Lighthouse on the resident pages"
+./scripts/perf-budget.sh --report-only

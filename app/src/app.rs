@@ -1,13 +1,14 @@
 //! The HTML shell, the root component and the one route table.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Html, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
 
 use crate::components::layout::{SiteFooter, SiteHeader, TabBar};
+#[cfg(feature = "ssr")]
 use crate::i18n::Locale;
 use crate::pages::{
     account::AccountPage,
@@ -29,42 +30,53 @@ use crate::pages::{
     sign_in::{AuthLinkPage, SignInPage},
 };
 
-/// The document around the app, rendered on the server only.
+/// The document around the app, rendered on the server only. Pages are not hydrated: only
+/// their islands are, and a page without any loads no script of the app at all.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Islands mode: resources of the server's components are not sent to the browser.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     view! {
         <!DOCTYPE html>
         <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <HydrationScripts options/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
+                <IslandScripts options/>
             </body>
         </html>
     }
 }
 
-/// The locale of this page: decided by the server from the request, read back by the browser
-/// from `<html lang>` so that hydration renders the same text.
+/// Leptos's island loader (the app's JavaScript and WebAssembly), kept inert in a template and
+/// started by a one-line script only when the page, now parsed, has an island.
+#[component]
+fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    let nonce = use_nonce();
+    view! {
+        <template id="island-scripts">
+            <HydrationScripts options islands=true/>
+        </template>
+        <script nonce=nonce>
+            "if(document.querySelector('leptos-island')){document.head.appendChild(document.getElementById('island-scripts').content.cloneNode(true))}"
+        </script>
+    }
+}
+
+/// The locale of this page, decided by the server from the request (the cookie, then
+/// `Accept-Language`, then the town's default).
+#[cfg(feature = "ssr")]
 fn page_locale() -> Locale {
-    #[cfg(feature = "ssr")]
-    {
-        let default = use_context::<crate::server::AppState>()
-            .map(|s| s.settings.default_locale)
-            .unwrap_or_default();
-        crate::server::request_locale(use_context::<http::request::Parts>().as_ref(), default)
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        document()
-            .document_element()
-            .and_then(|html| html.get_attribute("lang"))
-            .and_then(|lang| Locale::parse(&lang))
-            .unwrap_or_default()
-    }
+    let default = use_context::<crate::server::AppState>()
+        .map(|s| s.settings.default_locale)
+        .unwrap_or_default();
+    crate::server::request_locale(use_context::<http::request::Parts>().as_ref(), default)
 }
 
 /// Sends the security headers of every rendered page (the CSP carries this response's nonce).
@@ -99,21 +111,16 @@ fn send_page_headers() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
     let locale = page_locale();
+    #[cfg(not(feature = "ssr"))]
+    let locale = crate::i18n::use_locale();
     provide_context(locale);
     #[cfg(feature = "ssr")]
     send_page_headers();
 
-    // Marks the document once the WASM app has taken over (tests wait for it).
-    Effect::new(move |_| {
-        if let Some(html) = document().document_element() {
-            let _ = html.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
         <Html {..} lang=locale.code()/>
-        <Stylesheet id="leptos" href="/pkg/quartier.css"/>
         <Link rel="manifest" href="/manifest.webmanifest"/>
         <Link rel="icon" href="/icons/icon.svg" type_="image/svg+xml"/>
         <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>

@@ -7,6 +7,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod hydration;
 pub mod i18n;
 pub mod model;
 pub mod pages;
@@ -17,11 +18,3 @@ pub mod domain;
 pub mod server;
 
 pub use app::{shell, App};
-
-/// Browser entry point: attaches the WASM app to the server-rendered HTML.
-#[cfg(feature = "hydrate")]
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn hydrate() {
-    console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-}

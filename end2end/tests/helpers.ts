@@ -1,8 +1,11 @@
 import { expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
-/** Waits until the WASM app has hydrated the server-rendered page (set by the app on mount). */
+/** Waits until every island of the server-rendered page runs (the app marks `<html>` then); a page
+ * without islands loads no script and is complete as it arrives. */
 export async function waitForHydration(page: Page) {
+  await page.waitForLoadState("domcontentloaded");
+  if ((await page.locator("leptos-island").count()) === 0) return;
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 }
 

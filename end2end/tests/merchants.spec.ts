@@ -1,4 +1,5 @@
-import { test, expect, type Browser, type Page } from "@playwright/test";
+import { type Browser, type Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { SMTPServer } from "smtp-server";
 import { simpleParser } from "mailparser";
 import jsQR from "jsqr";
@@ -153,6 +154,7 @@ test("the baker opens the invitation on the phone, signs in from the mail and po
   // Tap 1: "Offre".
   await page.locator('a.counter-kind[data-kind="offer"]').click();
   await expect(page.getByRole("heading", { name: "Offre", level: 2 })).toBeVisible();
+  await waitForHydration(page);
   await page.getByLabel("Titre").fill("Cougnous -20 % ce week-end");
   await expect(page.locator(".notification-text")).toContainText("Cougnous -20 % ce week-end");
   // Tap 2: the camera (the file chooser stands in for it).

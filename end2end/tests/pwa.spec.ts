@@ -1,4 +1,5 @@
-import { chromium, expect, test } from "@playwright/test";
+import { chromium } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,7 +61,25 @@ test("service worker cache names carry the build version", async ({ page }) => {
   const sw = await (await page.request.get("/sw.js")).text();
   const version = /const VERSION = "([0-9a-f]{16})"/.exec(sw)?.[1];
   expect(version).toBeTruthy();
-  expect(sw).toContain('"/pkg/quartier.wasm"');
+  // This build's WebAssembly, under its hashed name, is pre-cached.
+  await page.goto("/shops/boulangerie-jacob");
+  const wasm = await page.locator('link[rel="preload"][href$=".wasm"]').getAttribute("href");
+  expect(wasm).toMatch(/^\/pkg\/quartier\.[\w-]+\.wasm$/);
+  expect(sw).toContain(`"${wasm}"`);
+  // Sent precompressed, named after its content and cached for a year.
+  for (const encoding of ["br", "gzip"]) {
+    const response = await page.request.get(wasm!, { headers: { "accept-encoding": encoding } });
+    expect(response.status()).toBe(200);
+    const headers = response.headers();
+    expect(headers["content-encoding"]).toBe(encoding);
+    expect(headers["content-type"]).toBe("application/wasm");
+    expect(headers["vary"]).toMatch(/accept-encoding/i);
+    expect(headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect((await response.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0x61, 0x73, 0x6d]));
+  }
+  // Pages too are compressed.
+  const home = await page.request.get("/", { headers: { "accept-encoding": "br" } });
+  expect(home.headers()["content-encoding"]).toBe("br");
 });
 
 test("a pushed message shows as a notification, and a newer one of the same post replaces it", async ({ page, context, baseURL }) => {

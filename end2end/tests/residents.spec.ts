@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { controlledByServiceWorker, waitForHydration } from "./helpers";
@@ -201,5 +202,44 @@ test("the whole resident UI exists in the four languages", async ({ page, contex
     await expect(page.locator("html")).toHaveAttribute("lang", lang);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(feed);
     await expect(page.getByRole("navigation", { name: /./ }).getByRole("link", { name: nearby })).toBeVisible();
+  }
+});
+
+test("on a slow phone network, a QR-code visitor reads the shop and follows it before the WASM arrives", async ({ browser }) => {
+  // A first visit: no service worker yet (it would fetch the WebAssembly past the hold below).
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const page = await context.newPage();
+  // Slow 4G as Lighthouse plays it: 150 ms round trips, 1.6 Mbit/s down, 750 kbit/s up.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 150,
+    downloadThroughput: (1.6 * 1024 * 1024) / 8,
+    uploadThroughput: (750 * 1024) / 8,
+  });
+  // The WebAssembly is held back until the end: everything below happens without it.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/pkg\/.*\.wasm$/, async (route) => {
+    await held;
+    await route.continue().catch(() => {});
+  });
+  try {
+    await page.goto("/shops/multipharma?follow=1");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Multipharma");
+    await expect(page.locator("table.hours tr")).toHaveCount(7);
+    await expect(page.getByRole("heading", { name: /Suivre Multipharma/ })).toBeVisible();
+    const follow = page.getByRole("button", { name: "Suivre Multipharma" });
+    await expect(follow).toBeVisible();
+    await expect(page.locator("html")).not.toHaveAttribute("data-hydrated", "true");
+    // A plain form: the tap is kept by the server, and the page comes back following.
+    await follow.click();
+    await expect(page).toHaveURL(/\/shops\/multipharma$/);
+    await expect(page.getByText("Vous suivez ce commerce.")).toBeVisible();
+    await expect(page.locator("html")).not.toHaveAttribute("data-hydrated", "true");
+  } finally {
+    release();
+    await context.close();
   }
 });

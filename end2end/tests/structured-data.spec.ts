@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 // The reference JSON-LD processor (digitalbazaar/jsonld.js), in safe mode: it refuses documents
 // whose terms or values would be dropped or changed by expansion.
 import jsonld from "jsonld";

@@ -4,6 +4,7 @@
 //! `build_app` assembles the whole router (Leptos pages and server functions, plus plain routes
 //! for health, language choice, the PWA files) so tests drive it in-process.
 
+pub mod assets;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -93,6 +94,7 @@ pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
         build: Arc::new(pwa::BuildInfo::from_site(&leptos_options)),
     };
     let router = routes::plain_routes()
+        .merge(assets::pkg_routes(&leptos_options))
         .leptos_routes_with_context(&router_state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -114,6 +116,8 @@ pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
             routes::reject_cross_site_writes,
         ))
         .layer(axum::middleware::from_fn(routes::record_peer_address))
+        // Pages and API answers compressed on the fly (precompressed files pass as they are).
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(
                 |request: &axum::http::Request<axum::body::Body>| {

@@ -234,6 +234,18 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("Leptos configuration: {e}"))?
         .leptos_options;
     leptos_options.site_addr = config.site_addr;
+    // A release build by cargo-leptos names the front end's files after their content and
+    // leaves their names in `hash.txt` beside this executable (where Leptos reads them).
+    leptos_options.hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(leptos_options.hash_file.as_ref())))
+        .is_some_and(|file| file.is_file());
+    {
+        let options = leptos_options.clone();
+        tokio::task::spawn_blocking(move || server::assets::precompress(&options))
+            .await
+            .map_err(|e| format!("compressing the front end: {e}"))?;
+    }
     let store = open_store(&config).await?;
     tracing::info!(backend = store.backend(), "database ready");
     let vapid = server::push::vapid_keys(&store).await?;

@@ -21,11 +21,14 @@ pub struct BuildInfo {
     pub output_name: String,
     /// URLs of the compiled front end (`/pkg/quartier.js`, `.wasm`, `.css`) the worker pre-caches.
     pub assets: Vec<String>,
+    /// The URL of this build's style sheet (hashed in a release build).
+    pub stylesheet: String,
 }
 
 /// Files of `public/` that the service worker pre-caches with the build.
 const PUBLIC_ASSETS: &[&str] = &[
     "/register-sw.js",
+    "/favicon.ico",
     "/outbox.js",
     "/push.js",
     "/map.js",
@@ -40,9 +43,18 @@ impl BuildInfo {
         env!("CARGO_PKG_VERSION").hash(&mut hasher);
         SERVICE_WORKER_TEMPLATE.hash(&mut hasher);
         let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+        let current = current_hashed_names(options);
         let mut files: Vec<_> = std::fs::read_dir(&pkg)
             .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
+        // With hashed names, only this build's files (earlier builds' may still be there).
+        if let Some(current) = &current {
+            files.retain(|f| {
+                f.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| current.iter().any(|c| c == n))
+            });
+        }
         files.sort();
         let mut assets = Vec::new();
         for file in files {
@@ -66,12 +78,49 @@ impl BuildInfo {
                 assets.push((*path).to_owned());
             }
         }
+        let stylesheet = assets
+            .iter()
+            .find(|a| a.ends_with(".css") && a.starts_with(&format!("/{}/", options.site_pkg_dir)))
+            .cloned()
+            .unwrap_or_else(|| format!("/{}/{}.css", options.site_pkg_dir, options.output_name));
         BuildInfo {
+            stylesheet,
             version: format!("{:016x}", hasher.finish()),
             output_name: options.output_name.to_string(),
             assets,
         }
     }
+}
+
+/// This build's file names in `pkg/` when cargo-leptos hashed them (`hash.txt`, beside the
+/// server's executable, as Leptos reads it): `quartier.<hash>.js`, `.wasm`, `.css` and the
+/// split loader.
+fn current_hashed_names(options: &LeptosOptions) -> Option<Vec<String>> {
+    if !options.hash_files {
+        return None;
+    }
+    let file = std::env::current_exe()
+        .ok()?
+        .parent()?
+        .join(options.hash_file.as_ref());
+    let hashes = std::fs::read_to_string(file).ok()?;
+    let names: Vec<String> = hashes
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .filter_map(|(kind, hash)| {
+            let hash = hash.trim();
+            match kind.trim() {
+                kind @ ("js" | "wasm" | "css") => {
+                    Some(format!("{}.{hash}.{kind}", options.output_name))
+                }
+                // The loader of lazily loaded islands (`cargo leptos build --split`); the
+                // islands' own files are kept by the worker the first time a page uses them.
+                "split" => Some(format!("__wasm_split.{hash}.js")),
+                _ => None,
+            }
+        })
+        .collect();
+    (!names.is_empty()).then_some(names)
 }
 
 /// `/sw.js`, from the root so that its scope is the whole site.
@@ -136,10 +185,7 @@ pub async fn manifest(State(state): State<RouterState>) -> Response {
 /// `/offline`: what the service worker shows when a page is neither reachable nor cached.
 pub async fn offline_page(State(state): State<RouterState>, parts: Parts) -> Response {
     let locale = request_locale(Some(&parts), state.app.settings.default_locale);
-    let css = format!(
-        "/{}/{}.css",
-        state.leptos_options.site_pkg_dir, state.build.output_name
-    );
+    let css = &state.build.stylesheet;
     let html = format!(
         r##"<!DOCTYPE html>
 <html lang="{lang}">

@@ -219,7 +219,8 @@ self.addEventListener("fetch", (event) => {
     url.pathname === "/map.js" ||
     url.pathname === "/outbox.js" ||
     url.pathname === "/push.js" ||
-    url.pathname === "/register-sw.js"
+    url.pathname === "/register-sw.js" ||
+    url.pathname === "/favicon.ico"
   ) {
     event.respondWith(
       caches.match(request).then(

@@ -5,12 +5,18 @@ use crate::model::{HomeView, ShopView};
 
 /// The home page: the town's districts, categories and shops (optionally one category).
 #[server(prefix = "/api", endpoint = "home")]
-pub async fn get_home(category: Option<String>) -> Result<HomeView, AppError> {
-    super::with_status(home_view(category).await)
+pub async fn get_home(
+    category: Option<String>,
+    page: Option<String>,
+) -> Result<HomeView, AppError> {
+    super::with_status(home_view(category, page).await)
 }
 
+/// Shops on one page of the home page's list: a phone screen or two, never the whole town.
+pub const HOME_PAGE_SIZE: usize = 24;
+
 #[cfg(feature = "ssr")]
-async fn home_view(category: Option<String>) -> Result<HomeView, AppError> {
+async fn home_view(category: Option<String>, page: Option<String>) -> Result<HomeView, AppError> {
     use super::views::*;
     use crate::model::DistrictSummary;
     use crate::server::{AppState, ShopFilter};
@@ -45,7 +51,22 @@ async fn home_view(category: Option<String>) -> Result<HomeView, AppError> {
         })
         .cloned()
         .collect();
+    let total_shops = shown.len();
+    let pages = total_shops.div_ceil(HOME_PAGE_SIZE).max(1);
+    // A page past the end (the list got shorter) shows the last one.
+    let page = page
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let shown: Vec<_> = shown
+        .into_iter()
+        .skip((page - 1) * HOME_PAGE_SIZE)
+        .take(HOME_PAGE_SIZE)
+        .collect();
     Ok(HomeView {
+        total_shops: total_shops as i64,
+        page: page as u32,
+        pages: pages as u32,
         town: town_summary(&town),
         districts: districts
             .iter()

@@ -34,20 +34,30 @@ pub fn error_code_text(locale: Locale, code: &str) -> String {
     locale.t(key)
 }
 
+/// [`SignInBox`] on its own (an island), for pages rendered on the server.
+#[island(lazy)]
+pub fn SignInForm(
+    #[prop(optional)] return_to: Option<String>,
+    #[prop(optional)] invitation: Option<String>,
+    sent: bool,
+    #[prop(optional)] error_code: Option<String>,
+    strings: crate::i18n::Strings,
+) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
+    view! { <SignInBox return_to=return_to invitation=invitation sent error_code=error_code/> }
+}
+
 /// "Recevoir un lien de connexion": an e-mail field, then "check your mailbox".
 #[component]
-pub fn SignInForm(
+pub fn SignInBox(
     /// Where to go once signed in.
-    #[prop(optional)]
     return_to: Option<String>,
     /// The token of an invitation to accept on sign-in.
-    #[prop(optional)]
     invitation: Option<String>,
     /// The link was sent (after a plain form post).
-    #[prop(optional)]
     sent: bool,
     /// An error code from a plain form post.
-    #[prop(optional)]
     error_code: Option<String>,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -160,7 +170,7 @@ pub fn InvitationLink(created: InvitationCreated) -> impl IntoView {
             <p>{locale.tf("invite.created", &[("date", &expires_on)])}</p>
             <div class="qr" inner_html=qr_svg aria-label=locale.t("invite.qr_label") role="img"></div>
             <p class="link-text"><a href=url.clone() class="invitation-url">{url.clone()}</a></p>
-            <crate::components::share::ShareButton url title/>
+            <crate::components::share::Share url title/>
         </div>
     }
 }
@@ -169,7 +179,7 @@ pub fn InvitationLink(created: InvitationCreated) -> impl IntoView {
 /// `?invitation=` token.
 #[component]
 pub fn ReturnedInvitation() -> impl IntoView {
-    let token = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("invitation"));
+    let token = crate::components::query::use_page_query().with_untracked(|q| q.get("invitation"));
     token.map(|token| {
         let link = Resource::new(
             move || token.clone(),

@@ -4,43 +4,72 @@
 
 use leptos::prelude::*;
 
-use crate::api::follow::SetFollow;
+use leptos::server_fn::ServerFn;
+
+use crate::api::follow::{set_follow, SetFollow};
 use crate::i18n::use_locale;
 use crate::model::FollowState;
 
-#[component]
+/// The texts the follow button needs in the browser.
+pub const FOLLOW_STRINGS: &[&str] = &[
+    "follow.",
+    "push.",
+    "notifications.panel_question",
+    "error.transport",
+];
+
+#[island]
 pub fn FollowButton(
     /// `shop` or `district`.
-    target: &'static str,
+    target: String,
     slug: String,
     /// What is followed, for the accessible label.
     name: String,
     state: FollowState,
     /// Where a plain form post returns to.
     return_to: String,
-    /// Show the follower count (shops).
-    #[prop(default = true)]
-    show_count: bool,
+    /// Leave the follower count out (districts).
+    hide_count: bool,
+    strings: crate::i18n::Strings,
 ) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
     let locale = use_locale();
-    let action = ServerAction::<SetFollow>::new();
     let confirmed = RwSignal::new(state.following);
     let count = RwSignal::new(state.follower_count);
-    let page = return_to.clone();
-    Effect::new(move |_| {
-        if let Some(Ok(answer)) = action.value().get() {
-            confirmed.set(answer.following);
-            count.set(answer.follower_count);
-            // What I follow stays readable offline, and my feed changed.
-            crate::components::share::keep_offline(vec![page.clone(), "/feed".into()]);
-        }
-    });
+    let pending = RwSignal::new(false);
+    let failed = RwSignal::new(false);
     // Only what the server has saved (its answer also carries this device's cookie): a
     // resident who taps and leaves at once never saw a follow that was not kept. The button
-    // says it is busy meanwhile.
-    let pending = action.pending();
+    // says it is busy meanwhile. (A direct call rather than an `ActionForm`: the same request,
+    // without decoding the form in the browser.)
+    let on_submit = {
+        let (target, slug, page) = (target.clone(), slug.clone(), return_to.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if pending.get_untracked() {
+                return;
+            }
+            pending.set(true);
+            failed.set(false);
+            let follow = !confirmed.get_untracked();
+            let (target, slug, page) = (target.clone(), slug.clone(), page.clone());
+            leptos::task::spawn_local(async move {
+                match set_follow(target, slug, follow, None).await {
+                    Ok(answer) => {
+                        confirmed.set(answer.following);
+                        count.set(answer.follower_count);
+                        // What I follow stays readable offline, and my feed changed.
+                        crate::components::share::keep_offline(vec![page, "/feed".into()]);
+                    }
+                    Err(_) => failed.set(true),
+                }
+                pending.set(false);
+            });
+        }
+    };
     let following = move || confirmed.get();
-    let failed = move || matches!(action.value().get(), Some(Err(_)));
+    let failed = move || failed.get();
     let label = {
         let name = name.clone();
         move || {
@@ -64,7 +93,7 @@ pub fn FollowButton(
     };
     view! {
         <div class="follow">
-            <ActionForm action attr:class="follow-form">
+            <form method="post" action=SetFollow::url() class="follow-form" on:submit=on_submit>
                 <input type="hidden" name="target" value=target/>
                 <input type="hidden" name="slug" value=slug/>
                 <input type="hidden" name="follow" value=move || (!following()).to_string()/>
@@ -78,10 +107,10 @@ pub fn FollowButton(
                 >
                     {move || if following() { locale.t("follow.following") } else { locale.t("follow.follow") }}
                 </button>
-            </ActionForm>
+            </form>
             <p class="follow-status" role="status">
                 {move || following().then(|| locale.t(status_key))}
-                {move || (show_count && count.get() > 0).then(|| view! { <span class="follower-count">{count_text}</span> })}
+                {move || (!hide_count && count.get() > 0).then(|| view! { <span class="follower-count">{count_text}</span> })}
             </p>
             {move || failed().then(|| view! { <p class="error" role="alert">{locale.t("error.transport")}</p> })}
             <PushOffer name=name/>

@@ -97,7 +97,6 @@ pub fn OutboxList(slug: String) -> impl IntoView {
             let refresh = refresh.clone();
             move |_| refresh()
         });
-        let navigate = leptos_router::hooks::use_navigate();
         let sent = window_event_listener_untyped("quartier-outbox-sent", {
             let slug = slug.clone();
             move |event| {
@@ -114,7 +113,7 @@ pub fn OutboxList(slug: String) -> impl IntoView {
                 refresh();
                 if get("shop").as_deref() == Some(slug.as_str()) {
                     let id = get("id").unwrap_or_default();
-                    navigate(&format!("/counter/{slug}?saved={id}"), Default::default());
+                    crate::components::query::go_to(&format!("/counter/{slug}?saved={id}"));
                 }
             }
         });

@@ -162,28 +162,63 @@ pub fn EventStrip(
     })
 }
 
+/// The texts a post needs in the browser (dates, kinds, photo descriptions).
+pub const POST_STRINGS: &[&str] = &[
+    "post.",
+    "date.",
+    "month.",
+    "weekday.",
+    "time.",
+    "feed.more",
+    "error.transport",
+];
+
+/// Where the next pages of a paged list of posts come from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum PostSource {
+    /// This device's feed.
+    Feed,
+    /// A district's posts (its slug).
+    District(String),
+}
+
 /// The posts of a feed page and a "voir plus" link to the next one: a plain link without
 /// JavaScript; with it, the next page is appended in place.
 #[component]
-pub fn PagedPosts<F, Fut>(
+pub fn PagedPosts(
     posts: Vec<PostView>,
     next_cursor: Option<String>,
-    /// The URL of the next page, from its cursor (for the plain link).
-    more_href: fn(&str) -> String,
-    /// Loads the page after a cursor.
-    load: F,
+    source: PostSource,
     #[prop(default = true)] show_author: bool,
-) -> impl IntoView
-where
-    F: Fn(String) -> Fut + Copy + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<crate::model::FeedPage, crate::error::AppError>>
-        + 'static,
-{
+) -> impl IntoView {
+    view! {
+        <PostList posts show_author/>
+        <MorePosts source next_cursor show_author strings=crate::i18n::Strings::of(POST_STRINGS)/>
+    }
+}
+
+/// The "voir plus" link of [`PagedPosts`] and the posts it appended.
+#[island]
+fn MorePosts(
+    source: PostSource,
+    next_cursor: Option<String>,
+    show_author: bool,
+    strings: crate::i18n::Strings,
+) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
     let locale = use_locale();
     let extra = RwSignal::new(Vec::<PostView>::new());
     let cursor = RwSignal::new(next_cursor);
     let loading = RwSignal::new(false);
     let failed = RwSignal::new(false);
+    let more_href = {
+        let source = source.clone();
+        move |c: &str| match &source {
+            PostSource::Feed => format!("/feed?before={c}"),
+            PostSource::District(slug) => format!("/districts/{slug}?before={c}"),
+        }
+    };
     let more = move |ev: leptos::ev::MouseEvent| {
         let Some(current) = cursor.get_untracked() else {
             return;
@@ -194,8 +229,20 @@ where
         }
         loading.set(true);
         failed.set(false);
+        let source = source.clone();
         leptos::task::spawn_local(async move {
-            match load(current).await {
+            let page = match source {
+                PostSource::Feed => crate::api::feed::get_feed(Some(current)).await.map(|v| {
+                    crate::model::FeedPage {
+                        posts: v.posts,
+                        next_cursor: v.next_cursor,
+                    }
+                }),
+                PostSource::District(slug) => {
+                    crate::api::feed::get_district_feed(slug, current).await
+                }
+            };
+            match page {
                 Ok(page) => {
                     extra.update(|v| v.extend(page.posts));
                     cursor.set(page.next_cursor);
@@ -206,7 +253,6 @@ where
         });
     };
     view! {
-        <PostList posts show_author/>
         <ul class="post-list" role="list">
             <For each=move || extra.get() key=|p| p.id let:post>
                 <li><PostCard post show_author/></li>
@@ -215,7 +261,7 @@ where
         {move || failed.get().then(|| view! { <p class="error" role="alert">{locale.t("error.transport")}</p> })}
         {move || cursor.get().map(|c| view! {
             <p class="more">
-                <a class="button secondary" href=more_href(&c) on:click=more aria-busy=move || loading.get().to_string()>
+                <a class="button secondary" href=more_href(&c) on:click=more.clone() aria-busy=move || loading.get().to_string()>
                     {locale.t("feed.more")}
                 </a>
             </p>

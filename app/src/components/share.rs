@@ -11,10 +11,21 @@ pub fn use_hydrated() -> ReadSignal<bool> {
     hydrated
 }
 
+/// The texts the share button needs in the browser.
+pub const SHARE_STRINGS: &[&str] = &["shop.share", "shop.link_copied"];
+
+/// "Partager" on its own (an island).
+#[island]
+pub fn ShareButton(url: String, title: String, strings: crate::i18n::Strings) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
+    view! { <Share url title/> }
+}
+
 /// "Partager": the system share sheet where there is one (phones), otherwise copies the link.
-/// Needs JavaScript, so it only appears once the app is running.
+/// Needs JavaScript, so it only appears once the page runs (within an island).
 #[component]
-pub fn ShareButton(url: String, title: String) -> impl IntoView {
+pub fn Share(url: String, title: String) -> impl IntoView {
     let locale = use_locale();
     let hydrated = use_hydrated();
     let copied = RwSignal::new(false);
@@ -55,6 +66,31 @@ fn share_or_copy(url: &str, title: &str, copied: RwSignal<bool>) {
             copied.set(true);
         }
     });
+}
+
+/// "Itinéraire": an OpenStreetMap link, which becomes a `geo:` link (the phone's map app) on
+/// Android once the page runs.
+#[island]
+pub fn DirectionsLink(osm: String, geo: String, strings: crate::i18n::Strings) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
+    let locale = use_locale();
+    let hydrated = use_hydrated();
+    let href = move || {
+        if hydrated.get() && is_android() {
+            geo.clone()
+        } else {
+            osm.clone()
+        }
+    };
+    view! { <a class="button" href=href rel="noopener">{locale.t("shop.directions")}</a> }
+}
+
+/// Asks the service worker to keep these pages for reading offline, once the page runs.
+#[island]
+pub fn KeepOffline(urls: Vec<String>) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    Effect::new(move |_| keep_offline(urls.clone()));
 }
 
 /// Whether this browser runs on Android (where `geo:` links open the map app).

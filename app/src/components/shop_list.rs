@@ -4,6 +4,19 @@ use crate::components::status::StatusBadge;
 use crate::i18n::use_locale;
 use crate::model::ShopSummary;
 
+/// The texts a list of shops needs in the browser (search as you type, near me).
+pub const SHOP_LIST_STRINGS: &[&str] = &[
+    "search.",
+    "category.",
+    "shops.",
+    "status.",
+    "time.",
+    "weekday.",
+    "error.",
+    "nearby.",
+    "nav.map",
+];
+
 #[component]
 pub fn ShopList(shops: Vec<ShopSummary>) -> impl IntoView {
     let locale = use_locale();

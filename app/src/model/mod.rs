@@ -102,7 +102,13 @@ pub struct HomeView {
     pub districts: Vec<DistrictSummary>,
     pub categories: Vec<CategoryCount>,
     pub selected_category: Option<String>,
+    /// One page of the shops (in the chosen category).
     pub shops: Vec<ShopSummary>,
+    /// How many shops there are in all (in the chosen category).
+    pub total_shops: i64,
+    /// This page (1-based) and the number of pages.
+    pub page: u32,
+    pub pages: u32,
 }
 
 /// A moment in the town's local time, ready to be written in any language.

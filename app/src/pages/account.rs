@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{get_me, SignOut, SignOutEverywhere};
 use crate::components::account::SignInForm;
@@ -28,7 +27,7 @@ pub fn AccountPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(Some((me, keys))) => view! { <AccountContent me keys/> }.into_any(),
+                    Ok(Some((me, keys))) => view! { <AccountContent me keys strings=crate::i18n::Strings::all()/> }.into_any(),
                     Ok(None) => view! { <SignInNeeded return_to="/account".into()/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
@@ -48,13 +47,20 @@ pub fn SignInNeeded(return_to: String) -> impl IntoView {
             <h1>{locale.t("sign_in.title")}</h1>
             <p>{locale.t("sign_in.intro")}</p>
             <crate::components::passkeys::PasskeySignIn return_to=return_to.clone()/>
-            <SignInForm return_to/>
+            <SignInForm return_to sent=false strings=crate::i18n::Strings::all()/>
         </section>
     }
 }
 
-#[component]
-fn AccountContent(me: Me, keys: Vec<crate::model::PasskeyView>) -> impl IntoView {
+/// The account: passkeys and signing out, one island.
+#[island(lazy)]
+fn AccountContent(
+    me: Me,
+    keys: Vec<crate::model::PasskeyView>,
+    strings: crate::i18n::Strings,
+) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
     let locale = use_locale();
     let sign_out = ServerAction::<SignOut>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
@@ -68,8 +74,8 @@ fn AccountContent(me: Me, keys: Vec<crate::model::PasskeyView>) -> impl IntoView
             let _ = window().location().replace("/");
         }
     });
-    let closed_invitation =
-        use_query_map().with_untracked(|q| q.get("invitation").is_some_and(|v| v == "closed"));
+    let closed_invitation = crate::components::query::use_page_query()
+        .with_untracked(|q| q.get("invitation").is_some_and(|v| v == "closed"));
     let has_duties = me.has_duties();
     let Me {
         email,
@@ -127,10 +133,12 @@ fn AccountContent(me: Me, keys: Vec<crate::model::PasskeyView>) -> impl IntoView
 #[component]
 fn Passkeys(keys: Vec<crate::model::PasskeyView>) -> impl IntoView {
     let locale = use_locale();
-    let flash = use_query_map().with_untracked(|q| match q.get("passkey").as_deref() {
-        Some("added") => Some(locale.t("passkey.created")),
-        Some("removed") => Some(locale.t("passkey.removed")),
-        _ => None,
+    let flash = crate::components::query::use_page_query().with_untracked(|q| {
+        match q.get("passkey").as_deref() {
+            Some("added") => Some(locale.t("passkey.created")),
+            Some("removed") => Some(locale.t("passkey.removed")),
+            _ => None,
+        }
     });
     let remove = ServerAction::<crate::api::passkeys::DeletePasskey>::new();
     // Removed: the page is loaded again, as without JavaScript.

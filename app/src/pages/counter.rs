@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::components::query::{go_to, typed_value, use_page_query};
 
 use crate::api::auth::get_me;
 use crate::api::counter::{get_counter, DeletePost};
@@ -93,7 +95,7 @@ pub fn CounterPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match counter.await {
-                    Ok(view) => view! { <CounterContent view/> }.into_any(),
+                    Ok(view) => view! { <CounterContent view strings=crate::i18n::Strings::all()/> }.into_any(),
                     Err(crate::error::AppError::Unauthorized) => {
                         let slug = params.with_untracked(|p| p.get("slug").unwrap_or_default());
                         view! { <SignInNeeded return_to=format!("/counter/{slug}")/> }.into_any()
@@ -105,10 +107,14 @@ pub fn CounterPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn CounterContent(view: CounterView) -> impl IntoView {
+/// The counter itself: interactive from top to bottom (the composer, the offline queue, the
+/// team), so one island.
+#[island(lazy)]
+fn CounterContent(view: CounterView, strings: crate::i18n::Strings) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
     let locale = use_locale();
-    let query = use_query_map();
+    let query = use_page_query();
     let CounterView {
         shop,
         on_behalf,
@@ -324,18 +330,15 @@ fn Composer(
     let locale = use_locale();
     let outcome = RwSignal::new(None::<Result<i64, crate::error::AppError>>);
     let pending = RwSignal::new(false);
-    let navigate = use_navigate();
-    let title = RwSignal::new(form.title.clone());
-    let body = RwSignal::new(form.body.clone());
+    // What was typed before the page's script arrived is kept (the form is usable at once).
+    let title = RwSignal::new(typed_value("post-title").unwrap_or_else(|| form.title.clone()));
+    let body = RwSignal::new(typed_value("post-body").unwrap_or_else(|| form.body.clone()));
     let chosen_photo = RwSignal::new(None::<String>);
     let queued = RwSignal::new(false);
     let back_to = slug.clone();
     Effect::new(move |_| {
         if let Some(Ok(id)) = outcome.get() {
-            navigate(
-                &format!("/counter/{back_to}?saved={id}"),
-                Default::default(),
-            );
+            go_to(&format!("/counter/{back_to}?saved={id}"));
         }
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -560,11 +563,10 @@ fn Composer(
 fn CounterPostItem(slug: String, post: CounterPost) -> impl IntoView {
     let locale = use_locale();
     let delete = ServerAction::<DeletePost>::new();
-    let navigate = use_navigate();
     let back_to = slug.clone();
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
-            navigate(&format!("/counter/{back_to}?deleted=1"), Default::default());
+            go_to(&format!("/counter/{back_to}?deleted=1"));
         }
     });
     let id = post.post.id;

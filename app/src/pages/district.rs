@@ -3,9 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::districts::get_district;
-use crate::api::feed::get_district_feed;
 use crate::components::follow::FollowButton;
-use crate::components::posts::{EventStrip, PagedPosts};
+use crate::components::posts::{EventStrip, PagedPosts, PostSource};
 use crate::components::{category_filter::CategoryFilter, shop_list::ShopList};
 use crate::i18n::use_locale;
 use crate::model::DistrictView;
@@ -55,9 +54,6 @@ fn DistrictContent(view: DistrictView) -> impl IntoView {
     } = view;
     let count = locale.plural("shops.count", shops.len() as i64);
     let has_posts = !posts.is_empty() || !events.is_empty();
-    let feed_slug = slug.clone();
-    let load = move |cursor: String| get_district_feed(feed_slug.clone(), cursor);
-    let load = StoredValue::new(load);
     view! {
         <Title text=format!("{name} · {}", town.name)/>
         {json_ld.map(|data| view! { <script type="application/ld+json" inner_html=data></script> })}
@@ -68,12 +64,13 @@ fn DistrictContent(view: DistrictView) -> impl IntoView {
             <h1>{name.clone()}</h1>
             <p class="lead">{locale.tf("district.lead", &[("district", &name), ("town", &town.name)])}</p>
             <FollowButton
-                target="district"
+                target="district".to_string()
                 slug=slug.clone()
                 name=name.clone()
                 state=follow
                 return_to=format!("/districts/{slug}")
-                show_count=false
+                hide_count=true
+                strings=crate::i18n::Strings::of(crate::components::follow::FOLLOW_STRINGS)
             />
             <p class="feed-links">
                 <a href=format!("/districts/{slug}/feed.atom") rel="external" type="application/atom+xml">{locale.t("district.atom")}</a>
@@ -87,8 +84,7 @@ fn DistrictContent(view: DistrictView) -> impl IntoView {
                     <PagedPosts
                         posts
                         next_cursor
-                        more_href=|c| format!("?before={c}")
-                        load=move |c| load.with_value(|f| f(c))
+                        source=PostSource::District(slug.clone())
                     />
                 </section>
             })}

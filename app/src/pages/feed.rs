@@ -3,7 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::feed::get_feed;
-use crate::components::posts::{EventStrip, PagedPosts};
+use crate::components::posts::{EventStrip, PagedPosts, PostSource};
+use crate::components::share::KeepOffline;
 use crate::components::status::format_time;
 use crate::i18n::use_locale;
 use crate::model::FeedView;
@@ -46,7 +47,6 @@ fn FeedContent(view: FeedView) -> impl IntoView {
     keep.sort();
     keep.dedup();
     keep.push("/following".into());
-    Effect::new(move |_| crate::components::share::keep_offline(keep.clone()));
     let updated = locale.tf(
         "feed.updated",
         &[("time", &format_time(locale, &generated.time))],
@@ -77,8 +77,7 @@ fn FeedContent(view: FeedView) -> impl IntoView {
                         <PagedPosts
                             posts
                             next_cursor
-                            more_href=|c| format!("/feed?before={c}")
-                            load=|c| async move { get_feed(Some(c)).await.map(|v| crate::model::FeedPage { posts: v.posts, next_cursor: v.next_cursor }) }
+                            source=PostSource::Feed
                         />
                     }
                     .into_any()
@@ -91,6 +90,7 @@ fn FeedContent(view: FeedView) -> impl IntoView {
         <Title text=locale.t("feed.title")/>
         <section class="page feed">
             <h1>{locale.t("feed.title")}</h1>
+            <KeepOffline urls=keep/>
             <p class="updated"><time datetime=generated.iso.clone()>{updated}</time></p>
             {body}
         </section>

@@ -31,11 +31,11 @@ fn FollowingContent(view: FollowingView) -> impl IntoView {
     let mut keep: Vec<String> = shops.iter().map(|s| format!("/shops/{}", s.slug)).collect();
     keep.extend(districts.iter().map(|d| format!("/districts/{}", d.slug)));
     keep.push("/feed".into());
-    Effect::new(move |_| crate::components::share::keep_offline(keep.clone()));
     view! {
         <Title text=locale.t("following.title")/>
         <section class="page following">
             <h1>{locale.t("following.title")}</h1>
+            <crate::components::share::KeepOffline urls=keep/>
             {if nothing {
                 view! {
                     <div class="empty-state">

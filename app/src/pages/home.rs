@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::shops::get_home;
-use crate::components::{category_filter::CategoryFilter, shop_list::ShopList};
+use crate::components::{category_filter::CategoryFilter, pager::Pager, shop_list::ShopList};
 use crate::i18n::use_locale;
 use crate::model::HomeView;
 use crate::pages::{LoadError, Loading};
@@ -11,8 +11,8 @@ use crate::pages::{LoadError, Loading};
 #[component]
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
-    let category = move || query.with(|q| q.get("category"));
-    let home = Resource::new(category, get_home);
+    let key = move || query.with(|q| (q.get("category"), q.get("page")));
+    let home = Resource::new(key, |(category, page)| get_home(category, page));
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
@@ -34,8 +34,20 @@ fn HomeContent(view: HomeView) -> impl IntoView {
         categories,
         selected_category,
         shops,
+        total_shops,
+        page,
+        pages,
     } = view;
-    let count = locale.plural("shops.count", shops.len() as i64);
+    let count = locale.plural("shops.count", total_shops);
+    let page_href = {
+        let category = selected_category.clone();
+        move |p: u32| match (&category, p) {
+            (None, 1) => "/".to_string(),
+            (None, p) => format!("/?page={p}"),
+            (Some(c), 1) => format!("/?category={c}"),
+            (Some(c), p) => format!("/?category={c}&page={p}"),
+        }
+    };
     view! {
         <Title text=town.name.clone()/>
         <section class="page home">
@@ -61,6 +73,7 @@ fn HomeContent(view: HomeView) -> impl IntoView {
                 <CategoryFilter categories selected=selected_category base_path="/".to_string()/>
                 <p class="result-count" role="status">{count}</p>
                 <ShopList shops/>
+                <Pager page pages href=page_href/>
             </section>
         </section>
     }

@@ -6,7 +6,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::invitations::{get_invitation, AcceptInvitation};
-use crate::components::account::{error_text, SignInForm};
+use crate::components::account::{error_text, SignInBox};
 use crate::i18n::use_locale;
 use crate::model::InvitationView;
 use crate::pages::{LoadError, Loading};
@@ -24,7 +24,7 @@ pub fn InvitePage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match invitation.await {
-                    Ok(view) => view! { <InviteContent view token=token()/> }.into_any(),
+                    Ok(view) => view! { <InviteContent view token=token() strings=crate::i18n::Strings::all()/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -32,8 +32,15 @@ pub fn InvitePage() -> impl IntoView {
     }
 }
 
-#[component]
-fn InviteContent(view: InvitationView, token: String) -> impl IntoView {
+/// The invitation: sign in, then accept it; one island.
+#[island(lazy)]
+fn InviteContent(
+    view: InvitationView,
+    token: String,
+    strings: crate::i18n::Strings,
+) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
     let locale = use_locale();
     let accept = ServerAction::<AcceptInvitation>::new();
     let failed = move || match accept.value().get() {
@@ -68,7 +75,7 @@ fn InviteContent(view: InvitationView, token: String) -> impl IntoView {
             } else {
                 view! {
                     <p>{locale.t("invite.sign_in")}</p>
-                    <SignInForm invitation=token/>
+                    <SignInBox return_to=None invitation=Some(token) sent=false error_code=None/>
                 }.into_any()
             }}
         </section>

@@ -20,7 +20,7 @@ pub fn ManagePage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match manage.await {
-                    Ok(view) => view! { <ManageContent view/> }.into_any(),
+                    Ok(view) => view! { <ManageContent view strings=crate::i18n::Strings::all()/> }.into_any(),
                     Err(crate::error::AppError::Unauthorized) => {
                         view! { <SignInNeeded return_to="/manage".into()/> }.into_any()
                     }
@@ -31,8 +31,11 @@ pub fn ManagePage() -> impl IntoView {
     }
 }
 
-#[component]
-fn ManageContent(view: ManageView) -> impl IntoView {
+/// Managing the town or districts: invitations and settings, one island.
+#[island(lazy)]
+fn ManageContent(view: ManageView, strings: crate::i18n::Strings) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
     let locale = use_locale();
     let ManageView {
         admin,
@@ -144,7 +147,7 @@ fn Invitations(invitations: Vec<OpenInvitation>) -> impl IntoView {
 #[component]
 fn TownNotifications(values: crate::model::TownPushView) -> impl IntoView {
     let locale = use_locale();
-    let (saved, error) = leptos_router::hooks::use_query_map().with_untracked(|q| {
+    let (saved, error) = crate::components::query::use_page_query().with_untracked(|q| {
         (
             q.get("saved").as_deref() == Some("notifications"),
             q.get("error"),

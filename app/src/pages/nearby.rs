@@ -21,6 +21,23 @@ enum Nearby {
 #[component]
 pub fn NearbyPage() -> impl IntoView {
     let locale = use_locale();
+    view! {
+        <Title text=locale.t("nearby.title")/>
+        <section class="page nearby">
+            <h1>{locale.t("nearby.title")}</h1>
+            <p class="lead">{locale.t("nearby.lead")}</p>
+            <NearbyFinder strings=crate::i18n::Strings::of(crate::components::shop_list::SHOP_LIST_STRINGS)/>
+            <p class="muted small">{locale.t("nearby.privacy")}</p>
+        </section>
+    }
+}
+
+/// The button that asks for the position, the shops around it and the other ways to find one.
+#[island]
+fn NearbyFinder(strings: crate::i18n::Strings) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
+    let locale = use_locale();
     let state = RwSignal::new(Nearby::Idle);
     let locate = move |_| {
         state.set(Nearby::Locating);
@@ -37,10 +54,6 @@ pub fn NearbyPage() -> impl IntoView {
     };
     let fallback = move || matches!(state.get(), Nearby::Denied | Nearby::Unavailable);
     view! {
-        <Title text=locale.t("nearby.title")/>
-        <section class="page nearby">
-            <h1>{locale.t("nearby.title")}</h1>
-            <p class="lead">{locale.t("nearby.lead")}</p>
             <button type="button" class="button locate" on:click=locate disabled=move || state.get() == Nearby::Locating>
                 {locale.t("nearby.locate")}
             </button>
@@ -63,8 +76,6 @@ pub fn NearbyPage() -> impl IntoView {
                     <li><a class="button secondary" href="/map" rel="external">{locale.t("nav.map")}</a></li>
                 </ul>
             </div>
-            <p class="muted small">{locale.t("nearby.privacy")}</p>
-        </section>
     }
 }
 

@@ -26,7 +26,7 @@ pub fn NotificationsPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(view) => view! { <NotificationsForm view/> }.into_any(),
+                    Ok(view) => view! { <NotificationsForm view strings=crate::i18n::Strings::all()/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -51,10 +51,13 @@ pub fn refusal(locale: Locale, code: &str) -> String {
     }
 }
 
-#[component]
-fn NotificationsForm(view: NotificationsView) -> impl IntoView {
+/// The settings form (per follow, quiet hours, limits), one island.
+#[island(lazy)]
+fn NotificationsForm(view: NotificationsView, strings: crate::i18n::Strings) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
     let locale = use_locale();
-    let query = use_query_map();
+    let query = crate::components::query::use_page_query();
     let (saved, error) = query.with_untracked(|q| {
         (
             q.get("saved").is_some(),

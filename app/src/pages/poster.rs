@@ -32,17 +32,12 @@ fn PosterContent(view: ShopView) -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let a5 = query.with_untracked(|q| q.get("size").as_deref() == Some("a5"));
-    let hydrated = use_hydrated();
     let follow_url = format!("{}?follow=1", view.canonical_url);
     let shown_url = view
         .canonical_url
         .trim_start_matches("https://")
         .trim_start_matches("http://")
         .to_string();
-    let print = move |_| {
-        #[cfg(feature = "hydrate")]
-        let _ = window().print();
-    };
     let base = format!("/shops/{}/poster", view.slug);
     view! {
         <Title text=locale.tf("poster.title", &[("name", &view.name)])/>
@@ -54,9 +49,7 @@ fn PosterContent(view: ShopView) -> impl IntoView {
                 " · "
                 <a href=format!("{base}?size=a5") aria-current=a5.then_some("page")>"A5"</a>
             </p>
-            <button type="button" class="button" hidden=move || !hydrated.get() on:click=print>
-                {locale.t("poster.print")}
-            </button>
+            <PrintButton strings=crate::i18n::Strings::of(&["poster.print"])/>
             <p><a href=format!("/shops/{}", view.slug)>{locale.tf("poster.back", &[("name", &view.name)])}</a></p>
         </div>
         <article class=if a5 { "poster a5" } else { "poster a4" }>
@@ -77,5 +70,23 @@ fn PosterContent(view: ShopView) -> impl IntoView {
             </ol>
             <p class="poster-url">{shown_url}</p>
         </article>
+    }
+}
+
+/// "Imprimer": needs JavaScript, so it only appears once the page runs.
+#[island]
+fn PrintButton(strings: crate::i18n::Strings) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
+    let locale = use_locale();
+    let hydrated = use_hydrated();
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        let _ = window().print();
+    };
+    view! {
+        <button type="button" class="button" hidden=move || !hydrated.get() on:click=print>
+            {locale.t("poster.print")}
+        </button>
     }
 }

@@ -35,7 +35,7 @@ pub fn ProfilePage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match profile.await {
-                    Ok(view) => view! { <ProfileContent view/> }.into_any(),
+                    Ok(view) => view! { <ProfileContent view strings=crate::i18n::Strings::all()/> }.into_any(),
                     Err(crate::error::AppError::Unauthorized) => {
                         let slug = params.with_untracked(|p| p.get("slug").unwrap_or_default());
                         view! { <SignInNeeded return_to=format!("/counter/{slug}/profile")/> }.into_any()
@@ -47,10 +47,13 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-#[component]
-fn ProfileContent(view: ProfileView) -> impl IntoView {
+/// The profile form (photos, hours, contact), one island.
+#[island(lazy)]
+fn ProfileContent(view: ProfileView, strings: crate::i18n::Strings) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
     let locale = use_locale();
-    let query = use_query_map();
+    let query = crate::components::query::use_page_query();
     let ProfileView {
         shop,
         form,

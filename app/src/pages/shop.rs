@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::shops::get_shop;
 use crate::components::follow::FollowButton;
 use crate::components::posts::{EventStrip, PostList};
-use crate::components::share::{is_android, use_hydrated, ShareButton};
+use crate::components::share::{DirectionsLink, ShareButton};
 use crate::components::status::{format_time, weekday_name, StatusBadge};
 use crate::i18n::use_locale;
 use crate::model::{DayHours, ShopView};
@@ -35,18 +35,6 @@ fn ShopContent(view: ShopView) -> impl IntoView {
     // The window poster's QR code opens the page with `?follow=1`: offer to follow at once.
     let prompt =
         query.with_untracked(|q| q.get("follow").as_deref() == Some("1")) && !view.follow.following;
-    let hydrated = use_hydrated();
-    let directions = {
-        let osm = view.directions_url.clone();
-        let geo = view.geo_uri.clone();
-        move || {
-            if hydrated.get() && is_android() {
-                geo.clone()
-            } else {
-                osm.clone()
-            }
-        }
-    };
     let page_path = format!("/shops/{}", view.slug);
     let category = locale.t(&format!("category.{}", view.category));
     let street = view.address.street_line();
@@ -118,22 +106,24 @@ fn ShopContent(view: ShopView) -> impl IntoView {
                 </section>
             })}
             <FollowButton
-                target="shop"
+                target="shop".to_string()
                 slug=view.slug.clone()
                 name=view.name.clone()
                 state=view.follow.clone()
                 return_to=page_path.clone()
+                hide_count=false
+                strings=crate::i18n::Strings::of(crate::components::follow::FOLLOW_STRINGS)
             />
 
             <ul class="actions" role="list">
                 {view.phone_uri.clone().map(|uri| view! {
                     <li><a class="button" href=uri>{locale.t("shop.call")}</a></li>
                 })}
-                <li><a class="button" href=directions rel="noopener">{locale.t("shop.directions")}</a></li>
+                <li><DirectionsLink osm=view.directions_url.clone() geo=view.geo_uri.clone() strings=crate::i18n::Strings::of(&["shop.directions"])/></li>
                 {view.website.clone().map(|url| view! {
                     <li><a class="button secondary" href=url rel="noopener nofollow ugc">{locale.t("shop.website")}</a></li>
                 })}
-                <li><ShareButton url=view.canonical_url.clone() title=view.name.clone()/></li>
+                <li><ShareButton url=view.canonical_url.clone() title=view.name.clone() strings=crate::i18n::Strings::of(crate::components::share::SHARE_STRINGS)/></li>
             </ul>
 
             {view.description.clone().filter(|d| !d.trim().is_empty()).map(|text| view! {

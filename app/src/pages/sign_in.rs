@@ -29,7 +29,7 @@ pub fn SignInPage() -> impl IntoView {
             <h1>{locale.t("sign_in.title")}</h1>
             <p>{locale.t("sign_in.intro")}</p>
             {(!sent).then(|| view! { <PasskeySignIn return_to=return_to.clone().unwrap_or_default()/> })}
-            <SignInForm return_to=return_to.unwrap_or_default() sent error_code=error.unwrap_or_default()/>
+            <SignInForm return_to=return_to.unwrap_or_default() sent error_code=error.unwrap_or_default() strings=crate::i18n::Strings::all()/>
             <p class="hint">{locale.t("sign_in.residents")}</p>
         </section>
     }
@@ -42,7 +42,6 @@ pub fn AuthLinkPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
-    let action = ServerAction::<CompleteSignIn>::new();
     let link = Resource::new(
         {
             let token = token.clone();
@@ -50,10 +49,6 @@ pub fn AuthLinkPage() -> impl IntoView {
         },
         get_sign_in_link,
     );
-    let error = move || match action.value().get() {
-        Some(Err(e)) => Some(error_text(locale, &e)),
-        _ => None,
-    };
     view! {
         <Title text=locale.t("sign_in.confirm_title")/>
         <Meta name="robots" content="noindex"/>
@@ -63,33 +58,57 @@ pub fn AuthLinkPage() -> impl IntoView {
         <section class="page sign-in narrow">
             <h1>{locale.t("sign_in.confirm_title")}</h1>
             <p>{locale.t("sign_in.confirm_intro")}</p>
-            <ActionForm action attr:class="stacked-form">
-                <input type="hidden" name="token" value=token/>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
+            <Suspense fallback=|| ()>
+                {move || {
+                    let token = token.clone();
+                    Suspend::new(async move {
                         let link = link.await.unwrap_or_default();
-                        link.ask_to_merge.then(|| {
-                            let count = link.follows.to_string();
-                            view! {
-                                <div class="merge-question">
-                                    <p>{locale.tf("sign_in.merge_question", &[("count", &count)])}</p>
-                                    <label class="checkbox">
-                                        <input type="checkbox" name="merge" value="true"/>
-                                        " "
-                                        {locale.t("sign_in.merge_label")}
-                                    </label>
-                                    <p class="hint">{locale.t("sign_in.merge_hint")}</p>
-                                </div>
-                            }
-                        })
-                    })}
-                </Suspense>
-                <p class="error" role="alert">{error}</p>
-                <button type="submit" class="button primary big" disabled=move || action.pending().get()>
-                    {locale.t("sign_in.confirm_button")}
-                </button>
-            </ActionForm>
+                        view! { <AuthLinkForm token ask_to_merge=link.ask_to_merge follows=link.follows strings=crate::i18n::Strings::all()/> }
+                    })
+                }}
+            </Suspense>
             <p class="hint"><a href="/sign-in">{locale.t("sign_in.new_link")}</a></p>
         </section>
+    }
+}
+
+/// "Me connecter", with the question whether this browser's follows join the account.
+#[island(lazy)]
+fn AuthLinkForm(
+    token: String,
+    ask_to_merge: bool,
+    follows: usize,
+    strings: crate::i18n::Strings,
+) -> impl IntoView {
+    crate::hydration::island_hydrated();
+    strings.install();
+    let locale = use_locale();
+    let action = ServerAction::<CompleteSignIn>::new();
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(error_text(locale, &e)),
+        _ => None,
+    };
+    view! {
+        <ActionForm action attr:class="stacked-form">
+            <input type="hidden" name="token" value=token/>
+            {ask_to_merge.then(|| {
+                let count = follows.to_string();
+                view! {
+                    <div class="merge-question">
+                        <p>{locale.tf("sign_in.merge_question", &[("count", &count)])}</p>
+                        <label class="checkbox">
+                            <input type="checkbox" name="merge" value="true"/>
+                            " "
+                            {locale.t("sign_in.merge_label")}
+                        </label>
+                        <p class="hint">{locale.t("sign_in.merge_hint")}</p>
+                    </div>
+                }
+            })}
+            <p class="error" role="alert">{error}</p>
+            <button type="submit" class="button primary big" disabled=move || action.pending().get()>
+                {locale.t("sign_in.confirm_button")}
+            </button>
+        </ActionForm>
     }
 }

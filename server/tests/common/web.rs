@@ -349,3 +349,17 @@ pub async fn follow_bakery_without_js(app: &TestApp) -> String {
         .find(|c| c.starts_with("quartier_device="))
         .expect("a device cookie")
 }
+
+/// The page without its islands' props (`data-props`, which carry the texts an island may show
+/// later in the browser): what the page says now.
+pub fn shown(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(start) = rest.find(" data-props=\"") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + " data-props=\"".len()..];
+        rest = after.find('"').map_or("", |end| &after[end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
