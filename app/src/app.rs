@@ -92,12 +92,7 @@ fn send_page_headers() {
         .and_then(|s| s.settings.tile_origin())
         .map(|origin| format!(" {origin}"))
         .unwrap_or_default();
-    let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data: blob:{tiles}; font-src 'self'; connect-src 'self'; \
-         manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; \
-         form-action 'self'; frame-ancestors 'none'"
-    );
+    let csp = page_csp(&nonce, &tiles);
     if let Ok(value) = HeaderValue::from_str(&csp) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
@@ -106,6 +101,18 @@ fn send_page_headers() {
         header::VARY,
         HeaderValue::from_static("Accept-Language, Cookie"),
     );
+}
+
+/// The Content-Security-Policy of a page whose scripts carry `nonce` (`tiles`: the map tile
+/// server's origin after a space, or empty).
+#[cfg(feature = "ssr")]
+pub fn page_csp(nonce: &str, tiles: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data: blob:{tiles}; font-src 'self'; connect-src 'self'; \
+         manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
 }
 
 #[component]

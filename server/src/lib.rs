@@ -103,6 +103,10 @@ pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
             RouterState,
             _,
         >(context, shell));
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        router_state.clone(),
+        routes::ensure_page_csp,
+    ));
     routes::with_security_headers(router)
         .layer(axum::middleware::from_fn_with_state(
             router_state.clone(),

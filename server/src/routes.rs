@@ -338,3 +338,64 @@ pub async fn record_peer_address(
     }
     next.run(request).await
 }
+
+/// Pages set their own CSP, with the nonce of their scripts, while they render. Now and then one
+/// came out without it (the default policy then blocked its inline scripts; see issue 14): such
+/// a page gets its policy rebuilt from the nonce its scripts carry.
+pub async fn ensure_page_csp(
+    State(state): State<RouterState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html
+        || response
+            .headers()
+            .contains_key(header::CONTENT_SECURITY_POLICY)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 8 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Some(nonce) = script_nonce(&bytes) {
+        tracing::warn!("a page came out without its CSP: rebuilt from its scripts' nonce");
+        let tiles = state
+            .app
+            .settings
+            .tile_origin()
+            .map(|origin| format!(" {origin}"))
+            .unwrap_or_default();
+        if let Ok(value) = HeaderValue::from_str(&app::app::page_csp(&nonce, &tiles)) {
+            parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The nonce of the first `<script nonce="…">` of a page the server rendered.
+fn script_nonce(html: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(html).ok()?;
+    let mut rest = text;
+    while let Some(start) = rest.find("<script") {
+        let tag = &rest[start..];
+        let end = tag.find('>')?;
+        if let Some(at) = tag[..end].find(" nonce=\"") {
+            let value = &tag[at + 8..end];
+            let value = &value[..value.find('"')?];
+            let valid = !value.is_empty()
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_+/=".contains(c));
+            return valid.then(|| value.to_owned());
+        }
+        rest = &tag[end..];
+    }
+    None
+}
