@@ -5,7 +5,11 @@
 // is published once.
 (function (scope) {
   "use strict";
+  // Loaded by the counter and, while posts wait, by every page (public/register-sw.js): once.
+  if (scope.quartierOutbox) return;
   var DB_NAME = "quartier-outbox";
+  // Tells register-sw.js that posts are waiting (pages have no other cheap way to know).
+  var WAITING_FLAG = "quartier-outbox-waiting";
   var STORE = "posts";
   var SYNC_TAG = "quartier-outbox";
 
@@ -28,6 +32,17 @@
         tx.oncomplete = function () { db.close(); resolve(result && "result" in result ? result.result : undefined); };
         tx.onerror = function () { db.close(); reject(tx.error); };
       });
+    });
+  }
+
+  // Keeps the flag in step with the queue (windows only: a service worker has no localStorage).
+  function markWaiting() {
+    if (typeof localStorage === "undefined") return Promise.resolve();
+    return withStore("readonly", function (store) { return store.count(); }).then(function (count) {
+      try {
+        if (count > 0) localStorage.setItem(WAITING_FLAG, "1");
+        else localStorage.removeItem(WAITING_FLAG);
+      } catch (error) { /* storage refused: the counter still loads the queue */ }
     });
   }
 
@@ -68,6 +83,7 @@
       error: null,
     };
     return withStore("readwrite", function (store) { store.put(entry); })
+      .then(markWaiting)
       .then(function () {
         // Never wait for a service worker that may not be there (`ready` would wait for ever).
         if (scope.navigator && scope.navigator.serviceWorker && scope.SyncManager) {
@@ -93,7 +109,7 @@
   }
 
   function remove(key) {
-    return withStore("readwrite", function (store) { store.delete(key); }).then(function () {
+    return withStore("readwrite", function (store) { store.delete(key); }).then(markWaiting).then(function () {
       notify("quartier-outbox-changed", { key: key });
     });
   }
@@ -111,6 +127,7 @@
           return chain.then(function () { return send(entry); });
         }, Promise.resolve());
       })
+      .then(markWaiting)
       .finally(function () { flushing = null; });
     return flushing;
   }
@@ -155,7 +172,12 @@
 
   if (typeof window !== "undefined" && scope === window) {
     window.addEventListener("online", function () { flush(); });
-    window.addEventListener("load", function () { if (navigator.onLine) flush(); });
+    // Loaded late by register-sw.js, the page may have loaded already.
+    if (document.readyState === "complete") {
+      if (navigator.onLine) flush();
+    } else {
+      window.addEventListener("load", function () { if (navigator.onLine) flush(); });
+    }
     if (navigator.serviceWorker) {
       navigator.serviceWorker.addEventListener("message", function (event) {
         var data = event.data || {};

@@ -6,6 +6,9 @@
 // messages as `data-msg-*` attributes of the button (translated by the page).
 (function () {
   "use strict";
+  // Pages include this file where they show a passkey button: once is enough.
+  if (window.quartierPasskeys) return;
+  window.quartierPasskeys = true;
 
   // Passkeys need a secure context and a domain name (not an IP address).
   var host = location.hostname;

@@ -28,6 +28,16 @@
     true,
   );
 
+  // Posts a merchant published offline wait in public/outbox.js's queue: while some do, every
+  // page loads it, so they leave as soon as a page opens online (residents never load it).
+  try {
+    if (localStorage.getItem("quartier-outbox-waiting")) {
+      var outbox = document.createElement("script");
+      outbox.src = "/outbox.js";
+      document.head.appendChild(outbox);
+    }
+  } catch (error) { /* storage refused */ }
+
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function (error) {

@@ -49,6 +49,6 @@ say "end-to-end tests in Chromium"
 mkdir -p target/e2e
 (cd end2end && npx playwright test)
 
-# Report only until a resident's page loads at most 150 KB of JS + WASM (README, "Front end").
+# Fails when a resident page is over one of its budgets (README, "Front end: weight and speed").
 say "front-end budgets: sizes and Lighthouse on the resident pages"
-./scripts/perf-budget.sh --report-only
+./scripts/perf-budget.sh

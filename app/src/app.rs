@@ -135,8 +135,6 @@ pub fn App() -> impl IntoView {
         <Meta name="description" content=locale.t("meta.description")/>
         <Title formatter=|title: String| if title.is_empty() { "Quartier".to_string() } else { format!("{title} · Quartier") }/>
         <script src="/register-sw.js" defer></script>
-        <script src="/outbox.js" defer></script>
-        <script src="/passkeys.js" defer></script>
         <script src="/push.js" defer></script>
         <Router>
             <a class="skip-link" href="#main">{locale.t("nav.skip")}</a>

@@ -71,7 +71,29 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Transport,
+            // Arguments the server could not read (a number that is not one, a missing field):
+            // the client's mistake, said as such (400), not a failure of the server.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => unreadable_request(),
             _ => AppError::Internal,
         }
+    }
+}
+
+/// The answer to a request whose arguments cannot be read.
+fn unreadable_request() -> AppError {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::BAD_REQUEST);
+        }
+        AppError::Validation {
+            field: "request".into(),
+            message: crate::api::request_locale().t("error.form"),
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    AppError::Validation {
+        field: "request".into(),
+        message: String::new(),
     }
 }

@@ -61,11 +61,15 @@ test("service worker cache names carry the build version", async ({ page }) => {
   const sw = await (await page.request.get("/sw.js")).text();
   const version = /const VERSION = "([0-9a-f]{16})"/.exec(sw)?.[1];
   expect(version).toBeTruthy();
-  // This build's WebAssembly, under its hashed name, is pre-cached.
+  // This build's style sheet, under its hashed name, is pre-cached; its WebAssembly is not (a
+  // first visit downloads no code its page does not use; pages that use it keep it).
   await page.goto("/shops/boulangerie-jacob");
+  const css = await page.locator('link[rel="stylesheet"][href^="/pkg/"]').getAttribute("href");
+  expect(css).toMatch(/^\/pkg\/quartier\.[\w-]+\.css$/);
+  expect(sw).toContain(`"${css}"`);
   const wasm = await page.locator('link[rel="preload"][href$=".wasm"]').getAttribute("href");
   expect(wasm).toMatch(/^\/pkg\/quartier\.[\w-]+\.wasm$/);
-  expect(sw).toContain(`"${wasm}"`);
+  expect(sw).not.toContain(wasm!);
   // Sent precompressed, named after its content and cached for a year.
   for (const encoding of ["br", "gzip"]) {
     const response = await page.request.get(wasm!, { headers: { "accept-encoding": encoding } });

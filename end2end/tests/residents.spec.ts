@@ -1,4 +1,5 @@
 import { type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import { expect, test } from "./fixtures";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
@@ -242,4 +243,63 @@ test("on a slow phone network, a QR-code visitor reads the shop and follows it b
     release();
     await context.close();
   }
+});
+
+// Older news of a shop of Marbehan, written straight into the test server's SQLite database
+// (the app has no faster way to publish thirty posts): enough for several pages of the district.
+const DATABASE = process.env.E2E_DATABASE_URL ?? "sqlite://target/e2e/quartier.db";
+
+function olderPosts(count: number): string[] {
+  const titles = Array.from({ length: count }, (_, n) => `Café du jour n°${n + 1}`);
+  const script = `
+import sqlite3, sys, json, datetime
+titles = json.loads(sys.argv[2])
+db = sqlite3.connect(sys.argv[1], timeout=30)
+with db:
+    shop, town = db.execute("SELECT id, town_id FROM shops WHERE slug = 'cafe-de-la-gare'").fetchone()
+    db.execute("DELETE FROM posts WHERE shop_id = ? AND title LIKE 'Café du jour n°%'", (shop,))
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    for n, title in enumerate(titles):
+        at = (now - datetime.timedelta(days=10, minutes=n)).isoformat()
+        db.execute(
+            "INSERT INTO posts (town_id, shop_id, kind, title, body, search_text, published_at, created_at, updated_at)"
+            " VALUES (?, ?, 'news', ?, '', ?, ?, ?, ?)",
+            (town, shop, title, title.lower(), at, at, at),
+        )
+`;
+  // The server's database, as playwright.config.ts gives it (paths are the repository's).
+  const file = DATABASE.replace(/^sqlite:\/\//, "").replace(/\?.*$/, "");
+  execFileSync("python3", ["-c", script, `../${file}`, JSON.stringify(titles)]);
+  return titles;
+}
+
+test("'Voir plus' adds a district's older posts in place, and is a plain link without JavaScript", async ({ page, browser }) => {
+  test.skip(!DATABASE.startsWith("sqlite:"), "writes the posts into the SQLite test database");
+  const titles = olderPosts(30);
+  await page.goto("/districts/marbehan");
+  await waitForHydration(page);
+  const posts = page.locator("article.post");
+  const first = await posts.count();
+  expect(first).toBeGreaterThanOrEqual(20);
+  const address = page.url();
+  const more = page.getByRole("link", { name: "Voir plus" });
+  // Page after page, appended below the others, until there is no more.
+  while (await more.count()) {
+    const shown = await posts.count();
+    await more.click();
+    await expect.poll(() => posts.count()).toBeGreaterThan(shown);
+  }
+  expect(page.url()).toBe(address);
+  const headings = await posts.locator("h3").allInnerTexts();
+  for (const title of titles) expect(headings.filter((h) => h === title), title).toHaveLength(1);
+  expect(new Set(headings).size).toBe(headings.length);
+
+  // Without JavaScript, the same link loads the next page.
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const reader = await plain.newPage();
+  await reader.goto("/districts/marbehan");
+  await reader.getByRole("link", { name: "Voir plus" }).click();
+  await expect(reader).toHaveURL(/\/districts\/marbehan\?before=/);
+  await expect(reader.locator("article.post").first()).toBeVisible();
+  await plain.close();
 });

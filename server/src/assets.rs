@@ -1,7 +1,7 @@
-//! The compiled front end (`/pkg/…`) and the site's own scripts and styles: compressed once,
-//! when the server starts, into `.br` and `.gz` files beside each one, then served as they
-//! are with `Content-Encoding` and `Vary: Accept-Encoding`. File names that carry the build's
-//! hash (`quartier.3f2a….wasm`) are cached for a year.
+//! The compiled front end (`/pkg/…`): compressed once, when the server starts, into `.br` and
+//! `.gz` files beside each file, then served as they are with `Content-Encoding` and
+//! `Vary: Accept-Encoding`. File names that carry the build's hash (`quartier.3f2a….wasm`) are
+//! cached for a year. (The site's other files are compressed as they are sent.)
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,13 +15,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// Extensions worth compressing (text and WebAssembly; images and fonts are compressed already).
 const COMPRESSIBLE: &[&str] = &["js", "mjs", "wasm", "css", "svg", "json", "webmanifest"];
 
-/// Writes `name.br` and `name.gz` beside every compressible file of the site's `pkg/` and the
-/// public scripts, unless they are already there and newer. A file that cannot be written is
-/// logged and served uncompressed from then on (the response compression layer still applies).
+/// Writes `name.br` and `name.gz` beside every compressible file of the site's `pkg/`, unless
+/// they are already there and newer. A file that cannot be written is logged and served
+/// uncompressed from then on.
 pub fn precompress(options: &LeptosOptions) {
-    let root = Path::new(options.site_root.as_ref());
+    let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let mut files = Vec::new();
-    collect(root, 0, &mut files);
+    collect(&pkg, 0, &mut files);
     for file in files {
         if let Err(error) = precompress_file(&file) {
             tracing::warn!(%error, file = %file.display(), "cannot write a compressed copy");
@@ -36,8 +36,8 @@ fn collect(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            // pkg/, leaflet/, icons/: one level is all the site has.
-            if depth < 2 {
+            // cargo-leptos writes pkg/ flat; a level below is kept for safety.
+            if depth < 1 {
                 collect(&path, depth + 1, out);
             }
         } else if path

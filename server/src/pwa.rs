@@ -19,21 +19,23 @@ const SERVICE_WORKER_TEMPLATE: &str = include_str!("sw.js");
 pub struct BuildInfo {
     pub version: String,
     pub output_name: String,
-    /// URLs of the compiled front end (`/pkg/quartier.js`, `.wasm`, `.css`) the worker pre-caches.
+    /// What the worker pre-caches with the build: what reading a page offline needs (this
+    /// build's style sheet, the site's small scripts). Scripts and WebAssembly of islands are
+    /// kept the first time a page loads them: a resident's first visit downloads no code a
+    /// page of theirs has not asked for.
     pub assets: Vec<String>,
     /// The URL of this build's style sheet (hashed in a release build).
     pub stylesheet: String,
 }
 
-/// Files of `public/` that the service worker pre-caches with the build.
+/// Files of `public/` that the service worker pre-caches with the build (the map's scripts are
+/// kept when the map is first opened).
 const PUBLIC_ASSETS: &[&str] = &[
     "/register-sw.js",
     "/favicon.ico",
     "/outbox.js",
     "/push.js",
-    "/map.js",
-    "/leaflet/leaflet.js",
-    "/leaflet/leaflet.css",
+    "/passkeys.js",
 ];
 
 impl BuildInfo {
@@ -62,14 +64,12 @@ impl BuildInfo {
             if let Ok(bytes) = std::fs::read(&file) {
                 bytes.hash(&mut hasher);
             }
-            let is_asset = file
-                .extension()
-                .is_some_and(|e| e == "js" || e == "wasm" || e == "css");
+            let is_asset = file.extension().is_some_and(|e| e == "css");
             if let (true, Some(name)) = (is_asset, file.file_name().and_then(|n| n.to_str())) {
                 assets.push(format!("/{}/{name}", options.site_pkg_dir));
             }
         }
-        // The site's own scripts and the vendored map, also needed offline.
+        // The site's own small scripts, also needed offline.
         for path in PUBLIC_ASSETS {
             let file = Path::new(options.site_root.as_ref()).join(path.trim_start_matches('/'));
             if let Ok(bytes) = std::fs::read(&file) {

@@ -219,6 +219,7 @@ self.addEventListener("fetch", (event) => {
     url.pathname === "/map.js" ||
     url.pathname === "/outbox.js" ||
     url.pathname === "/push.js" ||
+    url.pathname === "/passkeys.js" ||
     url.pathname === "/register-sw.js" ||
     url.pathname === "/favicon.ico"
   ) {

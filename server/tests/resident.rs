@@ -400,3 +400,188 @@ async fn window_poster_and_qr_code() {
     let (_, _, prompt) = get(&app, "/shops/boulangerie-jacob?follow=1").await;
     assert!(prompt.contains("Suivre Boulangerie Jacob ?"));
 }
+
+/// The titles of the posts in a page or a rendered chunk, in order.
+fn post_titles(html: &str) -> Vec<String> {
+    html.split("<h3")
+        .skip(1)
+        .filter_map(|part| {
+            let text = &part[part.find('>')? + 1..part.find("</h3>")?];
+            let text = text
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#x27;", "'")
+                .replace("&amp;", "&");
+            Some(text.trim().to_owned())
+        })
+        .collect()
+}
+
+/// "Voir plus" on a district page: the next page comes as HTML the server rendered (escaped),
+/// with the cursor of the one after; the plain link (without JavaScript) shows the same posts.
+#[tokio::test]
+async fn more_posts_come_rendered_page_after_page() {
+    use app::server::{NewPost, PostAuthor, PostKind, ShopFilter, Store};
+
+    let app = app().await;
+    let now: chrono::DateTime<chrono::Utc> = NOW.parse().unwrap();
+    let town = app.store.first_town().await.unwrap().unwrap();
+    let districts = app.store.districts(town.id).await.unwrap();
+    let centre = districts
+        .iter()
+        .find(|d| d.slug == "habay-la-neuve-centre")
+        .unwrap();
+    let filter = ShopFilter {
+        category: None,
+        district_id: Some(centre.id),
+    };
+    let shop = app.store.shops(town.id, &filter).await.unwrap().remove(0);
+    for n in 0..45 {
+        let title = if n == 3 {
+            "<img src=x onerror=alert(1)> Pain n°3".to_owned()
+        } else {
+            format!("Pain n°{n}")
+        };
+        app.store
+            .insert_post(
+                town.id,
+                &NewPost {
+                    author: PostAuthor::Shop(shop.id),
+                    kind: PostKind::News,
+                    title,
+                    body: String::new(),
+                    photo: None,
+                    valid_from: None,
+                    valid_until: None,
+                    starts_at: None,
+                    ends_at: None,
+                    place: None,
+                    published_at: now - chrono::TimeDelta::minutes(60 + n),
+                },
+                now,
+            )
+            .await
+            .unwrap();
+    }
+    let district = "/districts/habay-la-neuve-centre";
+    let cursor_of = |html: &str| {
+        let link = format!("{district}?before=");
+        let start = html.find(&link).expect("a link to the next page") + link.len();
+        html[start..start + html[start..].find('"').unwrap()].to_owned()
+    };
+    let (status, _, page) = get(&app, district).await;
+    assert_eq!(status, StatusCode::OK);
+    let first = post_titles(&page);
+    assert!(first.len() >= 20, "{first:?}");
+    let mut cursor = cursor_of(&page);
+    let mut seen = first.clone();
+    let mut pages = 0;
+    loop {
+        let (status, _, body) = post_form(
+            &app,
+            "/api/more_posts",
+            &format!("district=habay-la-neuve-centre&before={cursor}&show_author=true"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let chunk: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let html = chunk["html"].as_str().unwrap();
+        let titles = post_titles(html);
+        assert_eq!(chunk["count"].as_u64(), Some(titles.len() as u64));
+        assert!(!titles.is_empty());
+        assert!(
+            titles.iter().all(|t| !seen.contains(t)),
+            "no post twice: {titles:?}"
+        );
+        assert!(html.starts_with("<ul ") && html.contains("class=\"post-list\""));
+        assert!(!html.contains("<img src=x"), "titles are escaped: {html}");
+        // The plain link of the page shows the same posts.
+        let (status, _, plain) = get(&app, &format!("{district}?before={cursor}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let plain_titles = post_titles(&plain);
+        assert_eq!(&plain_titles[..titles.len()], &titles[..]);
+        seen.extend(titles);
+        pages += 1;
+        match chunk["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    assert!(pages >= 2, "{pages}");
+    assert!(seen
+        .iter()
+        .any(|t| t.contains("<img src=x onerror=alert(1)> Pain n°3")));
+    assert!(seen.iter().any(|t| t == "Pain n°44"), "{seen:?}");
+
+    // A made-up cursor or district: clear refusals.
+    let (status, _, _) = post_form(
+        &app,
+        "/api/more_posts",
+        "district=habay-la-neuve-centre&before=nonsense&show_author=true",
+    )
+    .await;
+    assert!(status.is_client_error(), "{status}");
+    let (status, _, _) = post_form(
+        &app,
+        "/api/more_posts",
+        &format!("district=nowhere&before={cursor}&show_author=true"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// Search as you type and "near me" get their results rendered by the server, escaped, in the
+/// visitor's language.
+#[tokio::test]
+async fn live_results_come_rendered() {
+    let app = app().await;
+    let (status, _, body) = post_form(&app, "/api/search_results", "q=boul").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let html = found["html"].as_str().unwrap();
+    let cards = html.matches("class=\"shop-card\"").count();
+    assert!(cards >= 2, "{html}");
+    assert_eq!(found["count"].as_u64(), Some(cards as u64));
+    assert!(html.contains("Boulangerie Jacob"));
+    assert!(
+        html.contains("role=\"status\""),
+        "the count is announced: {html}"
+    );
+    // The same search as the page's.
+    let (_, _, page) = get(&app, "/search?q=boul").await;
+    assert_eq!(page.matches("class=\"shop-card\"").count(), cards);
+
+    let (status, _, body) = post_form(&app, "/api/search_results", "q=%3Cscript%3E").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains("<script>"), "{body}");
+
+    // Near Boulangerie Rigaux, Habay-la-Neuve, in thousandths of a degree.
+    let (status, _, body) = post_form(
+        &app,
+        "/api/nearby_results",
+        "lat_milli=49725&lon_milli=5647",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let near: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let html = near["html"].as_str().unwrap();
+    let cards = html.matches("class=\"shop-card\"").count();
+    assert!(cards >= 10, "{html}");
+    assert_eq!(near["count"].as_u64(), Some(cards as u64));
+    assert!(
+        html.contains("à ") && html.contains(" m"),
+        "distances are shown: {html}"
+    );
+    let (status, _, _) = post_form(
+        &app,
+        "/api/nearby_results",
+        "lat_milli=123000&lon_milli=5647",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _, body) =
+        post_form(&app, "/api/nearby_results", "lat_milli=abc&lon_milli=5647").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("Le formulaire reçu est illisible"), "{body}");
+}

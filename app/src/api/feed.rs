@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{FeedPage, FeedView};
+#[cfg(feature = "ssr")]
+use crate::model::FeedPage;
+use crate::model::{FeedView, HtmlChunk};
 
 /// Posts per page of a feed.
 pub const PAGE_SIZE: i64 = 20;
@@ -14,10 +16,43 @@ pub async fn get_feed(before: Option<String>) -> Result<FeedView, AppError> {
     super::with_status(feed_inner(before).await)
 }
 
-/// One more page of a district's public feed.
-#[server(prefix = "/api", endpoint = "district_feed")]
-pub async fn get_district_feed(slug: String, before: String) -> Result<FeedPage, AppError> {
-    super::with_status(district_feed_inner(slug, before).await)
+/// "Voir plus": the next page of this device's feed, or of a district's public posts
+/// (`district`: its slug), rendered by the server for the island to append.
+#[server(prefix = "/api", endpoint = "more_posts")]
+pub async fn get_more_posts(
+    district: Option<String>,
+    before: String,
+    show_author: bool,
+) -> Result<HtmlChunk, AppError> {
+    super::with_status(more_posts_inner(district, before, show_author).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn more_posts_inner(
+    district: Option<String>,
+    before: String,
+    show_author: bool,
+) -> Result<HtmlChunk, AppError> {
+    use crate::components::posts::PostList;
+
+    let page = match district {
+        Some(slug) => district_feed_inner(slug, before).await?,
+        None => {
+            let view = feed_inner(Some(before)).await?;
+            FeedPage {
+                posts: view.posts,
+                next_cursor: view.next_cursor,
+            }
+        }
+    };
+    let count = page.posts.len();
+    let posts = page.posts;
+    let html = super::render_chunk(move || view! { <PostList posts show_author/> });
+    Ok(HtmlChunk {
+        html,
+        count,
+        next_cursor: page.next_cursor,
+    })
 }
 
 #[cfg(feature = "ssr")]

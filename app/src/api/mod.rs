@@ -76,9 +76,23 @@ fn error_code(error: &crate::error::AppError) -> String {
     }
 }
 
+/// Renders a view to HTML as pages are rendered (same components, same escaping), in the
+/// request's language, for an island to insert.
+#[cfg(feature = "ssr")]
+pub(crate) fn render_chunk<V: leptos::prelude::IntoView + 'static>(
+    view: impl FnOnce() -> V,
+) -> String {
+    let locale = request_locale();
+    let owner = leptos::prelude::Owner::new();
+    owner.with(|| {
+        leptos::prelude::provide_context(locale);
+        view().to_html()
+    })
+}
+
 /// The language of the current request (for messages written by the server).
 #[cfg(feature = "ssr")]
-fn request_locale() -> crate::i18n::Locale {
+pub(crate) fn request_locale() -> crate::i18n::Locale {
     let default = leptos::prelude::use_context::<crate::server::AppState>()
         .map(|s| s.settings.default_locale)
         .unwrap_or_default();

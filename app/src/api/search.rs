@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{MapView, NearbyShop, SearchFilters, SearchView};
+use crate::model::{HtmlChunk, MapView, NearbyShop, SearchFilters, SearchView};
 
 /// Shops found by a query and filters. `open = "1"` keeps shops open now.
 #[server(prefix = "/api", endpoint = "search")]
@@ -12,6 +12,36 @@ pub async fn get_search(
     open: Option<String>,
 ) -> Result<SearchView, AppError> {
     super::with_status(search_inner(q, category, district, open).await)
+}
+
+/// The same search, its results rendered by the server (search as you type).
+#[server(prefix = "/api", endpoint = "search_results")]
+pub async fn get_search_results(
+    q: Option<String>,
+    category: Option<String>,
+    district: Option<String>,
+    open: Option<String>,
+) -> Result<HtmlChunk, AppError> {
+    super::with_status(search_results_inner(q, category, district, open).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn search_results_inner(
+    q: Option<String>,
+    category: Option<String>,
+    district: Option<String>,
+    open: Option<String>,
+) -> Result<HtmlChunk, AppError> {
+    use crate::components::shop_list::FoundShops;
+
+    let shops = search_inner(q, category, district, open).await?.shops;
+    let count = shops.len();
+    let html = super::render_chunk(move || view! { <FoundShops shops/> });
+    Ok(HtmlChunk {
+        html,
+        count,
+        next_cursor: None,
+    })
 }
 
 #[cfg(feature = "ssr")]
@@ -127,6 +157,28 @@ async fn search_filters_inner() -> Result<SearchFilters, AppError> {
 #[server(prefix = "/api", endpoint = "nearby")]
 pub async fn get_nearby(lat: f64, lon: f64) -> Result<Vec<NearbyShop>, AppError> {
     super::with_status(nearby_inner(lat, lon).await)
+}
+
+/// The same shops, rendered by the server for the "Autour de moi" page. The position comes in
+/// thousandths of a degree (about 100 m, all the precision the phone sends).
+#[server(prefix = "/api", endpoint = "nearby_results")]
+pub async fn get_nearby_results(lat_milli: i32, lon_milli: i32) -> Result<HtmlChunk, AppError> {
+    super::with_status(nearby_results_inner(lat_milli, lon_milli).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn nearby_results_inner(lat_milli: i32, lon_milli: i32) -> Result<HtmlChunk, AppError> {
+    use crate::components::shop_list::NearbyList;
+
+    let degrees = |milli: i32| f64::from(milli) / 1_000.0;
+    let shops = nearby_inner(degrees(lat_milli), degrees(lon_milli)).await?;
+    let count = shops.len();
+    let html = super::render_chunk(move || view! { <NearbyList shops/> });
+    Ok(HtmlChunk {
+        html,
+        count,
+        next_cursor: None,
+    })
 }
 
 #[cfg(feature = "ssr")]

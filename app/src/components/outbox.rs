@@ -97,6 +97,12 @@ pub fn OutboxList(slug: String) -> impl IntoView {
             let refresh = refresh.clone();
             move |_| refresh()
         });
+        // The queue's script may run after this island came alive: the list is read again once
+        // the page has loaded (by then it has run).
+        let loaded = window_event_listener_untyped("load", {
+            let refresh = refresh.clone();
+            move |_| refresh()
+        });
         let sent = window_event_listener_untyped("quartier-outbox-sent", {
             let slug = slug.clone();
             move |event| {
@@ -120,6 +126,7 @@ pub fn OutboxList(slug: String) -> impl IntoView {
         on_cleanup(move || {
             changed.remove();
             sent.remove();
+            loaded.remove();
         });
     }
     let _ = &slug;
@@ -132,6 +139,8 @@ pub fn OutboxList(slug: String) -> impl IntoView {
         let _ = key;
     };
     view! {
+        // The queue itself; only the counter loads it (and any page while posts are waiting).
+        <script src="/outbox.js" defer></script>
         <Show when=move || queued.with(|q| !q.is_empty())>
             <section class="outbox" aria-labelledby="outbox-title">
                 <h2 id="outbox-title">{locale.t("outbox.title")}</h2>

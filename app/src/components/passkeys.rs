@@ -26,6 +26,8 @@ pub fn PasskeySignIn(
     let locale = use_locale();
     let [working, cancelled, error, exists, rate] = messages(locale);
     view! {
+        // Only the pages with a passkey button load the ceremonies.
+        <script src="/passkeys.js" defer></script>
         <div class="passkey-box passkey-only" data-passkey-box="">
             <button
                 type="button"
@@ -59,6 +61,7 @@ pub fn PasskeyCreate(
     let locale = use_locale();
     let [working, cancelled, error, exists, rate] = messages(locale);
     view! {
+        <script src="/passkeys.js" defer></script>
         <div class="passkey-box passkey-only" data-passkey-box="">
             <p>{intro.unwrap_or_else(|| locale.t("passkey.intro"))}</p>
             <button

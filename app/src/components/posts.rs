@@ -162,19 +162,11 @@ pub fn EventStrip(
     })
 }
 
-/// The texts a post needs in the browser (dates, kinds, photo descriptions).
-pub const POST_STRINGS: &[&str] = &[
-    "post.",
-    "date.",
-    "month.",
-    "weekday.",
-    "time.",
-    "feed.more",
-    "error.transport",
-];
+/// The texts "voir plus" needs in the browser (the posts it appends come rendered).
+const MORE_POSTS_STRINGS: &[&str] = &["feed.more", "error.transport"];
 
 /// Where the next pages of a paged list of posts come from.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PostSource {
     /// This device's feed.
     Feed,
@@ -191,16 +183,22 @@ pub fn PagedPosts(
     source: PostSource,
     #[prop(default = true)] show_author: bool,
 ) -> impl IntoView {
+    let district = match source {
+        PostSource::Feed => None,
+        PostSource::District(slug) => Some(slug),
+    };
     view! {
         <PostList posts show_author/>
-        <MorePosts source next_cursor show_author strings=crate::i18n::Strings::of(POST_STRINGS)/>
+        <MorePosts district next_cursor show_author strings=crate::i18n::Strings::of(MORE_POSTS_STRINGS)/>
     }
 }
 
-/// The "voir plus" link of [`PagedPosts`] and the posts it appended.
+/// The "voir plus" link of [`PagedPosts`] and the posts it appended (rendered by the server:
+/// the browser needs no code of its own to show a post).
 #[island]
 fn MorePosts(
-    source: PostSource,
+    /// A district's slug, or none for this device's feed.
+    district: Option<String>,
     next_cursor: Option<String>,
     show_author: bool,
     strings: crate::i18n::Strings,
@@ -208,15 +206,15 @@ fn MorePosts(
     crate::hydration::island_hydrated();
     strings.install();
     let locale = use_locale();
-    let extra = RwSignal::new(Vec::<PostView>::new());
     let cursor = RwSignal::new(next_cursor);
     let loading = RwSignal::new(false);
     let failed = RwSignal::new(false);
+    let appended = NodeRef::<leptos::html::Div>::new();
     let more_href = {
-        let source = source.clone();
-        move |c: &str| match &source {
-            PostSource::Feed => format!("/feed?before={c}"),
-            PostSource::District(slug) => format!("/districts/{slug}?before={c}"),
+        let district = district.clone();
+        move |c: &str| match &district {
+            None => format!("/feed?before={c}"),
+            Some(slug) => format!("/districts/{slug}?before={c}"),
         }
     };
     let more = move |ev: leptos::ev::MouseEvent| {
@@ -229,23 +227,14 @@ fn MorePosts(
         }
         loading.set(true);
         failed.set(false);
-        let source = source.clone();
+        let district = district.clone();
         leptos::task::spawn_local(async move {
-            let page = match source {
-                PostSource::Feed => crate::api::feed::get_feed(Some(current)).await.map(|v| {
-                    crate::model::FeedPage {
-                        posts: v.posts,
-                        next_cursor: v.next_cursor,
+            match crate::api::feed::get_more_posts(district, current, show_author).await {
+                Ok(chunk) => {
+                    if let Some(list) = appended.get_untracked() {
+                        let _ = list.insert_adjacent_html("beforeend", &chunk.html);
                     }
-                }),
-                PostSource::District(slug) => {
-                    crate::api::feed::get_district_feed(slug, current).await
-                }
-            };
-            match page {
-                Ok(page) => {
-                    extra.update(|v| v.extend(page.posts));
-                    cursor.set(page.next_cursor);
+                    cursor.set(chunk.next_cursor);
                 }
                 Err(_) => failed.set(true),
             }
@@ -253,11 +242,7 @@ fn MorePosts(
         });
     };
     view! {
-        <ul class="post-list" role="list">
-            <For each=move || extra.get() key=|p| p.id let:post>
-                <li><PostCard post show_author/></li>
-            </For>
-        </ul>
+        <div class="more-posts" node_ref=appended></div>
         {move || failed.get().then(|| view! { <p class="error" role="alert">{locale.t("error.transport")}</p> })}
         {move || cursor.get().map(|c| view! {
             <p class="more">

@@ -1,21 +1,47 @@
 use leptos::prelude::*;
 
 use crate::components::status::StatusBadge;
-use crate::i18n::use_locale;
-use crate::model::ShopSummary;
+use crate::i18n::{use_locale, Locale};
+use crate::model::{NearbyShop, ShopSummary};
 
-/// The texts a list of shops needs in the browser (search as you type, near me).
-pub const SHOP_LIST_STRINGS: &[&str] = &[
-    "search.",
-    "category.",
-    "shops.",
-    "status.",
-    "time.",
-    "weekday.",
-    "error.",
-    "nearby.",
-    "nav.map",
-];
+/// Shops found, their number announced first (search results, also as one types).
+#[component]
+pub fn FoundShops(shops: Vec<ShopSummary>) -> impl IntoView {
+    let locale = use_locale();
+    let count = locale.plural("shops.count", shops.len() as i64);
+    view! {
+        <p class="result-count" role="status">{count}</p>
+        <ShopList shops/>
+    }
+}
+
+/// Shops around the visitor, nearest first, each with its distance.
+#[component]
+pub fn NearbyList(shops: Vec<NearbyShop>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <ul class="shop-list" role="list">
+            {shops.into_iter().map(|n| view! {
+                <ShopCard distance=distance_text(locale, n.distance_m) shop=n.shop/>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// "à 350 m", "à 1,2 km".
+pub fn distance_text(locale: Locale, metres: i64) -> String {
+    if metres < 1_000 {
+        locale.tf("nearby.metres", &[("n", &metres.to_string())])
+    } else {
+        let km = format!("{:.1}", metres as f64 / 1_000.0);
+        let km = if locale.code() == "en" {
+            km
+        } else {
+            km.replace('.', ",")
+        };
+        locale.tf("nearby.kilometres", &[("n", &km)])
+    }
+}
 
 #[component]
 pub fn ShopList(shops: Vec<ShopSummary>) -> impl IntoView {

@@ -256,6 +256,18 @@ pub struct FeedPage {
     pub next_cursor: Option<String>,
 }
 
+/// HTML the server rendered for an island to put in place ("voir plus", live search, shops near
+/// me), with the same components and escaping as its pages: the browser inserts it as it is and
+/// carries no view code of its own for these lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HtmlChunk {
+    pub html: String,
+    /// How many items it holds.
+    pub count: usize,
+    /// Pass back to get the next page (paged lists).
+    pub next_cursor: Option<String>,
+}
+
 /// "Mes commerces": what this device follows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowingView {

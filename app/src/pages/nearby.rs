@@ -1,9 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::shop_list::ShopCard;
-use crate::i18n::{use_locale, Locale};
-use crate::model::NearbyShop;
+use crate::i18n::use_locale;
 
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -13,7 +11,8 @@ enum Nearby {
     /// The visitor refused, or the browser has no location.
     Denied,
     Unavailable,
-    Found(Vec<NearbyShop>),
+    /// How many shops were found (the list itself comes rendered by the server).
+    Found(usize),
     Failed,
 }
 
@@ -26,30 +25,34 @@ pub fn NearbyPage() -> impl IntoView {
         <section class="page nearby">
             <h1>{locale.t("nearby.title")}</h1>
             <p class="lead">{locale.t("nearby.lead")}</p>
-            <NearbyFinder strings=crate::i18n::Strings::of(crate::components::shop_list::SHOP_LIST_STRINGS)/>
+            <NearbyFinder strings=crate::i18n::Strings::of(NEARBY_STRINGS)/>
             <p class="muted small">{locale.t("nearby.privacy")}</p>
         </section>
     }
 }
 
+/// The texts the "near me" finder needs in the browser.
+const NEARBY_STRINGS: &[&str] = &["nearby.", "shops.count", "error.transport", "nav.map"];
+
 /// The button that asks for the position, the shops around it and the other ways to find one.
-#[island]
+#[island(lazy)]
 fn NearbyFinder(strings: crate::i18n::Strings) -> impl IntoView {
     crate::hydration::island_hydrated();
     strings.install();
     let locale = use_locale();
     let state = RwSignal::new(Nearby::Idle);
+    let list = NodeRef::<leptos::html::Div>::new();
     let locate = move |_| {
         state.set(Nearby::Locating);
-        request_position(state);
+        request_position(state, list);
     };
     let status = move || match state.get() {
         Nearby::Locating => Some(locale.t("nearby.locating")),
         Nearby::Denied => Some(locale.t("nearby.denied")),
         Nearby::Unavailable => Some(locale.t("nearby.unavailable")),
         Nearby::Failed => Some(locale.t("error.transport")),
-        Nearby::Found(shops) if shops.is_empty() => Some(locale.t("nearby.none")),
-        Nearby::Found(shops) => Some(locale.plural("shops.count", shops.len() as i64)),
+        Nearby::Found(0) => Some(locale.t("nearby.none")),
+        Nearby::Found(count) => Some(locale.plural("shops.count", count as i64)),
         Nearby::Idle => None,
     };
     let fallback = move || matches!(state.get(), Nearby::Denied | Nearby::Unavailable);
@@ -59,16 +62,7 @@ fn NearbyFinder(strings: crate::i18n::Strings) -> impl IntoView {
             </button>
             <noscript><p class="muted">{locale.t("nearby.needs_js")}</p></noscript>
             <p class="result-count" role="status">{status}</p>
-            {move || match state.get() {
-                Nearby::Found(shops) => view! {
-                    <ul class="shop-list" role="list">
-                        {shops.into_iter().map(|n| view! {
-                            <ShopCard distance=distance_text(locale, n.distance_m) shop=n.shop/>
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
-                _ => ().into_any(),
-            }}
+            <div class="nearby-list" node_ref=list></div>
             <div class="alternatives" class:highlight=fallback>
                 <h2>{locale.t("nearby.alternatives")}</h2>
                 <ul class="actions" role="list">
@@ -79,28 +73,18 @@ fn NearbyFinder(strings: crate::i18n::Strings) -> impl IntoView {
     }
 }
 
-/// "à 350 m", "à 1,2 km".
-pub fn distance_text(locale: Locale, metres: i64) -> String {
-    if metres < 1_000 {
-        locale.tf("nearby.metres", &[("n", &metres.to_string())])
-    } else {
-        let km = format!("{:.1}", metres as f64 / 1_000.0);
-        let km = if locale.code() == "en" {
-            km
-        } else {
-            km.replace('.', ",")
-        };
-        locale.tf("nearby.kilometres", &[("n", &km)])
-    }
-}
-
 /// Asks the browser for the position, then the server for the shops around it.
-fn request_position(state: RwSignal<Nearby>) {
+fn request_position(state: RwSignal<Nearby>, list: NodeRef<leptos::html::Div>) {
     #[cfg(feature = "hydrate")]
     {
-        use crate::api::search::get_nearby;
+        use crate::api::search::get_nearby_results;
         use wasm_bindgen::prelude::*;
         use wasm_bindgen::JsCast;
+
+        // A new question: the last answer's shops go.
+        if let Some(list) = list.get_untracked() {
+            list.set_inner_html("");
+        }
 
         let geolocation = match window().navigator().geolocation() {
             Ok(g) => g,
@@ -123,11 +107,16 @@ fn request_position(state: RwSignal<Nearby>) {
                 state.set(Nearby::Unavailable);
                 return;
             };
-            // Only a coarse position leaves the phone (about 100 m).
-            let round = |x: f64| (x * 1_000.0).round() / 1_000.0;
+            // Only a coarse position leaves the phone (about 100 m), in thousandths of a degree.
+            let milli = |x: f64| (x * 1_000.0).round() as i32;
             leptos::task::spawn_local(async move {
-                match get_nearby(round(lat), round(lon)).await {
-                    Ok(shops) => state.set(Nearby::Found(shops)),
+                match get_nearby_results(milli(lat), milli(lon)).await {
+                    Ok(found) => {
+                        if let Some(list) = list.get_untracked() {
+                            list.set_inner_html(&found.html);
+                        }
+                        state.set(Nearby::Found(found.count));
+                    }
                     Err(_) => state.set(Nearby::Failed),
                 }
             });
@@ -155,5 +144,5 @@ fn request_position(state: RwSignal<Nearby>) {
         }
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = state;
+    let _ = (state, list);
 }

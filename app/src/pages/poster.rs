@@ -74,7 +74,7 @@ fn PosterContent(view: ShopView) -> impl IntoView {
 }
 
 /// "Imprimer": needs JavaScript, so it only appears once the page runs.
-#[island]
+#[island(lazy)]
 fn PrintButton(strings: crate::i18n::Strings) -> impl IntoView {
     crate::hydration::island_hydrated();
     strings.install();

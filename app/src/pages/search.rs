@@ -3,9 +3,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::search::{get_search, get_search_filters};
-use crate::components::shop_list::ShopList;
+use crate::components::shop_list::FoundShops;
 use crate::i18n::use_locale;
-use crate::model::{SearchFilters, SearchView};
+use crate::model::SearchFilters;
 use crate::pages::{LoadError, Loading};
 
 /// Search by name, category and words of descriptions and posts, with filters. A plain GET form
@@ -43,7 +43,7 @@ pub fn SearchPage() -> impl IntoView {
                 })}
                 {move || Suspend::new(async move {
                     match results.await {
-                        Ok(view) => view! { <div id="search-initial"><SearchResults view/></div> }.into_any(),
+                        Ok(view) => view! { <div id="search-initial"><FoundShops shops=view.shops/></div> }.into_any(),
                         Err(error) => view! { <LoadError error/> }.into_any(),
                     }
                 })}
@@ -52,8 +52,11 @@ pub fn SearchPage() -> impl IntoView {
     }
 }
 
+/// The search form: a plain GET form, rendered by the server; [`SearchLive`] makes its results
+/// follow the typing.
 #[component]
 fn SearchForm(filters: SearchFilters) -> impl IntoView {
+    let locale = use_locale();
     let query = use_query_map();
     let (q, category, district, open) = query.with_untracked(|q| {
         (
@@ -63,93 +66,8 @@ fn SearchForm(filters: SearchFilters) -> impl IntoView {
             q.get("open").as_deref() == Some("1"),
         )
     });
-    view! { <SearchBox filters q category district open strings=crate::i18n::Strings::of(crate::components::shop_list::SHOP_LIST_STRINGS)/> }
-}
-
-/// The search form: a plain GET form without JavaScript; with it, results follow the typing
-/// (fetched in place, the address kept in step, the focus left in the field).
-#[island]
-fn SearchBox(
-    filters: SearchFilters,
-    q: String,
-    category: String,
-    district: String,
-    open: bool,
-    strings: crate::i18n::Strings,
-) -> impl IntoView {
-    crate::hydration::island_hydrated();
-    strings.install();
-    let locale = use_locale();
-    let live = RwSignal::new(None::<SearchView>);
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    // Each change asks again; only the answer to the latest question is shown.
-    #[cfg(feature = "hydrate")]
-    let asked = StoredValue::new(0u32);
-    let refresh = move || {
-        #[cfg(feature = "hydrate")]
-        {
-            let Some(form) = form_ref.get_untracked() else {
-                return;
-            };
-            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
-                return;
-            };
-            let field = |name: &str| data.get(name).as_string().filter(|v| !v.is_empty());
-            let (q, category, district, open) = (
-                field("q"),
-                field("category"),
-                field("district"),
-                field("open"),
-            );
-            let mut address = String::from("/search?");
-            let mut first = true;
-            for (name, value) in [
-                ("q", &q),
-                ("category", &category),
-                ("district", &district),
-                ("open", &open),
-            ] {
-                if let Some(value) = value {
-                    if !first {
-                        address.push('&');
-                    }
-                    first = false;
-                    address.push_str(name);
-                    address.push('=');
-                    address.push_str(&String::from(js_sys::encode_uri_component(value)));
-                }
-            }
-            if let Ok(history) = window().history() {
-                let _ = history.replace_state_with_url(
-                    &wasm_bindgen::JsValue::NULL,
-                    "",
-                    Some(&address),
-                );
-            }
-            asked.update_value(|n| *n += 1);
-            let this = asked.get_value();
-            leptos::task::spawn_local(async move {
-                let answer = get_search(q, category, district, open).await;
-                if asked.get_value() != this {
-                    return;
-                }
-                if let Ok(view) = answer {
-                    // The server's first results give way to these.
-                    if let Some(first) = document().get_element_by_id("search-initial") {
-                        first.remove();
-                    }
-                    live.set(Some(view));
-                }
-            });
-        }
-    };
-    let on_change = move |_: leptos::ev::Event| refresh();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        refresh();
-    };
     view! {
-        <form method="GET" action="/search" class="search-form" role="search" node_ref=form_ref on:submit=on_submit>
+        <form id="search-form" method="GET" action="/search" class="search-form" role="search">
             <label for="search-q">{locale.t("search.label")}</label>
             <input
                 id="search-q"
@@ -160,12 +78,11 @@ fn SearchBox(
                 autocomplete="off"
                 enterkeyhint="search"
                 placeholder=locale.t("search.placeholder")
-                on:input=on_change
             />
             <div class="filters">
                 <label>
                     <span>{locale.t("search.category")}</span>
-                    <select name="category" on:change=on_change>
+                    <select name="category">
                         <option value="">{locale.t("search.any_category")}</option>
                         {filters.categories.into_iter().map(|c| {
                             let selected = c.key == category;
@@ -175,7 +92,7 @@ fn SearchBox(
                 </label>
                 <label>
                     <span>{locale.t("search.district")}</span>
-                    <select name="district" on:change=on_change>
+                    <select name="district">
                         <option value="">{locale.t("search.any_district")}</option>
                         {filters.districts.into_iter().map(|d| {
                             let selected = d.slug == district;
@@ -184,24 +101,123 @@ fn SearchBox(
                     </select>
                 </label>
                 <label class="checkbox">
-                    <input type="checkbox" name="open" value="1" checked=open on:change=on_change/>
+                    <input type="checkbox" name="open" value="1" checked=open/>
                     <span>{locale.t("search.open_now")}</span>
                 </label>
             </div>
             <button type="submit" class="button">{locale.t("search.submit")}</button>
         </form>
-        <div class="search-live">
-            {move || live.get().map(|view| view! { <SearchResults view/> })}
-        </div>
+        <div id="search-live" class="search-live"></div>
+        <SearchLive/>
     }
 }
 
-#[component]
-fn SearchResults(view: SearchView) -> impl IntoView {
-    let locale = use_locale();
-    let count = locale.plural("shops.count", view.shops.len() as i64);
-    view! {
-        <p class="result-count" role="status">{count}</p>
-        <ShopList shops=view.shops/>
+/// Search as you type: each change of the form above asks the server for its results, rendered,
+/// and shows them in place (the address kept in step, the focus left in the field). Words typed
+/// before this came alive are searched at once. No view of its own: nothing to hydrate but this.
+#[island]
+fn SearchLive() -> impl IntoView {
+    crate::hydration::island_hydrated();
+    #[cfg(feature = "hydrate")]
+    live::start();
+}
+
+#[cfg(feature = "hydrate")]
+mod live {
+    use std::cell::Cell;
+
+    use leptos::prelude::{document, window};
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    use web_sys::{Event, HtmlFormElement, HtmlInputElement};
+
+    thread_local! {
+        /// Questions asked so far: only the answer to the latest is shown.
+        static ASKED: Cell<u32> = const { Cell::new(0) };
+    }
+
+    pub fn start() {
+        let Some(form) = document()
+            .get_element_by_id("search-form")
+            .and_then(|e| e.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        // `input` fires for the text, the selects and the checkbox alike.
+        let on_input = Closure::<dyn FnMut(Event)>::new({
+            let form = form.clone();
+            move |_: Event| refresh(&form)
+        });
+        let on_submit = Closure::<dyn FnMut(Event)>::new({
+            let form = form.clone();
+            move |event: Event| {
+                event.prevent_default();
+                refresh(&form);
+            }
+        });
+        let _ = form.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
+        let _ = form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+        // The form lives as long as the page.
+        on_input.forget();
+        on_submit.forget();
+        let typed_early = document()
+            .get_element_by_id("search-q")
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+            .is_some_and(|input| input.value() != input.default_value());
+        if typed_early {
+            refresh(&form);
+        }
+    }
+
+    fn refresh(form: &HtmlFormElement) {
+        let Ok(data) = web_sys::FormData::new_with_form(form) else {
+            return;
+        };
+        let field = |name: &str| data.get(name).as_string().filter(|v| !v.is_empty());
+        let (q, category, district, open) = (
+            field("q"),
+            field("category"),
+            field("district"),
+            field("open"),
+        );
+        let mut address = String::from("/search?");
+        let mut first = true;
+        for (name, value) in [
+            ("q", &q),
+            ("category", &category),
+            ("district", &district),
+            ("open", &open),
+        ] {
+            if let Some(value) = value {
+                if !first {
+                    address.push('&');
+                }
+                first = false;
+                address.push_str(name);
+                address.push('=');
+                address.push_str(&String::from(js_sys::encode_uri_component(value)));
+            }
+        }
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&address));
+        }
+        let this = ASKED.with(|asked| {
+            asked.set(asked.get() + 1);
+            asked.get()
+        });
+        leptos::task::spawn_local(async move {
+            let answer = crate::api::search::get_search_results(q, category, district, open).await;
+            if ASKED.with(Cell::get) != this {
+                return;
+            }
+            if let Ok(found) = answer {
+                // The server's first results give way to these.
+                if let Some(first) = document().get_element_by_id("search-initial") {
+                    first.remove();
+                }
+                if let Some(live) = document().get_element_by_id("search-live") {
+                    live.set_inner_html(&found.html);
+                }
+            }
+        });
     }
 }
