@@ -38,12 +38,14 @@
   // Keeps the flag in step with the queue (windows only: a service worker has no localStorage).
   function markWaiting() {
     if (typeof localStorage === "undefined") return Promise.resolve();
-    return withStore("readonly", function (store) { return store.count(); }).then(function (count) {
-      try {
-        if (count > 0) localStorage.setItem(WAITING_FLAG, "1");
+    // Only posts still to send (refused ones wait for the merchant on the counter).
+    return withStore("readonly", function (store) { return store.getAll(); })
+      .then(function (all) {
+        var waiting = (all || []).some(function (e) { return !e.error; });
+        if (waiting) localStorage.setItem(WAITING_FLAG, "1");
         else localStorage.removeItem(WAITING_FLAG);
-      } catch (error) { /* storage refused: the counter still loads the queue */ }
-    });
+      })
+      .catch(function () { /* storage refused: the counter still loads the queue */ });
   }
 
   function notify(type, detail) {

@@ -74,6 +74,10 @@ impl FromServerFnError for AppError {
             // Arguments the server could not read (a number that is not one, a missing field):
             // the client's mistake, said as such (400), not a failure of the server.
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => unreadable_request(),
+            // On the server, a body that is not the JSON expected; in the browser, an answer
+            // that cannot be read (a transport problem).
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => unreadable_request(),
             _ => AppError::Internal,
         }
     }

@@ -288,6 +288,8 @@ test("'Voir plus' adds a district's older posts in place, and is a plain link wi
     const shown = await posts.count();
     await more.click();
     await expect.poll(() => posts.count()).toBeGreaterThan(shown);
+    // The same link, with the next page's address: the focus stays on it.
+    if (await more.count()) await expect(more).toBeFocused();
   }
   expect(page.url()).toBe(address);
   const headings = await posts.locator("h3").allInnerTexts();

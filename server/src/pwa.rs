@@ -38,6 +38,10 @@ const PUBLIC_ASSETS: &[&str] = &[
     "/passkeys.js",
 ];
 
+/// Files of `public/` the worker keeps only once a page uses them, cache-first: they count in the
+/// build's version all the same, so that a new map script replaces the kept one.
+const PUBLIC_ON_USE: &[&str] = &["/map.js", "/leaflet/leaflet.js", "/leaflet/leaflet.css"];
+
 impl BuildInfo {
     /// Hashes the compiled front end (`pkg/`), the public scripts and the service worker itself.
     pub fn from_site(options: &LeptosOptions) -> BuildInfo {
@@ -76,6 +80,13 @@ impl BuildInfo {
                 path.hash(&mut hasher);
                 bytes.hash(&mut hasher);
                 assets.push((*path).to_owned());
+            }
+        }
+        for path in PUBLIC_ON_USE {
+            let file = Path::new(options.site_root.as_ref()).join(path.trim_start_matches('/'));
+            if let Ok(bytes) = std::fs::read(&file) {
+                path.hash(&mut hasher);
+                bytes.hash(&mut hasher);
             }
         }
         let stylesheet = assets

@@ -4,7 +4,8 @@ const VERSION = "__BUILD_VERSION__";
 const SHELL_CACHE = `quartier-shell-${VERSION}`;
 const PAGES_CACHE = `quartier-pages-${VERSION}`;
 const OFFLINE_URL = "/offline";
-// The compiled front end of this build (JS, WASM, CSS), listed by the server.
+// What reading a page offline needs (this build's style sheet, the site's small scripts), listed
+// by the server; islands' scripts and WebAssembly are kept the first time a page loads them.
 const ASSETS = "__ASSETS__";
 // The merchants' offline posting queue (Background Sync).
 importScripts("/outbox.js");

@@ -206,6 +206,7 @@ fn MorePosts(
     crate::hydration::island_hydrated();
     strings.install();
     let locale = use_locale();
+    let had_more = next_cursor.is_some();
     let cursor = RwSignal::new(next_cursor);
     let loading = RwSignal::new(false);
     let failed = RwSignal::new(false);
@@ -244,9 +245,15 @@ fn MorePosts(
     view! {
         <div class="more-posts" node_ref=appended></div>
         {move || failed.get().then(|| view! { <p class="error" role="alert">{locale.t("error.transport")}</p> })}
-        {move || cursor.get().map(|c| view! {
-            <p class="more">
-                <a class="button secondary" href=more_href(&c) on:click=more.clone() aria-busy=move || loading.get().to_string()>
+        // One link for every page (its address changes): the focus stays on it.
+        {had_more.then(|| view! {
+            <p class="more" hidden=move || cursor.with(Option::is_none)>
+                <a
+                    class="button secondary"
+                    href=move || cursor.with(|c| c.as_deref().map(&more_href).unwrap_or_default())
+                    on:click=more
+                    aria-busy=move || loading.get().to_string()
+                >
                     {locale.t("feed.more")}
                 </a>
             </p>

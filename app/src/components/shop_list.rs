@@ -19,13 +19,15 @@ pub fn FoundShops(shops: Vec<ShopSummary>) -> impl IntoView {
 #[component]
 pub fn NearbyList(shops: Vec<NearbyShop>) -> impl IntoView {
     let locale = use_locale();
-    view! {
-        <ul class="shop-list" role="list">
-            {shops.into_iter().map(|n| view! {
-                <ShopCard distance=distance_text(locale, n.distance_m) shop=n.shop/>
-            }).collect_view()}
-        </ul>
-    }
+    (!shops.is_empty()).then(|| {
+        view! {
+            <ul class="shop-list" role="list">
+                {shops.into_iter().map(|n| view! {
+                    <ShopCard distance=distance_text(locale, n.distance_m) shop=n.shop/>
+                }).collect_view()}
+            </ul>
+        }
+    })
 }
 
 /// "à 350 m", "à 1,2 km".
