@@ -13,10 +13,11 @@
 #[allow(dead_code)]
 mod push_service;
 
+use app::server::store::prelude::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::server::{NewPost, PostAuthor, PostKind, PostOrigin, Store, SystemClock};
+use app::server::{NewPost, PostAuthor, PostKind, PostOrigin, SystemClock};
 use base64::Engine;
 use chrono::{TimeDelta, Utc};
 use push_service::{add_audience, town_with_bakery, PushService};

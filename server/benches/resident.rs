@@ -5,12 +5,11 @@
 //! Each figure is the full query as the server runs it: the store call plus the exact distance
 //! and ranking in Rust. PostgreSQL is the machine's local server (QUARTIER_TEST_POSTGRES).
 
+use app::server::store::prelude::*;
 use std::time::{Duration, Instant};
 
 use app::domain::{nearby, search};
-use app::server::{
-    FeedScope, NewPost, NewTown, PostAuthor, PostKind, ShopFields, ShopFilter, Store,
-};
+use app::server::{FeedScope, NewPost, NewTown, PostAuthor, PostKind, ShopFields, ShopFilter};
 use chrono::{TimeDelta, Utc};
 use server::db::SqlStore;
 

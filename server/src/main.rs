@@ -118,7 +118,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             let slug = app::domain::slugs::slugify(&town)
                 .ok_or_else(|| format!("'{town}' is not a usable town name"))?;
             let store = open_store(&config).await?;
-            let town = app::server::Store::upsert_town(
+            let town = app::server::TownStore::upsert_town(
                 &store,
                 &app::server::NewTown {
                     slug,
@@ -165,7 +165,8 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
 
 async fn create_admin(config: Config, email: &str, town: Option<String>) -> Result<(), String> {
     use app::server::auth::{new_secret, secret_hash, SIGN_IN_LINK_LIFETIME};
-    use app::server::{NewSignInLink, Store};
+    use app::server::store::prelude::*;
+    use app::server::NewSignInLink;
 
     let email = app::domain::email::normalize_email(email)
         .ok_or_else(|| format!("'{email}' is not an e-mail address"))?;

@@ -3,7 +3,8 @@
 
 mod common;
 
-use app::server::{InvitedRole, NewInvitation, NewPost, PostAuthor, PostKind, Shop, Store};
+use app::server::store::prelude::*;
+use app::server::{InvitedRole, NewInvitation, NewPost, PostAuthor, PostKind, Shop};
 use axum::http::{header, StatusCode};
 use chrono::{DateTime, TimeDelta, Utc};
 use common::web::*;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::server::Store;
+use app::server::store::prelude::*;
 use axum::http::{header, StatusCode};
 use common::smtp::{subject_of, text_of, SmtpSink};
 use common::web::*;

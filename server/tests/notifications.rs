@@ -4,9 +4,11 @@
 
 mod common;
 
+use app::domain::follows::Notify as Stored;
 use app::domain::push::QuietHours;
 use app::model::{NotificationsView, Notify};
-use app::server::{FollowTarget, PushSettings, Store};
+use app::server::store::prelude::*;
+use app::server::{FollowTarget, PushSettings};
 use axum::http::{header, StatusCode};
 use common::web::*;
 
@@ -99,7 +101,7 @@ async fn a_resident_chooses_what_and_when() {
     chosen.sort_by_key(|(t, _)| matches!(t, FollowTarget::Shop(_)));
     assert_eq!(
         chosen.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
-        vec![Notify::None, Notify::Events]
+        vec![Stored::None, Stored::Events]
     );
     let own = PushSettings {
         quiet: Some(QuietHours {

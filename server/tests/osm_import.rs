@@ -2,6 +2,7 @@
 
 mod common;
 
+use app::server::store::prelude::*;
 use app::server::{NewTown, ShopFilter, Store, Town};
 use server::osm_import::{import_geojson, ImportError};
 

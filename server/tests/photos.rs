@@ -2,6 +2,7 @@
 
 mod common;
 
+use app::server::store::prelude::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::web::*;
@@ -241,7 +242,7 @@ async fn publish(
 #[tokio::test]
 async fn a_post_with_a_photo_from_the_counter() {
     use app::server::auth::{secret_hash, SIGN_IN_LINK_LIFETIME};
-    use app::server::{InvitedRole, NewInvitation, NewSignInLink, Store};
+    use app::server::{InvitedRole, NewInvitation, NewSignInLink};
     let app = app().await;
     let now = NOW.parse().unwrap();
     let town = app.store.first_town().await.unwrap().unwrap();

@@ -5,7 +5,7 @@
 mod common;
 
 use app::model::ProfileView;
-use app::server::Store;
+use app::server::store::prelude::*;
 use axum::http::{header, StatusCode};
 use common::web::*;
 

@@ -8,6 +8,7 @@ mod common;
 
 use app::i18n::Locale;
 use app::model::PostForm;
+use app::server::store::prelude::*;
 use app::server::{NewTown, PostAuthor, Store};
 use proptest::prelude::*;
 

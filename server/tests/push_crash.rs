@@ -5,11 +5,12 @@
 
 mod common;
 
+use app::server::store::prelude::*;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use app::server::{NewPost, PostAuthor, PostKind, PostOrigin, Store};
+use app::server::{NewPost, PostAuthor, PostKind, PostOrigin};
 use chrono::{TimeDelta, Utc};
 use common::push_service::{add_audience, town_with_bakery, PushService};
 

@@ -6,16 +6,17 @@
 
 mod common;
 
+use app::server::store::prelude::*;
 use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::push::Subscription as StoredSubscription;
 use std::sync::Mutex;
 
-use app::model::Notify;
+use app::domain::follows::Notify;
 use app::server::{
     Clock, FollowTarget, NewDistrict, NewPost, NewTown, PostAuthor, PostKind, PostOrigin,
-    ShopFields, Store,
+    ShopFields,
 };
 use chrono::{DateTime, SubsecRound, TimeDelta, TimeZone, Utc};
 use chrono_tz::Europe::Brussels;

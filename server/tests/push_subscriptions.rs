@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::server::Store;
+use app::server::store::prelude::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::web::*;

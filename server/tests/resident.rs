@@ -3,6 +3,7 @@
 
 mod common;
 
+use app::server::store::prelude::*;
 use axum::http::{header, StatusCode};
 use common::web::*;
 
@@ -422,7 +423,7 @@ fn post_titles(html: &str) -> Vec<String> {
 /// with the cursor of the one after; the plain link (without JavaScript) shows the same posts.
 #[tokio::test]
 async fn more_posts_come_rendered_page_after_page() {
-    use app::server::{NewPost, PostAuthor, PostKind, ShopFilter, Store};
+    use app::server::{NewPost, PostAuthor, PostKind, ShopFilter};
 
     let app = app().await;
     let now: chrono::DateTime<chrono::Utc> = NOW.parse().unwrap();

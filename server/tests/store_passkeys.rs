@@ -3,23 +3,14 @@
 
 mod common;
 
-use app::server::{NewSession, NewSignInLink, NewTown, Store, StoreError};
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use common::fixtures::now;
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
-}
+use app::server::{NewSession, NewSignInLink, Store, StoreError};
+use chrono::TimeDelta;
 
 async fn contract(store: &dyn Store) {
     let t0 = now();
-    let town = store
-        .upsert_town(&NewTown {
-            slug: "habay".into(),
-            name: "Habay".into(),
-            timezone: "Europe/Brussels".into(),
-        })
-        .await
-        .unwrap();
+    let town = common::fixtures::town(store, "habay", "Habay").await;
     // An account, made by an e-mail sign-in.
     store
         .create_sign_in_link(

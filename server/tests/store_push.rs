@@ -4,13 +4,11 @@
 
 mod common;
 
-use app::domain::push::Subscription;
-use app::server::{NewSession, NewSignInLink, NewTown, Store};
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use common::fixtures::now;
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
-}
+use app::domain::push::Subscription;
+use app::server::{NewSession, NewSignInLink, Store};
+use chrono::TimeDelta;
 
 fn subscription(endpoint: &str, auth: &str) -> Subscription {
     Subscription {
@@ -23,14 +21,7 @@ fn subscription(endpoint: &str, auth: &str) -> Subscription {
 
 async fn contract(store: &dyn Store) {
     let t0 = now();
-    let town = store
-        .upsert_town(&NewTown {
-            slug: "habay".into(),
-            name: "Habay".into(),
-            timezone: "Europe/Brussels".into(),
-        })
-        .await
-        .unwrap();
+    let town = common::fixtures::town(store, "habay", "Habay").await;
     let phone = store.create_device_profile("phone", t0).await.unwrap();
     let tablet = store.create_device_profile("tablet", t0).await.unwrap();
     let a = subscription("https://push.example.net/a", "tBHItJI5svbpez7KI4CCXg");

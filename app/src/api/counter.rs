@@ -79,6 +79,7 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         .await
         .map_err(store_error("counting notifications"))?
         .into_iter()
+        .map(|(id, summary)| (id, summary.into()))
         .collect();
     let counter_posts = posts
         .iter()
@@ -153,7 +154,8 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         .store
         .shop_push_summary(shop.id, now - chrono::TimeDelta::days(30))
         .await
-        .map_err(store_error("counting notifications"))?;
+        .map_err(store_error("counting notifications"))?
+        .into();
     let push_reach = state
         .store
         .shop_push_reach(shop.id)
@@ -730,8 +732,8 @@ async fn manage_inner() -> Result<ManageView, AppError> {
         };
         Some(crate::model::TownPushView {
             quiet_enabled: quiet.start != quiet.end,
-            quiet_start: super::notifications::clock_text(shown.start),
-            quiet_end: super::notifications::clock_text(shown.end),
+            quiet_start: crate::domain::push::clock_text(shown.start),
+            quiet_end: crate::domain::push::clock_text(shown.end),
             shop_pushes_per_day: defaults.shop_pushes_per_day.unwrap_or(1),
             district_pushes_per_week: defaults.district_pushes_per_week.unwrap_or(3),
         })

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::domain::push::{clock_text, parse_clock};
 use crate::error::AppError;
 use crate::model::NotificationsView;
 
@@ -15,18 +17,6 @@ pub const MAX_DISTRICT_PUSHES_PER_WEEK: i64 = 21;
 #[server(prefix = "/api", endpoint = "notifications")]
 pub async fn get_notifications() -> Result<NotificationsView, AppError> {
     super::with_status(view_inner().await)
-}
-
-/// `HH:MM` of minutes after midnight.
-pub fn clock_text(minutes: u16) -> String {
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
-}
-
-/// Minutes after midnight of `HH:MM` (or `H:MM`).
-pub fn parse_clock(text: &str) -> Option<u16> {
-    let (h, m) = text.trim().split_once(':')?;
-    let (h, m): (u16, u16) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
-    (h < 24 && m < 60).then_some(h * 60 + m)
 }
 
 #[cfg(feature = "ssr")]
@@ -77,7 +67,7 @@ async fn view_inner() -> Result<NotificationsView, AppError> {
                         target: "shop".into(),
                         slug: s.slug.clone(),
                         name: s.fields.name.clone(),
-                        notify: *notify,
+                        notify: (*notify).into(),
                     })
             }
             FollowTarget::District(id) => {
@@ -88,7 +78,7 @@ async fn view_inner() -> Result<NotificationsView, AppError> {
                         target: "district".into(),
                         slug: d.slug.clone(),
                         name: d.name.clone(),
-                        notify: *notify,
+                        notify: (*notify).into(),
                     })
             }
         })
@@ -172,7 +162,7 @@ async fn save_inner(
     reset: bool,
 ) -> Result<(), AppError> {
     use super::views::store_error;
-    use crate::model::Notify;
+    use crate::domain::follows::Notify;
     use crate::server::{device, AppState, FollowTarget, PushSettings};
 
     let state = AppState::from_context()?;
@@ -364,20 +354,4 @@ async fn town_inner(
         )
         .await
         .map_err(super::views::store_error("saving the town's push defaults"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clock_times() {
-        assert_eq!(parse_clock("21:00"), Some(1260));
-        assert_eq!(parse_clock("8:05"), Some(485));
-        assert_eq!(parse_clock("07:30:00"), Some(450));
-        assert_eq!(parse_clock("24:00"), None);
-        assert_eq!(parse_clock("12:60"), None);
-        assert_eq!(parse_clock("midi"), None);
-        assert_eq!(clock_text(485), "08:05");
-    }
 }

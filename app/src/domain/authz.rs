@@ -5,7 +5,7 @@
 //! shop; a *steward* manages the shops of a district on their merchants' behalf; an *admin* runs
 //! the town.
 
-use crate::server::{Roles, ShopRole};
+use super::accounts::{Roles, ShopRole};
 
 /// Who is asking.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,14 +1,24 @@
-//! Pure logic with no I/O: categories, slugs, opening hours, contact details, structured data.
+//! Pure logic with no I/O, and the records of each feature (what the storage ports read and
+//! write): categories, slugs, opening hours, contact details, structured data.
 
+pub mod accounts;
 pub mod authz;
 pub mod categories;
 pub mod contact;
+pub mod districts;
 pub mod email;
+pub mod feeds;
+pub mod follows;
 pub mod hours;
+pub mod invitations;
 pub mod nearby;
+pub mod passkeys;
 pub mod posting;
+pub mod posts;
 pub mod push;
 pub mod search;
+pub mod shops;
 pub mod slugs;
 pub mod structured_data;
+pub mod towns;
 pub mod weekly_hours;

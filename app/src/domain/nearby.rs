@@ -5,7 +5,7 @@
 
 use geo::{Distance, Haversine, Point};
 
-use crate::server::{BoundingBox, Shop};
+use super::shops::{BoundingBox, Shop};
 
 /// Decimal places kept of a visitor's latitude and longitude.
 pub const POSITION_DECIMALS: i32 = 3;

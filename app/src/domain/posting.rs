@@ -8,8 +8,8 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
+use super::posts::{NewPost, PostAuthor, PostKind};
 use crate::model::PostForm;
-use crate::server::{NewPost, PostAuthor, PostKind};
 
 pub const TITLE_MAX: usize = 80;
 pub const BODY_MAX: usize = 1000;

@@ -217,6 +217,64 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
+/// `HH:MM` of minutes after midnight.
+pub fn clock_text(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Minutes after midnight of `HH:MM` (or `H:MM`).
+pub fn parse_clock(text: &str) -> Option<u16> {
+    let (h, m) = text.trim().split_once(':')?;
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// How the notifications of a post (or of a shop's posts) went.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PushSummary {
+    /// Phones and browsers it was meant for.
+    pub targeted: i64,
+    /// Accepted by their push services.
+    pub delivered: i64,
+    /// Still to go (quiet hours, retries).
+    pub pending: i64,
+    /// Not sent: the resident had had their share of pushes (the post is in their feed).
+    pub capped: i64,
+    /// Given up after retrying for a day.
+    pub failed: i64,
+    /// Subscriptions their push service said were gone (deleted).
+    pub pruned: i64,
+    /// Taps on the notification.
+    pub clicks: i64,
+}
+
+/// This site's VAPID key pair (RFC 8292), both halves base64url without padding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VapidKeys {
+    /// The P-256 private scalar (32 bytes).
+    pub private_key: String,
+    /// The uncompressed public point (65 bytes): the browsers' `applicationServerKey`.
+    pub public_key: String,
+}
+
+/// A resident's push settings; `None`: the town's default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PushSettings {
+    pub quiet: Option<QuietHours>,
+    pub shop_pushes_per_day: Option<i64>,
+    pub district_pushes_per_week: Option<i64>,
+}
+
+/// A Web Push subscription of a device profile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PushSubscriptionRecord {
+    pub id: i64,
+    pub profile_id: i64,
+    pub subscription: Subscription,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,5 +476,21 @@ mod quiet_tests {
             gap.until(at(2026, 3, 29, 1, 30), Brussels),
             Some(Utc.with_ymd_and_hms(2026, 3, 29, 1, 30, 0).unwrap())
         );
+    }
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::*;
+
+    #[test]
+    fn clock_times() {
+        assert_eq!(parse_clock("21:00"), Some(1260));
+        assert_eq!(parse_clock("8:05"), Some(485));
+        assert_eq!(parse_clock("07:30:00"), Some(450));
+        assert_eq!(parse_clock("24:00"), None);
+        assert_eq!(parse_clock("12:60"), None);
+        assert_eq!(parse_clock("midi"), None);
+        assert_eq!(clock_text(485), "08:05");
     }
 }

@@ -116,6 +116,21 @@ pub struct PushSummary {
     pub clicks: i64,
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::domain::push::PushSummary> for PushSummary {
+    fn from(s: crate::domain::push::PushSummary) -> PushSummary {
+        PushSummary {
+            targeted: s.targeted,
+            delivered: s.delivered,
+            pending: s.pending,
+            capped: s.capped,
+            failed: s.failed,
+            pruned: s.pruned,
+            clicks: s.clicks,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamMember {
     pub user_id: i64,

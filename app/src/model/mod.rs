@@ -206,6 +206,18 @@ impl Notify {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::domain::follows::Notify> for Notify {
+    fn from(notify: crate::domain::follows::Notify) -> Notify {
+        use crate::domain::follows::Notify as Stored;
+        match notify {
+            Stored::All => Notify::All,
+            Stored::Events => Notify::Events,
+            Stored::None => Notify::None,
+        }
+    }
+}
+
 /// One followed shop or district and what it notifies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowNotifyView {

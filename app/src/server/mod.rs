@@ -3,9 +3,16 @@
 pub mod auth;
 pub mod device;
 pub mod qr;
-mod store;
+pub mod store;
 
 pub use store::*;
+
+/// The records the storage ports speak of (they belong to the domain), for their callers.
+pub use crate::domain::push::{PushSettings, PushSubscriptionRecord, VapidKeys};
+pub use crate::domain::{
+    accounts::*, districts::*, feeds::*, follows::*, invitations::*, passkeys::*, posts::*,
+    shops::*, towns::*,
+};
 
 use std::sync::Arc;
 

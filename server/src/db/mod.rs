@@ -1,6 +1,6 @@
 //! Storage adapters: `connect(url)` picks SQLite or PostgreSQL by the URL's scheme.
 //!
-//! Both backends share one implementation of the `Store` trait: the SQL is portable
+//! Both backends share one implementation of the storage traits: the SQL is portable
 //! (`$n` placeholders, `ON CONFLICT`, `RETURNING`), and the `on_pool!` macro compiles each
 //! method once per driver. Dialect-specific statements, when needed, match on `Pool` directly.
 
@@ -14,12 +14,27 @@ macro_rules! on_pool {
     };
 }
 
+// One file per feature, each implementing that feature's storage trait (named as in
+// `app::server::store`); the macros some of them share come first.
+mod districts;
+mod feeds;
+mod follows;
+#[macro_use]
+mod invitations;
+#[macro_use]
 mod accounts;
 pub mod outbox;
+mod passkeys;
 mod posts;
-pub use posts::{MAX_UPDATE_PUSHES, UPDATE_PUSH_DELAY};
+mod push;
 mod rows;
+mod search;
+mod shops;
+mod sql;
 mod store;
+mod towns;
+
+pub use posts::{MAX_UPDATE_PUSHES, UPDATE_PUSH_DELAY};
 
 use std::{path::Path, str::FromStr, time::Duration};
 
@@ -161,9 +176,17 @@ impl SqlStore {
 
     /// `sqlite` or `postgres`.
     pub fn backend(&self) -> &'static str {
+        match self.dialect() {
+            sql::Dialect::Sqlite => "sqlite",
+            sql::Dialect::Postgres => "postgres",
+        }
+    }
+
+    /// Which SQL this store's database speaks.
+    fn dialect(&self) -> sql::Dialect {
         match self.pool {
-            Pool::Sqlite(_) => "sqlite",
-            Pool::Postgres(_) => "postgres",
+            Pool::Sqlite(_) => sql::Dialect::Sqlite,
+            Pool::Postgres(_) => sql::Dialect::Postgres,
         }
     }
 

@@ -12,7 +12,7 @@ use app::domain::push::QuietHours;
 use app::server::{PostKind, StoreResult};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 
-use super::store::store_error;
+use super::sql::{placeholders, store_error, Dialect};
 use super::{Pool, SqlStore};
 
 /// A delivery taken by this worker until its lease runs out.
@@ -179,8 +179,8 @@ type SummaryRow = (i64, i32, i64, i64, i64, i64, i64, i64);
 
 fn summary(
     (_, clicks, targeted, delivered, pending, capped, failed, pruned): SummaryRow,
-) -> app::model::PushSummary {
-    app::model::PushSummary {
+) -> app::domain::push::PushSummary {
+    app::domain::push::PushSummary {
         targeted,
         delivered,
         pending,
@@ -189,14 +189,6 @@ fn summary(
         pruned,
         clicks: i64::from(clicks),
     }
-}
-
-/// `$first, $first+1, …` for `count` values.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl SqlStore {
@@ -212,12 +204,8 @@ impl SqlStore {
         max_ttl: Duration,
     ) -> StoreResult<u64> {
         let now = now.trunc_subsecs(0);
-        let is_postgres = matches!(self.pool, Pool::Postgres(_));
-        let lock = if is_postgres {
-            " FOR UPDATE SKIP LOCKED"
-        } else {
-            ""
-        };
+        let is_postgres = self.dialect() == Dialect::Postgres;
+        let lock = self.dialect().for_update_skip_locked();
         let pick = format!(
             "SELECT j.id, j.post_id, j.kind AS job, p.town_id, p.shop_id, p.district_id, p.kind, \
              CASE p.kind WHEN 'offer' THEN p.valid_until \
@@ -324,10 +312,7 @@ impl SqlStore {
         lease: Duration,
         limit: usize,
     ) -> StoreResult<Vec<ClaimedDelivery>> {
-        let lock = match self.pool {
-            Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
-            Pool::Sqlite(_) => "",
-        };
+        let lock = self.dialect().for_update_skip_locked();
         let claim = format!(
             "UPDATE push_deliveries SET leased_until = $2, attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM push_deliveries WHERE state = 'pending' AND due_at <= $1 \
@@ -593,7 +578,7 @@ impl SqlStore {
     pub async fn push_summaries(
         &self,
         post_ids: &[i64],
-    ) -> StoreResult<Vec<(i64, app::model::PushSummary)>> {
+    ) -> StoreResult<Vec<(i64, app::domain::push::PushSummary)>> {
         if post_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -619,7 +604,7 @@ impl SqlStore {
         &self,
         shop_id: i64,
         since: DateTime<Utc>,
-    ) -> StoreResult<app::model::PushSummary> {
+    ) -> StoreResult<app::domain::push::PushSummary> {
         let sql = format!(
             "SELECT 0 AS id, CAST((SELECT COALESCE(SUM(q.push_clicks), 0) FROM posts q \
              WHERE q.shop_id = $1 AND EXISTS (SELECT 1 FROM push_deliveries e \

@@ -1,13 +1,13 @@
-//! Posts as merchants write them: publish (idempotent), edit, delete, the merchant's list.
+//! Posts as merchants and stewards write them: publish (idempotent), edit, delete, list, views.
 
-use super::BeginWrite;
 use app::domain::search;
-use app::server::{FollowerStats, NewPost, Post, PostAuthor, PostOrigin, StoreError, StoreResult};
+use app::server::*;
+use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 
-use super::rows::{PostRow, POST_COLUMNS};
-use super::store::store_error;
-use super::{Pool, SqlStore};
+use super::rows::*;
+use super::sql::*;
+use super::{BeginWrite, Pool, SqlStore};
 
 /// Binds a post's content, in the order of the columns kind … published_at (eleven values).
 macro_rules! bind_content {
@@ -27,10 +27,6 @@ macro_rules! bind_content {
     };
 }
 
-fn second(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-    t.map(|t| t.trunc_subsecs(0))
-}
-
 async fn by_idempotency_key(
     store: &SqlStore,
     town_id: i64,
@@ -47,85 +43,6 @@ async fn by_idempotency_key(
         .map_err(store_error))
 }
 
-pub(super) async fn publish(
-    store: &SqlStore,
-    town_id: i64,
-    post: &NewPost,
-    origin: &PostOrigin,
-    now: DateTime<Utc>,
-) -> StoreResult<(Post, bool)> {
-    if let Some(key) = &origin.idempotency_key {
-        if let Some(existing) = by_idempotency_key(store, town_id, key).await? {
-            return Ok((existing, false));
-        }
-    }
-    let (shop_id, district_id) = match post.author {
-        PostAuthor::Shop(id) => (Some(id), None),
-        PostAuthor::District(id) => (None, Some(id)),
-    };
-    // The author must be of this town: the INSERT selects from it.
-    let author_check = match post.author {
-        PostAuthor::Shop(_) => "SELECT 1 FROM shops WHERE id = $2 AND town_id = $1",
-        PostAuthor::District(_) => "SELECT 1 FROM districts WHERE id = $3 AND town_id = $1",
-    };
-    let sql = format!(
-        "INSERT INTO posts (town_id, shop_id, district_id, kind, title, body, photo, \
-         valid_from, valid_until, starts_at, ends_at, place, search_text, published_at, \
-         created_at, updated_at, author_user_id, by_steward, idempotency_key) \
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18 \
-         WHERE EXISTS ({author_check}) RETURNING {POST_COLUMNS}"
-    );
-    let text = search::post_text(&post.title, &post.body, post.place.as_deref());
-    // The post and its push job are written together: a post is never published without its
-    // notifications being queued, whatever happens to this process afterwards.
-    let inserted = on_pool!(store, |pool| async {
-        let mut tx = pool.begin_write().await?;
-        let row = bind_content!(
-            sqlx::query_as::<_, PostRow>(&sql)
-                .bind(town_id)
-                .bind(shop_id)
-                .bind(district_id),
-            post,
-            text
-        )
-        .bind(now.trunc_subsecs(0))
-        .bind(origin.user_id)
-        .bind(origin.by_steward)
-        .bind(&origin.idempotency_key)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(row) = &row {
-            sqlx::query("INSERT INTO push_jobs (post_id, due_at, created_at) VALUES ($1, $2, $3)")
-                .bind(row.id)
-                .bind(row.published_at.max(now.trunc_subsecs(0)))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(row)
-    }
-    .await
-    .map_err(store_error));
-    let row = match (inserted, &origin.idempotency_key) {
-        // The same key sent twice at once: the other request won.
-        (Err(StoreError::Conflict(_)), Some(key)) => {
-            if let Some(existing) = by_idempotency_key(store, town_id, key).await? {
-                return Ok((existing, false));
-            }
-            return Err(StoreError::Conflict("duplicate post".into()));
-        }
-        (result, _) => result?,
-    };
-    let post = row
-        .and_then(PostRow::into_post)
-        .ok_or_else(|| StoreError::Conflict("the post's author is not in this town".into()))?;
-    if let PostAuthor::Shop(shop_id) = post.content.author {
-        store.refresh_shop_posts_text(&[shop_id], now).await?;
-    }
-    Ok((post, true))
-}
-
 /// How long after an edit the phones that have the post get its new version (the edits made
 /// meanwhile go in the same message).
 pub const UPDATE_PUSH_DELAY: TimeDelta = TimeDelta::seconds(60);
@@ -133,190 +50,311 @@ pub const UPDATE_PUSH_DELAY: TimeDelta = TimeDelta::seconds(60);
 /// still waiting only).
 pub const MAX_UPDATE_PUSHES: i64 = 3;
 
-pub(super) async fn update(
-    store: &SqlStore,
-    town_id: i64,
-    id: i64,
-    post: &NewPost,
-    now: DateTime<Utc>,
-) -> StoreResult<Option<Post>> {
-    let sql = format!(
-        "UPDATE posts SET kind = $3, title = $4, body = $5, photo = $6, valid_from = $7, \
-         valid_until = $8, starts_at = $9, ends_at = $10, place = $11, search_text = $12, \
-         published_at = $13, updated_at = $14 WHERE town_id = $1 AND id = $2 \
-         RETURNING {POST_COLUMNS}"
-    );
-    let lock = match store.pool {
-        Pool::Postgres(_) => " FOR UPDATE",
-        Pool::Sqlite(_) => "",
-    };
-    let before_sql =
-        format!("SELECT title, body, photo FROM posts WHERE town_id = $1 AND id = $2{lock}");
-    let text = search::post_text(&post.title, &post.body, post.place.as_deref());
-    let now = now.trunc_subsecs(0);
-    // The post and what its notifications need are changed together.
-    let row = on_pool!(store, |pool| {
-        async {
-        let mut tx = pool.begin_write().await?;
-        let before: Option<(String, String, Option<String>)> = sqlx::query_as(&before_sql)
+#[async_trait]
+impl PostStore for SqlStore {
+    async fn insert_post(
+        &self,
+        town_id: i64,
+        post: &NewPost,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Post> {
+        self.publish_post(town_id, post, &PostOrigin::default(), now)
+            .await
+            .map(|(post, _)| post)
+    }
+
+    async fn post_by_id(&self, town_id: i64, id: i64) -> StoreResult<Option<Post>> {
+        let sql = format!("SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND id = $2");
+        on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
             .bind(town_id)
             .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map(|row| row.and_then(PostRow::into_post))
+            .map_err(store_error))
+    }
+
+    async fn publish_post(
+        &self,
+        town_id: i64,
+        post: &NewPost,
+        origin: &PostOrigin,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Post, bool)> {
+        if let Some(key) = &origin.idempotency_key {
+            if let Some(existing) = by_idempotency_key(self, town_id, key).await? {
+                return Ok((existing, false));
+            }
+        }
+        let (shop_id, district_id) = match post.author {
+            PostAuthor::Shop(id) => (Some(id), None),
+            PostAuthor::District(id) => (None, Some(id)),
+        };
+        // The author must be of this town: the INSERT selects from it.
+        let author_check = match post.author {
+            PostAuthor::Shop(_) => "SELECT 1 FROM shops WHERE id = $2 AND town_id = $1",
+            PostAuthor::District(_) => "SELECT 1 FROM districts WHERE id = $3 AND town_id = $1",
+        };
+        let sql = format!(
+            "INSERT INTO posts (town_id, shop_id, district_id, kind, title, body, photo, \
+             valid_from, valid_until, starts_at, ends_at, place, search_text, published_at, \
+             created_at, updated_at, author_user_id, by_steward, idempotency_key) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18 \
+             WHERE EXISTS ({author_check}) RETURNING {POST_COLUMNS}"
+        );
+        let text = search::post_text(&post.title, &post.body, post.place.as_deref());
+        // The post and its push job are written together: a post is never published without its
+        // notifications being queued, whatever happens to this process afterwards.
+        let inserted = on_pool!(self, |pool| async {
+            let mut tx = pool.begin_write().await?;
+            let row = bind_content!(
+                sqlx::query_as::<_, PostRow>(&sql)
+                    .bind(town_id)
+                    .bind(shop_id)
+                    .bind(district_id),
+                post,
+                text
+            )
+            .bind(now.trunc_subsecs(0))
+            .bind(origin.user_id)
+            .bind(origin.by_steward)
+            .bind(&origin.idempotency_key)
             .fetch_optional(&mut *tx)
             .await?;
-        let row = bind_content!(
-            sqlx::query_as::<_, PostRow>(&sql).bind(town_id).bind(id),
-            post,
-            text
-        )
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let (Some(row), Some((title, body, photo))) = (&row, before) {
-            // Not announced yet: the announcement follows the publication time.
-            sqlx::query(
-                "UPDATE push_jobs SET due_at = $2 WHERE post_id = $1 AND kind = 'publish' \
-                 AND expanded_at IS NULL",
-            )
-            .bind(row.id)
-            .bind(row.published_at.max(now))
-            .execute(&mut *tx)
-            .await?;
-            // Already announced, and what the notification shows changed: the phones that
-            // have it get the new version in its place, a minute later (edits in a row go out
-            // once), at most `MAX_UPDATE_PUSHES` times per post.
-            if title != post.title || body != post.body || photo != post.photo {
+            if let Some(row) = &row {
                 sqlx::query(
-                    "INSERT INTO push_jobs (post_id, kind, due_at, created_at) \
-                     SELECT $1, 'update', $2, $3 WHERE EXISTS (SELECT 1 FROM push_jobs \
-                     WHERE post_id = $1 AND kind = 'publish' AND expanded_at IS NOT NULL) \
-                     AND NOT EXISTS (SELECT 1 FROM push_jobs WHERE post_id = $1 \
-                     AND kind = 'update' AND expanded_at IS NULL) \
-                     AND (SELECT COUNT(*) FROM push_jobs WHERE post_id = $1 AND kind = 'update') < $4",
+                    "INSERT INTO push_jobs (post_id, due_at, created_at) VALUES ($1, $2, $3)",
                 )
                 .bind(row.id)
-                .bind(now + UPDATE_PUSH_DELAY)
+                .bind(row.published_at.max(now.trunc_subsecs(0)))
                 .bind(now)
-                .bind(MAX_UPDATE_PUSHES)
                 .execute(&mut *tx)
                 .await?;
             }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(row)
         }
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(row)
-    }
-    .await
-    .map_err(store_error)
-    })?;
-    let post = row.and_then(PostRow::into_post);
-    if let Some(PostAuthor::Shop(shop_id)) = post.as_ref().map(|p| p.content.author) {
-        store.refresh_shop_posts_text(&[shop_id], now).await?;
-    }
-    Ok(post)
-}
-
-pub(super) async fn delete(
-    store: &SqlStore,
-    town_id: i64,
-    id: i64,
-    now: DateTime<Utc>,
-) -> StoreResult<bool> {
-    let sql = "DELETE FROM posts WHERE town_id = $1 AND id = $2 RETURNING shop_id";
-    let deleted: Option<Option<i64>> = on_pool!(store, |pool| sqlx::query_scalar(sql)
-        .bind(town_id)
-        .bind(id)
-        .fetch_optional(pool)
         .await
-        .map_err(store_error))?;
-    if let Some(Some(shop_id)) = deleted {
-        store.refresh_shop_posts_text(&[shop_id], now).await?;
-    }
-    Ok(deleted.is_some())
-}
-
-pub(super) async fn of_shop(
-    store: &SqlStore,
-    town_id: i64,
-    shop_id: i64,
-    limit: i64,
-) -> StoreResult<Vec<Post>> {
-    let sql = format!(
-        "SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND shop_id = $2 \
-         ORDER BY published_at DESC, id DESC LIMIT $3"
-    );
-    on_pool!(store, |pool| sqlx::query_as::<_, PostRow>(&sql)
-        .bind(town_id)
-        .bind(shop_id)
-        .bind(limit)
-        .fetch_all(pool)
-        .await
-        .map(|rows| rows.into_iter().filter_map(PostRow::into_post).collect())
-        .map_err(store_error))
-}
-
-pub(super) async fn follower_stats(
-    store: &SqlStore,
-    shop_id: i64,
-    since: DateTime<Utc>,
-) -> StoreResult<FollowerStats> {
-    let sql = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN created_at >= $2 THEN 1 ELSE 0 END), 0) \
-               FROM shop_follows WHERE shop_id = $1";
-    let (total, new_since): (i64, i64) = on_pool!(store, |pool| sqlx::query_as(sql)
-        .bind(shop_id)
-        .bind(since.trunc_subsecs(0))
-        .fetch_one(pool)
-        .await
-        .map_err(store_error))?;
-    Ok(FollowerStats { total, new_since })
-}
-
-/// `$first, $first+1, …` for `count` values.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-pub(super) async fn record_views(
-    store: &SqlStore,
-    post_ids: &[i64],
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    if post_ids.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "INSERT INTO post_views (post_id, day, views) SELECT id, $1, 1 FROM posts \
-         WHERE id IN ({}) ON CONFLICT (post_id, day) DO UPDATE SET views = post_views.views + 1",
-        placeholders(2, post_ids.len())
-    );
-    let day = now.format("%Y-%m-%d").to_string();
-    on_pool!(store, |pool| {
-        let mut query = sqlx::query(&sql).bind(&day);
-        for id in post_ids {
-            query = query.bind(id);
+        .map_err(store_error));
+        let row = match (inserted, &origin.idempotency_key) {
+            // The same key sent twice at once: the other request won.
+            (Err(StoreError::Conflict(_)), Some(key)) => {
+                if let Some(existing) = by_idempotency_key(self, town_id, key).await? {
+                    return Ok((existing, false));
+                }
+                return Err(StoreError::Conflict("duplicate post".into()));
+            }
+            (result, _) => result?,
+        };
+        let post = row
+            .and_then(PostRow::into_post)
+            .ok_or_else(|| StoreError::Conflict("the post's author is not in this town".into()))?;
+        if let PostAuthor::Shop(shop_id) = post.content.author {
+            self.refresh_shop_posts_text(&[shop_id], now).await?;
         }
-        query.execute(pool).await.map(|_| ()).map_err(store_error)
-    })
+        Ok((post, true))
+    }
+
+    async fn update_post(
+        &self,
+        town_id: i64,
+        id: i64,
+        post: &NewPost,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Post>> {
+        let sql = format!(
+            "UPDATE posts SET kind = $3, title = $4, body = $5, photo = $6, valid_from = $7, \
+             valid_until = $8, starts_at = $9, ends_at = $10, place = $11, search_text = $12, \
+             published_at = $13, updated_at = $14 WHERE town_id = $1 AND id = $2 \
+             RETURNING {POST_COLUMNS}"
+        );
+        let lock = self.dialect().for_update();
+        let before_sql =
+            format!("SELECT title, body, photo FROM posts WHERE town_id = $1 AND id = $2{lock}");
+        let text = search::post_text(&post.title, &post.body, post.place.as_deref());
+        let now = now.trunc_subsecs(0);
+        // The post and what its notifications need are changed together.
+        let row = on_pool!(self, |pool| {
+            async {
+            let mut tx = pool.begin_write().await?;
+            let before: Option<(String, String, Option<String>)> = sqlx::query_as(&before_sql)
+                .bind(town_id)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let row = bind_content!(
+                sqlx::query_as::<_, PostRow>(&sql).bind(town_id).bind(id),
+                post,
+                text
+            )
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let (Some(row), Some((title, body, photo))) = (&row, before) {
+                // Not announced yet: the announcement follows the publication time.
+                sqlx::query(
+                    "UPDATE push_jobs SET due_at = $2 WHERE post_id = $1 AND kind = 'publish' \
+                     AND expanded_at IS NULL",
+                )
+                .bind(row.id)
+                .bind(row.published_at.max(now))
+                .execute(&mut *tx)
+                .await?;
+                // Already announced, and what the notification shows changed: the phones that
+                // have it get the new version in its place, a minute later (edits in a row go out
+                // once), at most `MAX_UPDATE_PUSHES` times per post.
+                if title != post.title || body != post.body || photo != post.photo {
+                    sqlx::query(
+                        "INSERT INTO push_jobs (post_id, kind, due_at, created_at) \
+                         SELECT $1, 'update', $2, $3 WHERE EXISTS (SELECT 1 FROM push_jobs \
+                         WHERE post_id = $1 AND kind = 'publish' AND expanded_at IS NOT NULL) \
+                         AND NOT EXISTS (SELECT 1 FROM push_jobs WHERE post_id = $1 \
+                         AND kind = 'update' AND expanded_at IS NULL) \
+                         AND (SELECT COUNT(*) FROM push_jobs WHERE post_id = $1 AND kind = 'update') < $4",
+                    )
+                    .bind(row.id)
+                    .bind(now + UPDATE_PUSH_DELAY)
+                    .bind(now)
+                    .bind(MAX_UPDATE_PUSHES)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(row)
+        }
+        .await
+        .map_err(store_error)
+        })?;
+        let post = row.and_then(PostRow::into_post);
+        if let Some(PostAuthor::Shop(shop_id)) = post.as_ref().map(|p| p.content.author) {
+            self.refresh_shop_posts_text(&[shop_id], now).await?;
+        }
+        Ok(post)
+    }
+
+    async fn delete_post(&self, town_id: i64, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+        let sql = "DELETE FROM posts WHERE town_id = $1 AND id = $2 RETURNING shop_id";
+        let deleted: Option<Option<i64>> = on_pool!(self, |pool| sqlx::query_scalar(sql)
+            .bind(town_id)
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error))?;
+        if let Some(Some(shop_id)) = deleted {
+            self.refresh_shop_posts_text(&[shop_id], now).await?;
+        }
+        Ok(deleted.is_some())
+    }
+
+    async fn shop_posts(&self, town_id: i64, shop_id: i64, limit: i64) -> StoreResult<Vec<Post>> {
+        let sql = format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND shop_id = $2 \
+             ORDER BY published_at DESC, id DESC LIMIT $3"
+        );
+        on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
+            .bind(town_id)
+            .bind(shop_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+            .map(|rows| rows.into_iter().filter_map(PostRow::into_post).collect())
+            .map_err(store_error))
+    }
+
+    async fn record_post_views(&self, post_ids: &[i64], now: DateTime<Utc>) -> StoreResult<()> {
+        if post_ids.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "INSERT INTO post_views (post_id, day, views) SELECT id, $1, 1 FROM posts \
+             WHERE id IN ({}) ON CONFLICT (post_id, day) DO UPDATE SET views = post_views.views + 1",
+            placeholders(2, post_ids.len())
+        );
+        let day = now.format("%Y-%m-%d").to_string();
+        on_pool!(self, |pool| {
+            let mut query = sqlx::query(&sql).bind(&day);
+            for id in post_ids {
+                query = query.bind(id);
+            }
+            query.execute(pool).await.map(|_| ()).map_err(store_error)
+        })
+    }
+
+    async fn post_view_counts(&self, post_ids: &[i64]) -> StoreResult<Vec<(i64, i64)>> {
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT post_id, CAST(SUM(views) AS BIGINT) FROM post_views WHERE post_id IN ({}) \
+             GROUP BY post_id ORDER BY post_id",
+            placeholders(1, post_ids.len())
+        );
+        on_pool!(self, |pool| {
+            let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+            for id in post_ids {
+                query = query.bind(id);
+            }
+            query.fetch_all(pool).await.map_err(store_error)
+        })
+    }
 }
 
-pub(super) async fn view_counts(
-    store: &SqlStore,
-    post_ids: &[i64],
-) -> StoreResult<Vec<(i64, i64)>> {
-    if post_ids.is_empty() {
-        return Ok(Vec::new());
+impl SqlStore {
+    /// Inserts many shop posts at once (generated data for benchmarks, bulk loads), in one
+    /// transaction. Authors are not checked: callers pass shops of the town.
+    pub async fn insert_posts_bulk(
+        &self,
+        town_id: i64,
+        posts: &[NewPost],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let written = Utc::now().trunc_subsecs(0);
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await.map_err(store_error)?;
+            for chunk in posts.chunks(500) {
+                let sql = format!(
+                    "INSERT INTO posts (town_id, shop_id, district_id, kind, title, body, \
+                     valid_until, starts_at, search_text, published_at, created_at, updated_at) \
+                     VALUES {}",
+                    values_placeholders(chunk.len(), 11, &[11])
+                );
+                let mut query = sqlx::query(&sql);
+                for post in chunk {
+                    let (shop_id, district_id) = match post.author {
+                        PostAuthor::Shop(id) => (Some(id), None),
+                        PostAuthor::District(id) => (None, Some(id)),
+                    };
+                    query = query
+                        .bind(town_id)
+                        .bind(shop_id)
+                        .bind(district_id)
+                        .bind(post.kind.as_str())
+                        .bind(&post.title)
+                        .bind(&post.body)
+                        .bind(post.valid_until.map(|t| t.trunc_subsecs(0)))
+                        .bind(post.starts_at.map(|t| t.trunc_subsecs(0)))
+                        .bind(search::post_text(
+                            &post.title,
+                            &post.body,
+                            post.place.as_deref(),
+                        ))
+                        .bind(post.published_at.trunc_subsecs(0))
+                        .bind(written);
+                }
+                query.execute(&mut *tx).await.map_err(store_error)?;
+            }
+            tx.commit().await.map_err(store_error)
+        })?;
+        let mut shop_ids: Vec<i64> = posts
+            .iter()
+            .filter_map(|p| match p.author {
+                PostAuthor::Shop(id) => Some(id),
+                PostAuthor::District(_) => None,
+            })
+            .collect();
+        shop_ids.sort_unstable();
+        shop_ids.dedup();
+        self.refresh_shop_posts_text(&shop_ids, now).await
     }
-    let sql = format!(
-        "SELECT post_id, CAST(SUM(views) AS BIGINT) FROM post_views WHERE post_id IN ({}) \
-         GROUP BY post_id ORDER BY post_id",
-        placeholders(1, post_ids.len())
-    );
-    on_pool!(store, |pool| {
-        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
-        for id in post_ids {
-            query = query.bind(id);
-        }
-        query.fetch_all(pool).await.map_err(store_error)
-    })
 }

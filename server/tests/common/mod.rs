@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use server::db::SqlStore;
 
+pub mod fixtures;
 pub mod push_service;
 pub mod smtp;
 pub mod web;

@@ -8,6 +8,7 @@
 //! Each subscription can be told how to answer its next requests (a status, `Retry-After`, or
 //! hanging); afterwards it answers 201 Created.
 
+use app::server::store::prelude::*;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -560,7 +561,7 @@ pub async fn add_audience(url: &str, shop_id: i64, subscriptions: &[Subscription
 /// A new SQLite database at `url` with Habay and its bakery, without quiet hours (fan-outs are
 /// measured at any time of day); the town's and the bakery's ids.
 pub async fn town_with_bakery(url: &str) -> (server::db::SqlStore, i64, i64) {
-    use app::server::{NewTown, ShopFields, Store};
+    use app::server::{NewTown, ShopFields};
     let store = server::db::SqlStore::connect(url).await.unwrap();
     store.migrate().await.unwrap();
     let town = store

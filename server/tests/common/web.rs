@@ -1,5 +1,6 @@
 //! The whole router driven in-process, on the demo town with a fixed clock.
 
+use app::server::store::prelude::*;
 use std::sync::Arc;
 
 use app::server::FixedClock;
@@ -272,7 +273,7 @@ pub async fn call_multipart(
 /// HTTP; the account is created if new.
 pub async fn sign_in(app: &TestApp, email: &str) -> String {
     use app::server::auth::{new_secret, secret_hash, SIGN_IN_LINK_LIFETIME};
-    use app::server::{NewSignInLink, Store};
+    use app::server::NewSignInLink;
     let now: chrono::DateTime<chrono::Utc> = NOW.parse().unwrap();
     let token = new_secret().unwrap();
     app.store
@@ -299,7 +300,7 @@ pub async fn sign_in(app: &TestApp, email: &str) -> String {
 
 /// A session of the owner of shop `slug`.
 pub async fn owner_session(app: &TestApp, slug: &str, email: &str) -> String {
-    use app::server::{InvitedRole, NewInvitation, Store};
+    use app::server::{InvitedRole, NewInvitation};
     let now = NOW.parse().unwrap();
     let town = app.store.first_town().await.unwrap().unwrap();
     let shop = app

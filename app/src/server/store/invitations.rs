@@ -1,0 +1,40 @@
+//! The storage port of invitations: [`InvitationStore`].
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::StoreResult;
+use crate::domain::invitations::{Invitation, NewInvitation};
+
+/// Invitations to a shop's team, a district or the town.
+#[async_trait]
+pub trait InvitationStore: Send + Sync {
+    /// Creates an invitation of the town (its shop or district must belong to the town).
+    async fn create_invitation(
+        &self,
+        town_id: i64,
+        invitation: &NewInvitation,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Invitation>;
+
+    /// The invitation whose token hashes to `token_hash`, whatever its state.
+    async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<Invitation>>;
+
+    /// Accepts an open invitation for a signed-in user; `None` if it is no longer open.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Invitation>>;
+
+    /// The town's invitations that are neither used nor expired, newest first.
+    async fn open_invitations(
+        &self,
+        town_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Invitation>>;
+
+    /// Withdraws an unused invitation; `false` if there was none.
+    async fn revoke_invitation(&self, town_id: i64, id: i64) -> StoreResult<bool>;
+}

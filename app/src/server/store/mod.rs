@@ -1,0 +1,85 @@
+//! The storage ports: one trait per feature (each in the file of its feature's name), all of
+//! them together in [`Store`]. One method is one transaction; both SQLite and PostgreSQL
+//! implement them. The records they speak of belong to `crate::domain`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+mod accounts;
+mod districts;
+mod feeds;
+mod follows;
+mod invitations;
+mod passkeys;
+mod posts;
+mod push;
+mod search;
+mod shops;
+mod towns;
+
+pub use accounts::AccountStore;
+pub use districts::DistrictStore;
+pub use feeds::FeedStore;
+pub use follows::FollowStore;
+pub use invitations::InvitationStore;
+pub use passkeys::PasskeyStore;
+pub use posts::PostStore;
+pub use push::PushStore;
+pub use search::SearchStore;
+pub use shops::ShopStore;
+pub use towns::TownStore;
+
+/// Every storage trait, for code that calls them on a concrete store rather than through
+/// `dyn Store` (whose supertraits' methods need no import): `use app::server::store::prelude::*`.
+pub mod prelude {
+    pub use super::{
+        AccountStore, DistrictStore, FeedStore, FollowStore, InvitationStore, PasskeyStore,
+        PostStore, PushStore, SearchStore, ShopStore, Store, TownStore,
+    };
+}
+
+/// A storage failure. Conflicts are detected by the backend (unique violations), not by text.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("storage: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything the application stores: every feature's storage, and what spans them.
+#[async_trait]
+pub trait Store:
+    TownStore
+    + DistrictStore
+    + ShopStore
+    + SearchStore
+    + PostStore
+    + FeedStore
+    + FollowStore
+    + PushStore
+    + AccountStore
+    + InvitationStore
+    + PasskeyStore
+    + Send
+    + Sync
+    + 'static
+{
+    /// Answers when the database does (for `/healthz`).
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Counts one more hit of `key` in the current fixed window of length `window` (a new
+    /// window starts when the last one is over) and returns the hits of the window.
+    async fn hit_rate_limit(
+        &self,
+        key: &str,
+        window: chrono::TimeDelta,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+
+    /// Deletes expired sign-in links, sessions, passkey ceremonies and rate-limit windows;
+    /// returns how many rows.
+    async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+}

@@ -1,0 +1,249 @@
+//! Web Push: the site's keys, subscriptions, residents' and the town's settings, and the figures of sent notifications.
+
+use app::server::*;
+use async_trait::async_trait;
+use chrono::{DateTime, SubsecRound, Utc};
+
+use super::sql::*;
+use super::{Pool, SqlStore};
+
+#[async_trait]
+impl PushStore for SqlStore {
+    async fn post_push_summaries(
+        &self,
+        post_ids: &[i64],
+    ) -> StoreResult<Vec<(i64, app::domain::push::PushSummary)>> {
+        self.push_summaries(post_ids).await
+    }
+
+    async fn shop_push_summary(
+        &self,
+        shop_id: i64,
+        since: DateTime<Utc>,
+    ) -> StoreResult<app::domain::push::PushSummary> {
+        self.shop_push_figures(shop_id, since).await
+    }
+
+    async fn shop_push_reach(&self, shop_id: i64) -> StoreResult<i64> {
+        on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM push_subscriptions s JOIN shop_follows f \
+             ON f.profile_id = s.profile_id WHERE f.shop_id = $1 AND f.notify = 'all'"
+        )
+        .bind(shop_id)
+        .fetch_one(pool)
+        .await
+        .map_err(store_error))
+    }
+
+    async fn record_push_click(&self, town_id: i64, post_id: i64) -> StoreResult<bool> {
+        on_pool!(self, |pool| sqlx::query(
+            "UPDATE posts SET push_clicks = push_clicks + 1 WHERE town_id = $1 AND id = $2"
+        )
+        .bind(town_id)
+        .bind(post_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
+        .map_err(store_error))
+    }
+
+    async fn set_town_push_defaults(
+        &self,
+        town_id: i64,
+        quiet: app::domain::push::QuietHours,
+        shop_pushes_per_day: i64,
+        district_pushes_per_week: i64,
+    ) -> StoreResult<()> {
+        on_pool!(self, |pool| sqlx::query(
+            "UPDATE towns SET quiet_start = $2, quiet_end = $3, shop_pushes_per_day = $4, \
+             district_pushes_per_week = $5 WHERE id = $1"
+        )
+        .bind(town_id)
+        .bind(i32::from(quiet.start.min(1439)))
+        .bind(i32::from(quiet.end.min(1439)))
+        .bind(shop_pushes_per_day.clamp(0, 1000) as i32)
+        .bind(district_pushes_per_week.clamp(0, 1000) as i32)
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .map_err(store_error))
+    }
+
+    async fn town_push_defaults(&self, town_id: i64) -> StoreResult<PushSettings> {
+        self.push_settings_row(
+            "SELECT quiet_start, quiet_end, shop_pushes_per_day, district_pushes_per_week \
+             FROM towns WHERE id = $1",
+            town_id,
+        )
+        .await?
+        .ok_or_else(|| StoreError::Backend("no such town".into()))
+    }
+
+    async fn push_settings(&self, profile_id: i64) -> StoreResult<PushSettings> {
+        Ok(self
+            .push_settings_row(
+                "SELECT quiet_start, quiet_end, shop_pushes_per_day, district_pushes_per_week \
+                 FROM push_settings WHERE profile_id = $1",
+                profile_id,
+            )
+            .await?
+            .unwrap_or_default())
+    }
+
+    async fn save_push_settings(
+        &self,
+        profile_id: i64,
+        settings: &PushSettings,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let small = |n: Option<i64>| n.map(|n| n.clamp(0, 1000) as i32);
+        on_pool!(self, |pool| sqlx::query(
+            "INSERT INTO push_settings (profile_id, quiet_start, quiet_end, shop_pushes_per_day, \
+             district_pushes_per_week, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (profile_id) DO UPDATE SET quiet_start = excluded.quiet_start, \
+             quiet_end = excluded.quiet_end, shop_pushes_per_day = excluded.shop_pushes_per_day, \
+             district_pushes_per_week = excluded.district_pushes_per_week, \
+             updated_at = excluded.updated_at"
+        )
+        .bind(profile_id)
+        .bind(settings.quiet.map(|q| i32::from(q.start.min(1439))))
+        .bind(settings.quiet.map(|q| i32::from(q.end.min(1439))))
+        .bind(small(settings.shop_pushes_per_day))
+        .bind(small(settings.district_pushes_per_week))
+        .bind(now.trunc_subsecs(0))
+        .execute(pool)
+        .await
+        .map(|_| ())
+        .map_err(store_error))
+    }
+
+    async fn vapid_keys(
+        &self,
+        candidate: &VapidKeys,
+        now: DateTime<Utc>,
+    ) -> StoreResult<VapidKeys> {
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO vapid_keys (id, private_key, public_key, created_at) \
+                 VALUES (1, $1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&candidate.private_key)
+            .bind(&candidate.public_key)
+            .bind(now.trunc_subsecs(0))
+            .execute(pool)
+            .await
+            .map_err(store_error)?;
+            sqlx::query_as::<_, (String, String)>(
+                "SELECT private_key, public_key FROM vapid_keys WHERE id = 1",
+            )
+            .fetch_one(pool)
+            .await
+            .map(|(private_key, public_key)| VapidKeys {
+                private_key,
+                public_key,
+            })
+            .map_err(store_error)
+        })
+    }
+
+    async fn save_push_subscription(
+        &self,
+        profile_id: i64,
+        subscription: &app::domain::push::Subscription,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let now = now.trunc_subsecs(0);
+        on_pool!(self, |pool| {
+            sqlx::query_scalar::<_, i64>(
+            "INSERT INTO push_subscriptions (profile_id, endpoint, p256dh, auth, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) \
+             ON CONFLICT (endpoint) DO UPDATE SET profile_id = excluded.profile_id, \
+             p256dh = excluded.p256dh, auth = excluded.auth, updated_at = excluded.updated_at \
+             RETURNING id"
+        )
+        .bind(profile_id)
+        .bind(&subscription.endpoint)
+        .bind(&subscription.p256dh)
+        .bind(&subscription.auth)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+        .map_err(store_error)
+        })
+    }
+
+    async fn delete_push_subscription(&self, profile_id: i64, endpoint: &str) -> StoreResult<bool> {
+        on_pool!(self, |pool| sqlx::query(
+            "DELETE FROM push_subscriptions WHERE profile_id = $1 AND endpoint = $2"
+        )
+        .bind(profile_id)
+        .bind(endpoint)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
+        .map_err(store_error))
+    }
+
+    async fn push_subscriptions(
+        &self,
+        profile_id: i64,
+    ) -> StoreResult<Vec<PushSubscriptionRecord>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            profile_id: i64,
+            endpoint: String,
+            p256dh: String,
+            auth: String,
+            created_at: DateTime<Utc>,
+            updated_at: DateTime<Utc>,
+        }
+        on_pool!(self, |pool| sqlx::query_as::<_, Row>(
+            "SELECT id, profile_id, endpoint, p256dh, auth, created_at, updated_at \
+             FROM push_subscriptions WHERE profile_id = $1 ORDER BY id"
+        )
+        .bind(profile_id)
+        .fetch_all(pool)
+        .await
+        .map(|rows| {
+            rows.into_iter()
+                .map(|r| PushSubscriptionRecord {
+                    id: r.id,
+                    profile_id: r.profile_id,
+                    subscription: app::domain::push::Subscription {
+                        endpoint: r.endpoint,
+                        p256dh: r.p256dh,
+                        auth: r.auth,
+                    },
+                    created_at: r.created_at,
+                    updated_at: r.updated_at,
+                })
+                .collect()
+        })
+        .map_err(store_error))
+    }
+}
+
+impl SqlStore {
+    /// Push settings from a row of (quiet start, quiet end, per shop per day, district posts per
+    /// week) that `sql` selects by `$1`; quiet hours only when both ends are set.
+    async fn push_settings_row(&self, sql: &str, id: i64) -> StoreResult<Option<PushSettings>> {
+        type Row = (Option<i32>, Option<i32>, Option<i32>, Option<i32>);
+        let row: Option<Row> = on_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error))?;
+        Ok(row.map(|(start, end, per_day, per_week)| PushSettings {
+            quiet: match (start, end) {
+                (Some(start), Some(end)) => Some(app::domain::push::QuietHours {
+                    start: start.clamp(0, 1439) as u16,
+                    end: end.clamp(0, 1439) as u16,
+                }),
+                _ => None,
+            },
+            shop_pushes_per_day: per_day.map(i64::from),
+            district_pushes_per_week: per_week.map(i64::from),
+        }))
+    }
+}

@@ -1,0 +1,173 @@
+//! The storage contract of districts (upserted by town and slug, listed by slug, per town)
+//! and of the shops they hold, run on a temporary SQLite file and on a fresh PostgreSQL
+//! database.
+
+mod common;
+
+use app::server::{NewDistrict, ShopFilter, Store};
+use common::fixtures::{bakery, slugs_for, town};
+
+async fn contract(store: &dyn Store) {
+    let town = town(store, "habay", "Habay").await;
+    let other_town = common::fixtures::town(store, "arlon", "Arlon").await;
+
+    // Districts: upsert by (town, slug), listed by slug.
+    let square = r#"{"type":"Polygon","coordinates":[[[5.0,49.0],[6.0,49.0],[6.0,50.0],[5.0,50.0],[5.0,49.0]]]}"#;
+    let centre = store
+        .upsert_district(
+            town.id,
+            &NewDistrict {
+                slug: "centre".into(),
+                name: "Centre".into(),
+                boundary: square.into(),
+            },
+        )
+        .await
+        .unwrap();
+    let renamed = store
+        .upsert_district(
+            town.id,
+            &NewDistrict {
+                slug: "centre".into(),
+                name: "Centre-ville".into(),
+                boundary: square.into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(centre.id, renamed.id);
+    store
+        .upsert_district(
+            town.id,
+            &NewDistrict {
+                slug: "abbaye".into(),
+                name: "Abbaye".into(),
+                boundary: square.into(),
+            },
+        )
+        .await
+        .unwrap();
+    let names: Vec<_> = store
+        .districts(town.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    assert_eq!(names, ["Abbaye", "Centre-ville"]);
+    assert_eq!(
+        store
+            .district_by_slug(town.id, "centre")
+            .await
+            .unwrap()
+            .map(|d| d.boundary),
+        Some(square.to_owned())
+    );
+    assert!(store
+        .district_by_slug(other_town.id, "centre")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store.districts(other_town.id).await.unwrap().is_empty());
+
+    let fields = bakery("Boulangerie Rigaux", 49.7282, 5.6445);
+    let (shop, _) = store
+        .upsert_osm_shop(town.id, "node/1", &fields, &mut slugs_for(&fields.name))
+        .await
+        .unwrap();
+    let mut pharmacy = bakery("Multipharma", 49.7277, 5.6469);
+    pharmacy.category = "pharmacy".into();
+    let (pharmacy, _) = store
+        .upsert_osm_shop(town.id, "way/4", &pharmacy, &mut slugs_for("Multipharma"))
+        .await
+        .unwrap();
+    let (elsewhere, _) = store
+        .upsert_osm_shop(
+            other_town.id,
+            "node/1",
+            &fields,
+            &mut slugs_for(&fields.name),
+        )
+        .await
+        .unwrap();
+
+    // Districts of shops.
+    store
+        .set_shop_districts(
+            town.id,
+            &[(shop.id, Some(centre.id)), (pharmacy.id, Some(centre.id))],
+        )
+        .await
+        .unwrap();
+    let in_centre = store
+        .shops(
+            town.id,
+            &ShopFilter {
+                category: None,
+                district_id: Some(centre.id),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        in_centre.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![shop.id, pharmacy.id]
+    );
+    let filtered = store
+        .shops(
+            town.id,
+            &ShopFilter {
+                category: Some("pharmacy".into()),
+                district_id: Some(centre.id),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(filtered.len(), 1);
+    assert_eq!(
+        store
+            .category_counts(town.id, Some(centre.id))
+            .await
+            .unwrap(),
+        vec![("bakery".to_owned(), 1), ("pharmacy".to_owned(), 1)]
+    );
+    // A shop of another town is not touched by this town's assignments.
+    store
+        .set_shop_districts(town.id, &[(elsewhere.id, Some(centre.id))])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .shop_by_slug(other_town.id, "boulangerie-rigaux")
+            .await
+            .unwrap()
+            .unwrap()
+            .district_id,
+        None
+    );
+    store
+        .set_shop_districts(town.id, &[(shop.id, None)])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .shop_by_slug(town.id, "boulangerie-rigaux")
+            .await
+            .unwrap()
+            .unwrap()
+            .district_id,
+        None
+    );
+}
+
+#[tokio::test]
+async fn districts_on_sqlite() {
+    let (store, _dir) = common::sqlite_store().await;
+    contract(&store).await;
+}
+
+#[tokio::test]
+async fn districts_on_postgres() {
+    let db = common::postgres_store().await;
+    contract(&db.store).await;
+}
