@@ -81,6 +81,14 @@ async fn contract(store: &dyn Store) {
         .upsert_osm_shop(town.id, "way/4", &pharmacy, &mut slugs_for("Multipharma"))
         .await
         .unwrap();
+    // Two more bakeries of the town, outside every district.
+    let twin = bakery("Boulangerie Rigaux", 49.70, 5.62);
+    for osm_id in ["way/2", "way/3"] {
+        store
+            .upsert_osm_shop(town.id, osm_id, &twin, &mut slugs_for(&twin.name))
+            .await
+            .unwrap();
+    }
     let (elsewhere, _) = store
         .upsert_osm_shop(
             other_town.id,

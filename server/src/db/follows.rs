@@ -32,7 +32,7 @@ impl FollowStore for SqlStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<i64>> {
         // Seen-times are kept to the day: enough to expire idle profiles, no activity trail.
-        let day = now.date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
+        let day = day_of(now);
         let sql = "UPDATE device_profiles SET last_seen_at = $2 WHERE token_hash = $1 \
                    RETURNING id";
         on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql)
@@ -48,7 +48,7 @@ impl FollowStore for SqlStore {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let day = now.date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
+        let day = day_of(now);
         let sql = "INSERT INTO device_profiles (token_hash, created_at, last_seen_at) \
                    VALUES ($1, $2, $2) RETURNING id";
         on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql)

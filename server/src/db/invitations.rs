@@ -101,24 +101,15 @@ impl InvitationStore for SqlStore {
         );
         let shop_id = invitation.shop_id;
         let district_id = invitation.district_id;
-        let row = match &self.pool {
-            Pool::Sqlite(pool) => sqlx::query_as::<_, InvitationRow>(&sql)
-                .bind(town_id)
-                .bind(&invitation.token_hash)
-                .bind(invitation.role.as_str())
-                .bind(shop_id)
-                .bind(district_id)
-                .bind(invitation.created_by)
-                .bind(now.trunc_subsecs(0))
-                .bind(invitation.expires_at.trunc_subsecs(0))
-                .fetch_optional(pool)
-                .await
-                .map_err(store_error)?,
-            // PostgreSQL wants the types of parameters only compared with NULL.
-            Pool::Postgres(pool) => sqlx::query_as::<_, InvitationRow>(&sql.replace(
+        // PostgreSQL wants the types of parameters only compared with NULL.
+        let sql = match self.dialect() {
+            Dialect::Sqlite => sql,
+            Dialect::Postgres => sql.replace(
                 "$4 IS NULL AND $5 IS NULL",
                 "$4::BIGINT IS NULL AND $5::BIGINT IS NULL",
-            ))
+            ),
+        };
+        let row = on_pool!(self, |pool| sqlx::query_as::<_, InvitationRow>(&sql)
             .bind(town_id)
             .bind(&invitation.token_hash)
             .bind(invitation.role.as_str())
@@ -129,8 +120,7 @@ impl InvitationStore for SqlStore {
             .bind(invitation.expires_at.trunc_subsecs(0))
             .fetch_optional(pool)
             .await
-            .map_err(store_error)?,
-        };
+            .map_err(store_error))?;
         row.and_then(InvitationRow::into_invitation)
             .ok_or_else(|| StoreError::Conflict("the shop or district is not in this town".into()))
     }

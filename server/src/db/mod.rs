@@ -2,7 +2,8 @@
 //!
 //! Both backends share one implementation of the storage traits: the SQL is portable
 //! (`$n` placeholders, `ON CONFLICT`, `RETURNING`), and the `on_pool!` macro compiles each
-//! method once per driver. Dialect-specific statements, when needed, match on `Pool` directly.
+//! method once per driver. The few fragments the two databases write differently come from
+//! [`sql::Dialect`].
 
 /// Runs `$body` with `$pool` bound to the concrete pool of either driver.
 macro_rules! on_pool {
@@ -15,7 +16,8 @@ macro_rules! on_pool {
 }
 
 // One file per feature, each implementing that feature's storage trait (named as in
-// `app::server::store`); the macros some of them share come first.
+// `app::server::store`). Macros shared between files: `invitations` (accepting one inside a
+// transaction) before `accounts`, whose session opening `passkeys` uses.
 mod districts;
 mod feeds;
 mod follows;
@@ -83,7 +85,7 @@ pub enum Pool {
     Postgres(PgPool),
 }
 
-/// The `Store` implementation for both databases.
+/// The storage traits' implementation, for both databases.
 #[derive(Clone, Debug)]
 pub struct SqlStore {
     pool: Pool,

@@ -11,7 +11,7 @@ pub trait DistrictStore: Send + Sync {
     /// Creates the district, or updates its name and boundary if the slug exists in the town.
     async fn upsert_district(&self, town_id: i64, district: &NewDistrict) -> StoreResult<District>;
 
-    /// The town's districts, by name.
+    /// The town's districts, by slug.
     async fn districts(&self, town_id: i64) -> StoreResult<Vec<District>>;
 
     async fn district_by_slug(&self, town_id: i64, slug: &str) -> StoreResult<Option<District>>;

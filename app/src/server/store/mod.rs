@@ -79,7 +79,7 @@ pub trait Store:
         now: DateTime<Utc>,
     ) -> StoreResult<i64>;
 
-    /// Deletes expired sign-in links, sessions, passkey ceremonies and rate-limit windows;
-    /// returns how many rows.
+    /// Deletes expired sign-in links, sessions, passkey ceremonies and rate-limit windows,
+    /// idle empty device profiles and the push caps' old counts; returns how many rows.
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 }

@@ -19,7 +19,7 @@ pub trait ShopStore: Send + Sync {
         slug_candidates: &mut (dyn Iterator<Item = String> + Send),
     ) -> StoreResult<(Shop, UpsertOutcome)>;
 
-    /// The town's shops matching `filter`, by name.
+    /// The town's shops matching `filter`, by slug (which follows the name).
     async fn shops(&self, town_id: i64, filter: &ShopFilter) -> StoreResult<Vec<Shop>>;
 
     /// Saves a merchant's edit of the shop's profile; the fields it changes become the
