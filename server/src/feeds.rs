@@ -1,7 +1,7 @@
 //! Feeds for other tools: Atom (RFC 4287) per shop and per district, iCalendar (RFC 5545) per
 //! district and per event, and the QR code of a shop's window poster.
 
-use app::api::feed::authors_of;
+use app::api::feeds::authors_of;
 use app::api::views::{post_views, town_tz};
 use app::components::posts::{date_label, event_when};
 use app::domain::slugs;

@@ -334,7 +334,7 @@ async fn posting_limits_come_before_photos_and_cover_deletions() {
 async fn follows_are_limited_per_client() {
     let app = app().await;
     let mut refused = None;
-    for i in 0..=app::api::follow::FOLLOWS_PER_HOUR {
+    for i in 0..=app::api::follows::FOLLOWS_PER_HOUR {
         let (status, _, _) = call(
             &app,
             "/api/follow",
@@ -348,7 +348,7 @@ async fn follows_are_limited_per_client() {
         }
         assert_eq!(status, StatusCode::OK);
     }
-    assert_eq!(refused, Some(app::api::follow::FOLLOWS_PER_HOUR));
+    assert_eq!(refused, Some(app::api::follows::FOLLOWS_PER_HOUR));
 }
 
 /// Sign-in and invitation links never reach the request traces.

@@ -48,13 +48,13 @@ async fn district_view(
         town_tz(&town),
         state.clock.now(),
     );
-    let follow = super::follow::follow_state(&state, None, Some(district.id)).await?;
+    let follow = super::follows::follow_state(&state, None, Some(district.id)).await?;
     let scope = crate::server::FeedScope::District(district.id);
-    let (events, page) = super::feed::scoped_feed(
+    let (events, page) = super::feeds::scoped_feed(
         &state,
         &town,
         scope,
-        super::feed::parse_cursor(before.as_deref())?,
+        super::feeds::parse_cursor(before.as_deref())?,
     )
     .await?;
     let page_url = format!("{}/districts/{}", state.settings.base_url, district.slug);

@@ -1,12 +1,15 @@
 //! Server functions, one file per feature. Each gets `AppState` from context, checks who is
 //! asking, calls the domain and the store.
 
-pub mod auth;
+pub mod accounts;
 pub mod counter;
 pub mod districts;
-pub mod feed;
-pub mod follow;
+pub mod feeds;
+pub mod follows;
 pub mod invitations;
+pub mod manage;
+pub mod map;
+pub mod nearby;
 pub mod notifications;
 pub mod passkeys;
 pub mod profile;

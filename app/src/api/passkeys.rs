@@ -378,7 +378,7 @@ async fn sign_in_finish_inner(
         .map_err(|e| AppError::internal("signing in", e))?
         .ok_or_else(|| failed("passkey.error.unknown"))?;
     signed_in.return_to = return_to.filter(|p| super::is_local_path(p));
-    super::auth::landing(
+    super::accounts::landing(
         &state,
         &town,
         signed_in,

@@ -163,9 +163,9 @@ async fn shop_view(slug: String) -> Result<ShopView, AppError> {
         image_url: &image_url,
         description: shop.fields.description.as_deref(),
     });
-    let follow = super::follow::follow_state(&state, Some(shop.id), None).await?;
+    let follow = super::follows::follow_state(&state, Some(shop.id), None).await?;
     let scope = crate::server::FeedScope::Shop(shop.id);
-    let (events, page) = super::feed::scoped_feed(&state, &town, scope, None).await?;
+    let (events, page) = super::feeds::scoped_feed(&state, &town, scope, None).await?;
     let json_ld = structured_data::script_json(&structured_data::with_posts(
         business,
         &canonical_url,

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::auth::RequestSignIn;
+use crate::api::accounts::RequestSignIn;
 use crate::api::invitations::CreateInvitation;
 use crate::error::AppError;
 use crate::i18n::{use_locale, Locale};

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use leptos::server_fn::ServerFn;
 
-use crate::api::follow::{set_follow, SetFollow};
+use crate::api::follows::{set_follow, SetFollow};
 use crate::i18n::use_locale;
 use crate::model::FollowState;
 

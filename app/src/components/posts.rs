@@ -230,7 +230,7 @@ fn MorePosts(
         failed.set(false);
         let district = district.clone();
         leptos::task::spawn_local(async move {
-            match crate::api::feed::get_more_posts(district, current, show_author).await {
+            match crate::api::feeds::get_more_posts(district, current, show_author).await {
                 Ok(chunk) => {
                     if let Some(list) = appended.get_untracked() {
                         let _ = list.insert_adjacent_html("beforeend", &chunk.html);

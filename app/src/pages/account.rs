@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-use crate::api::auth::{get_me, SignOut, SignOutEverywhere};
+use crate::api::accounts::{get_me, SignOut, SignOutEverywhere};
 use crate::components::account::SignInForm;
 use crate::i18n::use_locale;
 use crate::model::Me;

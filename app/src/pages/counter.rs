@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::query::{go_to, typed_value, use_page_query};
 
-use crate::api::auth::get_me;
+use crate::api::accounts::get_me;
 use crate::api::counter::{get_counter, DeletePost};
 use crate::api::invitations::RemoveTeamMember;
 use crate::components::account::{error_code_text, error_text, InviteButton};

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::feed::get_feed;
+use crate::api::feeds::get_feed;
 use crate::components::posts::{EventStrip, PagedPosts, PostSource};
 use crate::components::share::KeepOffline;
 use crate::components::status::format_time;

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::follow::get_following;
+use crate::api::follows::get_following;
 use crate::components::shop_list::ShopList;
 use crate::i18n::use_locale;
 use crate::model::FollowingView;

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-use crate::api::counter::get_manage;
 use crate::api::invitations::RevokeInvitation;
+use crate::api::manage::get_manage;
 use crate::components::account::{error_text, InviteButton};
 use crate::i18n::use_locale;
 use crate::model::{ManageView, ManagedDistrict, OpenInvitation};

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Title};
 
-use crate::api::search::get_map;
+use crate::api::map::get_map;
 use crate::components::shop_list::ShopList;
 use crate::components::status::status_texts;
 use crate::i18n::{use_locale, Locale};

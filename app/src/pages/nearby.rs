@@ -77,7 +77,7 @@ fn NearbyFinder(strings: crate::i18n::Strings) -> impl IntoView {
 fn request_position(state: RwSignal<Nearby>, list: NodeRef<leptos::html::Div>) {
     #[cfg(feature = "hydrate")]
     {
-        use crate::api::search::get_nearby_results;
+        use crate::api::nearby::get_nearby_results;
         use wasm_bindgen::prelude::*;
         use wasm_bindgen::JsCast;
 

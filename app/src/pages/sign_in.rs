@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::auth::{get_sign_in_link, CompleteSignIn};
+use crate::api::accounts::{get_sign_in_link, CompleteSignIn};
 use crate::components::account::{error_text, SignInForm};
 use crate::components::passkeys::PasskeySignIn;
 use crate::i18n::use_locale;
