@@ -276,7 +276,7 @@ async fn sign_in_requests_for_someone_else_do_not_lock_them_out() {
 async fn posting_limits_come_before_photos_and_cover_deletions() {
     let app = app().await;
     let owner = owner_session(&app, "boulangerie-jacob", "jacob@boulangerie.test").await;
-    for i in 0..app::api::counter::POSTS_PER_HOUR {
+    for i in 0..app::api::posts::POSTS_PER_HOUR {
         let title = format!("Offre {i}");
         let (status, _, answer) = call_multipart(
             &app,
@@ -311,7 +311,7 @@ async fn posting_limits_come_before_photos_and_cover_deletions() {
 
     // Deletions: the limit, then refused (the post need not even exist).
     let mut refused = None;
-    for i in 0..=app::api::counter::POST_CHANGES_PER_HOUR {
+    for i in 0..=app::api::posts::POST_CHANGES_PER_HOUR {
         let (status, _, _) = call(
             &app,
             "/api/counter/delete",
@@ -325,7 +325,7 @@ async fn posting_limits_come_before_photos_and_cover_deletions() {
         }
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
-    assert_eq!(refused, Some(app::api::counter::POST_CHANGES_PER_HOUR));
+    assert_eq!(refused, Some(app::api::posts::POST_CHANGES_PER_HOUR));
 }
 
 /// Following and unfollowing is limited per client (each cookie-less request made a device

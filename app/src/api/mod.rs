@@ -2,7 +2,6 @@
 //! asking, calls the domain and the store.
 
 pub mod accounts;
-pub mod counter;
 pub mod districts;
 pub mod feeds;
 pub mod follows;
@@ -10,8 +9,8 @@ pub mod invitations;
 pub mod manage;
 pub mod map;
 pub mod nearby;
-pub mod notifications;
 pub mod passkeys;
+pub mod posts;
 pub mod profile;
 pub mod push;
 pub mod search;

@@ -295,7 +295,7 @@ pub async fn save_profile(
     if state.session().await?.is_none() {
         return super::with_status(Err(AppError::Unauthorized));
     }
-    let (fields, photo) = match super::counter::read_multipart(data, is_profile_field).await {
+    let (fields, photo) = match super::posts::read_multipart(data, is_profile_field).await {
         Ok(read) => read,
         Err(error) => return super::with_status(Err(error)),
     };
@@ -391,7 +391,7 @@ async fn save_inner(
         }
         let name = state.photos.save(bytes).await.map_err(|e| {
             let key = (!matches!(e, PhotoError::Storage(_))).then(|| e.message_key());
-            (super::counter::photo_error(&e), key)
+            (super::posts::photo_error(&e), key)
         })?;
         if !profile.photos.contains(&name) {
             profile.photos.push(name);

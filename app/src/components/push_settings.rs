@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::notifications::{MAX_DISTRICT_PUSHES_PER_WEEK, MAX_SHOP_PUSHES_PER_DAY};
+use crate::api::push::{MAX_DISTRICT_PUSHES_PER_WEEK, MAX_SHOP_PUSHES_PER_DAY};
 use crate::i18n::use_locale;
 use crate::model::TownPushView;
 

@@ -9,8 +9,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::query::{go_to, typed_value, use_page_query};
 
 use crate::api::accounts::get_me;
-use crate::api::counter::{get_counter, DeletePost};
 use crate::api::invitations::RemoveTeamMember;
+use crate::api::posts::{get_counter, DeletePost};
 use crate::components::account::{error_code_text, error_text, InviteButton};
 use crate::components::posts::PostCard;
 use crate::i18n::use_locale;
@@ -366,7 +366,7 @@ fn Composer(
             leptos::task::spawn_local(async move {
                 // Offline, or the request could not get through: into the queue, sent later.
                 let result = if online {
-                    crate::api::counter::publish_post(data.into()).await
+                    crate::api::posts::publish_post(data.into()).await
                 } else {
                     Err(crate::error::AppError::Transport)
                 };

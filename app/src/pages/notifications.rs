@@ -6,9 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::notifications::{
-    get_notifications, MAX_DISTRICT_PUSHES_PER_WEEK, MAX_SHOP_PUSHES_PER_DAY,
-};
+use crate::api::push::{get_notifications, MAX_DISTRICT_PUSHES_PER_WEEK, MAX_SHOP_PUSHES_PER_DAY};
 use crate::components::follow::PushOffer;
 use crate::components::push_settings::QuietAndLimitsFields;
 use crate::i18n::{use_locale, Locale};

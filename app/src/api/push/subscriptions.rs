@@ -25,7 +25,7 @@ pub struct PushKeys {
     input = leptos::server_fn::codec::Json
 )]
 pub async fn subscribe_push(endpoint: String, keys: PushKeys) -> Result<(), AppError> {
-    super::with_status(subscribe_inner(endpoint, keys).await)
+    crate::api::with_status(subscribe_inner(endpoint, keys).await)
 }
 
 /// The checked subscription, its endpoint resolved to acceptable addresses.
@@ -77,7 +77,7 @@ async fn subscribe_inner(endpoint: String, keys: PushKeys) -> Result<(), AppErro
                 } else {
                     "endpoint".into()
                 },
-                message: super::request_locale().t(e.message_key()),
+                message: crate::api::request_locale().t(e.message_key()),
             }
         })?;
     let profile = device::ensure_profile(&state).await?;
@@ -97,7 +97,7 @@ async fn subscribe_inner(endpoint: String, keys: PushKeys) -> Result<(), AppErro
     input = leptos::server_fn::codec::DeleteUrl
 )]
 pub async fn unsubscribe_push(endpoint: String) -> Result<(), AppError> {
-    super::with_status(unsubscribe_inner(endpoint).await)
+    crate::api::with_status(unsubscribe_inner(endpoint).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -131,7 +131,7 @@ pub const CLICKS_PER_HOUR: i64 = 120;
     input = leptos::server_fn::codec::Json
 )]
 pub async fn push_click(post: i64) -> Result<(), AppError> {
-    super::with_status(click_inner(post).await)
+    crate::api::with_status(click_inner(post).await)
 }
 
 #[cfg(feature = "ssr")]

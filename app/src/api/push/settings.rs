@@ -16,12 +16,12 @@ pub const MAX_DISTRICT_PUSHES_PER_WEEK: i64 = 21;
 
 #[server(prefix = "/api", endpoint = "notifications")]
 pub async fn get_notifications() -> Result<NotificationsView, AppError> {
-    super::with_status(view_inner().await)
+    crate::api::with_status(view_inner().await)
 }
 
 #[cfg(feature = "ssr")]
 async fn view_inner() -> Result<NotificationsView, AppError> {
-    use super::views::store_error;
+    use crate::api::views::store_error;
     use crate::model::FollowNotifyView;
     use crate::server::{device, AppState, FollowTarget};
 
@@ -55,7 +55,8 @@ async fn view_inner() -> Result<NotificationsView, AppError> {
             FollowTarget::District(_) => None,
         })
         .collect();
-    let (shops, districts) = super::views::shops_and_districts(&state, &town, &shop_ids).await?;
+    let (shops, districts) =
+        crate::api::views::shops_and_districts(&state, &town, &shop_ids).await?;
     let mut views: Vec<FollowNotifyView> = follows
         .iter()
         .filter_map(|(target, notify)| match target {
@@ -141,12 +142,12 @@ pub async fn save_notifications(
     )
     .await;
     // The status first: a plain form's redirect then replaces it.
-    let result = super::with_status(result);
+    let result = crate::api::with_status(result);
     let back = match &result {
         Ok(()) => "/notifications?saved=1".to_owned(),
-        Err(error) => format!("/notifications?error={}", super::error_code(error)),
+        Err(error) => format!("/notifications?error={}", crate::api::error_code(error)),
     };
-    super::redirect_plain_form(Some(&back));
+    crate::api::redirect_plain_form(Some(&back));
     result
 }
 
@@ -161,12 +162,12 @@ async fn save_inner(
     district_pushes_per_week: String,
     reset: bool,
 ) -> Result<(), AppError> {
-    use super::views::store_error;
+    use crate::api::views::store_error;
     use crate::domain::follows::Notify;
     use crate::server::{device, AppState, FollowTarget, PushSettings};
 
     let state = AppState::from_context()?;
-    let locale = super::request_locale();
+    let locale = crate::api::request_locale();
     let town = state.town().await?;
     state
         .rate_limit(
@@ -255,7 +256,7 @@ fn settings_from_form(
     district_pushes_per_week: &str,
 ) -> Result<crate::server::PushSettings, AppError> {
     use crate::domain::push::QuietHours;
-    let locale = super::request_locale();
+    let locale = crate::api::request_locale();
     let invalid = |field: &str| AppError::Validation {
         field: field.into(),
         message: locale.t("notifications.error.time"),
@@ -301,7 +302,7 @@ pub async fn save_town_notifications(
     #[server(default)] shop_pushes_per_day: String,
     #[server(default)] district_pushes_per_week: String,
 ) -> Result<(), AppError> {
-    let result = super::with_status(
+    let result = crate::api::with_status(
         town_inner(
             quiet.is_some(),
             &quiet_start,
@@ -315,10 +316,10 @@ pub async fn save_town_notifications(
         Ok(()) => "/manage?saved=notifications#town-notifications".to_owned(),
         Err(error) => format!(
             "/manage?error={}#town-notifications",
-            super::error_code(error)
+            crate::api::error_code(error)
         ),
     };
-    super::redirect_plain_form(Some(&back));
+    crate::api::redirect_plain_form(Some(&back));
     result
 }
 
@@ -353,5 +354,7 @@ async fn town_inner(
             settings.district_pushes_per_week.unwrap_or(3),
         )
         .await
-        .map_err(super::views::store_error("saving the town's push defaults"))
+        .map_err(crate::api::views::store_error(
+            "saving the town's push defaults",
+        ))
 }
