@@ -2,7 +2,9 @@
 use std::{env, fs, path::Path};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    // Read when the script runs (not when it was compiled), so a moved target directory works.
+    let manifest_dir = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest_dir).join("locales");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut codes: Vec<String> = fs::read_dir(&dir)
         .expect("app/locales exists")

@@ -1,3 +1,6 @@
+//! Feeds residents read: the followed shops' and districts' posts (`/feed`), and the pages of
+//! older posts an island adds ("voir plus") on the feed, a shop or a district.
+
 use leptos::prelude::*;
 
 use crate::error::AppError;

@@ -1,3 +1,6 @@
+//! Following a shop or a district from this device (no account needed), and the list of
+//! what it follows (`/following`).
+
 use leptos::prelude::*;
 
 use crate::error::AppError;

@@ -1,4 +1,5 @@
-//! `/manage`: what a steward or an administrator looks after (shops, invitations, teams).
+//! `/manage`: what a steward or an administrator looks after: the shops of their districts,
+//! the open invitations, and (admins) the town's push defaults.
 
 use leptos::prelude::*;
 

@@ -1,4 +1,5 @@
-//! "Près de moi": the town's shops nearest a point the browser sends (rounded, never stored).
+//! "Autour de moi": the town's shops nearest a point the browser sends (used for the answer,
+//! never stored).
 
 use leptos::prelude::*;
 

@@ -1,5 +1,5 @@
-//! The counter: a merchant (or the shop's steward) writes, edits and deletes the shop's posts,
-//! and sees its numbers and team. Also the shops list of stewards and admins.
+//! Posts from the counter: a merchant (or the shop's steward) writes, edits and deletes the
+//! shop's posts, and sees its numbers and team.
 
 // The post form's fields are the server function's arguments.
 #![allow(clippy::too_many_arguments)]

@@ -1,4 +1,6 @@
-//! Web Push subscriptions as browsers give them (`PushSubscription.toJSON()`, RFC 8030 and
+//! Push notifications' domain: quiet hours and the `HH:MM` clock of settings forms, the records
+//! the storage keeps (keys, subscriptions, settings, how notifications went), and Web Push
+//! subscriptions as browsers give them (`PushSubscription.toJSON()`, RFC 8030 and
 //! RFC 8291), checked before anything is stored or sent: the endpoint must be `https://` on the
 //! default port and, once resolved, on public addresses only (no request of ours may be turned
 //! towards the server's own network: SSRF). Development and tests may allow loopback endpoints.

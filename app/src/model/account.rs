@@ -119,14 +119,24 @@ pub struct PushSummary {
 #[cfg(feature = "ssr")]
 impl From<crate::domain::push::PushSummary> for PushSummary {
     fn from(s: crate::domain::push::PushSummary) -> PushSummary {
+        // Taken apart whole: a field added to the record fails to compile here until mapped.
+        let crate::domain::push::PushSummary {
+            targeted,
+            delivered,
+            pending,
+            capped,
+            failed,
+            pruned,
+            clicks,
+        } = s;
         PushSummary {
-            targeted: s.targeted,
-            delivered: s.delivered,
-            pending: s.pending,
-            capped: s.capped,
-            failed: s.failed,
-            pruned: s.pruned,
-            clicks: s.clicks,
+            targeted,
+            delivered,
+            pending,
+            capped,
+            failed,
+            pruned,
+            clicks,
         }
     }
 }

@@ -433,3 +433,19 @@ pub struct DistrictView {
     /// schema.org JSON-LD of its events, if it has any.
     pub json_ld: Option<String>,
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod notify_tests {
+    use super::Notify;
+    use crate::domain::follows::Notify as Stored;
+
+    #[test]
+    fn what_a_follow_sends_keeps_its_word_between_storage_and_pages() {
+        for stored in Stored::ALL {
+            let shown = Notify::from(stored);
+            assert_eq!(shown.as_str(), stored.as_str());
+            assert_eq!(Notify::parse(stored.as_str()), Some(shown));
+            assert_eq!(Stored::parse(shown.as_str()), Some(stored));
+        }
+    }
+}

@@ -1,4 +1,5 @@
-//! Web Push: the site's keys, subscriptions, residents' and the town's settings, and the figures of sent notifications.
+//! Web Push: the site's keys, subscriptions, residents' and the town's settings, and the
+//! figures of sent notifications (the deliveries themselves are in `outbox.rs`).
 
 use app::server::*;
 use async_trait::async_trait;

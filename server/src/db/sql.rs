@@ -96,3 +96,35 @@ impl Dialect {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Dialect;
+
+    #[test]
+    fn each_database_gets_its_own_fragments() {
+        assert_eq!(Dialect::Postgres.for_update(), " FOR UPDATE");
+        assert_eq!(Dialect::Sqlite.for_update(), "");
+        assert_eq!(
+            Dialect::Postgres.for_update_skip_locked(),
+            " FOR UPDATE SKIP LOCKED"
+        );
+        assert_eq!(Dialect::Sqlite.for_update_skip_locked(), "");
+        assert_eq!(
+            Dialect::Sqlite.join_texts("p.search_text"),
+            "group_concat(p.search_text, ' ')"
+        );
+        assert_eq!(
+            Dialect::Postgres.join_texts("p.search_text"),
+            "string_agg(p.search_text, ' ')"
+        );
+        let terms = vec!["cafe".to_owned()];
+        let (condition, _) = Dialect::Sqlite.full_text(2, &terms);
+        assert_eq!(
+            condition,
+            "+id IN (SELECT rowid FROM shops_fts WHERE shops_fts MATCH $2)"
+        );
+        let (condition, _) = Dialect::Postgres.full_text(2, &terms);
+        assert_eq!(condition, "search_vector @@ to_tsquery('simple', $2)");
+    }
+}

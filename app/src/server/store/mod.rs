@@ -1,6 +1,6 @@
 //! The storage ports: one trait per feature (each in the file of its feature's name), all of
-//! them together in [`Store`]. One method is one transaction; both SQLite and PostgreSQL
-//! implement them. The records they speak of belong to `crate::domain`.
+//! them together in [`Store`]. One method is one transaction (a post's change then refreshes
+//! the search text of its shop in a second one); both SQLite and PostgreSQL implement them. The records they speak of belong to `crate::domain`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

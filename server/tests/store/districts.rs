@@ -2,14 +2,12 @@
 //! and of the shops they hold, run on a temporary SQLite file and on a fresh PostgreSQL
 //! database.
 
-mod common;
-
+use crate::common::fixtures::{bakery, slugs_for, town};
 use app::server::{NewDistrict, ShopFilter, Store};
-use common::fixtures::{bakery, slugs_for, town};
 
 async fn contract(store: &dyn Store) {
     let town = town(store, "habay", "Habay").await;
-    let other_town = common::fixtures::town(store, "arlon", "Arlon").await;
+    let other_town = crate::common::fixtures::town(store, "arlon", "Arlon").await;
 
     // Districts: upsert by (town, slug), listed by slug.
     let square = r#"{"type":"Polygon","coordinates":[[[5.0,49.0],[6.0,49.0],[6.0,50.0],[5.0,50.0],[5.0,49.0]]]}"#;
@@ -170,12 +168,12 @@ async fn contract(store: &dyn Store) {
 
 #[tokio::test]
 async fn districts_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     contract(&store).await;
 }
 
 #[tokio::test]
 async fn districts_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     contract(&db.store).await;
 }

@@ -1,8 +1,6 @@
 //! The storage contract of towns (upserted by slug, the first one, by slug), run on a
 //! temporary SQLite file and on a fresh PostgreSQL database.
 
-mod common;
-
 use app::server::{NewTown, Store};
 
 async fn contract(store: &dyn Store) {
@@ -52,12 +50,12 @@ async fn contract(store: &dyn Store) {
 
 #[tokio::test]
 async fn towns_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     contract(&store).await;
 }
 
 #[tokio::test]
 async fn towns_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     contract(&db.store).await;
 }

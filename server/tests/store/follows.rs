@@ -2,11 +2,9 @@
 //! counts, merging a device into another), run on a temporary SQLite file and on a fresh
 //! PostgreSQL database.
 
-mod common;
-
+use crate::common::fixtures::{habay, now, Habay};
 use app::server::Store;
 use chrono::TimeDelta;
-use common::fixtures::{habay, now, Habay};
 
 async fn contract(store: &dyn Store) {
     let t0 = now();
@@ -90,12 +88,12 @@ async fn contract(store: &dyn Store) {
 
 #[tokio::test]
 async fn follows_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     contract(&store).await;
 }
 
 #[tokio::test]
 async fn follows_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     contract(&db.store).await;
 }

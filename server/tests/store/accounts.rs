@@ -2,11 +2,9 @@
 //! sign-in, sessions and their lifetime), run on a temporary SQLite file and on a fresh
 //! PostgreSQL database.
 
-mod common;
-
+use crate::common::fixtures::{now, session, sign_in_link as link, street, Street};
 use app::server::Store;
 use chrono::TimeDelta;
-use common::fixtures::{now, session, sign_in_link as link, street, Street};
 
 async fn contract(store: &dyn Store) {
     let t0 = now();
@@ -218,12 +216,12 @@ async fn contract(store: &dyn Store) {
 
 #[tokio::test]
 async fn accounts_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     contract(&store).await;
 }
 
 #[tokio::test]
 async fn accounts_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     contract(&db.store).await;
 }

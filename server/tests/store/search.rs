@@ -2,11 +2,9 @@
 //! posts; accents, case and word prefixes; filters; posts becoming current or not as time
 //! passes), run on a temporary SQLite file and on a fresh PostgreSQL database.
 
-mod common;
-
+use crate::common::fixtures::{habay, habay_posts, now, Habay};
 use app::server::{ShopFilter, Store};
 use chrono::TimeDelta;
-use common::fixtures::{habay, habay_posts, now, Habay};
 
 async fn contract(store: &dyn Store) {
     let t0 = now();
@@ -126,12 +124,12 @@ async fn contract(store: &dyn Store) {
 
 #[tokio::test]
 async fn search_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     contract(&store).await;
 }
 
 #[tokio::test]
 async fn search_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     contract(&db.store).await;
 }

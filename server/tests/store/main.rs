@@ -1,9 +1,24 @@
-//! The storage contract of what spans the features (the health check, rate limits, the purge
-//! of expired rows and idle device profiles) and of the databases themselves (migrations run
-//! twice, SQLite's file and journal, bad URLs), on a temporary SQLite file and on a fresh
-//! PostgreSQL database.
+//! The storage contract, written once against the storage traits and run on a temporary SQLite
+//! file and on a fresh PostgreSQL database: one module per feature, named as the feature's
+//! storage trait and `db/` file (`shops.rs`: `ShopStore`), in one test binary. This file: what
+//! spans the features (the health check, rate limits, the purge of expired rows and idle device
+//! profiles) and the databases themselves (migrations run twice, SQLite's file and journal, bad
+//! URLs).
 
+#[path = "../common/mod.rs"]
 mod common;
+
+mod accounts;
+mod districts;
+mod feeds;
+mod follows;
+mod invitations;
+mod passkeys;
+mod posts;
+mod push;
+mod search;
+mod shops;
+mod towns;
 
 use app::server::Store;
 use chrono::TimeDelta;

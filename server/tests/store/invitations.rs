@@ -2,11 +2,9 @@
 //! signed in; single use, expiry, per town; owners, staff, stewards, admins; the open list and
 //! revoking; a shop's team), run on a temporary SQLite file and on a fresh PostgreSQL database.
 
-mod common;
-
+use crate::common::fixtures::{now, session, sign_in, sign_in_link as link, street, Street};
 use app::server::{InvitedRole, NewInvitation, Roles, ShopRole, Store, StoreError};
 use chrono::TimeDelta;
-use common::fixtures::{now, session, sign_in, sign_in_link as link, street, Street};
 
 fn invitation(
     token: &str,
@@ -251,12 +249,12 @@ async fn contract(store: &dyn Store) {
 
 #[tokio::test]
 async fn invitations_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     contract(&store).await;
 }
 
 #[tokio::test]
 async fn invitations_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     contract(&db.store).await;
 }

@@ -2,11 +2,9 @@
 //! idempotent, edits, deletions, the merchant's list, views), run on a temporary SQLite file
 //! and on a fresh PostgreSQL database.
 
-mod common;
-
+use crate::common::fixtures::{habay, now, post, sign_in, Habay};
 use app::server::{NewPost, PostAuthor, PostKind, PostOrigin, Store};
 use chrono::{DateTime, TimeDelta, Utc};
-use common::fixtures::{habay, now, post, sign_in, Habay};
 
 /// An offer of the shop valid for a week from its publication.
 fn offer(shop_id: i64, title: &str, published: DateTime<Utc>) -> NewPost {
@@ -196,12 +194,12 @@ async fn contract(store: &dyn Store) {
 
 #[tokio::test]
 async fn posts_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     contract(&store).await;
 }
 
 #[tokio::test]
 async fn posts_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     contract(&db.store).await;
 }

@@ -2,9 +2,7 @@
 //! PostgreSQL database: one endpoint once, owned by one profile, carried into the account when
 //! the phone signs in.
 
-mod common;
-
-use common::fixtures::now;
+use crate::common::fixtures::now;
 
 use app::domain::push::Subscription;
 use app::server::{NewSession, NewSignInLink, Store};
@@ -21,7 +19,7 @@ fn subscription(endpoint: &str, auth: &str) -> Subscription {
 
 async fn contract(store: &dyn Store) {
     let t0 = now();
-    let town = common::fixtures::town(store, "habay", "Habay").await;
+    let town = crate::common::fixtures::town(store, "habay", "Habay").await;
     let phone = store.create_device_profile("phone", t0).await.unwrap();
     let tablet = store.create_device_profile("tablet", t0).await.unwrap();
     let a = subscription("https://push.example.net/a", "tBHItJI5svbpez7KI4CCXg");
@@ -122,13 +120,13 @@ async fn contract(store: &dyn Store) {
 
 #[tokio::test]
 async fn push_subscriptions_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     contract(&store).await;
 }
 
 #[tokio::test]
 async fn push_subscriptions_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     contract(&db.store).await;
 }
 

@@ -2,11 +2,9 @@
 //! district's posts for Atom and calendars), run on a temporary SQLite file and on a fresh
 //! PostgreSQL database.
 
-mod common;
-
+use crate::common::fixtures::{habay, habay_posts, now, post, Habay, HabayPosts};
 use app::server::{FeedCursor, FeedScope, PostAuthor, PostKind, Store};
 use chrono::TimeDelta;
-use common::fixtures::{habay, habay_posts, now, post, Habay, HabayPosts};
 
 async fn contract(store: &dyn Store) {
     let t0 = now();
@@ -134,12 +132,12 @@ async fn contract(store: &dyn Store) {
 
 #[tokio::test]
 async fn feeds_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     contract(&store).await;
 }
 
 #[tokio::test]
 async fn feeds_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     contract(&db.store).await;
 }

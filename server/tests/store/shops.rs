@@ -2,17 +2,15 @@
 //! filters, category counts, "near me" rectangles, merchants' profiles and how a re-import
 //! treats them), run on a temporary SQLite file and on a fresh PostgreSQL database.
 
-mod common;
-
+use crate::common::fixtures::{bakery, habay, now, slugs_for, town, Habay};
 use app::server::{
     BoundingBox, ShopFields, ShopFilter, ShopProfile, Store, StoreError, UpsertOutcome,
 };
 use chrono::TimeDelta;
-use common::fixtures::{bakery, habay, now, slugs_for, town, Habay};
 
 async fn contract(store: &dyn Store) {
     let town = town(store, "habay", "Habay").await;
-    let other_town = common::fixtures::town(store, "arlon", "Arlon").await;
+    let other_town = crate::common::fixtures::town(store, "arlon", "Arlon").await;
 
     // Shops: insert, unchanged, update — matched by OSM id, slug stable.
     let fields = bakery("Boulangerie Rigaux", 49.7282, 5.6445);
@@ -128,13 +126,13 @@ async fn contract(store: &dyn Store) {
 
 #[tokio::test]
 async fn shops_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     contract(&store).await;
 }
 
 #[tokio::test]
 async fn shops_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     contract(&db.store).await;
 }
 
@@ -173,13 +171,13 @@ async fn near_me(store: &dyn Store) {
 
 #[tokio::test]
 async fn near_me_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     near_me(&store).await;
 }
 
 #[tokio::test]
 async fn near_me_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     near_me(&db.store).await;
 }
 
@@ -204,8 +202,8 @@ fn imported() -> ShopFields {
 
 /// Merchants' edits of a shop's profile, and how an OpenStreetMap re-import treats them.
 async fn profiles(store: &dyn Store) {
-    let town = common::fixtures::town(store, "habay", "Habay").await;
-    let other = common::fixtures::town(store, "arlon", "Arlon").await;
+    let town = crate::common::fixtures::town(store, "habay", "Habay").await;
+    let other = crate::common::fixtures::town(store, "arlon", "Arlon").await;
     let (shop, _) = store
         .upsert_osm_shop(
             town.id,
@@ -335,12 +333,12 @@ async fn profiles(store: &dyn Store) {
 
 #[tokio::test]
 async fn shop_profiles_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     profiles(&store).await;
 }
 
 #[tokio::test]
 async fn shop_profiles_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     profiles(&db.store).await;
 }

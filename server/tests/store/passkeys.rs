@@ -1,16 +1,14 @@
 //! The storage contract for passkeys and their ceremonies, on a temporary SQLite file and on a
 //! fresh PostgreSQL database.
 
-mod common;
-
-use common::fixtures::now;
+use crate::common::fixtures::now;
 
 use app::server::{NewSession, NewSignInLink, Store, StoreError};
 use chrono::TimeDelta;
 
 async fn contract(store: &dyn Store) {
     let t0 = now();
-    let town = common::fixtures::town(store, "habay", "Habay").await;
+    let town = crate::common::fixtures::town(store, "habay", "Habay").await;
     // An account, made by an e-mail sign-in.
     store
         .create_sign_in_link(
@@ -164,12 +162,12 @@ async fn contract(store: &dyn Store) {
 
 #[tokio::test]
 async fn passkeys_on_sqlite() {
-    let (store, _dir) = common::sqlite_store().await;
+    let (store, _dir) = crate::common::sqlite_store().await;
     contract(&store).await;
 }
 
 #[tokio::test]
 async fn passkeys_on_postgres() {
-    let db = common::postgres_store().await;
+    let db = crate::common::postgres_store().await;
     contract(&db.store).await;
 }
