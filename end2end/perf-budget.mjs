@@ -89,8 +89,10 @@ for (const path of PAGES) {
   check(path, "HTML compressed bytes", html.br, html.br <= BUDGET.html && html.coding !== "identity");
 }
 
-// Lighthouse: each page once; a page with a figure over budget is measured twice more and
-// judged on the median of the three (Lighthouse's own advice for variance).
+// Lighthouse: each page once; a page with a figure over budget is measured four more times and
+// judged on the median of the five (Lighthouse's own advice for variance: on this shared 2-core
+// machine, a burst of load once put two runs of three over the TBT budget that the same build
+// met by a factor of three a minute later).
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
   chromeFlags: ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage"],
@@ -133,12 +135,13 @@ const withinBudget = (r) =>
   r.lcp <= BUDGET.lcp &&
   r.tbt <= BUDGET.tbt &&
   r.cls <= BUDGET.cls;
-const median = (values) => values.sort((a, b) => a - b)[1];
+const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 try {
   for (const row of rows) {
     let result = await audit(row.path);
     if (!withinBudget(result)) {
-      const runs = [result, await audit(row.path), await audit(row.path)];
+      const runs = [result];
+      for (let i = 0; i < 4; i++) runs.push(await audit(row.path));
       result = { ...runs[0] };
       for (const key of ["performance", "accessibility", "best-practices", "seo", "lcp", "tbt", "cls"]) {
         result[key] = median(runs.map((r) => r[key]));
