@@ -28,13 +28,13 @@
     true,
   );
 
-  // Posts a merchant published offline wait in public/outbox.js's queue: while some do, every
+  // Posts a merchant published offline wait in public/pending-posts.js's queue: while some do, every
   // page loads it, so they leave as soon as a page opens online (residents never load it).
   try {
     if (localStorage.getItem("quartier-outbox-waiting")) {
-      var outbox = document.createElement("script");
-      outbox.src = "/outbox.js";
-      document.head.appendChild(outbox);
+      var queue = document.createElement("script");
+      queue.src = "/pending-posts.js";
+      document.head.appendChild(queue);
     }
   } catch (error) { /* storage refused */ }
 

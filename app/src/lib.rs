@@ -9,6 +9,7 @@ pub mod components;
 pub mod error;
 pub mod hydration;
 pub mod i18n;
+pub mod islands;
 pub mod model;
 pub mod pages;
 

@@ -202,7 +202,7 @@ test("offline at the counter: the post waits on the phone, then goes out once", 
   await expect(page.locator(".counter-post", { hasText: "Pain du jour : épeautre" })).toHaveCount(1);
   await expect(page.locator(".queued-post")).toHaveCount(0);
   // Sending the queue again (a second tab, the service worker's sync) changes nothing.
-  await page.evaluate(() => (window as any).quartierOutbox.flush());
+  await page.evaluate(() => (window as any).quartierPendingPosts.flush());
   await page.reload();
   await expect(page.locator(".counter-post", { hasText: "Pain du jour : épeautre" })).toHaveCount(1);
   await merchant.close();

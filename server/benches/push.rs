@@ -106,7 +106,7 @@ async fn fan_out(audience: usize) {
     )
     .unwrap();
     let worker = Worker::new(
-        store.clone(),
+        Arc::new(store.clone()),
         Arc::new(sender),
         Arc::new(SystemClock),
         WorkerSettings {

@@ -94,242 +94,25 @@ impl Config {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-
-        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        if !is_supported_database_url(&database_url) {
-            return Err(ConfigError {
-                name: "DATABASE_URL",
-                message: format!(
-                    "'{}' is not supported: use sqlite://PATH or postgres://USER@HOST/DB",
-                    redact(&database_url)
-                ),
-            });
-        }
-
-        let site_addr_text =
-            get("LEPTOS_SITE_ADDR").unwrap_or_else(|| DEFAULT_SITE_ADDR.to_owned());
-        let site_addr: SocketAddr = site_addr_text.parse().map_err(|_| ConfigError {
-            name: "LEPTOS_SITE_ADDR",
-            message: format!("'{site_addr_text}' is not an address such as 127.0.0.1:3000"),
-        })?;
-
-        let base_url = match get("QUARTIER_BASE_URL") {
-            Some(url) => {
-                let url = url.trim_end_matches('/').to_owned();
-                let valid = (url.starts_with("https://") || url.starts_with("http://"))
-                    && url.split("://").nth(1).is_some_and(|rest| {
-                        !rest.is_empty() && !rest.contains(char::is_whitespace)
-                    });
-                if !valid {
-                    return Err(ConfigError {
-                        name: "QUARTIER_BASE_URL",
-                        message: format!(
-                            "'{url}' is not an http(s) URL such as https://quartier.example.be"
-                        ),
-                    });
-                }
-                url
-            }
-            None => format!("http://{site_addr}"),
-        };
-
-        let timezone_text =
-            get("QUARTIER_TIMEZONE").unwrap_or_else(|| "Europe/Brussels".to_owned());
-        let timezone: Tz = timezone_text.parse().map_err(|_| ConfigError {
-            name: "QUARTIER_TIMEZONE",
-            message: format!("'{timezone_text}' is not an IANA time zone such as Europe/Brussels"),
-        })?;
-
-        let default_locale = match get("QUARTIER_DEFAULT_LOCALE") {
-            Some(code) => Locale::parse(&code).ok_or_else(|| ConfigError {
-                name: "QUARTIER_DEFAULT_LOCALE",
-                message: format!(
-                    "'{code}' is not an available language ({})",
-                    Locale::all()
-                        .map(Locale::code)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            })?,
-            None => Locale::default(),
-        };
-
-        let town_slug = match get("QUARTIER_TOWN") {
-            Some(slug) if app::domain::slugs::is_valid(&slug) => Some(slug),
-            Some(slug) => {
-                return Err(ConfigError {
-                    name: "QUARTIER_TOWN",
-                    message: format!("'{slug}' is not a town slug such as habay"),
-                })
-            }
-            None => None,
-        };
-
-        let log_json = match get("QUARTIER_LOG_FORMAT").as_deref() {
-            None | Some("text") => false,
-            Some("json") => true,
-            Some(other) => {
-                return Err(ConfigError {
-                    name: "QUARTIER_LOG_FORMAT",
-                    message: format!("'{other}' is not one of: text, json"),
-                })
-            }
-        };
-
-        let tile_url = match get("QUARTIER_TILE_URL") {
-            None => Some(app::server::DEFAULT_TILE_URL.to_owned()),
-            Some(none) if none.eq_ignore_ascii_case("none") => None,
-            Some(url) => {
-                let valid = (url.starts_with("https://") || url.starts_with("http://"))
-                    && ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p))
-                    && !url.contains(|c: char| c.is_whitespace() || "'\";".contains(c));
-                if !valid {
-                    return Err(ConfigError {
-                        name: "QUARTIER_TILE_URL",
-                        message: format!(
-                            "'{url}' is not a tile URL such as https://tile.example.org/{{z}}/{{x}}/{{y}}.png (or none)"
-                        ),
-                    });
-                }
-                Some(url)
-            }
-        };
+        let get: Get = &get;
+        // In the order they are checked (the first invalid one is reported).
+        let database_url = database_url(get)?;
+        let site_addr = site_addr(get)?;
+        let base_url = base_url(get, site_addr)?;
+        let timezone = timezone(get)?;
+        let default_locale = default_locale(get)?;
+        let town_slug = town_slug(get)?;
+        let log_json = log_json(get)?;
+        let tile_url = tile_url(get)?;
         let tile_attribution = get("QUARTIER_TILE_ATTRIBUTION")
             .unwrap_or_else(|| app::server::DEFAULT_TILE_ATTRIBUTION.to_owned());
-
-        let smtp = match get("QUARTIER_SMTP_HOST") {
-            None => None,
-            Some(host) => {
-                if url::Host::parse(&host).is_err() {
-                    return Err(ConfigError {
-                        name: "QUARTIER_SMTP_HOST",
-                        message: format!("'{host}' is not a host name such as smtp.habay.be"),
-                    });
-                }
-                let tls = match get("QUARTIER_SMTP_TLS").as_deref() {
-                    None | Some("starttls") => SmtpTls::StartTls,
-                    Some("tls") => SmtpTls::Implicit,
-                    Some("none") => SmtpTls::None,
-                    Some(other) => {
-                        return Err(ConfigError {
-                            name: "QUARTIER_SMTP_TLS",
-                            message: format!("'{other}' is not one of: starttls, tls, none"),
-                        })
-                    }
-                };
-                let port = match get("QUARTIER_SMTP_PORT") {
-                    None => match tls {
-                        SmtpTls::StartTls => 587,
-                        SmtpTls::Implicit => 465,
-                        SmtpTls::None => 25,
-                    },
-                    Some(text) => text.parse().map_err(|_| ConfigError {
-                        name: "QUARTIER_SMTP_PORT",
-                        message: format!("'{text}' is not a port number"),
-                    })?,
-                };
-                let credentials = match (
-                    get("QUARTIER_SMTP_USERNAME"),
-                    get("QUARTIER_SMTP_PASSWORD"),
-                ) {
-                    (Some(user), Some(password)) => Some((user, password)),
-                    (None, None) => None,
-                    _ => return Err(ConfigError {
-                        name: "QUARTIER_SMTP_USERNAME",
-                        message:
-                            "set both QUARTIER_SMTP_USERNAME and QUARTIER_SMTP_PASSWORD, or neither"
-                                .into(),
-                    }),
-                };
-                let from = get("QUARTIER_SMTP_FROM").ok_or_else(|| ConfigError {
-                    name: "QUARTIER_SMTP_FROM",
-                    message: "required with QUARTIER_SMTP_HOST, e.g. Quartier <quartier@habay.be>"
-                        .into(),
-                })?;
-                if from.parse::<lettre::message::Mailbox>().is_err() {
-                    return Err(ConfigError {
-                        name: "QUARTIER_SMTP_FROM",
-                        message: format!(
-                            "'{from}' is not an address such as Quartier <quartier@habay.be>"
-                        ),
-                    });
-                }
-                Some(SmtpConfig {
-                    host,
-                    port,
-                    tls,
-                    credentials,
-                    from,
-                })
-            }
-        };
-        let client_ip_header = get("QUARTIER_CLIENT_IP_HEADER");
-        if let Some(name) = &client_ip_header {
-            // RFC 7239's `Forwarded: for=…` has another syntax: X-Forwarded-For (or a header
-            // holding the address alone, such as X-Real-IP) is expected.
-            if name.eq_ignore_ascii_case("forwarded") {
-                return Err(ConfigError {
-                    name: "QUARTIER_CLIENT_IP_HEADER",
-                    message: "Forwarded (RFC 7239) is not read: have the proxy set X-Forwarded-For"
-                        .into(),
-                });
-            }
-            if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
-                return Err(ConfigError {
-                    name: "QUARTIER_CLIENT_IP_HEADER",
-                    message: format!("'{name}' is not a header name such as X-Forwarded-For"),
-                });
-            }
-        }
-        let trusted_proxy_hops = match get("QUARTIER_TRUSTED_PROXIES") {
-            None => 1,
-            Some(text) => match text.trim().parse::<usize>() {
-                Ok(hops @ 1..=10) => hops,
-                _ => {
-                    return Err(ConfigError {
-                        name: "QUARTIER_TRUSTED_PROXIES",
-                        message: format!("'{text}' is not a number of proxies from 1 to 10"),
-                    })
-                }
-            },
-        };
-
-        let push_allow_loopback = match get("QUARTIER_PUSH_ALLOW_LOOPBACK").as_deref() {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
-            Some(other) => {
-                return Err(ConfigError {
-                    name: "QUARTIER_PUSH_ALLOW_LOOPBACK",
-                    message: format!("'{other}' is not one of: true, false"),
-                })
-            }
-        };
-
-        let vapid_subject = match get("QUARTIER_VAPID_SUBJECT") {
-            Some(subject) if is_vapid_subject(&subject) => Some(subject),
-            Some(subject) => {
-                return Err(ConfigError {
-                    name: "QUARTIER_VAPID_SUBJECT",
-                    message: format!(
-                        "'{subject}' is not a contact such as mailto:commerce@habay.be or https://habay.be/contact"
-                    ),
-                })
-            }
-            None if base_url.starts_with("https://") => {
-                return Err(ConfigError {
-                    name: "QUARTIER_VAPID_SUBJECT",
-                    message: "a contact for push services (mailto:… or https://…) is required \
-                              when the site is served over https"
-                        .into(),
-                })
-            }
-            None => None,
-        };
-
+        let smtp = smtp(get)?;
+        let (client_ip_header, trusted_proxy_hops) = proxies(get)?;
+        let push_allow_loopback = flag(get, "QUARTIER_PUSH_ALLOW_LOOPBACK")?;
+        let vapid_subject = vapid_subject(get, &base_url)?;
         let media_dir = std::path::PathBuf::from(
             get("QUARTIER_MEDIA_DIR").unwrap_or_else(|| DEFAULT_MEDIA_DIR.to_owned()),
         );
-
         Ok(Config {
             vapid_subject,
             push_allow_loopback,
@@ -349,6 +132,28 @@ impl Config {
         })
     }
 
+    /// The VAPID `sub` claim: the configured contact, or (development, plain http) the site's
+    /// webmaster address.
+    pub fn vapid_subject(&self) -> String {
+        self.vapid_subject.clone().unwrap_or_else(|| {
+            let host = url::Url::parse(&self.base_url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_else(|| "localhost".into());
+            format!("mailto:webmaster@{host}")
+        })
+    }
+
+    /// What the push delivery worker needs to know of the site.
+    pub fn push_delivery(&self) -> crate::push::Delivery {
+        crate::push::Delivery {
+            vapid_subject: self.vapid_subject(),
+            allow_loopback: self.push_allow_loopback,
+            base_url: self.base_url.clone(),
+            worker: crate::push::worker::WorkerSettings::default(),
+        }
+    }
+
     /// What the application layer needs to know.
     pub fn settings(&self) -> Settings {
         Settings {
@@ -363,6 +168,245 @@ impl Config {
             media_dir: self.media_dir.clone(),
             push_allow_loopback: self.push_allow_loopback,
         }
+    }
+}
+
+/// A setting by its name, trimmed, `None` when unset or empty.
+type Get<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn database_url(get: Get) -> Result<String, ConfigError> {
+    let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+    if !is_supported_database_url(&database_url) {
+        return Err(ConfigError {
+            name: "DATABASE_URL",
+            message: format!(
+                "'{}' is not supported: use sqlite://PATH or postgres://USER@HOST/DB",
+                crate::db::redact(&database_url)
+            ),
+        });
+    }
+    Ok(database_url)
+}
+
+fn site_addr(get: Get) -> Result<SocketAddr, ConfigError> {
+    let text = get("LEPTOS_SITE_ADDR").unwrap_or_else(|| DEFAULT_SITE_ADDR.to_owned());
+    text.parse().map_err(|_| ConfigError {
+        name: "LEPTOS_SITE_ADDR",
+        message: format!("'{text}' is not an address such as 127.0.0.1:3000"),
+    })
+}
+
+fn base_url(get: Get, site_addr: SocketAddr) -> Result<String, ConfigError> {
+    let Some(url) = get("QUARTIER_BASE_URL") else {
+        return Ok(format!("http://{site_addr}"));
+    };
+    let url = url.trim_end_matches('/').to_owned();
+    let valid = (url.starts_with("https://") || url.starts_with("http://"))
+        && url
+            .split("://")
+            .nth(1)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));
+    if !valid {
+        return Err(ConfigError {
+            name: "QUARTIER_BASE_URL",
+            message: format!("'{url}' is not an http(s) URL such as https://quartier.example.be"),
+        });
+    }
+    Ok(url)
+}
+
+fn timezone(get: Get) -> Result<Tz, ConfigError> {
+    let text = get("QUARTIER_TIMEZONE").unwrap_or_else(|| "Europe/Brussels".to_owned());
+    text.parse().map_err(|_| ConfigError {
+        name: "QUARTIER_TIMEZONE",
+        message: format!("'{text}' is not an IANA time zone such as Europe/Brussels"),
+    })
+}
+
+fn default_locale(get: Get) -> Result<Locale, ConfigError> {
+    let Some(code) = get("QUARTIER_DEFAULT_LOCALE") else {
+        return Ok(Locale::default());
+    };
+    Locale::parse(&code).ok_or_else(|| ConfigError {
+        name: "QUARTIER_DEFAULT_LOCALE",
+        message: format!(
+            "'{code}' is not an available language ({})",
+            Locale::all()
+                .map(Locale::code)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
+}
+
+fn town_slug(get: Get) -> Result<Option<String>, ConfigError> {
+    match get("QUARTIER_TOWN") {
+        Some(slug) if app::domain::slugs::is_valid(&slug) => Ok(Some(slug)),
+        Some(slug) => Err(ConfigError {
+            name: "QUARTIER_TOWN",
+            message: format!("'{slug}' is not a town slug such as habay"),
+        }),
+        None => Ok(None),
+    }
+}
+
+fn log_json(get: Get) -> Result<bool, ConfigError> {
+    match get("QUARTIER_LOG_FORMAT").as_deref() {
+        None | Some("text") => Ok(false),
+        Some("json") => Ok(true),
+        Some(other) => Err(ConfigError {
+            name: "QUARTIER_LOG_FORMAT",
+            message: format!("'{other}' is not one of: text, json"),
+        }),
+    }
+}
+
+fn tile_url(get: Get) -> Result<Option<String>, ConfigError> {
+    match get("QUARTIER_TILE_URL") {
+        None => Ok(Some(app::server::DEFAULT_TILE_URL.to_owned())),
+        Some(none) if none.eq_ignore_ascii_case("none") => Ok(None),
+        Some(url) => {
+            let valid = (url.starts_with("https://") || url.starts_with("http://"))
+                && ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p))
+                && !url.contains(|c: char| c.is_whitespace() || "'\";".contains(c));
+            if !valid {
+                return Err(ConfigError {
+                    name: "QUARTIER_TILE_URL",
+                    message: format!(
+                        "'{url}' is not a tile URL such as https://tile.example.org/{{z}}/{{x}}/{{y}}.png (or none)"
+                    ),
+                });
+            }
+            Ok(Some(url))
+        }
+    }
+}
+
+fn smtp(get: Get) -> Result<Option<SmtpConfig>, ConfigError> {
+    let Some(host) = get("QUARTIER_SMTP_HOST") else {
+        return Ok(None);
+    };
+    if url::Host::parse(&host).is_err() {
+        return Err(ConfigError {
+            name: "QUARTIER_SMTP_HOST",
+            message: format!("'{host}' is not a host name such as smtp.habay.be"),
+        });
+    }
+    let tls = match get("QUARTIER_SMTP_TLS").as_deref() {
+        None | Some("starttls") => SmtpTls::StartTls,
+        Some("tls") => SmtpTls::Implicit,
+        Some("none") => SmtpTls::None,
+        Some(other) => {
+            return Err(ConfigError {
+                name: "QUARTIER_SMTP_TLS",
+                message: format!("'{other}' is not one of: starttls, tls, none"),
+            })
+        }
+    };
+    let port = match get("QUARTIER_SMTP_PORT") {
+        None => match tls {
+            SmtpTls::StartTls => 587,
+            SmtpTls::Implicit => 465,
+            SmtpTls::None => 25,
+        },
+        Some(text) => text.parse().map_err(|_| ConfigError {
+            name: "QUARTIER_SMTP_PORT",
+            message: format!("'{text}' is not a port number"),
+        })?,
+    };
+    let credentials = match (get("QUARTIER_SMTP_USERNAME"), get("QUARTIER_SMTP_PASSWORD")) {
+        (Some(user), Some(password)) => Some((user, password)),
+        (None, None) => None,
+        _ => {
+            return Err(ConfigError {
+                name: "QUARTIER_SMTP_USERNAME",
+                message: "set both QUARTIER_SMTP_USERNAME and QUARTIER_SMTP_PASSWORD, or neither"
+                    .into(),
+            })
+        }
+    };
+    let from = get("QUARTIER_SMTP_FROM").ok_or_else(|| ConfigError {
+        name: "QUARTIER_SMTP_FROM",
+        message: "required with QUARTIER_SMTP_HOST, e.g. Quartier <quartier@habay.be>".into(),
+    })?;
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(ConfigError {
+            name: "QUARTIER_SMTP_FROM",
+            message: format!("'{from}' is not an address such as Quartier <quartier@habay.be>"),
+        });
+    }
+    Ok(Some(SmtpConfig {
+        host,
+        port,
+        tls,
+        credentials,
+        from,
+    }))
+}
+
+/// The header holding the client's address behind a reverse proxy, and how many proxies append
+/// to it.
+fn proxies(get: Get) -> Result<(Option<String>, usize), ConfigError> {
+    let client_ip_header = get("QUARTIER_CLIENT_IP_HEADER");
+    if let Some(name) = &client_ip_header {
+        // RFC 7239's `Forwarded: for=…` has another syntax: X-Forwarded-For (or a header
+        // holding the address alone, such as X-Real-IP) is expected.
+        if name.eq_ignore_ascii_case("forwarded") {
+            return Err(ConfigError {
+                name: "QUARTIER_CLIENT_IP_HEADER",
+                message: "Forwarded (RFC 7239) is not read: have the proxy set X-Forwarded-For"
+                    .into(),
+            });
+        }
+        if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err(ConfigError {
+                name: "QUARTIER_CLIENT_IP_HEADER",
+                message: format!("'{name}' is not a header name such as X-Forwarded-For"),
+            });
+        }
+    }
+    let hops = match get("QUARTIER_TRUSTED_PROXIES") {
+        None => 1,
+        Some(text) => match text.trim().parse::<usize>() {
+            Ok(hops @ 1..=10) => hops,
+            _ => {
+                return Err(ConfigError {
+                    name: "QUARTIER_TRUSTED_PROXIES",
+                    message: format!("'{text}' is not a number of proxies from 1 to 10"),
+                })
+            }
+        },
+    };
+    Ok((client_ip_header, hops))
+}
+
+fn flag(get: Get, name: &'static str) -> Result<bool, ConfigError> {
+    match get(name).as_deref() {
+        None | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(other) => Err(ConfigError {
+            name,
+            message: format!("'{other}' is not one of: true, false"),
+        }),
+    }
+}
+
+fn vapid_subject(get: Get, base_url: &str) -> Result<Option<String>, ConfigError> {
+    match get("QUARTIER_VAPID_SUBJECT") {
+        Some(subject) if is_vapid_subject(&subject) => Ok(Some(subject)),
+        Some(subject) => Err(ConfigError {
+            name: "QUARTIER_VAPID_SUBJECT",
+            message: format!(
+                "'{subject}' is not a contact such as mailto:commerce@habay.be or https://habay.be/contact"
+            ),
+        }),
+        None if base_url.starts_with("https://") => Err(ConfigError {
+            name: "QUARTIER_VAPID_SUBJECT",
+            message: "a contact for push services (mailto:… or https://…) is required \
+                      when the site is served over https"
+                .into(),
+        }),
+        None => Ok(None),
     }
 }
 
@@ -387,19 +431,5 @@ fn is_supported_database_url(url: &str) -> bool {
             (url.starts_with("postgres://") || url.starts_with("postgresql://"))
                 && url.split("://").nth(1).is_some_and(|r| !r.is_empty())
         }
-    }
-}
-
-/// The URL without its password, for messages and logs.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let credentials = &url[scheme_end + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
     }
 }

@@ -1,34 +1,27 @@
 #![recursion_limit = "256"]
-//! The Quartier server: configuration, storage adapters, the HTTP app and the CLI commands.
+//! The Quartier server, in rooms: `web/` (the HTTP app), `db/` (storage on SQLite or
+//! PostgreSQL), `push/` (Web Push delivery), `cli/` (one file per command), beside the
+//! configuration and the mail and photo adapters.
 //!
 //! `build_app` assembles the whole router (Leptos pages and server functions, plus plain routes
-//! for health, language choice, the PWA files) so tests drive it in-process.
+//! for health, language choice, the PWA files) so tests drive it in-process; `start_background`
+//! starts the work done beside requests (search refresh, purge, push delivery).
 
-pub mod assets;
+pub mod cli;
 pub mod config;
 pub mod db;
-pub mod demo;
-pub mod districts;
-pub mod feeds;
 pub mod jobs;
 pub mod mail;
-pub mod open_data;
-pub mod osm_import;
 pub mod photos;
 pub mod push;
-pub mod pwa;
-pub mod routes;
-pub mod seo;
+pub mod web;
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use app::server::{AppState, Clock, Store, SystemClock};
-use app::{shell, App};
-use axum::Router;
-use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use app::server::{AppState, Clock, Store, SystemClock, VapidKeys};
 
-pub use routes::RouterState;
+pub use web::{build_app, traced_path, RouterState};
 
 /// Builds the application state from a store and the configuration. Fails, naming the
 /// setting, when the mail server or the photo directory cannot be set up: a server that would
@@ -67,71 +60,53 @@ pub fn app_state_with_clock(
     })
 }
 
-/// A request's path as traces show it: without its query, and with the secret part of sign-in
-/// and invitation links (`/auth/{token}`, `/invite/{token}`) left out.
-pub fn traced_path(path: &str) -> &str {
-    for secret in ["/auth/", "/invite/"] {
-        if path.starts_with(secret) && path.len() > secret.len() {
-            return match secret {
-                "/auth/" => "/auth/…",
-                _ => "/invite/…",
-            };
-        }
-    }
-    path
+/// The work the server does beside requests, once started.
+pub struct Background {
+    stop: tokio::sync::watch::Sender<bool>,
+    worker: tokio::task::JoinHandle<()>,
+    jobs: Vec<tokio::task::JoinHandle<()>>,
 }
 
-/// The whole HTTP application.
-pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
-    let context = {
-        let state = state.clone();
-        move || provide_context(state.clone())
-    };
-    let router_state = RouterState {
-        leptos_options: leptos_options.clone(),
-        app: state.clone(),
-        build: Arc::new(pwa::BuildInfo::from_site(&leptos_options)),
-    };
-    let router = routes::plain_routes()
-        .merge(assets::pkg_routes(&leptos_options))
-        .leptos_routes_with_context(&router_state, routes, context.clone(), {
-            let options = leptos_options.clone();
-            move || shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            RouterState,
-            _,
-        >(context, shell));
-    let router = router.layer(axum::middleware::from_fn_with_state(
-        router_state.clone(),
-        routes::ensure_page_csp,
-    ));
-    routes::with_security_headers(router)
-        .layer(axum::middleware::from_fn_with_state(
-            router_state.clone(),
-            routes::limit_request_bodies,
-        ))
-        .layer(axum::middleware::from_fn(
-            routes::hide_secret_paths_from_referrers,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            router_state.clone(),
-            routes::reject_cross_site_writes,
-        ))
-        .layer(axum::middleware::from_fn(routes::record_peer_address))
-        // Pages and API answers compressed on the fly (precompressed files pass as they are).
-        .layer(tower_http::compression::CompressionLayer::new())
-        .layer(
-            tower_http::trace::TraceLayer::new_for_http().make_span_with(
-                |request: &axum::http::Request<axum::body::Body>| {
-                    tracing::info_span!(
-                        "request",
-                        method = %request.method(),
-                        path = %traced_path(request.uri().path()),
-                    )
-                },
-            ),
-        )
-        .with_state(router_state)
+/// Starts the jobs (search kept current, expired rows purged) and the push delivery worker.
+pub fn start_background(
+    state: &AppState,
+    keys: &VapidKeys,
+    delivery: push::Delivery,
+) -> Result<Background, String> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = push::start_worker(
+        state.store.clone(),
+        keys,
+        delivery,
+        state.clock.clone(),
+        stopped,
+    )?;
+    let jobs = vec![
+        tokio::spawn(jobs::keep_search_current(state.clone())),
+        tokio::spawn(jobs::purge_expired(state.clone())),
+    ];
+    Ok(Background { stop, worker, jobs })
+}
+
+impl Background {
+    /// A function that makes the push worker take no new work from then on (it finishes what
+    /// is in flight), for a shutdown signal to call.
+    pub fn stopper(&self) -> impl FnOnce() + Send + 'static {
+        let stop = self.stop.clone();
+        move || {
+            let _ = stop.send(true);
+        }
+    }
+
+    /// Stops the jobs and waits for the push worker to record the outcomes of the messages in
+    /// flight (otherwise they would be sent again after their lease); `false` if it did not
+    /// stop in time.
+    pub async fn finish(self) -> bool {
+        let _ = self.stop.send(true);
+        for job in &self.jobs {
+            job.abort();
+        }
+        let drain = push::worker::DRAIN + push::worker::RECORD_AT_STOP + Duration::from_secs(5);
+        tokio::time::timeout(drain, self.worker).await.is_ok()
+    }
 }

@@ -444,11 +444,11 @@ async fn writes_from_another_origin_are_refused() {
         assert_eq!(status, StatusCode::OK, "{origin:?}: {answer}");
     }
     // Behind https, only the site's own origin.
-    assert!(server::routes::same_site_origin(
+    assert!(server::web::routes::same_site_origin(
         "https://habay.quartier.be",
         "https://habay.quartier.be"
     ));
-    assert!(!server::routes::same_site_origin(
+    assert!(!server::web::routes::same_site_origin(
         "https://localhost",
         "https://habay.quartier.be"
     ));

@@ -329,3 +329,63 @@ async fn open_data_is_valid_geojson_with_the_odbl_credit() {
         "{point:?}"
     );
 }
+
+/// Every server function's method and address, pinned: plain forms post to them and installed
+/// apps' scripts call them, so moving a function between modules must not move its address.
+/// (A new server function is added here on purpose.)
+#[test]
+fn server_functions_keep_their_addresses() {
+    // Linking the app registers its server functions.
+    let _ = app::api::accounts::get_me;
+    let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| format!("{method} {path}"))
+        .collect();
+    paths.sort();
+    let expected = [
+        "DELETE /api/push/subscriptions",
+        "POST /api/auth/complete",
+        "POST /api/auth/link",
+        "POST /api/auth/request",
+        "POST /api/auth/sign-out",
+        "POST /api/auth/sign-out-everywhere",
+        "POST /api/counter",
+        "POST /api/counter/delete",
+        "POST /api/counter/publish",
+        "POST /api/counter/save",
+        "POST /api/district",
+        "POST /api/feed",
+        "POST /api/follow",
+        "POST /api/following",
+        "POST /api/home",
+        "POST /api/invitations/accept",
+        "POST /api/invitations/create",
+        "POST /api/invitations/link",
+        "POST /api/invitations/revoke",
+        "POST /api/invitations/show",
+        "POST /api/manage",
+        "POST /api/map",
+        "POST /api/me",
+        "POST /api/more_posts",
+        "POST /api/nearby",
+        "POST /api/nearby_results",
+        "POST /api/notifications",
+        "POST /api/notifications/save",
+        "POST /api/notifications/town",
+        "POST /api/passkeys",
+        "POST /api/passkeys/delete",
+        "POST /api/passkeys/register/finish",
+        "POST /api/passkeys/register/start",
+        "POST /api/passkeys/sign-in/finish",
+        "POST /api/passkeys/sign-in/start",
+        "POST /api/profile",
+        "POST /api/profile/save",
+        "POST /api/push/clicks",
+        "POST /api/push/subscriptions",
+        "POST /api/search",
+        "POST /api/search_filters",
+        "POST /api/search_results",
+        "POST /api/shop",
+        "POST /api/team/remove",
+    ];
+    assert_eq!(paths, expected);
+}

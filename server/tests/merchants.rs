@@ -652,3 +652,79 @@ async fn the_first_of_two_links_asked_for_here_is_still_this_browser_s() {
         "strict-origin-when-cross-origin"
     );
 }
+
+/// `quartier admin create` sends the sign-in form's e-mail, in the default language of the
+/// deployment, with a link that signs the new administrator in once, back to `/manage`.
+#[tokio::test]
+async fn the_admin_command_mails_a_working_link_in_the_default_language() {
+    use server::cli::{admin::AdminCommand, Command};
+
+    let mut smtp = SmtpSink::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings: Vec<(String, String)> = smtp
+        .settings()
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect();
+    settings.extend([
+        (
+            "DATABASE_URL".to_owned(),
+            format!("sqlite://{}/quartier.db", dir.path().display()),
+        ),
+        ("QUARTIER_DEFAULT_LOCALE".to_owned(), "nl".to_owned()),
+        (
+            "QUARTIER_BASE_URL".to_owned(),
+            "http://habay.test".to_owned(),
+        ),
+    ]);
+    let config = server::config::Config::from_lookup(|name| {
+        settings
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    })
+    .unwrap();
+    let store = server::cli::open_store(&config).await.unwrap();
+    let town = common::fixtures::town(&store, "habay", "Habay").await;
+
+    let create = AdminCommand::Create {
+        email: " Maire@Habay.test ".into(),
+        town: None,
+    };
+    server::cli::run(Some(Command::Admin { command: create }), config)
+        .await
+        .unwrap();
+
+    let mail = smtp.next().await;
+    assert_eq!(mail.to, vec!["maire@habay.test".to_owned()]);
+    let dutch = app::i18n::Locale::parse("nl").unwrap();
+    let args = [("town", "Habay"), ("minutes", "15")];
+    assert_eq!(subject_of(&mail), dutch.tf("sign_in.mail.subject", &args));
+    let text = text_of(&mail);
+    assert!(
+        text.contains(&dutch.tf("sign_in.mail.intro", &args)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&dutch.tf("sign_in.mail.validity", &args)),
+        "{text}"
+    );
+    let (path, token) = sign_in_link(&text);
+    assert!(text.contains(&format!("http://habay.test{path}")), "{text}");
+
+    let hash = app::server::auth::secret_hash(&token);
+    let now = chrono::Utc::now();
+    let signed = store
+        .complete_sign_in(town.id, &hash, &common::fixtures::session("a"), None, now)
+        .await
+        .unwrap()
+        .expect("the mailed link signs in");
+    assert_eq!(signed.user.email, "maire@habay.test");
+    assert_eq!(signed.return_to.as_deref(), Some("/manage"));
+    assert!(store.roles(town.id, signed.user.id).await.unwrap().admin);
+    let again = store
+        .complete_sign_in(town.id, &hash, &common::fixtures::session("b"), None, now)
+        .await
+        .unwrap();
+    assert!(again.is_none(), "a sign-in link works once");
+}

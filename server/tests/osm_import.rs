@@ -4,7 +4,7 @@ mod common;
 
 use app::server::store::prelude::*;
 use app::server::{NewTown, ShopFilter, Store, Town};
-use server::osm_import::{import_geojson, ImportError};
+use server::cli::import_osm::{import_geojson, ImportError};
 
 async fn town(store: &dyn Store) -> Town {
     store
@@ -235,10 +235,10 @@ async fn broken_files_get_clear_errors_and_bad_features_are_skipped() {
 #[tokio::test]
 async fn demo_is_idempotent_and_assigns_districts() {
     let (store, _dir) = common::sqlite_store().await;
-    let first = server::demo::load_demo(&store, "Europe/Brussels", chrono::Utc::now())
+    let first = server::cli::demo::load_demo(&store, "Europe/Brussels", chrono::Utc::now())
         .await
         .unwrap();
-    let second = server::demo::load_demo(&store, "Europe/Brussels", chrono::Utc::now())
+    let second = server::cli::demo::load_demo(&store, "Europe/Brussels", chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(first.town.id, second.town.id);

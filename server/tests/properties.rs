@@ -235,8 +235,9 @@ fn osm_imports_never_panic() {
             |features| {
                 let text = serde_json::json!({"type": "FeatureCollection", "features": features})
                     .to_string();
-                let result =
-                    runtime.block_on(server::osm_import::import_geojson(&store, &town, &text));
+                let result = runtime.block_on(server::cli::import_osm::import_geojson(
+                    &store, &town, &text,
+                ));
                 if let Ok(report) = result {
                     for skipped in &report.skipped {
                         prop_assert!(!skipped.reason.is_empty());
@@ -249,7 +250,7 @@ fn osm_imports_never_panic() {
     // Not JSON, or not a collection: errors, not panics.
     for text in ["", "{", "[]", "{\"type\":\"FeatureCollection\"}", "\u{0}"] {
         assert!(runtime
-            .block_on(server::osm_import::import_geojson(&store, &town, text))
+            .block_on(server::cli::import_osm::import_geojson(&store, &town, text))
             .is_err());
     }
     assert!(runtime.block_on(store.ping()).is_ok());

@@ -14,10 +14,7 @@ use app::domain::push::Subscription as StoredSubscription;
 use std::sync::Mutex;
 
 use app::domain::follows::Notify;
-use app::server::{
-    Clock, FollowTarget, NewDistrict, NewPost, NewTown, PostAuthor, PostKind, PostOrigin,
-    ShopFields,
-};
+use app::server::{Clock, FollowTarget, NewPost, PostAuthor, PostKind, PostOrigin};
 use chrono::{DateTime, SubsecRound, TimeDelta, TimeZone, Utc};
 use chrono_tz::Europe::Brussels;
 use common::push_service::{Answer, PushService, Subscription};
@@ -69,40 +66,29 @@ struct Town {
 }
 
 async fn town(store: &SqlStore) -> Town {
-    let town = store
-        .upsert_town(&NewTown {
-            slug: "habay".into(),
-            name: "Habay".into(),
-            timezone: "Europe/Brussels".into(),
-        })
-        .await
-        .unwrap();
-    let add = |name: &'static str, slug: &'static str, osm: &'static str| {
-        let store = store.clone();
-        let town_id = town.id;
-        async move {
-            let fields = ShopFields {
-                name: name.into(),
-                category: "bakery".into(),
-                lat: 49.72,
-                lon: 5.64,
-                ..ShopFields::default()
-            };
-            let mut slugs = vec![slug.to_string()].into_iter();
-            store
-                .upsert_osm_shop(town_id, osm, &fields, &mut slugs)
-                .await
-                .unwrap()
-                .0
-                .id
-        }
-    };
-    let bakery = add("Boulangerie Jacob", "boulangerie-jacob", "node/1").await;
-    let florist = add("Fleurs d'Habay", "fleurs-habay", "node/2").await;
+    use common::fixtures::{shop, shop_fields};
+    let town = common::fixtures::town(store, "habay", "Habay").await;
+    let fields = |name| shop_fields(name, "bakery", 49.72, 5.64);
+    let bakery = shop(
+        store,
+        town.id,
+        "node/1",
+        "boulangerie-jacob",
+        &fields("Boulangerie Jacob"),
+    )
+    .await;
+    let florist = shop(
+        store,
+        town.id,
+        "node/2",
+        "fleurs-habay",
+        &fields("Fleurs d'Habay"),
+    )
+    .await;
     Town {
         town_id: town.id,
-        bakery,
-        florist,
+        bakery: bakery.id,
+        florist: florist.id,
     }
 }
 
@@ -190,7 +176,13 @@ async fn start_worker(
         timeout,
     )
     .unwrap();
-    let worker = Worker::new(store.clone(), Arc::new(sender), clock, settings, BASE_URL);
+    let worker = Worker::new(
+        Arc::new(store.clone()),
+        Arc::new(sender),
+        clock,
+        settings,
+        BASE_URL,
+    );
     let recorded = worker.recorded();
     tokio::spawn(Arc::new(worker).run());
     recorded
@@ -521,7 +513,7 @@ async fn nothing_for_ended_offers_or_private_endpoints(store: SqlStore) {
     let current_figures = store.push_figures(current_id).await.unwrap();
     // The ended offer: nothing queued (and no cap used). The current one: the phone has it,
     // the intruder's endpoint is pruned without being contacted.
-    assert_eq!(ended_figures, server::db::outbox::PushFigures::default());
+    assert_eq!(ended_figures, app::domain::outbox::PushFigures::default());
     assert_eq!(current_figures.delivered, 1, "{current_figures:?}");
     assert_eq!(current_figures.pruned, 1, "{current_figures:?}");
     assert!(store.push_subscriptions(intruder).await.unwrap().is_empty());
@@ -593,18 +585,7 @@ async fn quiet_hours_defer_until_morning(store: SqlStore) {
 async fn follows_choose_and_caps_limit(store: SqlStore) {
     let service = PushService::start().await;
     let town = town(&store).await;
-    let square = r#"{"type":"Polygon","coordinates":[[[5.0,49.0],[6.0,49.0],[6.0,50.0],[5.0,50.0],[5.0,49.0]]]}"#;
-    let centre = store
-        .upsert_district(
-            town.town_id,
-            &NewDistrict {
-                slug: "centre".into(),
-                name: "Centre".into(),
-                boundary: square.into(),
-            },
-        )
-        .await
-        .unwrap();
+    let centre = common::fixtures::district(&store, town.town_id, "centre", "Centre").await;
     let everything = service.subscribe();
     let events_only = service.subscribe();
     let nothing = service.subscribe();

@@ -348,12 +348,12 @@ async fn merchants_see_how_their_notifications_went() {
         .iter()
         .map(|d| {
             let outcome = if d.post_id == post.id {
-                server::db::outbox::Outcome::Gone {
+                app::domain::outbox::Outcome::Gone {
                     status: Some(410),
                     subscription_id: d.target.as_ref().unwrap().subscription_id,
                 }
             } else {
-                server::db::outbox::Outcome::Delivered { status: 201 }
+                app::domain::outbox::Outcome::Delivered { status: 201 }
             };
             (d.id, outcome)
         })

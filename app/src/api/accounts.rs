@@ -32,7 +32,7 @@ async fn request_inner(
 ) -> Result<SignInSent, AppError> {
     use crate::domain::email::{masked_email, normalize_email};
     use crate::server::auth::*;
-    use crate::server::{AppState, NewSignInLink};
+    use crate::server::AppState;
 
     let state = AppState::from_context()?;
     let locale = super::request_locale();
@@ -96,73 +96,36 @@ async fn request_inner(
             }
         }
     };
-    let token = new_secret()?;
-    state
-        .store
-        .create_sign_in_link(
-            &NewSignInLink {
-                token_hash: secret_hash(&token),
-                email: email.clone(),
-                invitation_id,
-                return_to: return_to.filter(|p| super::is_local_path(p)),
-                expires_at: now + SIGN_IN_LINK_LIFETIME,
-            },
-            now,
-        )
-        .await
-        .map_err(|e| AppError::internal("saving a sign-in link", e))?;
+    let link = crate::server::sign_in::issue_link(
+        state.store.as_ref(),
+        &state.settings.base_url,
+        &email,
+        invitation_id,
+        return_to.filter(|p| super::is_local_path(p)),
+        now,
+    )
+    .await?;
     // Opened here, the link brings this browser's follows into the account; opened elsewhere,
     // it asks first.
     let earlier = use_context::<http::request::Parts>()
         .and_then(|parts| crate::server::cookie(&parts, SIGN_IN_BROWSER_COOKIE));
     set_cookie(&sign_in_browser_cookie(
-        &token,
+        &link.token,
         earlier.as_deref(),
         state.secure_cookies(),
     ));
-    let url = format!("{}/auth/{token}", state.settings.base_url);
-    let minutes = SIGN_IN_LINK_LIFETIME.num_minutes().to_string();
     let town = state.town().await.map(|t| t.name).unwrap_or_default();
-    let args = [("minutes", minutes.as_str()), ("town", town.as_str())];
-    let text = format!(
-        "{}\n\n{url}\n\n{}\n\n{}\n",
-        locale.tf("sign_in.mail.intro", &args),
-        locale.tf("sign_in.mail.validity", &args),
-        locale.t("sign_in.mail.ignore"),
-    );
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"{lang}\"><body style=\"font-family:sans-serif;line-height:1.5\">\
-         <p>{intro}</p><p><a href=\"{url}\" style=\"display:inline-block;padding:12px 20px;\
-         background:#0b5d4b;color:#fff;border-radius:8px;text-decoration:none\">{button}</a></p>\
-         <p>{validity}</p><p style=\"color:#555\">{ignore}</p></body></html>",
-        lang = locale.code(),
-        intro = escape_html(&locale.tf("sign_in.mail.intro", &args)),
-        button = escape_html(&locale.t("sign_in.mail.button")),
-        validity = escape_html(&locale.tf("sign_in.mail.validity", &args)),
-        ignore = escape_html(&locale.t("sign_in.mail.ignore")),
-    );
     state
         .mailer
-        .send(&crate::server::Email {
-            to: email.clone(),
-            subject: locale.tf("sign_in.mail.subject", &args),
-            text,
-            html: Some(html),
-        })
+        .send(&crate::server::sign_in::link_email(
+            locale, &town, &email, &link.url,
+        ))
         .await
         .map_err(|e| AppError::internal("sending a sign-in e-mail", e))?;
     Ok(SignInSent {
         masked_email: masked_email(&email),
         minutes_valid: SIGN_IN_LINK_LIFETIME.num_minutes(),
     })
-}
-
-#[cfg(feature = "ssr")]
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// What opening sign-in link `token` in this browser would do with its follows: in another

@@ -19,12 +19,13 @@ async fn district_view(
     category: Option<String>,
     before: Option<String>,
 ) -> Result<DistrictView, AppError> {
-    use super::views::*;
+    use crate::model::records::*;
+    use crate::server::access::*;
     use crate::server::{AppState, ShopFilter};
 
     let state = AppState::from_context()?;
     let town = state.town().await?;
-    let district = super::views::district_or_404(&state, &town, &slug).await?;
+    let district = crate::server::access::district_or_404(&state, &town, &slug).await?;
     let selected_category = known_category(category);
     let filter = ShopFilter {
         category: selected_category.clone(),

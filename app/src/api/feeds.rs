@@ -60,7 +60,8 @@ async fn more_posts_inner(
 
 #[cfg(feature = "ssr")]
 async fn feed_inner(before: Option<String>) -> Result<FeedView, AppError> {
-    use super::views::*;
+    use crate::model::records::*;
+    use crate::server::access::*;
     use crate::server::{device, AppState, FeedScope};
 
     let state = AppState::from_context()?;
@@ -107,7 +108,7 @@ async fn district_feed_inner(slug: String, before: String) -> Result<FeedPage, A
 
     let state = AppState::from_context()?;
     let town = state.town().await?;
-    let district = super::views::district_or_404(&state, &town, &slug).await?;
+    let district = crate::server::access::district_or_404(&state, &town, &slug).await?;
     let before = parse_cursor(Some(&before))?;
     let (_, page) = scoped_feed(&state, &town, FeedScope::District(district.id), before).await?;
     Ok(page)
@@ -136,7 +137,8 @@ pub(crate) async fn scoped_feed(
     scope: crate::server::FeedScope,
     before: Option<crate::server::FeedCursor>,
 ) -> Result<(Vec<crate::model::PostView>, FeedPage), AppError> {
-    use super::views::*;
+    use crate::model::records::*;
+    use crate::server::access::*;
     use crate::server::FeedCursor;
 
     let now = state.clock.now();
@@ -206,8 +208,9 @@ pub async fn authors_of<'a>(
     state: &crate::server::AppState,
     town: &crate::server::Town,
     posts: impl Iterator<Item = &'a crate::server::Post>,
-) -> Result<super::views::Authors, AppError> {
-    use super::views::{store_error, Authors};
+) -> Result<crate::model::records::Authors, AppError> {
+    use crate::model::records::Authors;
+    use crate::server::access::store_error;
     use crate::server::PostAuthor;
 
     let mut shop_ids: Vec<i64> = posts

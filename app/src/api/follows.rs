@@ -29,7 +29,7 @@ pub async fn set_follow(
 
 #[cfg(feature = "ssr")]
 async fn follow_inner(target: String, slug: String, follow: bool) -> Result<FollowState, AppError> {
-    use super::views::store_error;
+    use crate::server::access::store_error;
     use crate::server::{device, AppState};
 
     let state = AppState::from_context()?;
@@ -44,7 +44,7 @@ async fn follow_inner(target: String, slug: String, follow: bool) -> Result<Foll
         .await?;
     match target.as_str() {
         "shop" => {
-            let shop = super::views::shop_or_404(&state, &town, &slug).await?;
+            let shop = crate::server::access::shop_or_404(&state, &town, &slug).await?;
             let profile = device::ensure_profile(&state).await?;
             state
                 .store
@@ -62,7 +62,7 @@ async fn follow_inner(target: String, slug: String, follow: bool) -> Result<Foll
             })
         }
         "district" => {
-            let district = super::views::district_or_404(&state, &town, &slug).await?;
+            let district = crate::server::access::district_or_404(&state, &town, &slug).await?;
             let profile = device::ensure_profile(&state).await?;
             state
                 .store
@@ -89,8 +89,9 @@ pub async fn get_following() -> Result<FollowingView, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn following_inner() -> Result<FollowingView, AppError> {
-    use super::views::*;
+    use crate::model::records::*;
     use crate::model::DistrictSummary;
+    use crate::server::access::*;
     use crate::server::{device, AppState};
 
     let state = AppState::from_context()?;
@@ -129,7 +130,7 @@ pub(crate) async fn follow_state(
     shop_id: Option<i64>,
     district_id: Option<i64>,
 ) -> Result<FollowState, AppError> {
-    use super::views::store_error;
+    use crate::server::access::store_error;
     let follows = match crate::server::device::current_profile(state).await? {
         Some(profile) => state
             .store

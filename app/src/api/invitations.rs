@@ -34,7 +34,7 @@ pub async fn get_invitation_link(token: String) -> Result<InvitationCreated, App
 
 #[cfg(feature = "ssr")]
 async fn link_inner(token: String) -> Result<InvitationCreated, AppError> {
-    use super::views::town_tz;
+    use crate::model::records::town_tz;
     use crate::server::AppState;
 
     let state = AppState::from_context()?;
@@ -61,7 +61,7 @@ async fn invitation_of_town(
         .store
         .invitation_by_token(&secret_hash(token))
         .await
-        .map_err(super::views::store_error("loading an invitation"))?
+        .map_err(crate::server::access::store_error("loading an invitation"))?
         .filter(|i| i.town_id == town.id))
 }
 
@@ -85,8 +85,9 @@ fn invitation_created(
 
 #[cfg(feature = "ssr")]
 async fn create_inner(role: String, target: Option<String>) -> Result<InvitationCreated, AppError> {
-    use super::views::{district_or_404, shop_or_404, store_error, town_tz};
     use crate::domain::authz::{Action, ShopRef};
+    use crate::model::records::town_tz;
+    use crate::server::access::{district_or_404, shop_or_404, store_error};
     use crate::server::auth::*;
     use crate::server::{AppState, InvitedRole, NewInvitation};
 
@@ -159,7 +160,7 @@ async fn invited_shop(
         .store
         .shops_by_ids(town.id, &[shop_id])
         .await
-        .map_err(super::views::store_error("loading a shop"))?
+        .map_err(crate::server::access::store_error("loading a shop"))?
         .into_iter()
         .next())
 }
@@ -189,7 +190,7 @@ pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn show_inner(token: String) -> Result<InvitationView, AppError> {
-    use super::views::store_error;
+    use crate::server::access::store_error;
     use crate::server::{AppState, InvitedRole};
 
     let state = AppState::from_context()?;
@@ -233,7 +234,7 @@ pub async fn accept_invitation(token: String) -> Result<String, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn accept_inner(token: String) -> Result<String, AppError> {
-    use super::views::store_error;
+    use crate::server::access::store_error;
     use crate::server::auth::*;
     use crate::server::{AppState, InvitedRole};
 
@@ -287,8 +288,8 @@ pub async fn revoke_invitation(id: i64, return_to: Option<String>) -> Result<(),
 
 #[cfg(feature = "ssr")]
 async fn revoke_inner(id: i64) -> Result<(), AppError> {
-    use super::views::store_error;
     use crate::domain::authz::{Action, ShopRef};
+    use crate::server::access::store_error;
     use crate::server::{AppState, InvitedRole};
 
     let state = AppState::from_context()?;
@@ -348,8 +349,8 @@ pub async fn remove_team_member(
 
 #[cfg(feature = "ssr")]
 async fn remove_inner(slug: String, user_id: i64) -> Result<(), AppError> {
-    use super::views::{shop_or_404, store_error};
     use crate::domain::authz::{Action, ShopRef};
+    use crate::server::access::{shop_or_404, store_error};
     use crate::server::{AppState, ShopRole};
 
     let state = AppState::from_context()?;

@@ -15,11 +15,13 @@ pub async fn get_manage() -> Result<ManageView, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn manage_inner() -> Result<ManageView, AppError> {
-    use std::collections::{HashMap, HashSet};
+    use std::collections::HashSet;
 
-    use super::views::*;
+    use crate::model::records::*;
+
     use crate::domain::authz::{allows, Action};
-    use crate::model::{ManagedDistrict, ManagedShop, OpenInvitation};
+    use crate::model::{ManagedDistrict, ManagedShop};
+    use crate::server::access::*;
     use crate::server::{AppState, InvitedRole, ShopFilter};
 
     let state = AppState::from_context()?;
@@ -65,11 +67,6 @@ async fn manage_inner() -> Result<ManageView, AppError> {
         .filter(|i| i.role == InvitedRole::Owner)
         .filter_map(|i| i.shop_id)
         .collect();
-    let visible_district: HashSet<i64> = districts.iter().map(|d| d.id).collect();
-    let in_scope = |district_id: Option<i64>| match district_id {
-        Some(id) => visible_district.contains(&id),
-        None => admin,
-    };
     let managed = |shop: &crate::server::Shop| ManagedShop {
         slug: shop.slug.clone(),
         name: shop.fields.name.clone(),
@@ -103,32 +100,7 @@ async fn manage_inner() -> Result<ManageView, AppError> {
             });
         }
     }
-    let shop_names: HashMap<i64, (&str, Option<i64>)> = shops
-        .iter()
-        .map(|s| (s.id, (s.fields.name.as_str(), s.district_id)))
-        .collect();
-    let district_names: HashMap<i64, &str> =
-        districts.iter().map(|d| (d.id, d.name.as_str())).collect();
-    let open: Vec<OpenInvitation> = invitations
-        .iter()
-        .filter_map(|i| {
-            let target_name = match (i.shop_id, i.district_id) {
-                (Some(shop), _) => {
-                    let (name, district) = shop_names.get(&shop)?;
-                    in_scope(*district).then(|| name.to_string())?
-                }
-                (None, Some(district)) => district_names.get(&district)?.to_string(),
-                (None, None) if admin => town.name.clone(),
-                _ => return None,
-            };
-            Some(OpenInvitation {
-                id: i.id,
-                role: i.role.as_str().into(),
-                target_name,
-                expires_on: crate::domain::posting::form_date(i.expires_at, tz),
-            })
-        })
-        .collect();
+    let open = open_invitations(&invitations, &shops, &districts, admin, &town.name, tz);
     let total = groups.iter().map(|g| g.shops.len()).sum();
     let claimed_count = groups
         .iter()
@@ -136,26 +108,7 @@ async fn manage_inner() -> Result<ManageView, AppError> {
         .filter(|s| s.has_merchant)
         .count();
     let town_push = if admin {
-        let defaults = state
-            .store
-            .town_push_defaults(town.id)
-            .await
-            .map_err(store_error("loading the town's push defaults"))?;
-        let quiet = defaults
-            .quiet
-            .unwrap_or(crate::domain::push::QuietHours::DEFAULT);
-        let shown = if quiet.start == quiet.end {
-            crate::domain::push::QuietHours::DEFAULT
-        } else {
-            quiet
-        };
-        Some(crate::model::TownPushView {
-            quiet_enabled: quiet.start != quiet.end,
-            quiet_start: crate::domain::push::clock_text(shown.start),
-            quiet_end: crate::domain::push::clock_text(shown.end),
-            shop_pushes_per_day: defaults.shop_pushes_per_day.unwrap_or(1),
-            district_pushes_per_week: defaults.district_pushes_per_week.unwrap_or(3),
-        })
+        Some(town_push_view(&state, &town).await?)
     } else {
         None
     };
@@ -166,5 +119,74 @@ async fn manage_inner() -> Result<ManageView, AppError> {
         claimed: claimed_count,
         total,
         town_push,
+    })
+}
+
+/// The open invitations among `invitations` that the manager may see, with what they are for.
+#[cfg(feature = "ssr")]
+fn open_invitations(
+    invitations: &[crate::server::Invitation],
+    shops: &[crate::server::Shop],
+    districts: &[crate::server::District],
+    admin: bool,
+    town_name: &str,
+    tz: chrono_tz::Tz,
+) -> Vec<crate::model::OpenInvitation> {
+    use crate::model::OpenInvitation;
+    use std::collections::HashMap;
+
+    let shop_names: HashMap<i64, (&str, Option<i64>)> = shops
+        .iter()
+        .map(|s| (s.id, (s.fields.name.as_str(), s.district_id)))
+        .collect();
+    let district_names: HashMap<i64, &str> =
+        districts.iter().map(|d| (d.id, d.name.as_str())).collect();
+    invitations
+        .iter()
+        .filter_map(|i| {
+            let target_name = match (i.shop_id, i.district_id) {
+                (Some(shop), _) => {
+                    let (name, district) = shop_names.get(&shop)?;
+                    (*district)
+                        .map_or(admin, |d| districts.iter().any(|v| v.id == d))
+                        .then(|| name.to_string())?
+                }
+                (None, Some(district)) => district_names.get(&district)?.to_string(),
+                (None, None) if admin => town_name.to_owned(),
+                _ => return None,
+            };
+            Some(OpenInvitation {
+                id: i.id,
+                role: i.role.as_str().into(),
+                target_name,
+                expires_on: crate::domain::posting::form_date(i.expires_at, tz),
+            })
+        })
+        .collect()
+}
+
+/// The town's default quiet hours and caps, as the admins' form shows them.
+#[cfg(feature = "ssr")]
+async fn town_push_view(
+    state: &crate::server::AppState,
+    town: &crate::server::Town,
+) -> Result<crate::model::TownPushView, AppError> {
+    use crate::domain::push::{clock_text, QuietHours};
+
+    let defaults = state.store.town_push_defaults(town.id).await.map_err(
+        crate::server::access::store_error("loading the town's push defaults"),
+    )?;
+    let quiet = defaults.quiet.unwrap_or(QuietHours::DEFAULT);
+    let shown = if quiet.start == quiet.end {
+        QuietHours::DEFAULT
+    } else {
+        quiet
+    };
+    Ok(crate::model::TownPushView {
+        quiet_enabled: quiet.start != quiet.end,
+        quiet_start: clock_text(shown.start),
+        quiet_end: clock_text(shown.end),
+        shop_pushes_per_day: defaults.shop_pushes_per_day.unwrap_or(1),
+        district_pushes_per_week: defaults.district_pushes_per_week.unwrap_or(3),
     })
 }

@@ -13,8 +13,9 @@ pub async fn get_map() -> Result<MapView, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn map_inner() -> Result<MapView, AppError> {
-    use super::views::*;
+    use crate::model::records::*;
     use crate::model::{MapDistrict, MapShop};
+    use crate::server::access::*;
     use crate::server::{AppState, ShopFilter};
 
     let state = AppState::from_context()?;

@@ -8,6 +8,8 @@ pub mod follows;
 pub mod invitations;
 pub mod manage;
 pub mod map;
+#[cfg(feature = "ssr")]
+pub mod multipart;
 pub mod nearby;
 pub mod passkeys;
 pub mod posts;
@@ -15,9 +17,6 @@ pub mod profile;
 pub mod push;
 pub mod search;
 pub mod shops;
-
-#[cfg(feature = "ssr")]
-pub mod views;
 
 /// Sends an error's HTTP status with the response (server functions answer 500 otherwise).
 #[cfg(feature = "ssr")]

@@ -37,8 +37,9 @@ async fn nearby_results_inner(lat_milli: i32, lon_milli: i32) -> Result<HtmlChun
 
 #[cfg(feature = "ssr")]
 async fn nearby_inner(lat: f64, lon: f64) -> Result<Vec<NearbyShop>, AppError> {
-    use super::views::*;
     use crate::domain::nearby;
+    use crate::model::records::*;
+    use crate::server::access::*;
     use crate::server::AppState;
 
     let (lat, lon) = nearby::coarse_position(lat, lon).ok_or_else(|| AppError::Validation {

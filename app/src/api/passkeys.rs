@@ -239,7 +239,7 @@ fn device_name(name: Option<&str>) -> String {
 
 #[cfg(feature = "ssr")]
 fn passkey_view(record: &crate::server::PasskeyRecord, town: &crate::server::Town) -> PasskeyView {
-    let tz = super::views::town_tz(town);
+    let tz = crate::model::records::town_tz(town);
     PasskeyView {
         id: record.id,
         name: record.name.clone(),

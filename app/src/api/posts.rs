@@ -26,32 +26,22 @@ pub async fn get_counter(slug: String) -> Result<CounterView, AppError> {
     super::with_status(counter_inner(slug).await)
 }
 
-/// The town, the shop `slug` and the actor, if they may post for it.
-#[cfg(feature = "ssr")]
-async fn counter_shop(
-    state: &crate::server::AppState,
-    slug: &str,
-) -> Result<
-    (
-        crate::server::Town,
-        crate::server::Shop,
-        crate::domain::authz::Actor,
-    ),
-    AppError,
-> {
-    super::views::authorized_shop(state, slug, crate::domain::authz::Action::PostForShop).await
-}
-
 #[cfg(feature = "ssr")]
 async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
-    use super::views::*;
     use crate::domain::authz::{allows, Action};
-    use crate::domain::posting::{default_offer_dates, form_date, form_date_time};
-    use crate::model::{CounterPost, PostForm, PostStatus, TeamMember};
-    use crate::server::{AppState, PostKind};
+    use crate::domain::posting::default_offer_dates;
+    use crate::model::records::*;
+    use crate::model::PostForm;
+    use crate::server::access::*;
+    use crate::server::AppState;
 
     let state = AppState::from_context()?;
-    let (town, shop, actor) = counter_shop(&state, &slug).await?;
+    let (town, shop, actor) = crate::server::access::authorized_shop(
+        &state,
+        &slug,
+        crate::domain::authz::Action::PostForShop,
+    )
+    .await?;
     let tz = town_tz(&town);
     let now = state.clock.now();
     let districts = state
@@ -85,44 +75,15 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         .iter()
         .filter_map(|post| {
             let view = post_view(post, &authors, tz, now)?;
-            let c = &post.content;
-            let ended = match c.kind {
-                PostKind::Offer => c.valid_until.is_some_and(|t| t <= now),
-                PostKind::Event => c
-                    .ends_at
-                    .or(c.starts_at.map(|s| s + crate::server::EVENT_WITHOUT_END))
-                    .is_some_and(|t| t <= now),
-                PostKind::News => false,
-            };
-            let status = if c.published_at > now {
-                PostStatus::Scheduled
-            } else if ended {
-                PostStatus::Ended
-            } else {
-                PostStatus::Live
-            };
-            // Offers are valid through their last day: the form shows that day.
-            let last_day = c
-                .valid_until
-                .map(|t| form_date(t - chrono::TimeDelta::seconds(1), tz));
-            Some(CounterPost {
-                views: views.get(&post.id).copied().unwrap_or(0),
-                push: pushes.get(&post.id).copied(),
-                post: view,
-                status,
-                form: PostForm {
-                    kind: c.kind.as_str().into(),
-                    title: c.title.clone(),
-                    body: c.body.clone(),
-                    valid_from: c.valid_from.map(|t| form_date(t, tz)),
-                    valid_until: last_day,
-                    starts_at: c.starts_at.map(|t| form_date_time(t, tz)),
-                    ends_at: c.ends_at.map(|t| form_date_time(t, tz)),
-                    place: c.place.clone(),
-                    publish_at: (c.published_at > now).then(|| form_date_time(c.published_at, tz)),
-                    idempotency_key: None,
-                },
-            })
+            let seen = views.get(&post.id).copied().unwrap_or(0);
+            Some(counter_post(
+                post,
+                view,
+                seen,
+                pushes.get(&post.id).copied(),
+                tz,
+                now,
+            ))
         })
         .collect();
     let stats = state
@@ -131,22 +92,7 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         .await
         .map_err(store_error("counting followers"))?;
     let team = if allows(&actor, Action::ViewShopTeam(shop_ref(&shop))) {
-        let members = state
-            .store
-            .shop_members(shop.id)
-            .await
-            .map_err(store_error("loading the team"))?;
-        Some(
-            members
-                .into_iter()
-                .map(|m| TeamMember {
-                    is_me: Some(m.user_id) == actor.user_id(),
-                    user_id: m.user_id,
-                    email: m.email,
-                    role: m.role.as_str().into(),
-                })
-                .collect(),
-        )
+        Some(team_members(&state, &shop, &actor).await?)
     } else {
         None
     };
@@ -183,6 +129,83 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         team,
         can_invite_staff: allows(&actor, Action::ManageShopStaff(shop_ref(&shop))),
     })
+}
+
+/// One of the shop's posts as the counter lists it: its state, figures and edit form.
+#[cfg(feature = "ssr")]
+fn counter_post(
+    post: &crate::server::Post,
+    view: crate::model::PostView,
+    views: i64,
+    push: Option<crate::model::PushSummary>,
+    tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::model::CounterPost {
+    use crate::domain::posting::{form_date, form_date_time};
+    use crate::model::{CounterPost, PostForm, PostStatus};
+    use crate::server::PostKind;
+
+    let c = &post.content;
+    let ended = match c.kind {
+        PostKind::Offer => c.valid_until.is_some_and(|t| t <= now),
+        PostKind::Event => c
+            .ends_at
+            .or(c.starts_at.map(|s| s + crate::server::EVENT_WITHOUT_END))
+            .is_some_and(|t| t <= now),
+        PostKind::News => false,
+    };
+    let status = if c.published_at > now {
+        PostStatus::Scheduled
+    } else if ended {
+        PostStatus::Ended
+    } else {
+        PostStatus::Live
+    };
+    // Offers are valid through their last day: the form shows that day.
+    let last_day = c
+        .valid_until
+        .map(|t| form_date(t - chrono::TimeDelta::seconds(1), tz));
+    CounterPost {
+        views,
+        push,
+        post: view,
+        status,
+        form: PostForm {
+            kind: c.kind.as_str().into(),
+            title: c.title.clone(),
+            body: c.body.clone(),
+            valid_from: c.valid_from.map(|t| form_date(t, tz)),
+            valid_until: last_day,
+            starts_at: c.starts_at.map(|t| form_date_time(t, tz)),
+            ends_at: c.ends_at.map(|t| form_date_time(t, tz)),
+            place: c.place.clone(),
+            publish_at: (c.published_at > now).then(|| form_date_time(c.published_at, tz)),
+            idempotency_key: None,
+        },
+    }
+}
+
+/// The shop's team as its members see it (the signed-in one marked).
+#[cfg(feature = "ssr")]
+async fn team_members(
+    state: &crate::server::AppState,
+    shop: &crate::server::Shop,
+    actor: &crate::domain::authz::Actor,
+) -> Result<Vec<crate::model::TeamMember>, AppError> {
+    let members = state
+        .store
+        .shop_members(shop.id)
+        .await
+        .map_err(crate::server::access::store_error("loading the team"))?;
+    Ok(members
+        .into_iter()
+        .map(|m| crate::model::TeamMember {
+            is_me: Some(m.user_id) == actor.user_id(),
+            user_id: m.user_id,
+            email: m.email,
+            role: m.role.as_str().into(),
+        })
+        .collect())
 }
 
 /// Publishes a new post of shop `slug` (or, with `post_id`, saves the edited post). A form
@@ -283,7 +306,7 @@ pub async fn publish_post(data: leptos::server_fn::codec::MultipartData) -> Resu
     if state.session().await?.is_none() {
         return super::with_status(Err(AppError::Unauthorized));
     }
-    let (fields, photo) = match read_multipart(data, is_post_field).await {
+    let (fields, photo) = match super::multipart::read_multipart(data, is_post_field).await {
         Ok(read) => read,
         Err(error) => return super::with_status(Err(error)),
     };
@@ -322,17 +345,9 @@ pub async fn publish_post(data: leptos::server_fn::codec::MultipartData) -> Resu
     result
 }
 
-/// The most parts a multipart form may carry (the profile form, with every closure row
-/// filled and every photo removed, has under 150).
-#[cfg(feature = "ssr")]
-pub const MULTIPART_MAX_FIELDS: usize = 160;
-/// The most bytes of text (all fields together) a multipart form may carry.
-#[cfg(feature = "ssr")]
-pub const MULTIPART_MAX_TEXT: usize = 64 * 1024;
-
 /// The fields the counter's form may send.
 #[cfg(feature = "ssr")]
-pub(super) fn is_post_field(name: &str) -> bool {
+fn is_post_field(name: &str) -> bool {
     matches!(
         name,
         "slug"
@@ -352,93 +367,6 @@ pub(super) fn is_post_field(name: &str) -> bool {
     )
 }
 
-/// The text fields (each at most 16 KB, at most [`MULTIPART_MAX_FIELDS`] of them and
-/// [`MULTIPART_MAX_TEXT`] bytes in all, each named as `known` accepts) and the photo of a
-/// multipart form. A photo over the limit is reported as the photo's validation error, after
-/// the text fields were read; anything else out of bounds refuses the whole form.
-#[cfg(feature = "ssr")]
-pub(super) async fn read_multipart(
-    data: leptos::server_fn::codec::MultipartData,
-    known: fn(&str) -> bool,
-) -> Result<(Vec<(String, String)>, Result<Option<Vec<u8>>, AppError>), AppError> {
-    use crate::server::{PhotoError, PHOTO_MAX_BYTES};
-    const FIELD_MAX: usize = 16 * 1024;
-    let bad_form = |e: &dyn std::fmt::Display| {
-        tracing::warn!(error = %e, "unreadable multipart form");
-        AppError::Validation {
-            field: "form".into(),
-            message: super::request_locale().t("error.form"),
-        }
-    };
-    let mut multipart = data.into_inner().ok_or_else(|| bad_form(&"no form data"))?;
-    let mut fields = Vec::new();
-    let mut text_bytes = 0usize;
-    let mut parts = 0usize;
-    let mut photo: Result<Option<Vec<u8>>, AppError> = Ok(None);
-    while let Some(mut field) = multipart.next_field().await.map_err(|e| bad_form(&e))? {
-        parts += 1;
-        if parts > MULTIPART_MAX_FIELDS {
-            return Err(bad_form(&"too many fields"));
-        }
-        let name = field.name().unwrap_or_default().to_owned();
-        if !known(&name) {
-            return Err(bad_form(&format!("unknown field {name:?}")));
-        }
-        let limit = if name == "photo" {
-            PHOTO_MAX_BYTES
-        } else {
-            FIELD_MAX.min(MULTIPART_MAX_TEXT - text_bytes)
-        };
-        // Two file inputs share the name (camera, gallery): the first that holds a file
-        // counts; another is read past, not kept.
-        let ignored = name == "photo" && !matches!(photo, Ok(None));
-        let mut bytes = Vec::new();
-        let mut too_large = false;
-        while let Some(chunk) = field.chunk().await.map_err(|e| bad_form(&e))? {
-            if ignored {
-                continue;
-            }
-            if too_large || bytes.len() + chunk.len() > limit {
-                too_large = true;
-                if name != "photo" {
-                    return Err(bad_form(&format!("field {name} too long")));
-                }
-                // Keep reading to the end of the photo, without keeping it (the request's
-                // body limit bounds how much that is).
-                bytes = Vec::new();
-                continue;
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if name == "photo" {
-            if ignored {
-                continue;
-            }
-            if too_large {
-                photo = Err(photo_error(&PhotoError::TooLarge));
-            } else if !bytes.is_empty() {
-                photo = Ok(Some(bytes));
-            }
-        } else {
-            text_bytes += bytes.len();
-            let text = String::from_utf8(bytes).map_err(|e| bad_form(&e))?;
-            fields.push((name, text));
-        }
-    }
-    Ok((fields, photo))
-}
-
-#[cfg(feature = "ssr")]
-pub(super) fn photo_error(error: &crate::server::PhotoError) -> AppError {
-    if let crate::server::PhotoError::Storage(detail) = error {
-        return AppError::internal("storing a photo", detail);
-    }
-    AppError::Validation {
-        field: "photo".into(),
-        message: super::request_locale().t(error.message_key()),
-    }
-}
-
 #[cfg(feature = "ssr")]
 async fn save_inner(
     slug: &str,
@@ -446,12 +374,18 @@ async fn save_inner(
     form: crate::model::PostForm,
     photo: PhotoChange,
 ) -> Result<i64, AppError> {
-    use super::views::*;
     use crate::domain::posting::{idempotency_key, post_from_form};
+    use crate::model::records::*;
+    use crate::server::access::*;
     use crate::server::{AppState, PostAuthor, PostOrigin};
 
     let state = AppState::from_context()?;
-    let (town, shop, actor) = counter_shop(&state, slug).await?;
+    let (town, shop, actor) = crate::server::access::authorized_shop(
+        &state,
+        slug,
+        crate::domain::authz::Action::PostForShop,
+    )
+    .await?;
     let user_id = actor.user_id().ok_or(AppError::Unauthorized)?;
     let locale = super::request_locale();
     let invalid = |e: crate::domain::posting::FieldError| AppError::Validation {
@@ -505,7 +439,7 @@ async fn save_inner(
                 .photos
                 .save(bytes)
                 .await
-                .map_err(|e| photo_error(&e))?,
+                .map_err(|e| super::multipart::photo_error(&e))?,
         )),
     };
     match (post_id, existing) {
@@ -558,11 +492,16 @@ pub async fn delete_post(slug: String, post_id: i64) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn delete_inner(slug: &str, post_id: i64) -> Result<(), AppError> {
-    use super::views::*;
+    use crate::server::access::*;
     use crate::server::{AppState, PostAuthor};
 
     let state = AppState::from_context()?;
-    let (town, shop, actor) = counter_shop(&state, slug).await?;
+    let (town, shop, actor) = crate::server::access::authorized_shop(
+        &state,
+        slug,
+        crate::domain::authz::Action::PostForShop,
+    )
+    .await?;
     let user_id = actor.user_id().ok_or(AppError::Unauthorized)?;
     state
         .rate_limit(

@@ -19,31 +19,21 @@ pub async fn get_profile(slug: String) -> Result<ProfileView, AppError> {
     super::with_status(profile_inner(slug).await)
 }
 
-/// The town, the shop `slug` and the actor, if they may edit it.
-#[cfg(feature = "ssr")]
-async fn editable_shop(
-    state: &crate::server::AppState,
-    slug: &str,
-) -> Result<
-    (
-        crate::server::Town,
-        crate::server::Shop,
-        crate::domain::authz::Actor,
-    ),
-    AppError,
-> {
-    super::views::authorized_shop(state, slug, crate::domain::authz::Action::EditShop).await
-}
-
 #[cfg(feature = "ssr")]
 async fn profile_inner(slug: String) -> Result<ProfileView, AppError> {
-    use super::views::*;
     use crate::domain::{categories, hours, weekly_hours};
+    use crate::model::records::*;
     use crate::model::{ClosureForm, DayForm, ProfileForm, ShopPhoto};
+    use crate::server::access::*;
     use crate::server::AppState;
 
     let state = AppState::from_context()?;
-    let (town, shop, _) = editable_shop(&state, &slug).await?;
+    let (town, shop, _) = crate::server::access::authorized_shop(
+        &state,
+        &slug,
+        crate::domain::authz::Action::EditShop,
+    )
+    .await?;
     let tz = town_tz(&town);
     let now = state.clock.now();
     let today = now.with_timezone(&tz).date_naive();
@@ -295,7 +285,7 @@ pub async fn save_profile(
     if state.session().await?.is_none() {
         return super::with_status(Err(AppError::Unauthorized));
     }
-    let (fields, photo) = match super::posts::read_multipart(data, is_profile_field).await {
+    let (fields, photo) = match super::multipart::read_multipart(data, is_profile_field).await {
         Ok(read) => read,
         Err(error) => return super::with_status(Err(error)),
     };
@@ -348,10 +338,14 @@ async fn save_inner(
     removed: &[String],
     cover: Option<String>,
 ) -> Result<String, (AppError, Option<&'static str>)> {
-    use super::views::*;
+    use crate::model::records::*;
+    use crate::server::access::*;
     use crate::server::PhotoError;
     let plain = |e: AppError| (e, None);
-    let (town, shop, actor) = editable_shop(state, slug).await.map_err(plain)?;
+    let (town, shop, actor) =
+        crate::server::access::authorized_shop(state, slug, crate::domain::authz::Action::EditShop)
+            .await
+            .map_err(plain)?;
     let user_id = actor.user_id().ok_or((AppError::Unauthorized, None))?;
     let locale = super::request_locale();
     let tz = town_tz(&town);
@@ -391,7 +385,7 @@ async fn save_inner(
         }
         let name = state.photos.save(bytes).await.map_err(|e| {
             let key = (!matches!(e, PhotoError::Storage(_))).then(|| e.message_key());
-            (super::posts::photo_error(&e), key)
+            (super::multipart::photo_error(&e), key)
         })?;
         if !profile.photos.contains(&name) {
             profile.photos.push(name);

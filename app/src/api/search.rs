@@ -53,9 +53,10 @@ async fn search_inner(
     district: Option<String>,
     open: Option<String>,
 ) -> Result<SearchView, AppError> {
-    use super::views::*;
     use crate::domain::search;
+    use crate::model::records::*;
     use crate::model::OpenState;
+    use crate::server::access::*;
     use crate::server::{AppState, ShopFilter};
 
     /// Results listed at most.
@@ -123,8 +124,9 @@ pub async fn get_search_filters() -> Result<SearchFilters, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn search_filters_inner() -> Result<SearchFilters, AppError> {
-    use super::views::*;
+    use crate::model::records::*;
     use crate::model::DistrictSummary;
+    use crate::server::access::*;
     use crate::server::AppState;
 
     let state = AppState::from_context()?;

@@ -17,8 +17,9 @@ pub const HOME_PAGE_SIZE: usize = 24;
 
 #[cfg(feature = "ssr")]
 async fn home_view(category: Option<String>, page: Option<String>) -> Result<HomeView, AppError> {
-    use super::views::*;
+    use crate::model::records::*;
     use crate::model::DistrictSummary;
+    use crate::server::access::*;
     use crate::server::{AppState, ShopFilter};
 
     let state = AppState::from_context()?;
@@ -93,15 +94,16 @@ pub async fn get_shop(slug: String) -> Result<ShopView, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn shop_view(slug: String) -> Result<ShopView, AppError> {
-    use super::views::*;
     use crate::domain::{categories, contact, hours, structured_data};
+    use crate::model::records::*;
     use crate::model::DistrictLink;
+    use crate::server::access::*;
     use crate::server::AppState;
 
     let state = AppState::from_context()?;
     let town = state.town().await?;
     let tz = town_tz(&town);
-    let shop = super::views::shop_or_404(&state, &town, &slug).await?;
+    let shop = crate::server::access::shop_or_404(&state, &town, &slug).await?;
     let district = match shop.district_id {
         Some(id) => state
             .store

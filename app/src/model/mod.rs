@@ -6,6 +6,8 @@ mod account;
 pub use account::*;
 mod profile;
 pub use profile::*;
+#[cfg(feature = "ssr")]
+pub mod records;
 
 /// Whether a shop is open, computed on the server in the town's time zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

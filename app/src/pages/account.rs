@@ -4,10 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 use crate::api::accounts::{get_me, SignOut, SignOutEverywhere};
-use crate::components::account::SignInForm;
 use crate::i18n::use_locale;
+use crate::islands::account::SignInForm;
 use crate::model::Me;
-use crate::pages::{LoadError, Loading};
+use crate::pages::Loaded;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -24,15 +24,12 @@ pub fn AccountPage() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(Some((me, keys))) => view! { <AccountContent me keys strings=crate::i18n::Strings::all()/> }.into_any(),
-                    Ok(None) => view! { <SignInNeeded return_to="/account".into()/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=page let:account>
+            {match account {
+                Some((me, keys)) => view! { <AccountContent me keys strings=crate::i18n::Strings::all()/> }.into_any(),
+                None => view! { <SignInNeeded return_to="/account".into()/> }.into_any(),
+            }}
+        </Loaded>
     }
 }
 

@@ -3,12 +3,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::districts::get_district;
-use crate::components::follow::FollowButton;
 use crate::components::posts::{EventStrip, PagedPosts, PostSource};
 use crate::components::{category_filter::CategoryFilter, shop_list::ShopList};
 use crate::i18n::use_locale;
+use crate::islands::follow::FollowButton;
 use crate::model::DistrictView;
-use crate::pages::{LoadError, Loading};
+use crate::pages::Loaded;
 
 #[component]
 pub fn DistrictPage() -> impl IntoView {
@@ -25,14 +25,9 @@ pub fn DistrictPage() -> impl IntoView {
         get_district(slug, category, before)
     });
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match district.await {
-                    Ok(view) => view! { <DistrictContent view/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=district let:view>
+            <DistrictContent view/>
+        </Loaded>
     }
 }
 
@@ -70,7 +65,7 @@ fn DistrictContent(view: DistrictView) -> impl IntoView {
                 state=follow
                 return_to=format!("/districts/{slug}")
                 hide_count=true
-                strings=crate::i18n::Strings::of(crate::components::follow::FOLLOW_STRINGS)
+                strings=crate::i18n::Strings::of(crate::islands::follow::FOLLOW_STRINGS)
             />
             <p class="feed-links">
                 <a href=format!("/districts/{slug}/feed.atom") rel="external" type="application/atom+xml">{locale.t("district.atom")}</a>

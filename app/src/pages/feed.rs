@@ -4,11 +4,11 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::feeds::get_feed;
 use crate::components::posts::{EventStrip, PagedPosts, PostSource};
-use crate::components::share::KeepOffline;
-use crate::components::status::format_time;
+use crate::i18n::format::format_time;
 use crate::i18n::use_locale;
+use crate::islands::share::KeepOffline;
 use crate::model::FeedView;
-use crate::pages::{LoadError, Loading};
+use crate::pages::Loaded;
 
 /// "Mon quartier": the posts of what this device follows.
 #[component]
@@ -17,14 +17,9 @@ pub fn FeedPage() -> impl IntoView {
     let before = move || query.with(|q| q.get("before"));
     let feed = Resource::new(before, get_feed);
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match feed.await {
-                    Ok(view) => view! { <FeedContent view/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=feed let:view>
+            <FeedContent view/>
+        </Loaded>
     }
 }
 

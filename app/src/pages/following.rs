@@ -5,21 +5,16 @@ use crate::api::follows::get_following;
 use crate::components::shop_list::ShopList;
 use crate::i18n::use_locale;
 use crate::model::FollowingView;
-use crate::pages::{LoadError, Loading};
+use crate::pages::Loaded;
 
 /// "Mes commerces": the shops and districts this device follows.
 #[component]
 pub fn FollowingPage() -> impl IntoView {
     let following = Resource::new(|| (), |_| get_following());
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match following.await {
-                    Ok(view) => view! { <FollowingContent view/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=following let:view>
+            <FollowingContent view/>
+        </Loaded>
     }
 }
 
@@ -35,7 +30,7 @@ fn FollowingContent(view: FollowingView) -> impl IntoView {
         <Title text=locale.t("following.title")/>
         <section class="page following">
             <h1>{locale.t("following.title")}</h1>
-            <crate::components::share::KeepOffline urls=keep/>
+            <crate::islands::share::KeepOffline urls=keep/>
             {if nothing {
                 view! {
                     <div class="empty-state">

@@ -6,7 +6,7 @@ use crate::api::shops::get_home;
 use crate::components::{category_filter::CategoryFilter, pager::Pager, shop_list::ShopList};
 use crate::i18n::use_locale;
 use crate::model::HomeView;
-use crate::pages::{LoadError, Loading};
+use crate::pages::Loaded;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -14,14 +14,9 @@ pub fn HomePage() -> impl IntoView {
     let key = move || query.with(|q| (q.get("category"), q.get("page")));
     let home = Resource::new(key, |(category, page)| get_home(category, page));
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match home.await {
-                    Ok(view) => view! { <HomeContent view/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=home let:view>
+            <HomeContent view/>
+        </Loaded>
     }
 }
 

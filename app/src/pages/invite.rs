@@ -6,10 +6,10 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::invitations::{get_invitation, AcceptInvitation};
-use crate::components::account::{error_text, SignInBox};
 use crate::i18n::use_locale;
+use crate::islands::account::{error_text, SignInBox};
 use crate::model::InvitationView;
-use crate::pages::{LoadError, Loading};
+use crate::pages::Loaded;
 
 #[component]
 pub fn InvitePage() -> impl IntoView {
@@ -21,14 +21,9 @@ pub fn InvitePage() -> impl IntoView {
         // Links and requests from here tell only the origin, never this page's secret path
         // (and a form posted from here still carries an Origin the server can check).
         <Meta name="referrer" content="strict-origin"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match invitation.await {
-                    Ok(view) => view! { <InviteContent view token=token() strings=crate::i18n::Strings::all()/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=invitation let:view>
+            <InviteContent view token=token() strings=crate::i18n::Strings::all()/>
+        </Loaded>
     }
 }
 

@@ -6,28 +6,19 @@ use leptos_meta::{Meta, Title};
 
 use crate::api::invitations::RevokeInvitation;
 use crate::api::manage::get_manage;
-use crate::components::account::{error_text, InviteButton};
 use crate::i18n::use_locale;
+use crate::islands::account::{error_text, InviteButton};
 use crate::model::{ManageView, ManagedDistrict, OpenInvitation};
-use crate::pages::account::SignInNeeded;
-use crate::pages::{LoadError, Loading};
+use crate::pages::Loaded;
 
 #[component]
 pub fn ManagePage() -> impl IntoView {
     let manage = Resource::new(|| (), |_| get_manage());
     view! {
         <Meta name="robots" content="noindex"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match manage.await {
-                    Ok(view) => view! { <ManageContent view strings=crate::i18n::Strings::all()/> }.into_any(),
-                    Err(crate::error::AppError::Unauthorized) => {
-                        view! { <SignInNeeded return_to="/manage".into()/> }.into_any()
-                    }
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=manage sign_in_to="/manage".to_string() let:view>
+            <ManageContent view strings=crate::i18n::Strings::all()/>
+        </Loaded>
     }
 }
 
@@ -49,7 +40,7 @@ fn ManageContent(view: ManageView, strings: crate::i18n::Strings) -> impl IntoVi
         <Title text=locale.t("manage.title")/>
         <section class="page manage">
             <h1>{locale.t("manage.title")}</h1>
-            <crate::components::account::ReturnedInvitation/>
+            <crate::islands::account::ReturnedInvitation/>
             <p class="summary">
                 {locale.tf("manage.summary", &[("claimed", &claimed.to_string()), ("total", &total.to_string())])}
             </p>
@@ -165,7 +156,7 @@ fn TownNotifications(values: crate::model::TownPushView) -> impl IntoView {
             })}
             {message.map(|message| view! { <p class="notice error" role="alert">{message}</p> })}
             <form method="post" action="/api/notifications/town" class="stacked-form">
-                <crate::components::push_settings::QuietAndLimitsFields
+                <crate::islands::push_settings::QuietAndLimitsFields
                     values
                     quiet_hint=locale.t("notifications.quiet_hint_none")
                     limits_hint=locale.t("manage.notifications_limits")

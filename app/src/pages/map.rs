@@ -3,10 +3,10 @@ use leptos_meta::{Link, Title};
 
 use crate::api::map::get_map;
 use crate::components::shop_list::ShopList;
-use crate::components::status::status_texts;
+use crate::i18n::format::status_texts;
 use crate::i18n::{use_locale, Locale};
 use crate::model::MapView;
-use crate::pages::{LoadError, Loading};
+use crate::pages::Loaded;
 
 /// The map of shops and districts (Leaflet, vendored), with the list as its accessible
 /// alternative. Links to this page load it in full (`rel="external"`) so that its scripts run.
@@ -14,14 +14,9 @@ use crate::pages::{LoadError, Loading};
 pub fn MapPage() -> impl IntoView {
     let map = Resource::new(|| (), |_| get_map());
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match map.await {
-                    Ok(view) => view! { <MapContent view/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=map let:view>
+            <MapContent view/>
+        </Loaded>
     }
 }
 

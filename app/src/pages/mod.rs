@@ -47,6 +47,40 @@ pub fn LoadError(error: AppError) -> impl IntoView {
     .into_any()
 }
 
+/// A page's data and what it shows: "loading" while it comes (after hydration only: the
+/// server waits for the data), `children` with the data once it is there, the error page (with
+/// its HTTP status) when it could not be loaded, or, with `sign_in_to`, the sign-in form (then
+/// back to that path) when the data needs an account the visitor has not signed in with.
+#[component]
+pub fn Loaded<T, V, F>(
+    resource: Resource<Result<T, AppError>>,
+    children: F,
+    #[prop(optional, into)] sign_in_to: Option<Signal<String>>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    view! {
+        <Transition fallback=Loading>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => children(data).into_any(),
+                        Err(AppError::Unauthorized) if sign_in_to.is_some() => {
+                            let return_to = sign_in_to.map(|s| s.get_untracked()).unwrap_or_default();
+                            view! { <account::SignInNeeded return_to/> }.into_any()
+                        }
+                        Err(error) => view! { <LoadError error/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
 /// What a page shows while it loads (after hydration only: the server waits for the data).
 #[component]
 pub fn Loading() -> impl IntoView {

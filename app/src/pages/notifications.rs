@@ -7,11 +7,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::push::{get_notifications, MAX_DISTRICT_PUSHES_PER_WEEK, MAX_SHOP_PUSHES_PER_DAY};
-use crate::components::follow::PushOffer;
-use crate::components::push_settings::QuietAndLimitsFields;
 use crate::i18n::{use_locale, Locale};
+use crate::islands::follow::PushOffer;
+use crate::islands::push_settings::QuietAndLimitsFields;
 use crate::model::{NotificationsView, Notify, TownPushView};
-use crate::pages::{LoadError, Loading};
+use crate::pages::Loaded;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
@@ -21,14 +21,9 @@ pub fn NotificationsPage() -> impl IntoView {
         |_| get_notifications(),
     );
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match settings.await {
-                    Ok(view) => view! { <NotificationsForm view strings=crate::i18n::Strings::all()/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=settings let:view>
+            <NotificationsForm view strings=crate::i18n::Strings::all()/>
+        </Loaded>
     }
 }
 
@@ -45,7 +40,7 @@ pub fn refusal(locale: Locale, code: &str) -> String {
             &[("max", &MAX_DISTRICT_PUSHES_PER_WEEK.to_string())],
         ),
         "invalid-notify" => locale.t("notifications.error.choice"),
-        other => crate::components::account::error_code_text(locale, other),
+        other => crate::islands::account::error_code_text(locale, other),
     }
 }
 

@@ -3,10 +3,10 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::shops::get_shop;
-use crate::components::share::use_hydrated;
 use crate::i18n::use_locale;
+use crate::islands::share::use_hydrated;
 use crate::model::ShopView;
-use crate::pages::{LoadError, Loading};
+use crate::pages::Loaded;
 
 /// A printable window poster (A4, or A5 with `?size=a5`): the shop's name, a QR code that
 /// opens its page with a follow prompt, and how to use it.
@@ -16,14 +16,9 @@ pub fn PosterPage() -> impl IntoView {
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
     let shop = Resource::new(slug, get_shop);
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match shop.await {
-                    Ok(view) => view! { <PosterContent view/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=shop let:view>
+            <PosterContent view/>
+        </Loaded>
     }
 }
 

@@ -10,11 +10,10 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::profile::get_profile;
-use crate::components::account::error_code_text;
 use crate::i18n::{use_locale, Locale};
+use crate::islands::account::error_code_text;
 use crate::model::{ClosureForm, DayForm, ProfileForm, ProfileView, BLANK_CLOSURE_ROWS};
-use crate::pages::account::SignInNeeded;
-use crate::pages::{LoadError, Loading};
+use crate::pages::Loaded;
 
 /// Message keys a refused form may name (anything else shows the generic message).
 const REASON_PREFIXES: [&str; 3] = ["profile.error.", "hours.error.", "photo.error."];
@@ -30,20 +29,16 @@ pub fn ProfilePage() -> impl IntoView {
         )
     };
     let profile = Resource::new(key, |(slug, _)| get_profile(slug));
+    // Signed out: the sign-in form, then back here.
+    let sign_in_to = Signal::derive(move || {
+        let slug = params.with_untracked(|p| p.get("slug").unwrap_or_default());
+        format!("/counter/{slug}/profile")
+    });
     view! {
         <Meta name="robots" content="noindex"/>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(view) => view! { <ProfileContent view strings=crate::i18n::Strings::all()/> }.into_any(),
-                    Err(crate::error::AppError::Unauthorized) => {
-                        let slug = params.with_untracked(|p| p.get("slug").unwrap_or_default());
-                        view! { <SignInNeeded return_to=format!("/counter/{slug}/profile")/> }.into_any()
-                    }
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=profile sign_in_to let:view>
+            <ProfileContent view strings=crate::i18n::Strings::all()/>
+        </Loaded>
     }
 }
 
@@ -63,7 +58,6 @@ fn ProfileContent(view: ProfileView, strings: crate::i18n::Strings) -> impl Into
         hours_beyond_week,
         from_osm,
     } = view;
-    let max_photos = crate::api::profile::MAX_SHOP_PHOTOS;
     // A refused form comes back in the query, with its reason.
     let (form, error, error_field, saved) = query.with_untracked(|q| match q.get("error") {
         Some(code) => {
@@ -81,28 +75,12 @@ fn ProfileContent(view: ProfileView, strings: crate::i18n::Strings) -> impl Into
         }
         None => (form, None, None, q.get("saved").is_some()),
     });
-    let field_error = {
-        let error = error.clone();
-        move |field: &str| {
-            (error_field.as_deref() == Some(field))
-                .then(|| error.clone())
-                .flatten()
-        }
-    };
-    let invalid = {
-        let field_error = field_error.clone();
-        move |field: &str| field_error(field).is_some().then_some("true")
+    let errors = FieldErrors {
+        field: error_field,
+        message: error.clone(),
     };
     let slug = shop.slug.clone();
     let title = locale.tf("profile.title", &[("shop", &shop.name)]);
-    let mut closures = form.closures.clone();
-    closures.extend((0..BLANK_CLOSURE_ROWS).map(|_| ClosureForm::default()));
-    let days: Vec<DayForm> = if form.days.len() == 7 {
-        form.days.clone()
-    } else {
-        vec![DayForm::default(); 7]
-    };
-    let photo_count = photos.len();
 
     view! {
         <Title text=title.clone()/>
@@ -126,140 +104,13 @@ fn ProfileContent(view: ProfileView, strings: crate::i18n::Strings) -> impl Into
             >
                 <input type="hidden" name="slug" value=slug.clone()/>
 
-                <fieldset>
-                    <legend>{locale.t("profile.about")}</legend>
-                    <label for="profile-category">{locale.t("profile.category")}</label>
-                    <select id="profile-category" name="category" aria-invalid=invalid("category")>
-                        {categories.into_iter().map(|key| {
-                            let selected = key == form.category;
-                            view! {
-                                <option value=key.clone() selected=selected>{locale.t(&format!("category.{key}"))}</option>
-                            }
-                        }).collect_view()}
-                    </select>
-                    <p class="error" role="alert">{field_error("category")}</p>
-                    <label for="profile-description">{locale.t("profile.description")}</label>
-                    <textarea
-                        id="profile-description"
-                        name="description"
-                        rows="5"
-                        maxlength=crate::api::profile::DESCRIPTION_MAX.to_string()
-                        aria-describedby="profile-description-hint"
-                        aria-invalid=invalid("description")
-                    >{form.description.clone()}</textarea>
-                    <p id="profile-description-hint" class="hint">{locale.t("profile.description_hint")}</p>
-                    <p class="error" role="alert">{field_error("description")}</p>
-                </fieldset>
+                <AboutFields categories form=form.clone() errors=errors.clone()/>
 
-                <fieldset>
-                    <legend>{locale.t("profile.contact")}</legend>
-                    <label for="profile-phone">{locale.t("profile.phone")}</label>
-                    <input id="profile-phone" name="phone" type="tel" autocomplete="tel" maxlength="40"
-                        value=form.phone.clone() aria-invalid=invalid("phone")/>
-                    <p class="error" role="alert">{field_error("phone")}</p>
-                    <label for="profile-website">{locale.t("profile.website")}</label>
-                    <input id="profile-website" name="website" inputmode="url" autocomplete="url" maxlength="300"
-                        placeholder="www.exemple.be" value=form.website.clone() aria-invalid=invalid("website")/>
-                    <p class="error" role="alert">{field_error("website")}</p>
-                    <label for="profile-email">{locale.t("profile.email")}</label>
-                    <input id="profile-email" name="email" type="email" autocomplete="email" maxlength="254"
-                        value=form.email.clone() aria-invalid=invalid("email")/>
-                    <p class="error" role="alert">{field_error("email")}</p>
-                </fieldset>
+                <ContactFields form=form.clone() errors=errors.clone()/>
 
-                <fieldset id="hours" class="hours-editor">
-                    <legend>{locale.t("profile.hours")}</legend>
-                    {hours_beyond_week.then(|| view! {
-                        <p class="notice">{locale.t("profile.hours_beyond_week")}</p>
-                    })}
-                    <div class="hours-mode" role="radiogroup" aria-label=locale.t("profile.hours_mode")>
-                        <label class="choice">
-                            <input type="radio" name="hours_mode" value="week" checked=!form.advanced_hours/>
-                            {locale.t("profile.hours_mode_week")}
-                        </label>
-                        <label class="choice">
-                            <input type="radio" name="hours_mode" value="advanced" checked=form.advanced_hours/>
-                            {locale.t("profile.hours_mode_advanced")}
-                        </label>
-                    </div>
-                    <p class="error" role="alert">{field_error("hours")}</p>
-                    <div class="week-editor">
-                        <p class="hint">{locale.t("profile.hours_hint")}</p>
-                        {days.into_iter().enumerate().map(|(d, day)| view! { <DayRow d day/> }).collect_view()}
-                        <label class="choice">
-                            <input type="checkbox" name="holidays_closed" checked=form.holidays_closed/>
-                            {locale.t("profile.holidays_closed")}
-                        </label>
-                        <fieldset class="closures">
-                            <legend>{locale.t("profile.closures")}</legend>
-                            <p class="hint">{locale.t("profile.closures_hint")}</p>
-                            {closures.into_iter().enumerate().map(|(i, closure)| {
-                                let id = format!("closure{i}");
-                                view! {
-                                    <div class="closure-row">
-                                        <label class="visually-hidden" for=id.clone()>{locale.tf("profile.closure_n", &[("n", &(i + 1).to_string())])}</label>
-                                        <input id=id.clone() type="date" name=format!("{id}_date") value=closure.date/>
-                                        <label class="choice">
-                                            <input type="checkbox" name=format!("{id}_yearly") checked=closure.yearly/>
-                                            {locale.t("profile.every_year")}
-                                        </label>
-                                    </div>
-                                }
-                            }).collect_view()}
-                        </fieldset>
-                    </div>
-                    <div class="advanced-hours">
-                        <label for="profile-hours">{locale.t("profile.hours_osm")}</label>
-                        <input id="profile-hours" name="hours" maxlength="500" autocomplete="off" spellcheck="false"
-                            value=form.hours.clone() aria-describedby="profile-hours-hint" aria-invalid=invalid("hours")/>
-                        <p id="profile-hours-hint" class="hint">
-                            {locale.t("profile.hours_osm_hint")} " "
-                            <code>"Mo-Fr 09:00-12:00,13:30-18:00; Sa 09:00-17:00; PH off"</code>
-                        </p>
-                        {current_hours.map(|raw| view! {
-                            <p class="hint">{locale.t("profile.hours_current")} " " <code>{raw}</code></p>
-                        })}
-                    </div>
-                </fieldset>
+                <HoursEditor form=form.clone() current_hours hours_beyond_week errors=errors.clone()/>
 
-                <fieldset class="photo-field">
-                    <legend>{locale.t("profile.photos")}</legend>
-                    {(!photos.is_empty()).then(|| view! {
-                        <ul class="profile-photos" role="list">
-                            {photos.into_iter().enumerate().map(|(i, photo)| view! {
-                                <li>
-                                    <img src=photo.thumb_url alt=locale.tf("profile.photo_n", &[("n", &(i + 1).to_string())]) width="160" height="120"/>
-                                    <label class="choice">
-                                        <input type="radio" name="cover" value=photo.name.clone() checked=i == 0/>
-                                        {locale.t("profile.cover")}
-                                    </label>
-                                    <label class="choice">
-                                        <input type="checkbox" name="remove_photo" value=photo.name/>
-                                        {locale.t("photo.remove")}
-                                    </label>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    })}
-                    {if photo_count < max_photos {
-                        view! {
-                            <div class="photo-buttons">
-                                <label class="button secondary photo-button">
-                                    {locale.t("photo.take")}
-                                    <input class="visually-hidden" type="file" name="photo" accept="image/*" capture="environment"/>
-                                </label>
-                                <label class="button secondary photo-button">
-                                    {locale.t("photo.choose")}
-                                    <input class="visually-hidden" type="file" name="photo" accept="image/jpeg,image/png,image/webp,image/*"/>
-                                </label>
-                            </div>
-                            <p class="hint">{locale.t("photo.help")}</p>
-                        }.into_any()
-                    } else {
-                        view! { <p class="hint">{locale.tf("profile.photos_full", &[("n", &max_photos.to_string())])}</p> }.into_any()
-                    }}
-                    <p class="error" role="alert">{field_error("photo")}</p>
-                </fieldset>
+                <PhotosField photos errors=errors.clone()/>
 
                 {from_osm.then(|| view! { <p class="hint">{locale.t("profile.osm_note")}</p> })}
                 <button type="submit" class="button primary big">{locale.t("profile.save")}</button>
@@ -268,11 +119,215 @@ fn ProfileContent(view: ProfileView, strings: crate::i18n::Strings) -> impl Into
     }
 }
 
+/// Which field a refused form named, and why.
+#[derive(Clone, Debug, Default)]
+struct FieldErrors {
+    field: Option<String>,
+    message: Option<String>,
+}
+
+impl FieldErrors {
+    /// The message, when the refused field is `field`.
+    fn message(&self, field: &str) -> Option<String> {
+        (self.field.as_deref() == Some(field))
+            .then(|| self.message.clone())
+            .flatten()
+    }
+
+    /// `aria-invalid` of `field`.
+    fn invalid(&self, field: &str) -> Option<&'static str> {
+        self.message(field).is_some().then_some("true")
+    }
+}
+
+/// The shop's category and description.
+#[component]
+fn AboutFields(categories: Vec<String>, form: ProfileForm, errors: FieldErrors) -> impl IntoView {
+    let locale = use_locale();
+    let field_error = |field: &str| errors.message(field);
+    let invalid = |field: &str| errors.invalid(field);
+    view! {
+        <fieldset>
+            <legend>{locale.t("profile.about")}</legend>
+            <label for="profile-category">{locale.t("profile.category")}</label>
+            <select id="profile-category" name="category" aria-invalid=invalid("category")>
+                {categories.into_iter().map(|key| {
+                    let selected = key == form.category;
+                    view! {
+                        <option value=key.clone() selected=selected>{locale.t(&format!("category.{key}"))}</option>
+                    }
+                }).collect_view()}
+            </select>
+            <p class="error" role="alert">{field_error("category")}</p>
+            <label for="profile-description">{locale.t("profile.description")}</label>
+            <textarea
+                id="profile-description"
+                name="description"
+                rows="5"
+                maxlength=crate::api::profile::DESCRIPTION_MAX.to_string()
+                aria-describedby="profile-description-hint"
+                aria-invalid=invalid("description")
+            >{form.description.clone()}</textarea>
+            <p id="profile-description-hint" class="hint">{locale.t("profile.description_hint")}</p>
+            <p class="error" role="alert">{field_error("description")}</p>
+        </fieldset>
+    }
+}
+
+/// Phone, website, e-mail.
+#[component]
+fn ContactFields(form: ProfileForm, errors: FieldErrors) -> impl IntoView {
+    let locale = use_locale();
+    let field_error = |field: &str| errors.message(field);
+    let invalid = |field: &str| errors.invalid(field);
+    view! {
+        <fieldset>
+            <legend>{locale.t("profile.contact")}</legend>
+            <label for="profile-phone">{locale.t("profile.phone")}</label>
+            <input id="profile-phone" name="phone" type="tel" autocomplete="tel" maxlength="40"
+                value=form.phone.clone() aria-invalid=invalid("phone")/>
+            <p class="error" role="alert">{field_error("phone")}</p>
+            <label for="profile-website">{locale.t("profile.website")}</label>
+            <input id="profile-website" name="website" inputmode="url" autocomplete="url" maxlength="300"
+                placeholder="www.exemple.be" value=form.website.clone() aria-invalid=invalid("website")/>
+            <p class="error" role="alert">{field_error("website")}</p>
+            <label for="profile-email">{locale.t("profile.email")}</label>
+            <input id="profile-email" name="email" type="email" autocomplete="email" maxlength="254"
+                value=form.email.clone() aria-invalid=invalid("email")/>
+            <p class="error" role="alert">{field_error("email")}</p>
+        </fieldset>
+    }
+}
+
+/// Opening hours: the week with closures, or OpenStreetMap's syntax.
+#[component]
+fn HoursEditor(
+    form: ProfileForm,
+    current_hours: Option<String>,
+    hours_beyond_week: bool,
+    errors: FieldErrors,
+) -> impl IntoView {
+    let locale = use_locale();
+    let field_error = |field: &str| errors.message(field);
+    let invalid = |field: &str| errors.invalid(field);
+    let mut closures = form.closures.clone();
+    closures.extend((0..BLANK_CLOSURE_ROWS).map(|_| ClosureForm::default()));
+    let days: Vec<DayForm> = if form.days.len() == 7 {
+        form.days.clone()
+    } else {
+        vec![DayForm::default(); 7]
+    };
+    view! {
+        <fieldset id="hours" class="hours-editor">
+            <legend>{locale.t("profile.hours")}</legend>
+            {hours_beyond_week.then(|| view! {
+                <p class="notice">{locale.t("profile.hours_beyond_week")}</p>
+            })}
+            <div class="hours-mode" role="radiogroup" aria-label=locale.t("profile.hours_mode")>
+                <label class="choice">
+                    <input type="radio" name="hours_mode" value="week" checked=!form.advanced_hours/>
+                    {locale.t("profile.hours_mode_week")}
+                </label>
+                <label class="choice">
+                    <input type="radio" name="hours_mode" value="advanced" checked=form.advanced_hours/>
+                    {locale.t("profile.hours_mode_advanced")}
+                </label>
+            </div>
+            <p class="error" role="alert">{field_error("hours")}</p>
+            <div class="week-editor">
+                <p class="hint">{locale.t("profile.hours_hint")}</p>
+                {days.into_iter().enumerate().map(|(d, day)| view! { <DayRow d day/> }).collect_view()}
+                <label class="choice">
+                    <input type="checkbox" name="holidays_closed" checked=form.holidays_closed/>
+                    {locale.t("profile.holidays_closed")}
+                </label>
+                <fieldset class="closures">
+                    <legend>{locale.t("profile.closures")}</legend>
+                    <p class="hint">{locale.t("profile.closures_hint")}</p>
+                    {closures.into_iter().enumerate().map(|(i, closure)| {
+                        let id = format!("closure{i}");
+                        view! {
+                            <div class="closure-row">
+                                <label class="visually-hidden" for=id.clone()>{locale.tf("profile.closure_n", &[("n", &(i + 1).to_string())])}</label>
+                                <input id=id.clone() type="date" name=format!("{id}_date") value=closure.date/>
+                                <label class="choice">
+                                    <input type="checkbox" name=format!("{id}_yearly") checked=closure.yearly/>
+                                    {locale.t("profile.every_year")}
+                                </label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            </div>
+            <div class="advanced-hours">
+                <label for="profile-hours">{locale.t("profile.hours_osm")}</label>
+                <input id="profile-hours" name="hours" maxlength="500" autocomplete="off" spellcheck="false"
+                    value=form.hours.clone() aria-describedby="profile-hours-hint" aria-invalid=invalid("hours")/>
+                <p id="profile-hours-hint" class="hint">
+                    {locale.t("profile.hours_osm_hint")} " "
+                    <code>"Mo-Fr 09:00-12:00,13:30-18:00; Sa 09:00-17:00; PH off"</code>
+                </p>
+                {current_hours.map(|raw| view! {
+                    <p class="hint">{locale.t("profile.hours_current")} " " <code>{raw}</code></p>
+                })}
+            </div>
+        </fieldset>
+    }
+}
+
+/// The shop's photos: the cover, removing some, adding up to the limit.
+#[component]
+fn PhotosField(photos: Vec<crate::model::ShopPhoto>, errors: FieldErrors) -> impl IntoView {
+    let locale = use_locale();
+    let max_photos = crate::api::profile::MAX_SHOP_PHOTOS;
+    let photo_count = photos.len();
+    view! {
+        <fieldset class="photo-field">
+            <legend>{locale.t("profile.photos")}</legend>
+            {(!photos.is_empty()).then(|| view! {
+                <ul class="profile-photos" role="list">
+                    {photos.into_iter().enumerate().map(|(i, photo)| view! {
+                        <li>
+                            <img src=photo.thumb_url alt=locale.tf("profile.photo_n", &[("n", &(i + 1).to_string())]) width="160" height="120"/>
+                            <label class="choice">
+                                <input type="radio" name="cover" value=photo.name.clone() checked=i == 0/>
+                                {locale.t("profile.cover")}
+                            </label>
+                            <label class="choice">
+                                <input type="checkbox" name="remove_photo" value=photo.name/>
+                                {locale.t("photo.remove")}
+                            </label>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {if photo_count < max_photos {
+                view! {
+                    <div class="photo-buttons">
+                        <label class="button secondary photo-button">
+                            {locale.t("photo.take")}
+                            <input class="visually-hidden" type="file" name="photo" accept="image/*" capture="environment"/>
+                        </label>
+                        <label class="button secondary photo-button">
+                            {locale.t("photo.choose")}
+                            <input class="visually-hidden" type="file" name="photo" accept="image/jpeg,image/png,image/webp,image/*"/>
+                        </label>
+                    </div>
+                    <p class="hint">{locale.t("photo.help")}</p>
+                }.into_any()
+            } else {
+                view! { <p class="hint">{locale.tf("profile.photos_full", &[("n", &max_photos.to_string())])}</p> }.into_any()
+            }}
+            <p class="error" role="alert">{errors.message("photo")}</p>
+        </fieldset>
+    }
+}
+
 /// One day of the weekly editor: "closed", then morning and afternoon.
 #[component]
 fn DayRow(d: usize, day: DayForm) -> impl IntoView {
     let locale = use_locale();
-    let name = weekday_name(locale, d);
+    let name = capitalized_weekday(locale, d);
     let day_name = name.clone();
     let input = move |slot: &str, value: String, label_key: &str| {
         let id = format!("d{d}_{slot}");
@@ -307,8 +362,9 @@ fn DayRow(d: usize, day: DayForm) -> impl IntoView {
     }
 }
 
-fn weekday_name(locale: Locale, d: usize) -> String {
-    let name = locale.t(&format!("weekday.{d}"));
+/// "Lundi": the weekday's name, capitalised (it starts a row).
+fn capitalized_weekday(locale: Locale, d: usize) -> String {
+    let name = crate::i18n::format::weekday_name(locale, d as u8);
     let mut chars = name.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

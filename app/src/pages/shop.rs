@@ -3,13 +3,14 @@ use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::shops::get_shop;
-use crate::components::follow::FollowButton;
 use crate::components::posts::{EventStrip, PostList};
-use crate::components::share::{DirectionsLink, ShareButton};
-use crate::components::status::{format_time, weekday_name, StatusBadge};
+use crate::components::status::StatusBadge;
+use crate::i18n::format::{format_time, weekday_name};
 use crate::i18n::use_locale;
+use crate::islands::follow::FollowButton;
+use crate::islands::share::{DirectionsLink, ShareButton};
 use crate::model::{DayHours, ShopView};
-use crate::pages::{LoadError, Loading};
+use crate::pages::Loaded;
 
 #[component]
 pub fn ShopPage() -> impl IntoView {
@@ -17,14 +18,9 @@ pub fn ShopPage() -> impl IntoView {
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
     let shop = Resource::new(slug, get_shop);
     view! {
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match shop.await {
-                    Ok(view) => view! { <ShopContent view/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=shop let:view>
+            <ShopContent view/>
+        </Loaded>
     }
 }
 
@@ -37,39 +33,8 @@ fn ShopContent(view: ShopView) -> impl IntoView {
         query.with_untracked(|q| q.get("follow").as_deref() == Some("1")) && !view.follow.following;
     let page_path = format!("/shops/{}", view.slug);
     let category = locale.t(&format!("category.{}", view.category));
-    let street = view.address.street_line();
-    let locality = view.address.locality_line();
-    let description = match view.description.as_deref() {
-        Some(text) if !text.trim().is_empty() => meta_excerpt(text),
-        _ => locale.tf(
-            "shop.meta_description",
-            &[
-                ("name", &view.name),
-                ("category", &category),
-                ("town", &view.town_name),
-            ],
-        ),
-    };
-    let card = if view.photos.is_empty() {
-        "summary"
-    } else {
-        "summary_large_image"
-    };
-    let photo_alt = locale.tf("shop.photo_alt", &[("shop", &view.name)]);
     view! {
-        <Title text=view.name.clone()/>
-        <Meta name="description" content=description.clone()/>
-        <Link rel="canonical" href=view.canonical_url.clone()/>
-        <Meta property="og:type" content="business.business"/>
-        <Meta property="og:site_name" content="Quartier"/>
-        <Meta property="og:title" content=view.name.clone()/>
-        <Meta property="og:description" content=description/>
-        <Meta property="og:url" content=view.canonical_url.clone()/>
-        <Meta property="og:image" content=view.image_url.clone()/>
-        <Meta property="og:locale" content=format!("{}_BE", locale.code())/>
-        <Meta name="twitter:card" content=card/>
-        <Link rel="alternate" type_="application/atom+xml" href=view.feed_url.clone() title=locale.tf("feed.atom_title", &[("name", &view.name)])/>
-        <script type="application/ld+json" inner_html=view.json_ld.clone()></script>
+        <ShopMeta view=view.clone() category=category.clone()/>
         <article class="page shop">
             <nav class="breadcrumb" aria-label=locale.t("nav.breadcrumb")>
                 <a href="/">{view.town_name.clone()}</a>
@@ -80,24 +45,7 @@ fn ShopContent(view: ShopView) -> impl IntoView {
             <h1>{view.name.clone()}</h1>
             <p class="shop-category">{category}</p>
             <p class="shop-status"><StatusBadge status=view.status.clone()/></p>
-            {(!view.photos.is_empty()).then(|| view! {
-                <ul class="shop-photos" role="list">
-                    {view.photos.iter().enumerate().map(|(i, photo)| view! {
-                        <li>
-                            <a href=photo.large_url.clone()>
-                                <img
-                                    src=if i == 0 { photo.large_url.clone() } else { photo.thumb_url.clone() }
-                                    alt=photo_alt.clone()
-                                    width=if i == 0 { "640" } else { "160" }
-                                    height=if i == 0 { "480" } else { "120" }
-                                    loading=if i == 0 { "eager" } else { "lazy" }
-                                    decoding="async"
-                                />
-                            </a>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            })}
+            <ShopPhotos view=view.clone()/>
 
             {prompt.then(|| view! {
                 <section class="follow-prompt" aria-labelledby="follow-prompt-title">
@@ -112,7 +60,7 @@ fn ShopContent(view: ShopView) -> impl IntoView {
                 state=view.follow.clone()
                 return_to=page_path.clone()
                 hide_count=false
-                strings=crate::i18n::Strings::of(crate::components::follow::FOLLOW_STRINGS)
+                strings=crate::i18n::Strings::of(crate::islands::follow::FOLLOW_STRINGS)
             />
 
             <ul class="actions" role="list">
@@ -123,7 +71,7 @@ fn ShopContent(view: ShopView) -> impl IntoView {
                 {view.website.clone().map(|url| view! {
                     <li><a class="button secondary" href=url rel="noopener nofollow ugc">{locale.t("shop.website")}</a></li>
                 })}
-                <li><ShareButton url=view.canonical_url.clone() title=view.name.clone() strings=crate::i18n::Strings::of(crate::components::share::SHARE_STRINGS)/></li>
+                <li><ShareButton url=view.canonical_url.clone() title=view.name.clone() strings=crate::i18n::Strings::of(crate::islands::share::SHARE_STRINGS)/></li>
             </ul>
 
             {view.description.clone().filter(|d| !d.trim().is_empty()).map(|text| view! {
@@ -146,32 +94,7 @@ fn ShopContent(view: ShopView) -> impl IntoView {
                 <HoursTable view=view.clone()/>
             </section>
 
-            <section aria-labelledby="contact-title">
-                <h2 id="contact-title">{locale.t("shop.contact")}</h2>
-                <dl class="contact">
-                    {(street.is_some() || locality.is_some()).then(|| view! {
-                        <dt>{locale.t("shop.address")}</dt>
-                        <dd><address>{street.clone()}{street.is_some().then(|| view! { <br/> })}{locality.clone()}</address></dd>
-                    })}
-                    {view.phone.clone().map(|phone| view! {
-                        <dt>{locale.t("shop.phone")}</dt>
-                        <dd>{match view.phone_uri.clone() {
-                            Some(uri) => view! { <a href=uri>{phone}</a> }.into_any(),
-                            None => phone.into_any(),
-                        }}</dd>
-                    })}
-                    {view.email.clone().map(|email| view! {
-                        <dt>{locale.t("shop.email")}</dt>
-                        <dd><a href=format!("mailto:{email}")>{email.clone()}</a></dd>
-                    })}
-                    {view.website.clone().map(|url| view! {
-                        <dt>{locale.t("shop.website")}</dt>
-                        <dd><a href=url.clone() rel="noopener nofollow ugc">{url.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/').to_string()}</a></dd>
-                    })}
-                    <dt>{locale.t("shop.map")}</dt>
-                    <dd><a href=view.geo_uri.clone()>{locale.t("shop.open_in_maps")}</a></dd>
-                </dl>
-            </section>
+            <ShopContact view=view.clone()/>
 
             <section class="shop-more" aria-labelledby="more-title">
                 <h2 id="more-title" class="visually-hidden">{locale.t("shop.more")}</h2>
@@ -181,6 +104,107 @@ fn ShopContent(view: ShopView) -> impl IntoView {
                 </ul>
             </section>
         </article>
+    }
+}
+
+/// What search engines and link previews read of a shop: title, description, Open Graph,
+/// its Atom feed and its structured data.
+#[component]
+fn ShopMeta(view: ShopView, category: String) -> impl IntoView {
+    let locale = use_locale();
+    let description = match view.description.as_deref() {
+        Some(text) if !text.trim().is_empty() => meta_excerpt(text),
+        _ => locale.tf(
+            "shop.meta_description",
+            &[
+                ("name", &view.name),
+                ("category", &category),
+                ("town", &view.town_name),
+            ],
+        ),
+    };
+    let card = if view.photos.is_empty() {
+        "summary"
+    } else {
+        "summary_large_image"
+    };
+    view! {
+    <Title text=view.name.clone()/>
+    <Meta name="description" content=description.clone()/>
+    <Link rel="canonical" href=view.canonical_url.clone()/>
+    <Meta property="og:type" content="business.business"/>
+    <Meta property="og:site_name" content="Quartier"/>
+    <Meta property="og:title" content=view.name.clone()/>
+    <Meta property="og:description" content=description/>
+    <Meta property="og:url" content=view.canonical_url.clone()/>
+    <Meta property="og:image" content=view.image_url.clone()/>
+    <Meta property="og:locale" content=format!("{}_BE", locale.code())/>
+    <Meta name="twitter:card" content=card/>
+    <Link rel="alternate" type_="application/atom+xml" href=view.feed_url.clone() title=locale.tf("feed.atom_title", &[("name", &view.name)])/>
+    <script type="application/ld+json" inner_html=view.json_ld.clone()></script>
+    }
+}
+
+/// The shop's photos: the cover large, the others as thumbnails.
+#[component]
+fn ShopPhotos(view: ShopView) -> impl IntoView {
+    let locale = use_locale();
+    let photo_alt = locale.tf("shop.photo_alt", &[("shop", &view.name)]);
+    view! {
+    {(!view.photos.is_empty()).then(|| view! {
+        <ul class="shop-photos" role="list">
+            {view.photos.iter().enumerate().map(|(i, photo)| view! {
+                <li>
+                    <a href=photo.large_url.clone()>
+                        <img
+                            src=if i == 0 { photo.large_url.clone() } else { photo.thumb_url.clone() }
+                            alt=photo_alt.clone()
+                            width=if i == 0 { "640" } else { "160" }
+                            height=if i == 0 { "480" } else { "120" }
+                            loading=if i == 0 { "eager" } else { "lazy" }
+                            decoding="async"
+                        />
+                    </a>
+                </li>
+            }).collect_view()}
+        </ul>
+    })}
+    }
+}
+
+/// Address, phone, e-mail, website and a link for the phone's maps.
+#[component]
+fn ShopContact(view: ShopView) -> impl IntoView {
+    let locale = use_locale();
+    let street = view.address.street_line();
+    let locality = view.address.locality_line();
+    view! {
+    <section aria-labelledby="contact-title">
+        <h2 id="contact-title">{locale.t("shop.contact")}</h2>
+        <dl class="contact">
+            {(street.is_some() || locality.is_some()).then(|| view! {
+                <dt>{locale.t("shop.address")}</dt>
+                <dd><address>{street.clone()}{street.is_some().then(|| view! { <br/> })}{locality.clone()}</address></dd>
+            })}
+            {view.phone.clone().map(|phone| view! {
+                <dt>{locale.t("shop.phone")}</dt>
+                <dd>{match view.phone_uri.clone() {
+                    Some(uri) => view! { <a href=uri>{phone}</a> }.into_any(),
+                    None => phone.into_any(),
+                }}</dd>
+            })}
+            {view.email.clone().map(|email| view! {
+                <dt>{locale.t("shop.email")}</dt>
+                <dd><a href=format!("mailto:{email}")>{email.clone()}</a></dd>
+            })}
+            {view.website.clone().map(|url| view! {
+                <dt>{locale.t("shop.website")}</dt>
+                <dd><a href=url.clone() rel="noopener nofollow ugc">{url.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/').to_string()}</a></dd>
+            })}
+            <dt>{locale.t("shop.map")}</dt>
+            <dd><a href=view.geo_uri.clone()>{locale.t("shop.open_in_maps")}</a></dd>
+        </dl>
+    </section>
     }
 }
 

@@ -5,9 +5,9 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::accounts::{get_sign_in_link, CompleteSignIn};
-use crate::components::account::{error_text, SignInForm};
 use crate::components::passkeys::PasskeySignIn;
 use crate::i18n::use_locale;
+use crate::islands::account::{error_text, SignInForm};
 
 /// `/sign-in`: the e-mail form (no password: a single-use link is sent).
 #[component]

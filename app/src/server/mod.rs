@@ -1,8 +1,11 @@
 //! Server-side ports: the application state and the storage trait that `server/` implements.
 
+pub mod access;
 pub mod auth;
 pub mod device;
+pub mod districts;
 pub mod qr;
+pub mod sign_in;
 pub mod store;
 
 pub use store::*;
@@ -10,8 +13,8 @@ pub use store::*;
 /// The records the storage ports speak of (they belong to the domain), for their callers.
 pub use crate::domain::push::{PushSettings, PushSubscriptionRecord, VapidKeys};
 pub use crate::domain::{
-    accounts::*, districts::*, feeds::*, follows::*, invitations::*, passkeys::*, posts::*,
-    shops::*, towns::*,
+    accounts::*, districts::*, feeds::*, follows::*, invitations::*, outbox::*, passkeys::*,
+    posts::*, shops::*, towns::*,
 };
 
 use std::sync::Arc;

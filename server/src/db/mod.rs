@@ -25,7 +25,7 @@ mod follows;
 mod invitations;
 #[macro_use]
 mod accounts;
-pub mod outbox;
+mod outbox;
 mod passkeys;
 mod posts;
 mod push;
@@ -114,7 +114,7 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrati
 impl SqlStore {
     /// Opens the database named by `url` (creating a SQLite file and its directory if missing).
     pub async fn connect(url: &str) -> Result<SqlStore, DbError> {
-        let shown = crate::config::redact(url);
+        let shown = redact(url);
         if let Some(path) = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
@@ -197,5 +197,19 @@ impl SqlStore {
             Pool::Sqlite(pool) => pool.close().await,
             Pool::Postgres(pool) => pool.close().await,
         }
+    }
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
     }
 }

@@ -5,98 +5,18 @@
 //! `FOR UPDATE SKIP LOCKED`, so each goes to one instance. On SQLite one worker runs; every write
 //! is serialised by the database anyway.
 
-use super::BeginWrite;
 use std::collections::HashMap;
 
+use app::domain::outbox::{ClaimedDelivery, Outcome, PushFigures, PushPost, PushTarget};
 use app::domain::push::QuietHours;
-use app::server::{PostKind, StoreResult};
+use app::server::{OutboxStore, PostKind, StoreResult};
+use async_trait::async_trait;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
+
+use super::BeginWrite;
 
 use super::sql::{placeholders, store_error, Dialect};
 use super::{Pool, SqlStore};
-
-/// A delivery taken by this worker until its lease runs out.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ClaimedDelivery {
-    pub id: i64,
-    pub post_id: i64,
-    /// Attempts so far, this one included.
-    pub attempts: i32,
-    pub created_at: DateTime<Utc>,
-    /// The edited post sent again to a browser that had it.
-    pub is_update: bool,
-    /// `None` when the subscription was removed since the delivery was queued.
-    pub target: Option<PushTarget>,
-    /// The resident's quiet hours (else the town's), in the town's time zone.
-    pub quiet: QuietHours,
-    pub timezone: String,
-}
-
-/// Where and how to encrypt a message for one browser.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PushTarget {
-    pub subscription_id: i64,
-    pub endpoint: String,
-    pub p256dh: String,
-    pub auth: String,
-}
-
-/// What a notification says about a post.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PushPost {
-    pub id: i64,
-    pub kind: PostKind,
-    pub title: String,
-    pub body: String,
-    pub photo: Option<String>,
-    pub valid_until: Option<DateTime<Utc>>,
-    pub starts_at: Option<DateTime<Utc>>,
-    pub ends_at: Option<DateTime<Utc>>,
-    /// The shop's (or district's) name and page.
-    pub author_name: String,
-    pub author_path: String,
-}
-
-/// How one delivery ended (or when it is tried again).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    /// The push service accepted it (2xx).
-    Delivered { status: u16 },
-    /// The subscription no longer exists (404, 410, or an endpoint that now resolves to a
-    /// non-public address): it is deleted.
-    Gone {
-        status: Option<u16>,
-        subscription_id: i64,
-    },
-    /// Due in the resident's quiet hours: sent when they end (not counted as an attempt).
-    Deferred { until: DateTime<Utc> },
-    /// A temporary failure: tried again at `at`.
-    Retry {
-        status: Option<u16>,
-        at: DateTime<Utc>,
-    },
-    /// Given up: after retrying for too long, or refused by the push service for a reason of
-    /// ours (400, 401, 403, 413…), or the send failed unexpectedly.
-    Failed { status: Option<u16> },
-    /// The post ended (or was removed) before the message could go.
-    Expired,
-    /// The subscription was removed meanwhile.
-    Dropped,
-}
-
-/// Figures of one post's notifications.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PushFigures {
-    /// Subscriptions the post was sent to (every delivery).
-    pub targeted: i64,
-    pub pending: i64,
-    pub delivered: i64,
-    pub failed: i64,
-    /// Subscriptions found expired and deleted.
-    pub pruned: i64,
-    /// Not sent: the post ended first, or the subscription went meanwhile.
-    pub skipped: i64,
-}
 
 /// The deliveries of a job: one per subscription of the residents whose follow asks for this
 /// kind of post (a district's post: followers of the district and of its shops), each `capped`
@@ -164,40 +84,9 @@ const UPDATE_EXPANSION_SQL: &str = "INSERT INTO push_deliveries (job_id, post_id
        AND (d.leased_until IS NULL OR d.leased_until <= $3)) \
      ON CONFLICT (job_id, subscription_id) DO NOTHING";
 
-/// A post's (or a shop's) notification figures from its deliveries `d`: an edit sent again is
-/// no new push, only the subscriptions it found gone count.
-const SUMMARY_COUNTS: &str = "\
-    COUNT(CASE WHEN NOT d.is_update THEN 1 END) AS targeted, \
-    COUNT(CASE WHEN NOT d.is_update AND d.state = 'delivered' THEN 1 END) AS delivered, \
-    COUNT(CASE WHEN NOT d.is_update AND d.state = 'pending' THEN 1 END) AS pending, \
-    COUNT(CASE WHEN NOT d.is_update AND d.state = 'capped' THEN 1 END) AS capped, \
-    COUNT(CASE WHEN NOT d.is_update AND d.state = 'failed' THEN 1 END) AS failed, \
-    COUNT(CASE WHEN d.state = 'gone' THEN 1 END) AS pruned";
-
-/// (id, clicks, targeted, delivered, pending, capped, failed, pruned)
-type SummaryRow = (i64, i32, i64, i64, i64, i64, i64, i64);
-
-fn summary(
-    (_, clicks, targeted, delivered, pending, capped, failed, pruned): SummaryRow,
-) -> app::domain::push::PushSummary {
-    app::domain::push::PushSummary {
-        targeted,
-        delivered,
-        pending,
-        capped,
-        failed,
-        pruned,
-        clicks: i64::from(clicks),
-    }
-}
-
-impl SqlStore {
-    /// Turns due jobs into deliveries, one per subscription of the post's followers (for a
-    /// district's post: the district's followers and those of its shops). Idempotent: a job
-    /// expanded twice (a crash between the two steps) gives each subscription one delivery.
-    /// An edited post's `update` job goes to the browsers that had the post within `max_ttl`.
-    /// Returns the number of deliveries created.
-    pub async fn expand_push_jobs(
+#[async_trait]
+impl OutboxStore for SqlStore {
+    async fn expand_push_jobs(
         &self,
         now: DateTime<Utc>,
         max_jobs: usize,
@@ -304,9 +193,7 @@ impl SqlStore {
         Ok(created)
     }
 
-    /// Takes up to `limit` due deliveries for `lease` (with their subscriptions), counting an
-    /// attempt for each. What a crashed worker had taken becomes due again when its lease ends.
-    pub async fn claim_push_deliveries(
+    async fn claim_push_deliveries(
         &self,
         now: DateTime<Utc>,
         lease: Duration,
@@ -391,8 +278,7 @@ impl SqlStore {
             .collect())
     }
 
-    /// The posts (as notifications show them) of these ids; a deleted post is absent.
-    pub async fn push_posts(&self, ids: &[i64]) -> StoreResult<HashMap<i64, PushPost>> {
+    async fn push_posts(&self, ids: &[i64]) -> StoreResult<HashMap<i64, PushPost>> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
@@ -452,8 +338,7 @@ impl SqlStore {
             .collect())
     }
 
-    /// Records how deliveries went, in one transaction; deletes the subscriptions found gone.
-    pub async fn record_push_outcomes(
+    async fn record_push_outcomes(
         &self,
         now: DateTime<Utc>,
         outcomes: &[(i64, Outcome)],
@@ -543,8 +428,7 @@ impl SqlStore {
         .map_err(store_error))
     }
 
-    /// How a post's notifications went.
-    pub async fn push_figures(&self, post_id: i64) -> StoreResult<PushFigures> {
+    async fn push_figures(&self, post_id: i64) -> StoreResult<PushFigures> {
         let rows: Vec<(String, bool, i64)> = on_pool!(self, |pool| sqlx::query_as(
             "SELECT state, is_update, COUNT(*) FROM push_deliveries WHERE post_id = $1 \
              GROUP BY state, is_update"
@@ -574,55 +458,7 @@ impl SqlStore {
         Ok(figures)
     }
 
-    /// Figures of these posts' notifications, for their merchants.
-    pub async fn push_summaries(
-        &self,
-        post_ids: &[i64],
-    ) -> StoreResult<Vec<(i64, app::domain::push::PushSummary)>> {
-        if post_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT p.id, p.push_clicks, {SUMMARY_COUNTS} \
-             FROM posts p JOIN push_deliveries d ON d.post_id = p.id \
-             WHERE p.id IN ({}) GROUP BY p.id, p.push_clicks",
-            placeholders(1, post_ids.len())
-        );
-        let rows: Vec<SummaryRow> = on_pool!(self, |pool| {
-            let mut query = sqlx::query_as(&sql);
-            for id in post_ids {
-                query = query.bind(id);
-            }
-            query.fetch_all(pool).await.map_err(store_error)
-        })?;
-        Ok(rows.into_iter().map(|r| (r.0, summary(r))).collect())
-    }
-
-    /// The notifications of a shop's posts queued since `since`, in all (and the taps on
-    /// those posts' notifications).
-    pub async fn shop_push_figures(
-        &self,
-        shop_id: i64,
-        since: DateTime<Utc>,
-    ) -> StoreResult<app::domain::push::PushSummary> {
-        let sql = format!(
-            "SELECT 0 AS id, CAST((SELECT COALESCE(SUM(q.push_clicks), 0) FROM posts q \
-             WHERE q.shop_id = $1 AND EXISTS (SELECT 1 FROM push_deliveries e \
-             WHERE e.post_id = q.id AND e.created_at > $2)) AS INTEGER) AS clicks, \
-             {SUMMARY_COUNTS} FROM posts p JOIN push_deliveries d ON d.post_id = p.id \
-             WHERE p.shop_id = $1 AND d.created_at > $2"
-        );
-        let row: SummaryRow = on_pool!(self, |pool| sqlx::query_as(&sql)
-            .bind(shop_id)
-            .bind(since.trunc_subsecs(0))
-            .fetch_one(pool)
-            .await
-            .map_err(store_error))?;
-        Ok(summary(row))
-    }
-
-    /// A post's deliveries as (resident's profile, state, due time), by id.
-    pub async fn push_delivery_rows(
+    async fn push_delivery_rows(
         &self,
         post_id: i64,
     ) -> StoreResult<Vec<(i64, String, DateTime<Utc>)>> {
@@ -643,8 +479,7 @@ impl SqlStore {
         .map_err(store_error))
     }
 
-    /// The earliest time a pending delivery or job becomes due (for the worker's sleep).
-    pub async fn next_push_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
+    async fn next_push_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
         on_pool!(self, |pool| sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
             "SELECT MIN(t) FROM (SELECT MIN(due_at) AS t FROM push_jobs WHERE expanded_at IS NULL \
              UNION ALL SELECT MIN(COALESCE(leased_until, due_at)) FROM push_deliveries \

@@ -8,13 +8,56 @@ use chrono::{DateTime, SubsecRound, Utc};
 use super::sql::*;
 use super::{Pool, SqlStore};
 
+/// A post's (or a shop's) notification figures from its deliveries `d`: an edit sent again is
+/// no new push, only the subscriptions it found gone count.
+const SUMMARY_COUNTS: &str = "\
+    COUNT(CASE WHEN NOT d.is_update THEN 1 END) AS targeted, \
+    COUNT(CASE WHEN NOT d.is_update AND d.state = 'delivered' THEN 1 END) AS delivered, \
+    COUNT(CASE WHEN NOT d.is_update AND d.state = 'pending' THEN 1 END) AS pending, \
+    COUNT(CASE WHEN NOT d.is_update AND d.state = 'capped' THEN 1 END) AS capped, \
+    COUNT(CASE WHEN NOT d.is_update AND d.state = 'failed' THEN 1 END) AS failed, \
+    COUNT(CASE WHEN d.state = 'gone' THEN 1 END) AS pruned";
+
+/// (id, clicks, targeted, delivered, pending, capped, failed, pruned)
+type SummaryRow = (i64, i32, i64, i64, i64, i64, i64, i64);
+
+fn summary(
+    (_, clicks, targeted, delivered, pending, capped, failed, pruned): SummaryRow,
+) -> app::domain::push::PushSummary {
+    app::domain::push::PushSummary {
+        targeted,
+        delivered,
+        pending,
+        capped,
+        failed,
+        pruned,
+        clicks: i64::from(clicks),
+    }
+}
+
 #[async_trait]
 impl PushStore for SqlStore {
     async fn post_push_summaries(
         &self,
         post_ids: &[i64],
     ) -> StoreResult<Vec<(i64, app::domain::push::PushSummary)>> {
-        self.push_summaries(post_ids).await
+        if post_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT p.id, p.push_clicks, {SUMMARY_COUNTS} \
+             FROM posts p JOIN push_deliveries d ON d.post_id = p.id \
+             WHERE p.id IN ({}) GROUP BY p.id, p.push_clicks",
+            placeholders(1, post_ids.len())
+        );
+        let rows: Vec<SummaryRow> = on_pool!(self, |pool| {
+            let mut query = sqlx::query_as(&sql);
+            for id in post_ids {
+                query = query.bind(id);
+            }
+            query.fetch_all(pool).await.map_err(store_error)
+        })?;
+        Ok(rows.into_iter().map(|r| (r.0, summary(r))).collect())
     }
 
     async fn shop_push_summary(
@@ -22,7 +65,20 @@ impl PushStore for SqlStore {
         shop_id: i64,
         since: DateTime<Utc>,
     ) -> StoreResult<app::domain::push::PushSummary> {
-        self.shop_push_figures(shop_id, since).await
+        let sql = format!(
+            "SELECT 0 AS id, CAST((SELECT COALESCE(SUM(q.push_clicks), 0) FROM posts q \
+             WHERE q.shop_id = $1 AND EXISTS (SELECT 1 FROM push_deliveries e \
+             WHERE e.post_id = q.id AND e.created_at > $2)) AS INTEGER) AS clicks, \
+             {SUMMARY_COUNTS} FROM posts p JOIN push_deliveries d ON d.post_id = p.id \
+             WHERE p.shop_id = $1 AND d.created_at > $2"
+        );
+        let row: SummaryRow = on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(shop_id)
+            .bind(since.trunc_subsecs(0))
+            .fetch_one(pool)
+            .await
+            .map_err(store_error))?;
+        Ok(summary(row))
     }
 
     async fn shop_push_reach(&self, shop_id: i64) -> StoreResult<i64> {

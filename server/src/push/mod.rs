@@ -37,55 +37,40 @@ pub async fn vapid_keys(store: &dyn Store) -> Result<VapidKeys, String> {
         .map_err(|e: StoreError| e.to_string())
 }
 
-/// The VAPID `sub` claim: the configured contact, or (development, plain http) the site's
-/// webmaster address.
-pub fn vapid_subject(config: &crate::config::Config) -> String {
-    config.vapid_subject.clone().unwrap_or_else(|| {
-        let host = url::Url::parse(&config.base_url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_else(|| "localhost".into());
-        format!("mailto:webmaster@{host}")
-    })
+/// What the delivery worker needs to know of the site (the server's configuration gives it).
+pub struct Delivery {
+    /// The VAPID `sub` claim (RFC 8292, section 2.1): a `mailto:` or `https:` contact.
+    pub vapid_subject: String,
+    /// Subscriptions may point at loopback addresses (development and tests only).
+    pub allow_loopback: bool,
+    /// The site's public base URL, for the links in notifications.
+    pub base_url: String,
+    pub worker: worker::WorkerSettings,
 }
 
-/// Starts the delivery worker in the background.
+/// Starts the delivery worker in the background; it stops when `stop` turns true.
 pub fn start_worker(
-    store: crate::db::SqlStore,
+    store: Arc<dyn app::server::OutboxStore>,
     keys: &VapidKeys,
-    config: &crate::config::Config,
+    delivery: Delivery,
     clock: Arc<dyn app::server::Clock>,
-    settings: worker::WorkerSettings,
     stop: tokio::sync::watch::Receiver<bool>,
 ) -> Result<tokio::task::JoinHandle<()>, String> {
     let sender = sender::Sender::new(
         &keys.private_key,
-        &vapid_subject(config),
-        config.push_allow_loopback,
+        &delivery.vapid_subject,
+        delivery.allow_loopback,
         REQUEST_TIMEOUT,
     )?;
-    let worker = worker::Worker::new(store, Arc::new(sender), clock, settings, &config.base_url);
+    let worker = worker::Worker::new(
+        store,
+        Arc::new(sender),
+        clock,
+        delivery.worker,
+        &delivery.base_url,
+    );
     Ok(tokio::spawn(Arc::new(worker).run_until(stop)))
 }
 
 /// The longest a request to a push service may take.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
-
-/// `GET /api/push/key`: the `applicationServerKey` browsers subscribe with,
-/// `{"publicKey": "<base64url>"}`.
-pub async fn public_key_route(
-    axum::extract::State(state): axum::extract::State<crate::RouterState>,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    match vapid_keys(state.app.store.as_ref()).await {
-        Ok(keys) => (
-            [(axum::http::header::CACHE_CONTROL, "no-cache")],
-            axum::Json(serde_json::json!({ "publicKey": keys.public_key })),
-        )
-            .into_response(),
-        Err(error) => {
-            tracing::error!(%error, "the VAPID key is not available");
-            axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response()
-        }
-    }
-}

@@ -21,7 +21,7 @@ use web_push::{PartialVapidSignatureBuilder, SubscriptionInfo, Urgency, VapidSig
 
 use super::aes128gcm;
 
-use crate::db::outbox::PushTarget;
+use app::domain::outbox::PushTarget;
 
 /// How long a VAPID JWT is valid (push services accept at most 24 hours).
 pub const JWT_LIFETIME: Duration = Duration::from_secs(12 * 3600);

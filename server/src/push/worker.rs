@@ -15,8 +15,8 @@ use tokio::sync::{mpsc, watch, Semaphore};
 use web_push::Urgency;
 
 use super::sender::{Message, Sender, Sent, MAX_RETRY_AFTER};
-use crate::db::outbox::{ClaimedDelivery, Outcome, PushPost};
-use crate::db::SqlStore;
+use app::domain::outbox::{ClaimedDelivery, Outcome, PushPost};
+use app::server::OutboxStore;
 
 /// How the worker paces itself.
 #[derive(Clone, Debug)]
@@ -53,7 +53,7 @@ impl Default for WorkerSettings {
 
 /// Sends the outbox's deliveries.
 pub struct Worker {
-    store: SqlStore,
+    store: Arc<dyn OutboxStore>,
     sender: Arc<Sender>,
     clock: Arc<dyn Clock>,
     settings: WorkerSettings,
@@ -65,7 +65,7 @@ pub struct Worker {
 
 impl Worker {
     pub fn new(
-        store: SqlStore,
+        store: Arc<dyn OutboxStore>,
         sender: Arc<Sender>,
         clock: Arc<dyn Clock>,
         settings: WorkerSettings,
@@ -443,7 +443,7 @@ pub fn notification_payload(post: &PushPost, base_url: &str, update: bool) -> Ve
 /// Writes outcomes as they come, batching whatever arrived meanwhile; a database error is
 /// retried (the outcomes stay in memory) rather than dropped.
 async fn record_outcomes(
-    store: SqlStore,
+    store: Arc<dyn OutboxStore>,
     clock: Arc<dyn Clock>,
     mut received: mpsc::UnboundedReceiver<(i64, Outcome)>,
     recorded: Arc<watch::Sender<u64>>,

@@ -28,7 +28,7 @@ pub async fn app() -> TestApp {
 /// The app with these settings (as environment variables would give them).
 pub async fn app_with(settings: &[(&str, &str)]) -> TestApp {
     let (store, dir) = super::sqlite_store().await;
-    server::demo::load_demo(&store, "Europe/Brussels", NOW.parse().unwrap())
+    server::cli::demo::load_demo(&store, "Europe/Brussels", NOW.parse().unwrap())
         .await
         .unwrap();
     let mut settings: Vec<(String, String)> = settings

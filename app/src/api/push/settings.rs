@@ -21,8 +21,8 @@ pub async fn get_notifications() -> Result<NotificationsView, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn view_inner() -> Result<NotificationsView, AppError> {
-    use crate::api::views::store_error;
     use crate::model::FollowNotifyView;
+    use crate::server::access::store_error;
     use crate::server::{device, AppState, FollowTarget};
 
     let state = AppState::from_context()?;
@@ -56,7 +56,7 @@ async fn view_inner() -> Result<NotificationsView, AppError> {
         })
         .collect();
     let (shops, districts) =
-        crate::api::views::shops_and_districts(&state, &town, &shop_ids).await?;
+        crate::server::access::shops_and_districts(&state, &town, &shop_ids).await?;
     let mut views: Vec<FollowNotifyView> = follows
         .iter()
         .filter_map(|(target, notify)| match target {
@@ -162,8 +162,8 @@ async fn save_inner(
     district_pushes_per_week: String,
     reset: bool,
 ) -> Result<(), AppError> {
-    use crate::api::views::store_error;
     use crate::domain::follows::Notify;
+    use crate::server::access::store_error;
     use crate::server::{device, AppState, FollowTarget, PushSettings};
 
     let state = AppState::from_context()?;
@@ -354,7 +354,7 @@ async fn town_inner(
             settings.district_pushes_per_week.unwrap_or(3),
         )
         .await
-        .map_err(crate::api::views::store_error(
+        .map_err(crate::server::access::store_error(
             "saving the town's push defaults",
         ))
 }

@@ -10,6 +10,7 @@ mod districts;
 mod feeds;
 mod follows;
 mod invitations;
+mod outbox;
 mod passkeys;
 mod posts;
 mod push;
@@ -22,6 +23,7 @@ pub use districts::DistrictStore;
 pub use feeds::FeedStore;
 pub use follows::FollowStore;
 pub use invitations::InvitationStore;
+pub use outbox::OutboxStore;
 pub use passkeys::PasskeyStore;
 pub use posts::PostStore;
 pub use push::PushStore;
@@ -33,8 +35,8 @@ pub use towns::TownStore;
 /// `dyn Store` (whose supertraits' methods need no import): `use app::server::store::prelude::*`.
 pub mod prelude {
     pub use super::{
-        AccountStore, DistrictStore, FeedStore, FollowStore, InvitationStore, PasskeyStore,
-        PostStore, PushStore, SearchStore, ShopStore, Store, TownStore,
+        AccountStore, DistrictStore, FeedStore, FollowStore, InvitationStore, OutboxStore,
+        PasskeyStore, PostStore, PushStore, SearchStore, ShopStore, Store, TownStore,
     };
 }
 
@@ -60,6 +62,7 @@ pub trait Store:
     + FeedStore
     + FollowStore
     + PushStore
+    + OutboxStore
     + AccountStore
     + InvitationStore
     + PasskeyStore

@@ -1,16 +1,16 @@
-//! Turning store records into what pages show.
+//! Turning the domain's records into what pages show (server side only).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::{CategoryCount, PostKindView, PostView, PostalAddress, ShopSummary, TownSummary};
+use crate::domain::districts::District;
+use crate::domain::posts::{Post, PostAuthor, PostKind};
+use crate::domain::shops::Shop;
+use crate::domain::towns::Town;
 use crate::domain::{contact, hours};
-use crate::error::AppError;
-use crate::model::{
-    CategoryCount, PostKindView, PostView, PostalAddress, ShopSummary, TownSummary,
-};
-use crate::server::{District, Post, PostAuthor, PostKind, Shop, Town};
 
 pub fn town_tz(town: &Town) -> Tz {
     town.timezone.parse().unwrap_or(chrono_tz::Europe::Brussels)
@@ -68,10 +68,6 @@ pub fn known_category(category: Option<String>) -> Option<String> {
     category.filter(|c| crate::domain::categories::by_key(c).is_some())
 }
 
-pub fn store_error(context: &str) -> impl Fn(crate::server::StoreError) -> AppError + '_ {
-    move |e| AppError::internal(context, e)
-}
-
 pub fn website(shop: &Shop) -> Option<String> {
     shop.fields
         .website
@@ -80,11 +76,11 @@ pub fn website(shop: &Shop) -> Option<String> {
 }
 
 /// A UTC instant as the town's local date and time, relative to `now`.
-pub fn local_moment(t: DateTime<Utc>, tz: Tz, now: DateTime<Utc>) -> crate::model::LocalMoment {
+pub fn local_moment(t: DateTime<Utc>, tz: Tz, now: DateTime<Utc>) -> super::LocalMoment {
     use chrono::{Datelike, Timelike};
     let local = t.with_timezone(&tz);
     let today = now.with_timezone(&tz).date_naive();
-    crate::model::LocalMoment {
+    super::LocalMoment {
         iso: local.to_rfc3339(),
         day_offset: (local.date_naive() - today).num_days(),
         weekday: local.weekday().num_days_from_monday() as u8,
@@ -171,78 +167,4 @@ pub fn media_urls(name: &str) -> (String, String) {
         format!("/media/{name}-t.jpg"),
         format!("/media/{name}-l.jpg"),
     )
-}
-
-/// The town's shop with this slug, or "not found".
-pub async fn shop_or_404(
-    state: &crate::server::AppState,
-    town: &Town,
-    slug: &str,
-) -> Result<Shop, AppError> {
-    if !crate::domain::slugs::is_valid(slug) {
-        return Err(AppError::NotFound);
-    }
-    state
-        .store
-        .shop_by_slug(town.id, slug)
-        .await
-        .map_err(store_error("loading a shop"))?
-        .ok_or(AppError::NotFound)
-}
-
-/// Who a shop is, for authorization.
-pub fn shop_ref(shop: &Shop) -> crate::domain::authz::ShopRef {
-    crate::domain::authz::ShopRef {
-        id: shop.id,
-        district_id: shop.district_id,
-    }
-}
-
-/// The town, its shop `slug` and the signed-in actor, if the actor may do `action` to it
-/// (e.g. `Action::PostForShop`, `Action::EditShop`); 404, 401 or 403 otherwise.
-pub async fn authorized_shop(
-    state: &crate::server::AppState,
-    slug: &str,
-    action: fn(crate::domain::authz::ShopRef) -> crate::domain::authz::Action,
-) -> Result<(Town, Shop, crate::domain::authz::Actor), AppError> {
-    let town = state.town().await?;
-    let shop = shop_or_404(state, &town, slug).await?;
-    let actor = state.authorize(&town, action(shop_ref(&shop))).await?;
-    Ok((town, shop, actor))
-}
-
-/// The town's shops among `shop_ids` (e.g. the ones a resident follows), and all its districts.
-pub async fn shops_and_districts(
-    state: &crate::server::AppState,
-    town: &Town,
-    shop_ids: &[i64],
-) -> Result<(Vec<Shop>, Vec<District>), AppError> {
-    let shops = state
-        .store
-        .shops_by_ids(town.id, shop_ids)
-        .await
-        .map_err(store_error("loading followed shops"))?;
-    let districts = state
-        .store
-        .districts(town.id)
-        .await
-        .map_err(store_error("listing districts"))?;
-    Ok((shops, districts))
-}
-
-/// The town's district with this slug, or "not found".
-pub async fn district_or_404(
-    state: &crate::server::AppState,
-    town: &Town,
-    slug: &str,
-) -> Result<District, AppError> {
-    if !crate::domain::slugs::is_valid(slug) {
-        return Err(AppError::NotFound);
-    }
-    state
-        .store
-        .district_by_slug(town.id, slug)
-        .await
-        .map_err(store_error("loading a district"))?
-        .ok_or(AppError::NotFound)
 }

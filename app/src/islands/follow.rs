@@ -60,7 +60,7 @@ pub fn FollowButton(
                         confirmed.set(answer.following);
                         count.set(answer.follower_count);
                         // What I follow stays readable offline, and my feed changed.
-                        crate::components::share::keep_offline(vec![page, "/feed".into()]);
+                        crate::islands::share::keep_offline(vec![page, "/feed".into()]);
                     }
                     Err(_) => failed.set(true),
                 }

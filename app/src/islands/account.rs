@@ -170,7 +170,7 @@ pub fn InvitationLink(created: InvitationCreated) -> impl IntoView {
             <p>{locale.tf("invite.created", &[("date", &expires_on)])}</p>
             <div class="qr" inner_html=qr_svg aria-label=locale.t("invite.qr_label") role="img"></div>
             <p class="link-text"><a href=url.clone() class="invitation-url">{url.clone()}</a></p>
-            <crate::components::share::Share url title/>
+            <crate::islands::share::Share url title/>
         </div>
     }
 }

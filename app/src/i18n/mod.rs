@@ -7,6 +7,8 @@
 //! The browser gets no catalogue: each island receives the texts it needs from the server, in
 //! its props ([`Strings`]), which keeps the WebAssembly small.
 
+pub mod format;
+
 #[cfg(not(feature = "hydrate"))]
 use std::{collections::HashMap, sync::OnceLock};
 

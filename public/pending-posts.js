@@ -6,7 +6,9 @@
 (function (scope) {
   "use strict";
   // Loaded by the counter and, while posts wait, by every page (public/register-sw.js): once.
-  if (scope.quartierOutbox) return;
+  if (scope.quartierPendingPosts) return;
+  // The stored names (database, flag, sync tag) are those of the first version, so that posts
+  // queued before the queue was renamed are still found and sent.
   var DB_NAME = "quartier-outbox";
   // Tells register-sw.js that posts are waiting (pages have no other cheap way to know).
   var WAITING_FLAG = "quartier-outbox-waiting";
@@ -99,7 +101,7 @@
             .catch(function () { /* no Background Sync: sent on the next opening */ });
         }
       })
-      .then(function () { notify("quartier-outbox-changed", { key: entry.key }); return entry; });
+      .then(function () { notify("quartier-pending-posts-changed", { key: entry.key }); return entry; });
   }
 
   function pending() {
@@ -112,7 +114,7 @@
 
   function remove(key) {
     return withStore("readwrite", function (store) { store.delete(key); }).then(markWaiting).then(function () {
-      notify("quartier-outbox-changed", { key: key });
+      notify("quartier-pending-posts-changed", { key: key });
     });
   }
 
@@ -150,7 +152,7 @@
         if (response.ok) {
           return response.text().then(function (id) {
             return remove(entry.key).then(function () {
-              notify("quartier-outbox-sent", { key: entry.key, shop: entry.shop, id: id });
+              notify("quartier-pending-posts-sent", { key: entry.key, shop: entry.shop, id: id });
             });
           });
         }
@@ -158,7 +160,7 @@
           return response.text().then(function (text) {
             entry.error = text || String(response.status);
             return withStore("readwrite", function (store) { store.put(entry); }).then(function () {
-              notify("quartier-outbox-changed", { key: entry.key });
+              notify("quartier-pending-posts-changed", { key: entry.key });
             });
           });
         }
@@ -170,7 +172,7 @@
     });
   }
 
-  scope.quartierOutbox = { enqueue: enqueue, pending: pending, remove: remove, flush: flush };
+  scope.quartierPendingPosts = { enqueue: enqueue, pending: pending, remove: remove, flush: flush };
 
   if (typeof window !== "undefined" && scope === window) {
     window.addEventListener("online", function () { flush(); });
@@ -183,7 +185,7 @@
     if (navigator.serviceWorker) {
       navigator.serviceWorker.addEventListener("message", function (event) {
         var data = event.data || {};
-        if (data.type === "quartier-outbox-sent" || data.type === "quartier-outbox-changed") {
+        if (data.type === "quartier-pending-posts-sent" || data.type === "quartier-pending-posts-changed") {
           window.dispatchEvent(new CustomEvent(data.type, { detail: data.detail }));
         }
       });

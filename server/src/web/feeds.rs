@@ -2,10 +2,10 @@
 //! district and per event, and the QR code of a shop's window poster.
 
 use app::api::feeds::authors_of;
-use app::api::views::{post_views, town_tz};
-use app::components::posts::{date_label, event_when};
 use app::domain::slugs;
+use app::i18n::format::{date_label, event_when};
 use app::i18n::Locale;
+use app::model::records::{post_views, town_tz};
 use app::model::{PostKindView, PostView};
 use app::server::{request_locale, FeedScope, Post, PostKind, Town};
 use axum::extract::{Path, State};
@@ -13,8 +13,8 @@ use axum::http::{header, request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
-use crate::routes::RouterState;
-use crate::seo::escape_xml;
+use crate::web::routes::RouterState;
+use crate::web::seo::escape_xml;
 
 /// Entries in an Atom feed.
 const ATOM_ENTRIES: i64 = 50;

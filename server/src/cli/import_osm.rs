@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use app::domain::{categories, contact, hours, slugs};
 use app::server::{ShopFields, Store, Town, UpsertOutcome};
 use geo::Centroid;
+
+use crate::config::Config;
 use serde_json::{Map, Value};
 
 /// The whole file could not be used.
@@ -214,6 +216,24 @@ fn candidate(feature: &Value) -> Result<Candidate, Skipped> {
     }
     let (lat, lon) = position(feature).map_err(skip)?;
 
+    let details = details(&tag, &mut warnings);
+    Ok(Candidate {
+        osm_id,
+        fields: ShopFields {
+            name,
+            category,
+            source_tag,
+            lat,
+            lon,
+            ..details
+        },
+        warnings,
+    })
+}
+
+/// A shop's address, contact details, hours and description from its tags: each kept when it
+/// is usable, else dropped (or kept with a warning of what it will lack).
+fn details(tag: &dyn Fn(&str) -> Option<String>, warnings: &mut Vec<String>) -> ShopFields {
     let mut bounded = |key: &str| -> Option<String> {
         let value = tag(key).or_else(|| tag(&format!("contact:{key}")))?;
         if value.chars().count() > MAX_FIELD {
@@ -270,26 +290,18 @@ fn candidate(feature: &Value) -> Result<Candidate, Skipped> {
         }
     }
 
-    Ok(Candidate {
-        osm_id,
-        fields: ShopFields {
-            name,
-            category,
-            source_tag,
-            street,
-            housenumber,
-            postcode,
-            city,
-            lat,
-            lon,
-            phone,
-            website,
-            email,
-            opening_hours,
-            description,
-        },
-        warnings,
-    })
+    ShopFields {
+        street,
+        housenumber,
+        postcode,
+        city,
+        phone,
+        website,
+        email,
+        opening_hours,
+        description,
+        ..ShopFields::default()
+    }
 }
 
 /// `node/123`, `way/456` or `relation/789`, from the `@id` property or the feature's `id`.
@@ -342,4 +354,31 @@ fn position(feature: &Value) -> Result<(f64, f64), String> {
         return Err(format!("coordinates out of range ({lat}, {lon})"));
     }
     Ok((lat, lon))
+}
+
+/// `quartier import-osm FILE --town NAME`: imports the file into the town (created if missing),
+/// then puts each shop in its district.
+pub async fn run(config: &Config, file: &std::path::Path, town: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let slug = slugs::slugify(town).ok_or_else(|| format!("'{town}' is not a usable town name"))?;
+    let store = super::open_store(config).await?;
+    let town = app::server::TownStore::upsert_town(
+        &store,
+        &app::server::NewTown {
+            slug,
+            name: town.trim().to_owned(),
+            timezone: config.timezone.name().to_owned(),
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let report = import_geojson(&store, &town, &text)
+        .await
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    app::server::districts::assign_shops(&store, &town)
+        .await
+        .map_err(|e| e.to_string())?;
+    print!("{}", report.summary());
+    Ok(())
 }

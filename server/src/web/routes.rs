@@ -14,8 +14,8 @@ use leptos::prelude::LeptosOptions;
 use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::pwa::{self, BuildInfo};
-use crate::{feeds, open_data, seo};
+use super::{feeds, open_data, seo};
+use crate::web::pwa::{self, BuildInfo};
 
 /// The router's state: what Leptos needs and what the plain routes need.
 #[derive(Clone)]
@@ -46,7 +46,23 @@ pub fn plain_routes() -> Router<RouterState> {
         .route("/districts/{slug}/{file}", get(feeds::district_file))
         .route("/events/{file}", get(feeds::event_ics))
         .route("/media/{name}", get(media))
-        .route("/api/push/key", get(crate::push::public_key_route))
+        .route("/api/push/key", get(push_public_key))
+}
+
+/// `GET /api/push/key`: the `applicationServerKey` browsers subscribe with,
+/// `{"publicKey": "<base64url>"}`.
+async fn push_public_key(State(state): State<RouterState>) -> Response {
+    match crate::push::vapid_keys(state.app.store.as_ref()).await {
+        Ok(keys) => (
+            [(header::CACHE_CONTROL, "no-cache")],
+            Json(serde_json::json!({ "publicKey": keys.public_key })),
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "the VAPID key is not available");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
 }
 
 /// The served town with all its districts and shops (for sitemaps and open data), or the error
@@ -312,7 +328,7 @@ pub async fn hide_secret_paths_from_referrers(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let secret = crate::traced_path(request.uri().path()) != request.uri().path();
+    let secret = super::traced_path(request.uri().path()) != request.uri().path();
     let mut response = next.run(request).await;
     if secret {
         response.headers_mut().insert(

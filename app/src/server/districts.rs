@@ -1,7 +1,7 @@
 //! Which district each shop is in: the town's shops against its districts' outlines.
 
-use app::domain::districts::{district_of, parse_boundary};
-use app::server::{District, Store, StoreError, Town};
+use super::{District, Store, StoreError, Town};
+use crate::domain::districts::{district_of, parse_boundary};
 use geo::Geometry;
 
 /// Recomputes the district of every shop of the town; returns how many changed.

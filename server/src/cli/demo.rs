@@ -7,10 +7,11 @@ use app::server::{
 use chrono::{DateTime, Datelike, Days, NaiveTime, TimeDelta, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
-use crate::osm_import::{import_geojson, ImportError, ImportReport};
+use super::import_osm::{import_geojson, ImportError, ImportReport};
+use crate::config::Config;
 
 /// The Habay extract shipped with the binary (© OpenStreetMap contributors, ODbL).
-pub const HABAY_GEOJSON: &str = include_str!("../data/habay-2020.geojson");
+pub const HABAY_GEOJSON: &str = include_str!("../../data/habay-2020.geojson");
 
 /// Two plausible shopping districts, drawn by hand around the shops of each village centre.
 pub const DEMO_DISTRICTS: [(&str, &str, &str); 2] = [
@@ -63,7 +64,7 @@ pub async fn load_demo(
             .map_err(store_err)?;
     }
     let import = import_geojson(store, &town, HABAY_GEOJSON).await?;
-    crate::districts::assign_shops(store, &town)
+    app::server::districts::assign_shops(store, &town)
         .await
         .map_err(store_err)?;
     let tz: Tz = town.timezone.parse().unwrap_or(chrono_tz::Europe::Brussels);
@@ -279,4 +280,19 @@ pub async fn seed_posts(
         added += 1;
     }
     Ok(added)
+}
+
+/// `quartier demo`.
+pub async fn run(config: &Config) -> Result<(), String> {
+    let store = super::open_store(config).await?;
+    let report = load_demo(&store, config.timezone.name(), chrono::Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "demo town '{}' loaded (© OpenStreetMap contributors, ODbL)",
+        report.town.name
+    );
+    print!("{}", report.import.summary());
+    println!("{} demo posts added", report.posts_added);
+    Ok(())
 }

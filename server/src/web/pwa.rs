@@ -9,7 +9,7 @@ use axum::http::{header, request::Parts};
 use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::LeptosOptions;
 
-use crate::routes::RouterState;
+use crate::web::routes::RouterState;
 
 const SERVICE_WORKER_TEMPLATE: &str = include_str!("sw.js");
 
@@ -33,7 +33,7 @@ pub struct BuildInfo {
 const PUBLIC_ASSETS: &[&str] = &[
     "/register-sw.js",
     "/favicon.ico",
-    "/outbox.js",
+    "/pending-posts.js",
     "/push.js",
     "/passkeys.js",
 ];

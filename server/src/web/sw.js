@@ -8,7 +8,7 @@ const OFFLINE_URL = "/offline";
 // by the server; islands' scripts and WebAssembly are kept the first time a page loads them.
 const ASSETS = "__ASSETS__";
 // The merchants' offline posting queue (Background Sync).
-importScripts("/outbox.js");
+importScripts("/pending-posts.js");
 
 const SHELL = ["/", OFFLINE_URL, "/manifest.webmanifest", "/icons/icon.svg", "/icons/icon-192.png", ...ASSETS];
 
@@ -218,7 +218,7 @@ self.addEventListener("fetch", (event) => {
     url.pathname.startsWith("/icons/") ||
     url.pathname.startsWith("/leaflet/") ||
     url.pathname === "/map.js" ||
-    url.pathname === "/outbox.js" ||
+    url.pathname === "/pending-posts.js" ||
     url.pathname === "/push.js" ||
     url.pathname === "/passkeys.js" ||
     url.pathname === "/register-sw.js" ||

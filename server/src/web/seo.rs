@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use crate::routes::{town_listing, RouterState};
+use crate::web::routes::{town_listing, RouterState};
 
 /// `/robots.txt`: everything public may be indexed, server functions may not.
 pub async fn robots(State(state): State<RouterState>) -> Response {

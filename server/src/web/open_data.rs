@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use crate::routes::{town_listing, RouterState};
+use crate::web::routes::{town_listing, RouterState};
 
 /// `/open-data/shops.geojson`: every shop of the town, with its page, category and contact.
 pub async fn shops_geojson(State(state): State<RouterState>) -> Response {

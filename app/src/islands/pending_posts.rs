@@ -1,11 +1,11 @@
 //! The merchant's offline queue as the counter shows it: posts "en attente d'envoi" until the
-//! connection returns (the queue itself is `public/outbox.js`, shared with the service worker).
+//! connection returns (the queue itself is `public/pending-posts.js`, shared with the service worker).
 
 use leptos::prelude::*;
 
 use crate::i18n::use_locale;
 
-/// A queued post, as `quartierOutbox.pending()` lists it.
+/// A queued post, as `quartierPendingPosts.pending()` lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueuedPost {
     pub key: String,
@@ -19,20 +19,21 @@ pub struct QueuedPost {
 mod js {
     use wasm_bindgen::{JsCast, JsValue};
 
-    fn outbox() -> Result<JsValue, JsValue> {
-        let value = js_sys::Reflect::get(&leptos::prelude::window(), &"quartierOutbox".into())?;
+    fn queue() -> Result<JsValue, JsValue> {
+        let value =
+            js_sys::Reflect::get(&leptos::prelude::window(), &"quartierPendingPosts".into())?;
         if value.is_undefined() {
-            return Err("outbox.js is not loaded".into());
+            return Err("pending-posts.js is not loaded".into());
         }
         Ok(value)
     }
 
     async fn call(method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-        let outbox = outbox()?;
+        let queue = queue()?;
         let function: js_sys::Function =
-            js_sys::Reflect::get(&outbox, &method.into())?.dyn_into()?;
+            js_sys::Reflect::get(&queue, &method.into())?.dyn_into()?;
         let array: js_sys::Array = args.iter().collect();
-        let promise: js_sys::Promise = function.apply(&outbox, &array)?.dyn_into()?;
+        let promise: js_sys::Promise = function.apply(&queue, &array)?.dyn_into()?;
         wasm_bindgen_futures::JsFuture::from(promise).await
     }
 
@@ -73,7 +74,7 @@ pub async fn enqueue(url: &str, data: &web_sys::FormData) -> bool {
 
 /// The shop's queued posts; when one has been sent, the counter reloads to show it published.
 #[component]
-pub fn OutboxList(slug: String) -> impl IntoView {
+pub fn PendingPostsList(slug: String) -> impl IntoView {
     let locale = use_locale();
     let queued = RwSignal::new(Vec::<QueuedPost>::new());
     #[cfg(feature = "hydrate")]
@@ -93,7 +94,7 @@ pub fn OutboxList(slug: String) -> impl IntoView {
             let refresh = refresh.clone();
             move |_| refresh()
         });
-        let changed = window_event_listener_untyped("quartier-outbox-changed", {
+        let changed = window_event_listener_untyped("quartier-pending-posts-changed", {
             let refresh = refresh.clone();
             move |_| refresh()
         });
@@ -103,7 +104,7 @@ pub fn OutboxList(slug: String) -> impl IntoView {
             let refresh = refresh.clone();
             move |_| refresh()
         });
-        let sent = window_event_listener_untyped("quartier-outbox-sent", {
+        let sent = window_event_listener_untyped("quartier-pending-posts-sent", {
             let slug = slug.clone();
             move |event| {
                 use wasm_bindgen::JsCast;
@@ -140,16 +141,16 @@ pub fn OutboxList(slug: String) -> impl IntoView {
     };
     view! {
         // The queue itself; only the counter loads it (and any page while posts are waiting).
-        <script src="/outbox.js" defer></script>
+        <script src="/pending-posts.js" defer></script>
         <Show when=move || queued.with(|q| !q.is_empty())>
-            <section class="outbox" aria-labelledby="outbox-title">
-                <h2 id="outbox-title">{locale.t("outbox.title")}</h2>
+            <section class="pending-posts" aria-labelledby="pending-posts-title">
+                <h2 id="pending-posts-title">{locale.t("pending_posts.title")}</h2>
                 <ul class="post-list" role="list">
                     <For each=move || queued.get() key=|q| (q.key.clone(), q.error.clone()) let:item>
                         <li class="queued-post" data-key=item.key.clone()>
                             {match item.error.clone() {
-                                None => view! { <span class="badge scheduled">{locale.t("outbox.waiting")}</span> }.into_any(),
-                                Some(_) => view! { <span class="badge ended">{locale.t("outbox.refused")}</span> }.into_any(),
+                                None => view! { <span class="badge scheduled">{locale.t("pending_posts.waiting")}</span> }.into_any(),
+                                Some(_) => view! { <span class="badge ended">{locale.t("pending_posts.refused")}</span> }.into_any(),
                             }}
                             " " <strong>{item.title.clone()}</strong>
                             {item.error.clone().map(|e| view! { <p class="error">{refusal_text(locale, &e)}</p> })}
@@ -157,14 +158,14 @@ pub fn OutboxList(slug: String) -> impl IntoView {
                                 let key = item.key.clone();
                                 view! {
                                     <button type="button" class="button secondary small" on:click=move |_| discard(key.clone())>
-                                        {locale.t("outbox.discard")}
+                                        {locale.t("pending_posts.discard")}
                                     </button>
                                 }
                             })}
                         </li>
                     </For>
                 </ul>
-                <p class="hint">{locale.t("outbox.help")}</p>
+                <p class="hint">{locale.t("pending_posts.help")}</p>
             </section>
         </Show>
     }
@@ -173,6 +174,6 @@ pub fn OutboxList(slug: String) -> impl IntoView {
 /// The server's refusal (a serialised `AppError`) as a message.
 fn refusal_text(locale: crate::i18n::Locale, answer: &str) -> String {
     serde_json::from_str::<crate::error::AppError>(answer)
-        .map(|e| crate::components::account::error_text(locale, &e))
+        .map(|e| crate::islands::account::error_text(locale, &e))
         .unwrap_or_else(|_| locale.t("error.validation"))
 }

@@ -1,0 +1,80 @@
+//! `quartier admin create EMAIL`: makes an account an administrator of the town and sends it a
+//! sign-in link through the same service as the web's sign-in form, worded in the town's
+//! default language (printed instead when no mail server is configured).
+
+use app::server::store::prelude::*;
+use clap::Subcommand;
+
+use crate::config::Config;
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Make EMAIL an administrator of the town (creating the account) and send it a sign-in
+    /// link; without SMTP, the link is printed.
+    Create {
+        email: String,
+        /// The town's slug (default: QUARTIER_TOWN, or the first town).
+        #[arg(long)]
+        town: Option<String>,
+    },
+}
+
+pub async fn run(config: &Config, command: AdminCommand) -> Result<(), String> {
+    match command {
+        AdminCommand::Create { email, town } => create(config, &email, town).await,
+    }
+}
+
+async fn create(config: &Config, email: &str, town: Option<String>) -> Result<(), String> {
+    use app::server::auth::SIGN_IN_LINK_LIFETIME;
+    use app::server::sign_in::{issue_link, link_email};
+
+    let email = app::domain::email::normalize_email(email)
+        .ok_or_else(|| format!("'{email}' is not an e-mail address"))?;
+    let store = super::open_store(config).await?;
+    let slug = town.or_else(|| config.town_slug.clone());
+    let town = match &slug {
+        Some(slug) => store.town_by_slug(slug).await,
+        None => store.first_town().await,
+    }
+    .map_err(|e| e.to_string())?
+    .ok_or_else(|| match &slug {
+        Some(slug) => {
+            format!("no town '{slug}': import one first (quartier import-osm or quartier demo)")
+        }
+        None => "no town yet: import one first (quartier import-osm or quartier demo)".into(),
+    })?;
+    let now = chrono::Utc::now();
+    let user = store
+        .grant_admin(town.id, &email, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let link = issue_link(
+        &store,
+        &config.base_url,
+        &email,
+        None,
+        Some("/manage".into()),
+        now,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    println!(
+        "{} is an administrator of {} (account {}).",
+        email, town.name, user.id
+    );
+    let minutes = SIGN_IN_LINK_LIFETIME.num_minutes();
+    match &config.smtp {
+        Some(smtp) => {
+            let mailer = crate::mail::SmtpMailer::new(smtp)?;
+            let mail = link_email(config.default_locale, &town.name, &email, &link.url);
+            app::server::Mailer::send(&mailer, &mail).await?;
+            println!("A sign-in link was sent to {email} (valid {minutes} minutes).");
+        }
+        None => println!(
+            "Sign-in link (valid {minutes} minutes, single use):\n{}",
+            link.url
+        ),
+    }
+    Ok(())
+}
