@@ -101,7 +101,7 @@ async fn request_inner(
         &state.settings.base_url,
         &email,
         invitation_id,
-        return_to.filter(|p| super::is_local_path(p)),
+        return_to,
         now,
     )
     .await?;

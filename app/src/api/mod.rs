@@ -53,14 +53,8 @@ fn redirect_plain_form(return_to: Option<&str>) {
     }
 }
 
-/// A path on this site (`/x`), never another origin (`//evil`, `https://…`, `/\evil`).
-pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.starts_with("/\\")
-        && path.len() <= 8000
-        && !path.chars().any(|c| c.is_control())
-}
+#[cfg(feature = "ssr")]
+pub use crate::domain::links::is_local_path;
 
 /// A short, stable code for an error, carried in the URL of a plain form's redirect so the
 /// page can show the message without JavaScript.

@@ -136,7 +136,7 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
 fn counter_post(
     post: &crate::server::Post,
     view: crate::model::PostView,
-    views: i64,
+    view_count: i64,
     push: Option<crate::model::PushSummary>,
     tz: chrono_tz::Tz,
     now: chrono::DateTime<chrono::Utc>,
@@ -166,7 +166,7 @@ fn counter_post(
         .valid_until
         .map(|t| form_date(t - chrono::TimeDelta::seconds(1), tz));
     CounterPost {
-        views,
+        views: view_count,
         push,
         post: view,
         status,

@@ -6,6 +6,7 @@ pub mod layout;
 pub mod pager;
 pub mod passkeys;
 pub mod posts;
+pub mod push_settings;
 pub mod query;
 pub mod shop_list;
 pub mod status;

@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 use crate::i18n::format::{date_label, event_when, published_label};
 use crate::i18n::use_locale;
-use crate::islands::more_posts::{MorePosts, MORE_POSTS_STRINGS};
 use crate::model::{PostKindView, PostView};
 
 fn kind_key(kind: PostKindView) -> &'static str {
@@ -96,32 +95,4 @@ pub fn EventStrip(
             </ul>
         </section>
     })
-}
-
-/// Where the next pages of a paged list of posts come from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PostSource {
-    /// This device's feed.
-    Feed,
-    /// A district's posts (its slug).
-    District(String),
-}
-
-/// The posts of a feed page and a "voir plus" link to the next one: a plain link without
-/// JavaScript; with it, the next page is appended in place.
-#[component]
-pub fn PagedPosts(
-    posts: Vec<PostView>,
-    next_cursor: Option<String>,
-    source: PostSource,
-    #[prop(default = true)] show_author: bool,
-) -> impl IntoView {
-    let district = match source {
-        PostSource::Feed => None,
-        PostSource::District(slug) => Some(slug),
-    };
-    view! {
-        <PostList posts show_author/>
-        <MorePosts district next_cursor show_author strings=crate::i18n::Strings::of(MORE_POSTS_STRINGS)/>
-    }
 }

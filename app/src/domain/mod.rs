@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod follows;
 pub mod hours;
 pub mod invitations;
+pub mod links;
 pub mod nearby;
 pub mod outbox;
 pub mod passkeys;

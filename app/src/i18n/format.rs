@@ -1,5 +1,5 @@
 //! Dates, times and opening states in words, in the reader's language: the same wording for
-//! the pages and for the Atom and iCalendar files.
+//! the pages and for the Atom feeds' entries.
 
 use super::Locale;
 use crate::model::{LocalMoment, NextChange, OpenState, OpenStatus, PostView};

@@ -6,5 +6,4 @@ pub mod account;
 pub mod follow;
 pub mod more_posts;
 pub mod pending_posts;
-pub mod push_settings;
 pub mod share;

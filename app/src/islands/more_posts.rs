@@ -1,16 +1,46 @@
-//! "Voir plus" under a paged list of posts.
+//! A paged list of posts and its "voir plus", which appends the next page in place.
 
 use leptos::prelude::*;
 
+use crate::components::posts::PostList;
 use crate::i18n::use_locale;
+use crate::model::PostView;
 
 /// The texts "voir plus" needs in the browser (the posts it appends come rendered).
-pub const MORE_POSTS_STRINGS: &[&str] = &["feed.more", "error.transport"];
+const MORE_POSTS_STRINGS: &[&str] = &["feed.more", "error.transport"];
 
-/// The "voir plus" link of [`PagedPosts`](crate::components::posts::PagedPosts) and the posts it appended (rendered by the server:
+/// Where the next pages of a paged list of posts come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PostSource {
+    /// This device's feed.
+    Feed,
+    /// A district's posts (its slug).
+    District(String),
+}
+
+/// The posts of a feed page and a "voir plus" link to the next one: a plain link without
+/// JavaScript; with it, the next page is appended in place.
+#[component]
+pub fn PagedPosts(
+    posts: Vec<PostView>,
+    next_cursor: Option<String>,
+    source: PostSource,
+    #[prop(default = true)] show_author: bool,
+) -> impl IntoView {
+    let district = match source {
+        PostSource::Feed => None,
+        PostSource::District(slug) => Some(slug),
+    };
+    view! {
+        <PostList posts show_author/>
+        <MorePosts district next_cursor show_author strings=crate::i18n::Strings::of(MORE_POSTS_STRINGS)/>
+    }
+}
+
+/// The "voir plus" link of [`PagedPosts`] and the posts it appended (rendered by the server:
 /// the browser needs no code of its own to show a post).
 #[island]
-pub fn MorePosts(
+fn MorePosts(
     /// A district's slug, or none for this device's feed.
     district: Option<String>,
     next_cursor: Option<String>,

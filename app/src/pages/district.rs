@@ -3,10 +3,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::districts::get_district;
-use crate::components::posts::{EventStrip, PagedPosts, PostSource};
+use crate::components::posts::EventStrip;
 use crate::components::{category_filter::CategoryFilter, shop_list::ShopList};
 use crate::i18n::use_locale;
 use crate::islands::follow::FollowButton;
+use crate::islands::more_posts::{PagedPosts, PostSource};
 use crate::model::DistrictView;
 use crate::pages::Loaded;
 

@@ -3,9 +3,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::feeds::get_feed;
-use crate::components::posts::{EventStrip, PagedPosts, PostSource};
+use crate::components::posts::EventStrip;
 use crate::i18n::format::format_time;
 use crate::i18n::use_locale;
+use crate::islands::more_posts::{PagedPosts, PostSource};
 use crate::islands::share::KeepOffline;
 use crate::model::FeedView;
 use crate::pages::Loaded;

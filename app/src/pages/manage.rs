@@ -156,7 +156,7 @@ fn TownNotifications(values: crate::model::TownPushView) -> impl IntoView {
             })}
             {message.map(|message| view! { <p class="notice error" role="alert">{message}</p> })}
             <form method="post" action="/api/notifications/town" class="stacked-form">
-                <crate::islands::push_settings::QuietAndLimitsFields
+                <crate::components::push_settings::QuietAndLimitsFields
                     values
                     quiet_hint=locale.t("notifications.quiet_hint_none")
                     limits_hint=locale.t("manage.notifications_limits")

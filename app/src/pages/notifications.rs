@@ -7,9 +7,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::push::{get_notifications, MAX_DISTRICT_PUSHES_PER_WEEK, MAX_SHOP_PUSHES_PER_DAY};
+use crate::components::push_settings::QuietAndLimitsFields;
 use crate::i18n::{use_locale, Locale};
 use crate::islands::follow::PushOffer;
-use crate::islands::push_settings::QuietAndLimitsFields;
 use crate::model::{NotificationsView, Notify, TownPushView};
 use crate::pages::Loaded;
 

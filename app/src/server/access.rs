@@ -1,5 +1,6 @@
 //! Loading what a request names and checking who may act on it: the town's shop or district
-//! by slug (or "not found"), and the actor allowed to do an action to a shop.
+//! by slug (or "not found"), the actor allowed to do an action to a shop, and the mapping of
+//! storage failures to internal errors these lookups (and the server functions) share.
 
 use super::{AppState, District, Shop, StoreError, Town};
 use crate::error::AppError;

@@ -1,4 +1,6 @@
-//! Server-side ports: the application state and the storage trait that `server/` implements.
+//! The server side of the app: its ports (the application state, the storage traits that
+//! `server/` implements, the clock, mail and photo ports) and the services the server
+//! functions and the command line share (`access`, `sign_in`, `districts`).
 
 pub mod access;
 pub mod auth;

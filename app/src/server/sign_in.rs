@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::auth::{new_secret, secret_hash, SIGN_IN_LINK_LIFETIME};
 use super::{Email, NewSignInLink, Store};
+use crate::domain::links::is_local_path;
 use crate::error::AppError;
 use crate::i18n::Locale;
 
@@ -15,8 +16,8 @@ pub struct SignInLink {
 }
 
 /// Stores a new single-use sign-in link for `email` (already normalised), valid
-/// [`SIGN_IN_LINK_LIFETIME`]. `invitation_id` is accepted on sign-in; `return_to` must be a
-/// local path (the caller checks it).
+/// [`SIGN_IN_LINK_LIFETIME`]. `invitation_id` is accepted on sign-in; `return_to` is where
+/// the sign-in leads, kept only when it is a path of this site.
 pub async fn issue_link(
     store: &dyn Store,
     base_url: &str,
@@ -32,7 +33,7 @@ pub async fn issue_link(
                 token_hash: secret_hash(&token),
                 email: email.to_owned(),
                 invitation_id,
-                return_to,
+                return_to: return_to.filter(|p| is_local_path(p)),
                 expires_at: now + SIGN_IN_LINK_LIFETIME,
             },
             now,

@@ -216,24 +216,55 @@ fn candidate(feature: &Value) -> Result<Candidate, Skipped> {
     }
     let (lat, lon) = position(feature).map_err(skip)?;
 
-    let details = details(&tag, &mut warnings);
+    let Details {
+        street,
+        housenumber,
+        postcode,
+        city,
+        phone,
+        website,
+        email,
+        opening_hours,
+        description,
+    } = details(&tag, &mut warnings);
     Ok(Candidate {
         osm_id,
         fields: ShopFields {
             name,
             category,
             source_tag,
+            street,
+            housenumber,
+            postcode,
+            city,
             lat,
             lon,
-            ..details
+            phone,
+            website,
+            email,
+            opening_hours,
+            description,
         },
         warnings,
     })
 }
 
+/// A shop's address, contact details, hours and description, as its tags give them.
+struct Details {
+    street: Option<String>,
+    housenumber: Option<String>,
+    postcode: Option<String>,
+    city: Option<String>,
+    phone: Option<String>,
+    website: Option<String>,
+    email: Option<String>,
+    opening_hours: Option<String>,
+    description: Option<String>,
+}
+
 /// A shop's address, contact details, hours and description from its tags: each kept when it
 /// is usable, else dropped (or kept with a warning of what it will lack).
-fn details(tag: &dyn Fn(&str) -> Option<String>, warnings: &mut Vec<String>) -> ShopFields {
+fn details(tag: &dyn Fn(&str) -> Option<String>, warnings: &mut Vec<String>) -> Details {
     let mut bounded = |key: &str| -> Option<String> {
         let value = tag(key).or_else(|| tag(&format!("contact:{key}")))?;
         if value.chars().count() > MAX_FIELD {
@@ -290,7 +321,7 @@ fn details(tag: &dyn Fn(&str) -> Option<String>, warnings: &mut Vec<String>) -> 
         }
     }
 
-    ShopFields {
+    Details {
         street,
         housenumber,
         postcode,
@@ -300,7 +331,6 @@ fn details(tag: &dyn Fn(&str) -> Option<String>, warnings: &mut Vec<String>) -> 
         email,
         opening_hours,
         description,
-        ..ShopFields::default()
     }
 }
 
