@@ -10,11 +10,9 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 ./scripts/setup.sh
 export PATH="$PWD/end2end/node_modules/.bin:$PATH"
-# Disk: about twenty test executables are linked; with full debug information each weighs
-# ~930 MB and incremental caches add ~16 GB, which filled this machine's disk quota. Line
-# tables keep file:line in panics and backtraces at a fraction of the size; CI builds once.
+# Disk: about twenty test executables are linked (each carries a large .debug_str: Leptos's
+# long type names); the incremental cache would add ~16 GB more. CI builds once: no cache.
 export CARGO_INCREMENTAL=0
-export CARGO_PROFILE_DEV_DEBUG=line-tables-only
 
 if [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium"

@@ -65,8 +65,12 @@ test("a pushed message shows as a notification, and a newer one of the same post
   }).toPass({ timeout: 20_000 });
 
   // A link to another site is never followed: the notification opens the app's home instead.
-  await push({ title: "Quartier", body: "Ailleurs", navigate: "https://evil.example/phish", tag: "post-2" });
-  await expect.poll(async () => (await shown()).find((n) => n.tag === "post-2")?.url).toBe("/");
+  // (Delivered until shown as well: Chromium drops a message now and then when the worker is
+  // between two events, where a push service would deliver it again.)
+  await expect(async () => {
+    await push({ title: "Quartier", body: "Ailleurs", navigate: "https://evil.example/phish", tag: "post-2" });
+    expect((await shown()).find((n) => n.tag === "post-2")?.url).toBe("/");
+  }).toPass({ timeout: 20_000 });
 });
 
 test("tapping a notification opens the post and counts the tap for the merchant", async ({ page, context, baseURL }) => {
