@@ -50,9 +50,16 @@ enum Action {
     OpenProfile,
     SaveProfile,
     ManageTown,
+    WriteReview,
+    ReplyToReview,
+    ReadReviewInbox,
+    ModerateReview,
+    ViewModeration,
+    MarkReviewUseful,
+    ReportReview,
 }
 
-const ACTIONS: [Action; 16] = [
+const ACTIONS: [Action; 23] = [
     Action::OpenCounter,
     Action::Publish,
     Action::EditPost,
@@ -69,6 +76,13 @@ const ACTIONS: [Action; 16] = [
     Action::OpenProfile,
     Action::SaveProfile,
     Action::ManageTown,
+    Action::WriteReview,
+    Action::ReplyToReview,
+    Action::ReadReviewInbox,
+    Action::ModerateReview,
+    Action::ViewModeration,
+    Action::MarkReviewUseful,
+    Action::ReportReview,
 ];
 
 /// Who may do what (the shop is in the steward's district; the other owner has another shop,
@@ -81,9 +95,16 @@ fn expected(action: Action, role: Role) -> bool {
         | Action::EditPost
         | Action::DeletePost
         | Action::OpenProfile
-        | Action::SaveProfile => {
+        | Action::SaveProfile
+        | Action::ReplyToReview
+        | Action::ReadReviewInbox => {
             matches!(role, Staff | Owner | Steward | Admin)
         }
+        // Anyone signed in, except the shop's own team.
+        Action::WriteReview => !matches!(role, Anonymous | Staff | Owner),
+        Action::ModerateReview => matches!(role, Steward | Admin),
+        Action::ViewModeration => matches!(role, Steward | OtherSteward | Admin),
+        Action::MarkReviewUseful | Action::ReportReview => true,
         Action::InviteStaff | Action::RemoveStaff => matches!(role, Owner | Steward | Admin),
         Action::InviteOwner | Action::RevokeOwnerInvitation => matches!(role, Steward | Admin),
         Action::InviteSteward | Action::InviteAdmin | Action::ManageTown => role == Admin,
@@ -104,6 +125,8 @@ struct World {
     other_shop: Shop,
     district_slug: String,
     counter: u32,
+    /// A published review of the shop (the demo's).
+    review_id: i64,
 }
 
 impl World {
@@ -270,6 +293,31 @@ impl World {
                 format!("target=shop&slug={}&follow=true", self.other_shop.slug),
             ),
             Action::ReadAccount => ("/api/me", String::new()),
+            Action::WriteReview => (
+                "/api/reviews/save",
+                format!("slug={slug}&rating=4&body=Tr%C3%A8s+bien"),
+            ),
+            Action::ReplyToReview => (
+                "/api/reviews/reply",
+                format!("slug={slug}&review_id={}&body=Merci", self.review_id),
+            ),
+            Action::ReadReviewInbox => (
+                "/api/counter/reviews",
+                format!("slug={slug}&unanswered=false"),
+            ),
+            Action::ModerateReview => (
+                "/api/moderation/decide",
+                format!("review_id={}&part=review&action=dismiss", self.review_id),
+            ),
+            Action::ViewModeration => ("/api/moderation", String::new()),
+            Action::MarkReviewUseful => (
+                "/api/reviews/useful",
+                format!("review_id={}", self.review_id),
+            ),
+            Action::ReportReview => (
+                "/api/reviews/report",
+                format!("review_id={}&part=review&reason=spam", self.review_id),
+            ),
             Action::OpenProfile => ("/api/profile", format!("slug={slug}")),
             Action::ManageTown => (
                 "/api/notifications/town",
@@ -341,6 +389,14 @@ async fn every_action_against_every_role() {
         town_id: town.id,
         shop: shop.clone(),
         other_shop: other_shop.clone(),
+        review_id: app
+            .store
+            .shop_reviews(shop.id, 0, 1)
+            .await
+            .unwrap()
+            .first()
+            .expect("the demo reviews the shop")
+            .id,
         app,
         counter: 0,
     };

@@ -15,6 +15,7 @@ pub mod passkeys;
 pub mod posts;
 pub mod profile;
 pub mod push;
+pub mod reviews;
 pub mod search;
 pub mod shops;
 

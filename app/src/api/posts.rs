@@ -107,6 +107,12 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         .shop_push_reach(shop.id)
         .await
         .map_err(store_error("counting notifications"))?;
+    let reviews = state
+        .store
+        .review_stats(shop.id, now)
+        .await
+        .map_err(store_error("counting reviews"))?;
+    let reviews_to_answer = (reviews.summary.count - reviews.replied).max(0);
     let (valid_from, valid_until) = default_offer_dates(now, tz);
     let summary = shop_summaries(std::slice::from_ref(&shop), &districts, tz, now)
         .pop()
@@ -128,6 +134,7 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         },
         team,
         can_invite_staff: allows(&actor, Action::ManageShopStaff(shop_ref(&shop))),
+        reviews_to_answer,
     })
 }
 

@@ -88,12 +88,12 @@ async fn home_view(category: Option<String>, page: Option<String>) -> Result<Hom
 
 /// One shop's page.
 #[server(prefix = "/api", endpoint = "shop")]
-pub async fn get_shop(slug: String) -> Result<ShopView, AppError> {
-    super::with_status(shop_view(slug).await)
+pub async fn get_shop(slug: String, reviews: Option<u32>) -> Result<ShopView, AppError> {
+    super::with_status(shop_view(slug, reviews.unwrap_or(1)).await)
 }
 
 #[cfg(feature = "ssr")]
-async fn shop_view(slug: String) -> Result<ShopView, AppError> {
+async fn shop_view(slug: String, review_pages: u32) -> Result<ShopView, AppError> {
     use crate::domain::{categories, contact, hours, structured_data};
     use crate::model::records::*;
     use crate::model::DistrictLink;
@@ -149,7 +149,7 @@ async fn shop_view(slug: String) -> Result<ShopView, AppError> {
         .and_then(|raw| hours::regular_week(raw, now, tz));
     let schema_type =
         categories::by_key(&shop.fields.category).map_or("LocalBusiness", |c| c.schema_type);
-    let business = structured_data::local_business(&structured_data::BusinessFacts {
+    let mut business = structured_data::local_business(&structured_data::BusinessFacts {
         schema_type,
         name: &shop.fields.name,
         page_url: &canonical_url,
@@ -165,6 +165,27 @@ async fn shop_view(slug: String) -> Result<ShopView, AppError> {
         image_url: &image_url,
         description: shop.fields.description.as_deref(),
     });
+    let (reviews, review_summary, published) =
+        super::reviews::shop_reviews(&state, &town, &shop, review_pages).await?;
+    let review_facts: Vec<(String, String)> = published
+        .iter()
+        .map(|r| (r.author_name.clone(), calendar_day(r.created_at, tz).iso))
+        .collect();
+    structured_data::add_reviews(
+        &mut business,
+        review_summary.count,
+        review_summary.average(),
+        &published
+            .iter()
+            .zip(&review_facts)
+            .map(|(r, (author, date))| structured_data::ReviewFacts {
+                author,
+                rating: r.content.rating,
+                date,
+                body: &r.content.body,
+            })
+            .collect::<Vec<_>>(),
+    );
     let follow = super::follows::follow_state(&state, Some(shop.id), None).await?;
     let scope = crate::server::FeedScope::Shop(shop.id);
     let (events, page) = super::feeds::scoped_feed(&state, &town, scope, None).await?;
@@ -202,5 +223,6 @@ async fn shop_view(slug: String) -> Result<ShopView, AppError> {
         canonical_url,
         image_url,
         json_ld,
+        reviews,
     })
 }

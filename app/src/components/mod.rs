@@ -8,5 +8,6 @@ pub mod passkeys;
 pub mod posts;
 pub mod push_settings;
 pub mod query;
+pub mod reviews;
 pub mod shop_list;
 pub mod status;

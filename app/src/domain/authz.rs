@@ -52,6 +52,16 @@ pub enum Action {
     InviteAdmin,
     /// The town's settings (e.g. its push defaults: quiet hours and limits).
     ManageTown,
+    /// Write (or change) one's review of a shop: any account outside the shop's team.
+    ReviewShop(ShopRef),
+    /// Reply publicly to the reviews of a shop, and see them on its counter.
+    ReplyToReviews(ShopRef),
+    /// Hide, restore or publish a review of the shop or its reply, close reports about them.
+    ModerateReviews(ShopRef),
+    /// The moderation queue: the whole town (`None`) or one district's shops.
+    ViewModerationQueue(Option<i64>),
+    /// The log of every moderator's decision in the town.
+    ViewModerationLog,
 }
 
 impl Actor {
@@ -108,17 +118,24 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         Action::Read | Action::Follow => true,
         _ if matches!(actor, Actor::Anonymous) => false,
         Action::ManageAccount => true,
+        // Before the administrators' rule: nobody reviews a shop they work for.
+        Action::ReviewShop(shop) => actor.shop_role(shop.id).is_none(),
         _ if actor.is_admin() => true,
         Action::PostForShop(shop)
         | Action::EditShop(shop)
         | Action::ViewShopStats(shop)
-        | Action::ViewShopTeam(shop) => {
+        | Action::ViewShopTeam(shop)
+        | Action::ReplyToReviews(shop) => {
             actor.shop_role(shop.id).is_some() || actor.stewards(shop.district_id)
         }
         Action::ManageShopStaff(shop) => {
             actor.shop_role(shop.id) == Some(ShopRole::Owner) || actor.stewards(shop.district_id)
         }
-        Action::InviteShopOwner(shop) => actor.stewards(shop.district_id),
+        Action::InviteShopOwner(shop) | Action::ModerateReviews(shop) => {
+            actor.stewards(shop.district_id)
+        }
+        Action::ViewModerationQueue(Some(district)) => actor.stewards(Some(district)),
+        Action::ViewModerationQueue(None) | Action::ViewModerationLog => false,
         Action::ManageShops(Some(district)) | Action::PostForDistrict(district) => {
             actor.stewards(Some(district))
         }

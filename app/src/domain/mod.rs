@@ -18,6 +18,7 @@ pub mod passkeys;
 pub mod posting;
 pub mod posts;
 pub mod push;
+pub mod reviews;
 pub mod search;
 pub mod shops;
 pub mod slugs;

@@ -240,6 +240,66 @@ pub fn district_events(
 
 /// JSON for a `<script type="application/ld+json">` block: `<` is escaped so that no text in
 /// the data can close the script element.
+/// One published review, as `Review` structured data shows it.
+pub struct ReviewFacts<'a> {
+    /// The name the author chose (never their e-mail).
+    pub author: &'a str,
+    pub rating: u8,
+    /// `YYYY-MM-DD`.
+    pub date: &'a str,
+    pub body: &'a str,
+}
+
+/// How many reviews the business's structured data carries in full.
+pub const REVIEWS_IN_DATA: usize = 3;
+
+/// Adds `aggregateRating` (from `count` published reviews averaging `average`) and the first
+/// [`REVIEWS_IN_DATA`] of `reviews` to a `LocalBusiness` object; nothing without reviews.
+pub fn add_reviews(
+    business: &mut Value,
+    count: i64,
+    average: Option<f64>,
+    reviews: &[ReviewFacts],
+) {
+    let (Some(map), Some(average)) = (business.as_object_mut(), average) else {
+        return;
+    };
+    if count <= 0 {
+        return;
+    }
+    map.insert(
+        "aggregateRating".into(),
+        json!({
+            "@type": "AggregateRating",
+            "ratingValue": (average * 10.0).round() / 10.0,
+            "reviewCount": count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }),
+    );
+    let items: Vec<Value> = reviews
+        .iter()
+        .take(REVIEWS_IN_DATA)
+        .map(|r| {
+            let mut review = Map::new();
+            review.insert("@type".into(), json!("Review"));
+            review.insert("author".into(), json!({ "@type": "Person", "name": r.author }));
+            review.insert(
+                "reviewRating".into(),
+                json!({ "@type": "Rating", "ratingValue": r.rating, "bestRating": 5, "worstRating": 1 }),
+            );
+            review.insert("datePublished".into(), json!(r.date));
+            if !r.body.trim().is_empty() {
+                review.insert("reviewBody".into(), json!(r.body));
+            }
+            Value::Object(review)
+        })
+        .collect();
+    if !items.is_empty() {
+        map.insert("review".into(), Value::Array(items));
+    }
+}
+
 pub fn script_json(value: &Value) -> String {
     value.to_string().replace('<', "\\u003c")
 }

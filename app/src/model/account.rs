@@ -168,6 +168,8 @@ pub struct CounterView {
     /// `None` when the user may not see the team.
     pub team: Option<Vec<TeamMember>>,
     pub can_invite_staff: bool,
+    /// Published reviews of the shop without a reply.
+    pub reviews_to_answer: i64,
 }
 
 /// A freshly made invitation: its link is shown once.

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 mod account;
 pub use account::*;
 mod profile;
+mod reviews;
 pub use profile::*;
+pub use reviews::*;
 #[cfg(feature = "ssr")]
 pub mod records;
 
@@ -416,6 +418,8 @@ pub struct ShopView {
     /// Upcoming events, soonest first.
     pub events: Vec<PostView>,
     pub feed_url: String,
+    /// Residents' reviews: figures, the latest ones, the visitor's own.
+    pub reviews: ShopReviews,
 }
 
 /// Everything the district page shows.

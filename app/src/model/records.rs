@@ -168,3 +168,75 @@ pub fn media_urls(name: &str) -> (String, String) {
         format!("/media/{name}-l.jpg"),
     )
 }
+
+/// A UTC instant's day in the town.
+pub fn calendar_day(t: DateTime<Utc>, tz: Tz) -> super::CalendarDay {
+    day_of_calendar(t.with_timezone(&tz).date_naive())
+}
+
+/// A calendar day for "28 novembre 2026".
+pub fn day_of_calendar(day: chrono::NaiveDate) -> super::CalendarDay {
+    use chrono::Datelike;
+    super::CalendarDay {
+        iso: day.format("%Y-%m-%d").to_string(),
+        day: day.day() as u8,
+        month: day.month() as u8,
+        year: day.year(),
+    }
+}
+
+/// A shop's review figures as bars, five stars first.
+pub fn review_summary_view(
+    summary: &crate::domain::reviews::ReviewSummary,
+) -> super::ReviewSummaryView {
+    let bars = (1..=5u8)
+        .rev()
+        .map(|stars| {
+            let count = summary.distribution[usize::from(stars - 1)];
+            super::RatingBar {
+                stars,
+                count,
+                percent: if summary.count > 0 {
+                    (count * 100 + summary.count / 2) / summary.count
+                } else {
+                    0
+                },
+            }
+        })
+        .collect();
+    super::ReviewSummaryView {
+        count: summary.count,
+        average: summary.average().map(|a| (a * 10.0).round() / 10.0),
+        bars,
+    }
+}
+
+/// A review as pages show it; `shop` is its shop's (name, slug).
+pub fn review_view(
+    review: &crate::domain::reviews::Review,
+    shop: (&str, &str),
+    marked_useful: bool,
+    tz: Tz,
+) -> super::ReviewView {
+    super::ReviewView {
+        id: review.id,
+        author: review.author_name.clone(),
+        rating: review.content.rating,
+        body: review.content.body.clone(),
+        visited_on: review.content.visited_on.map(day_of_calendar),
+        date: calendar_day(review.created_at, tz),
+        edited: review.edited_at.map(|t| calendar_day(t, tz)),
+        reply: review.reply.as_ref().map(|reply| super::ReplyView {
+            body: reply.body.clone(),
+            date: calendar_day(reply.created_at, tz),
+            edited: reply.edited_at.map(|t| calendar_day(t, tz)),
+            hidden_reason: reply.hidden_reason.clone(),
+        }),
+        useful: review.useful,
+        marked_useful,
+        status: review.status.as_str().to_owned(),
+        status_reason: review.status_reason.clone(),
+        shop_name: shop.0.to_owned(),
+        shop_slug: shop.1.to_owned(),
+    }
+}

@@ -20,13 +20,19 @@ pub fn AccountPage() -> impl IntoView {
                 return Ok(None);
             };
             let keys = crate::api::passkeys::get_passkeys().await?;
-            Ok::<_, crate::error::AppError>(Some((me, keys)))
+            let reviews = crate::api::reviews::get_my_reviews().await?;
+            Ok::<_, crate::error::AppError>(Some((me, keys, reviews)))
         },
     );
     view! {
         <Loaded resource=page let:account>
             {match account {
-                Some((me, keys)) => view! { <AccountContent me keys strings=crate::i18n::Strings::all()/> }.into_any(),
+                Some((me, keys, reviews)) => view! {
+                    <AccountContent me keys strings=crate::i18n::Strings::all()/>
+                    <div class="page">
+                        <crate::pages::reviews::MyReviewsSection reviews/>
+                    </div>
+                }.into_any(),
                 None => view! { <SignInNeeded return_to="/account".into()/> }.into_any(),
             }}
         </Loaded>

@@ -44,6 +44,7 @@ fn ManageContent(view: ManageView, strings: crate::i18n::Strings) -> impl IntoVi
             <p class="summary">
                 {locale.tf("manage.summary", &[("claimed", &claimed.to_string()), ("total", &total.to_string())])}
             </p>
+            <p><a class="button secondary" href="/moderation">{locale.t("manage.moderation")}</a></p>
             {districts.into_iter().map(|d| view! { <DistrictShops district=d admin/> }).collect_view()}
             <Invitations invitations/>
             {town_push.map(|values| view! { <TownNotifications values/> })}

@@ -14,7 +14,7 @@ use crate::pages::Loaded;
 pub fn PosterPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
-    let shop = Resource::new(slug, get_shop);
+    let shop = Resource::new(slug, |slug| get_shop(slug, None));
     view! {
         <Loaded resource=shop let:view>
             <PosterContent view/>

@@ -15,8 +15,15 @@ use crate::pages::Loaded;
 #[component]
 pub fn ShopPage() -> impl IntoView {
     let params = use_params_map();
-    let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
-    let shop = Resource::new(slug, get_shop);
+    let query = use_query_map();
+    // `?reviews=N`: the first N pages of reviews ("voir plus" without JavaScript).
+    let key = move || {
+        (
+            params.with(|p| p.get("slug").unwrap_or_default()),
+            query.with(|q| q.get("reviews").and_then(|n| n.parse::<u32>().ok())),
+        )
+    };
+    let shop = Resource::new(key, |(slug, reviews)| get_shop(slug, reviews));
     view! {
         <Loaded resource=shop let:view>
             <ShopContent view/>
@@ -95,6 +102,12 @@ fn ShopContent(view: ShopView) -> impl IntoView {
             </section>
 
             <ShopContact view=view.clone()/>
+
+            <crate::pages::reviews::ShopReviewsSection
+                reviews=view.reviews.clone()
+                slug=view.slug.clone()
+                shop_name=view.name.clone()
+            />
 
             <section class="shop-more" aria-labelledby="more-title">
                 <h2 id="more-title" class="visually-hidden">{locale.t("shop.more")}</h2>

@@ -16,7 +16,7 @@ pub use store::*;
 pub use crate::domain::push::{PushSettings, PushSubscriptionRecord, VapidKeys};
 pub use crate::domain::{
     accounts::*, districts::*, feeds::*, follows::*, invitations::*, outbox::*, passkeys::*,
-    posts::*, shops::*, towns::*,
+    posts::*, reviews::*, shops::*, towns::*,
 };
 
 use std::sync::Arc;

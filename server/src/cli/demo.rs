@@ -33,6 +33,8 @@ pub struct DemoReport {
     pub import: ImportReport,
     /// Posts added (0 when the demo already had a recent week of posts).
     pub posts_added: usize,
+    /// Reviews added (0 when the demo's reviewers had written them already).
+    pub reviews_added: usize,
 }
 
 /// Loads (or refreshes) the demo town, with a week of posts up to `now`. Idempotent.
@@ -69,10 +71,12 @@ pub async fn load_demo(
         .map_err(store_err)?;
     let tz: Tz = town.timezone.parse().unwrap_or(chrono_tz::Europe::Brussels);
     let posts_added = seed_posts(store, &town, now, tz).await.map_err(store_err)?;
+    let reviews_added = seed_reviews(store, &town, now).await.map_err(store_err)?;
     Ok(DemoReport {
         town,
         import,
         posts_added,
+        reviews_added,
     })
 }
 
@@ -282,6 +286,87 @@ pub async fn seed_posts(
     Ok(added)
 }
 
+/// The demo's reviews: (reviewer, their name, shop's OSM name, rating, text, days ago, the
+/// shop's reply). The reviewers' addresses are on `example.org` (no mail is ever sent there).
+const DEMO_REVIEWS: &[(&str, &str, &str, u8, &str, i64, Option<&str>)] = &[
+    (
+        "claire.demo@example.org",
+        "Claire",
+        "Boulangerie Jacob",
+        5,
+        "Le meilleur pain de Habay, et toujours un mot gentil au comptoir. Les cramiques du \
+         dimanche partent vite : venez tôt !",
+        12,
+        Some("Merci beaucoup Claire ! Pour le dimanche, vous pouvez aussi réserver votre cramique la veille."),
+    ),
+    (
+        "marc.demo@example.org",
+        "Marc D.",
+        "Boulangerie Jacob",
+        4,
+        "Très bons croissants. Un peu d'attente le samedi matin.",
+        5,
+        None,
+    ),
+    (
+        "claire.demo@example.org",
+        "Claire",
+        "Pharmacie Berg",
+        5,
+        "Accueil attentif et de bons conseils.",
+        20,
+        None,
+    ),
+];
+
+/// Writes the demo's reviews (once: a reviewer's review of a shop is kept if it exists).
+pub async fn seed_reviews(
+    store: &dyn Store,
+    town: &Town,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let shops = store.shops(town.id, &ShopFilter::default()).await?;
+    let mut added = 0;
+    for (email, name, shop_name, rating, body, days_ago, reply) in DEMO_REVIEWS {
+        let Some(shop) = shops.iter().find(|s| s.fields.name == *shop_name) else {
+            tracing::warn!(shop = shop_name, "demo review skipped: no such shop");
+            continue;
+        };
+        let written = now - TimeDelta::days(*days_ago);
+        let user = store.ensure_user(email, written).await?;
+        store.set_display_name(user.id, Some(name)).await?;
+        if store.user_review(shop.id, user.id).await?.is_some() {
+            continue;
+        }
+        let review = app::server::NewReview {
+            rating: *rating,
+            body: (*body).to_owned(),
+            visited_on: None,
+        };
+        let Some((saved, _)) = store
+            .save_review(
+                town.id,
+                shop.id,
+                user.id,
+                &review,
+                app::server::ReviewStatus::Published,
+                written,
+            )
+            .await?
+        else {
+            continue;
+        };
+        if let Some(reply) = reply {
+            let owner = store.ensure_user("jacob.demo@example.org", written).await?;
+            store
+                .save_reply(saved.id, reply, owner.id, written + TimeDelta::hours(5))
+                .await?;
+        }
+        added += 1;
+    }
+    Ok(added)
+}
+
 /// `quartier demo`.
 pub async fn run(config: &Config) -> Result<(), String> {
     let store = super::open_store(config).await?;
@@ -294,5 +379,6 @@ pub async fn run(config: &Config) -> Result<(), String> {
     );
     print!("{}", report.import.summary());
     println!("{} demo posts added", report.posts_added);
+    println!("{} demo reviews added", report.reviews_added);
     Ok(())
 }

@@ -304,6 +304,16 @@ impl AccountStore for SqlStore {
         })
     }
 
+    async fn ensure_user(&self, email: &str, now: DateTime<Utc>) -> StoreResult<User> {
+        on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(UPSERT_USER)
+            .bind(email)
+            .bind(now.trunc_subsecs(0))
+            .fetch_one(pool)
+            .await
+            .map(User::from)
+            .map_err(store_error))
+    }
+
     async fn grant_admin(
         &self,
         town_id: i64,

@@ -29,6 +29,7 @@ mod outbox;
 mod passkeys;
 mod posts;
 mod push;
+mod reviews;
 mod rows;
 mod search;
 mod shops;

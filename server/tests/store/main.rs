@@ -16,6 +16,7 @@ mod invitations;
 mod passkeys;
 mod posts;
 mod push;
+mod reviews;
 mod search;
 mod shops;
 mod towns;

@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 mod composer;
 mod posts;
+pub mod reviews;
 mod team;
 
 use crate::components::query::use_page_query;
@@ -111,6 +112,7 @@ fn CounterContent(view: CounterView, strings: crate::i18n::Strings) -> impl Into
         blank,
         team,
         can_invite_staff,
+        reviews_to_answer,
     } = view;
     let slug = shop.slug.clone();
     let shop_name = shop.name.clone();
@@ -149,7 +151,14 @@ fn CounterContent(view: CounterView, strings: crate::i18n::Strings) -> impl Into
                     <a href=format!("/shops/{slug}")>{locale.t("counter.see_page")}</a>
                     " · "
                     <a href=format!("/counter/{slug}/profile")>{locale.t("counter.edit_profile")}</a>
+                    " · "
+                    <a href=format!("/counter/{slug}/reviews")>{locale.t("counter.reviews")}</a>
                 </p>
+                {(reviews_to_answer > 0).then(|| view! {
+                    <p class="notice to-answer">
+                        <a href=format!("/counter/{slug}/reviews?filter=unanswered")>{locale.plural("counter.to_answer", reviews_to_answer)}</a>
+                    </p>
+                })}
             </header>
             {on_behalf.then(|| view! { <p class="notice">{locale.t("counter.on_behalf")}</p> })}
             {flash.map(|f| view! { <p class="notice success" role="status">{f}</p> })}

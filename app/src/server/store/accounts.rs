@@ -49,6 +49,10 @@ pub trait AccountStore: Send + Sync {
     /// The account's own device profile, created if it has none.
     async fn ensure_user_profile(&self, user_id: i64, now: DateTime<Utc>) -> StoreResult<i64>;
 
+    /// The account of this (lower-cased) e-mail address, created if there is none (the demo
+    /// and the command line; residents get theirs by signing in).
+    async fn ensure_user(&self, email: &str, now: DateTime<Utc>) -> StoreResult<User>;
+
     /// Makes the account (created if needed) an administrator of the town.
     async fn grant_admin(&self, town_id: i64, email: &str, now: DateTime<Utc>)
         -> StoreResult<User>;

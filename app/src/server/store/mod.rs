@@ -14,6 +14,7 @@ mod outbox;
 mod passkeys;
 mod posts;
 mod push;
+mod reviews;
 mod search;
 mod shops;
 mod towns;
@@ -27,6 +28,9 @@ pub use outbox::OutboxStore;
 pub use passkeys::PasskeyStore;
 pub use posts::PostStore;
 pub use push::PushStore;
+pub use reviews::{
+    ModerationDecision, ModerationItem, OpenReport, ReviewSettings, ReviewStore, ReviewVersion,
+};
 pub use search::SearchStore;
 pub use shops::ShopStore;
 pub use towns::TownStore;
@@ -36,7 +40,7 @@ pub use towns::TownStore;
 pub mod prelude {
     pub use super::{
         AccountStore, DistrictStore, FeedStore, FollowStore, InvitationStore, OutboxStore,
-        PasskeyStore, PostStore, PushStore, SearchStore, ShopStore, Store, TownStore,
+        PasskeyStore, PostStore, PushStore, ReviewStore, SearchStore, ShopStore, Store, TownStore,
     };
 }
 
@@ -66,6 +70,7 @@ pub trait Store:
     + AccountStore
     + InvitationStore
     + PasskeyStore
+    + ReviewStore
     + Send
     + Sync
     + 'static
