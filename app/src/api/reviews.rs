@@ -679,10 +679,12 @@ async fn moderate_inner(
         .moderate(
             town.id,
             review.id,
-            part,
-            action,
-            &reason,
-            user.id,
+            &crate::server::NewDecision {
+                part,
+                action,
+                reason,
+                actor_user_id: user.id,
+            },
             state.clock.now(),
         )
         .await

@@ -286,37 +286,52 @@ pub async fn seed_posts(
     Ok(added)
 }
 
-/// The demo's reviews: (reviewer, their name, shop's OSM name, rating, text, days ago, the
-/// shop's reply). The reviewers' addresses are on `example.org` (no mail is ever sent there).
-const DEMO_REVIEWS: &[(&str, &str, &str, u8, &str, i64, Option<&str>)] = &[
-    (
-        "claire.demo@example.org",
-        "Claire",
-        "Boulangerie Jacob",
-        5,
-        "Le meilleur pain de Habay, et toujours un mot gentil au comptoir. Les cramiques du \
-         dimanche partent vite : venez tôt !",
-        12,
-        Some("Merci beaucoup Claire ! Pour le dimanche, vous pouvez aussi réserver votre cramique la veille."),
-    ),
-    (
-        "marc.demo@example.org",
-        "Marc D.",
-        "Boulangerie Jacob",
-        4,
-        "Très bons croissants. Un peu d'attente le samedi matin.",
-        5,
-        None,
-    ),
-    (
-        "claire.demo@example.org",
-        "Claire",
-        "Pharmacie Berg",
-        5,
-        "Accueil attentif et de bons conseils.",
-        20,
-        None,
-    ),
+/// One demo review. The reviewers' addresses are on `example.org` (no mail is ever sent there).
+struct DemoReview {
+    reviewer: &'static str,
+    /// The name shown on the review.
+    name: &'static str,
+    /// The shop's OSM name.
+    shop: &'static str,
+    rating: u8,
+    body: &'static str,
+    days_ago: i64,
+    /// The shop's reply, five hours later.
+    reply: Option<&'static str>,
+}
+
+const DEMO_REVIEWS: &[DemoReview] = &[
+    DemoReview {
+        reviewer: "claire.demo@example.org",
+        name: "Claire",
+        shop: "Boulangerie Jacob",
+        rating: 5,
+        body: "Le meilleur pain de Habay, et toujours un mot gentil au comptoir. Les cramiques \
+               du dimanche partent vite : venez tôt !",
+        days_ago: 12,
+        reply: Some(
+            "Merci beaucoup Claire ! Pour le dimanche, vous pouvez aussi réserver votre \
+             cramique la veille.",
+        ),
+    },
+    DemoReview {
+        reviewer: "marc.demo@example.org",
+        name: "Marc D.",
+        shop: "Boulangerie Jacob",
+        rating: 4,
+        body: "Très bons croissants. Un peu d'attente le samedi matin.",
+        days_ago: 5,
+        reply: None,
+    },
+    DemoReview {
+        reviewer: "claire.demo@example.org",
+        name: "Claire",
+        shop: "Pharmacie Berg",
+        rating: 5,
+        body: "Accueil attentif et de bons conseils.",
+        days_ago: 20,
+        reply: None,
+    },
 ];
 
 /// Writes the demo's reviews (once: a reviewer's review of a shop is kept if it exists).
@@ -327,20 +342,20 @@ pub async fn seed_reviews(
 ) -> Result<usize, StoreError> {
     let shops = store.shops(town.id, &ShopFilter::default()).await?;
     let mut added = 0;
-    for (email, name, shop_name, rating, body, days_ago, reply) in DEMO_REVIEWS {
-        let Some(shop) = shops.iter().find(|s| s.fields.name == *shop_name) else {
-            tracing::warn!(shop = shop_name, "demo review skipped: no such shop");
+    for demo in DEMO_REVIEWS {
+        let Some(shop) = shops.iter().find(|s| s.fields.name == demo.shop) else {
+            tracing::warn!(shop = demo.shop, "demo review skipped: no such shop");
             continue;
         };
-        let written = now - TimeDelta::days(*days_ago);
-        let user = store.ensure_user(email, written).await?;
-        store.set_display_name(user.id, Some(name)).await?;
+        let written = now - TimeDelta::days(demo.days_ago);
+        let user = store.ensure_user(demo.reviewer, written).await?;
+        store.set_display_name(user.id, Some(demo.name)).await?;
         if store.user_review(shop.id, user.id).await?.is_some() {
             continue;
         }
         let review = app::server::NewReview {
-            rating: *rating,
-            body: (*body).to_owned(),
+            rating: demo.rating,
+            body: demo.body.to_owned(),
             visited_on: None,
         };
         let Some((saved, _)) = store
@@ -356,7 +371,7 @@ pub async fn seed_reviews(
         else {
             continue;
         };
-        if let Some(reply) = reply {
+        if let Some(reply) = demo.reply {
             let owner = store.ensure_user("jacob.demo@example.org", written).await?;
             store
                 .save_reply(saved.id, reply, owner.id, written + TimeDelta::hours(5))

@@ -556,12 +556,15 @@ impl ReviewStore for SqlStore {
         &self,
         town_id: i64,
         review_id: i64,
-        part: ReviewPart,
-        action: ModerationAction,
-        reason: &str,
-        actor_user_id: i64,
+        decision: &NewDecision,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
+        let NewDecision {
+            part,
+            action,
+            reason,
+            actor_user_id,
+        } = decision.clone();
         let now = now.trunc_subsecs(0);
         let lock = self.dialect().for_update();
         on_pool!(self, |pool| async {
@@ -608,7 +611,7 @@ impl ReviewStore for SqlStore {
             if let Some(sql) = change {
                 sqlx::query(sql)
                     .bind(review_id)
-                    .bind(reason)
+                    .bind(&reason)
                     .execute(&mut *tx)
                     .await?;
             }
@@ -630,7 +633,7 @@ impl ReviewStore for SqlStore {
             .bind(shop_id)
             .bind(part.as_str())
             .bind(action.as_str())
-            .bind(reason)
+            .bind(&reason)
             .bind(actor_user_id)
             .bind(now)
             .execute(&mut *tx)

@@ -4,8 +4,22 @@
 
 use crate::common::fixtures::{habay, now, Habay};
 use app::domain::reviews::{ModerationAction, NewReview, ReportReason, ReviewPart};
-use app::server::{ReviewSettings, ReviewStatus, Store};
+use app::server::{NewDecision, ReviewSettings, ReviewStatus, Store};
 use chrono::{NaiveDate, TimeDelta};
+
+fn decision(
+    part: ReviewPart,
+    action: ModerationAction,
+    reason: &str,
+    actor_user_id: i64,
+) -> NewDecision {
+    NewDecision {
+        part,
+        action,
+        reason: reason.into(),
+        actor_user_id,
+    }
+}
 
 fn review(rating: u8, body: &str) -> NewReview {
     NewReview {
@@ -330,10 +344,12 @@ async fn contract(store: &dyn Store) {
         .moderate(
             town.id,
             first.id,
-            ReviewPart::Review,
-            ModerationAction::Hide,
-            "Insulte",
-            admin.id,
+            &decision(
+                ReviewPart::Review,
+                ModerationAction::Hide,
+                "Insulte",
+                admin.id
+            ),
             t1
         )
         .await
@@ -359,10 +375,12 @@ async fn contract(store: &dyn Store) {
         .moderate(
             town.id,
             first.id,
-            ReviewPart::Reply,
-            ModerationAction::Hide,
-            "Hors sujet",
-            admin.id,
+            &decision(
+                ReviewPart::Reply,
+                ModerationAction::Hide,
+                "Hors sujet",
+                admin.id
+            ),
             t1
         )
         .await
@@ -380,10 +398,7 @@ async fn contract(store: &dyn Store) {
         .moderate(
             town.id,
             first.id,
-            ReviewPart::Review,
-            ModerationAction::Restore,
-            "",
-            admin.id,
+            &decision(ReviewPart::Review, ModerationAction::Restore, "", admin.id),
             t1
         )
         .await
@@ -393,10 +408,7 @@ async fn contract(store: &dyn Store) {
         .moderate(
             town.id,
             held.id,
-            ReviewPart::Review,
-            ModerationAction::Publish,
-            "",
-            admin.id,
+            &decision(ReviewPart::Review, ModerationAction::Publish, "", admin.id),
             t1
         )
         .await
@@ -407,10 +419,7 @@ async fn contract(store: &dyn Store) {
             .moderate(
                 other_town.id,
                 first.id,
-                ReviewPart::Review,
-                ModerationAction::Hide,
-                "x",
-                admin.id,
+                &decision(ReviewPart::Review, ModerationAction::Hide, "x", admin.id),
                 t1
             )
             .await
@@ -422,10 +431,7 @@ async fn contract(store: &dyn Store) {
             .moderate(
                 town.id,
                 pauls.id,
-                ReviewPart::Reply,
-                ModerationAction::Hide,
-                "x",
-                admin.id,
+                &decision(ReviewPart::Reply, ModerationAction::Hide, "x", admin.id),
                 t1
             )
             .await

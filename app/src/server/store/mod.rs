@@ -29,7 +29,8 @@ pub use passkeys::PasskeyStore;
 pub use posts::PostStore;
 pub use push::PushStore;
 pub use reviews::{
-    ModerationDecision, ModerationItem, OpenReport, ReviewSettings, ReviewStore, ReviewVersion,
+    ModerationDecision, ModerationItem, NewDecision, OpenReport, ReviewSettings, ReviewStore,
+    ReviewVersion,
 };
 pub use search::SearchStore;
 pub use shops::ShopStore;

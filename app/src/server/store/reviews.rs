@@ -40,6 +40,16 @@ pub struct ModerationDecision {
     pub created_at: DateTime<Utc>,
 }
 
+/// A moderator's decision to apply to a review or its reply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewDecision {
+    pub part: ReviewPart,
+    pub action: ModerationAction,
+    /// Shown to the author when hiding; may be empty otherwise.
+    pub reason: String,
+    pub actor_user_id: i64,
+}
+
 /// An earlier version of a review (for moderators).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReviewVersion {
@@ -165,10 +175,7 @@ pub trait ReviewStore: Send + Sync {
         &self,
         town_id: i64,
         review_id: i64,
-        part: ReviewPart,
-        action: ModerationAction,
-        reason: &str,
-        actor_user_id: i64,
+        decision: &NewDecision,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
 
