@@ -41,7 +41,7 @@ CREATE TABLE review_versions (
     review_id   BIGINT NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
     rating      INTEGER NOT NULL,
     body        TEXT NOT NULL,
-    visited_on     DATE,
+    visited_on  DATE,
     written_at  TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX review_versions_review ON review_versions (review_id);
@@ -85,6 +85,8 @@ CREATE TABLE moderation_log (
     town_id        BIGINT NOT NULL REFERENCES towns (id) ON DELETE CASCADE,
     review_id      BIGINT,
     shop_id        BIGINT,
+    -- the review's author (a review deleted after it was hidden comes back held)
+    author_user_id BIGINT,
     target         TEXT NOT NULL CHECK (target IN ('review', 'reply')),
     action         TEXT NOT NULL CHECK (action IN ('hide', 'restore', 'dismiss', 'publish')),
     reason         TEXT NOT NULL,
@@ -92,3 +94,4 @@ CREATE TABLE moderation_log (
     created_at     TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX moderation_log_town ON moderation_log (town_id, created_at);
+CREATE INDEX moderation_log_author ON moderation_log (author_user_id, shop_id);

@@ -85,6 +85,8 @@ CREATE TABLE moderation_log (
     town_id        INTEGER NOT NULL REFERENCES towns (id) ON DELETE CASCADE,
     review_id      INTEGER,
     shop_id        INTEGER,
+    -- the review's author (a review deleted after it was hidden comes back held)
+    author_user_id INTEGER,
     target         TEXT NOT NULL CHECK (target IN ('review', 'reply')),
     action         TEXT NOT NULL CHECK (action IN ('hide', 'restore', 'dismiss', 'publish')),
     reason         TEXT NOT NULL,
@@ -92,3 +94,4 @@ CREATE TABLE moderation_log (
     created_at     TEXT NOT NULL
 );
 CREATE INDEX moderation_log_town ON moderation_log (town_id, created_at);
+CREATE INDEX moderation_log_author ON moderation_log (author_user_id, shop_id);

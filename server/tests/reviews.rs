@@ -319,6 +319,77 @@ async fn a_resident_reviews_the_merchant_replies_a_moderator_hides() {
         log.contains("admin@habay.test") && log.contains("Propos hors charte"),
         "{log}"
     );
+    // Deleted and written again, a hidden review waits for a moderator; with a link too.
+    let (status, _, _) = call(
+        &app,
+        "/api/reviews/delete",
+        &format!("review_id={review_id}"),
+        Some(&resident),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, answer) = call(
+        &app,
+        "/api/reviews/save",
+        "slug=boulangerie-jacob&rating=5&body=Revoil%C3%A0",
+        Some(&resident),
+    )
+    .await;
+    assert_eq!((status, answer.as_str()), (StatusCode::OK, "\"held\""));
+    let (status, _, answer) = call(
+        &app,
+        "/api/reviews/save",
+        "slug=pharmacie-berg&rating=5&body=Voir+https%3A%2F%2Fpromo.example",
+        Some(&resident),
+    )
+    .await;
+    assert_eq!((status, answer.as_str()), (StatusCode::OK, "\"held\""));
+    assert_eq!(rating(&get(&app, SHOP).await.2), (4.5, 2));
+    // A reply a moderator hid is served to nobody but the team and the moderators.
+    let claire = app
+        .store
+        .shop_reviews(shop.id, 0, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.reply.is_some())
+        .unwrap();
+    let (status, _, _) = call(
+        &app,
+        "/api/moderation/decide",
+        &format!(
+            "review_id={}&part=reply&action=hide&reason=Hors+sujet",
+            claire.id
+        ),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, data) = call(&app, "/api/shop", "slug=boulangerie-jacob", None).await;
+    assert!(!data.contains("Merci beaucoup Claire"), "{data}");
+    let (_, _, inbox) = call(
+        &app,
+        "/api/counter/reviews",
+        "slug=boulangerie-jacob&unanswered=true",
+        Some(&owner),
+    )
+    .await;
+    assert!(
+        inbox.contains("Merci beaucoup Claire") && inbox.contains("Hors sujet"),
+        "the team sees it, and why"
+    );
+    let (status, _, _) = call(
+        &app,
+        "/api/reviews/reply/delete",
+        &format!("slug=boulangerie-jacob&review_id={}", claire.id),
+        Some(&owner),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a hidden reply stays until restored"
+    );
     assert_eq!(shop.slug, "boulangerie-jacob");
 }
 

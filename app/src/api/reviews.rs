@@ -18,8 +18,15 @@ pub const REPLIES_PER_HOUR: i64 = 60;
 pub const REPORTS_PER_HOUR: i64 = 20;
 /// "Useful" marks per client address per hour.
 pub const USEFUL_PER_HOUR: i64 = 120;
+/// Changes of the name shown on reviews per account per hour.
+pub const NAMES_PER_HOUR: i64 = 20;
 /// Moderation decisions per account per hour.
 pub const DECISIONS_PER_HOUR: i64 = 300;
+
+/// The longest address a plain form sends the browser back to with what was typed (the
+/// sign-in keeps its return path up to this length too).
+#[cfg(feature = "ssr")]
+const ADDRESS_MAX: usize = 4000;
 
 /// The `error` code in a page's address after a plain form failed, from the error.
 #[cfg(feature = "ssr")]
@@ -36,6 +43,9 @@ pub fn review_error_key(code: &str) -> &'static str {
         "invalid-visited_on" => "review.error.visit_date",
         "invalid-account" => "review.error.account_too_new",
         "invalid-reason" => "report.error.reason",
+        "invalid-reason_long" => "moderation.error.reason_long",
+        "invalid-details_long" => "report.error.too_long",
+        "invalid-hidden_reply" => "inbox.error.hidden_reply",
         "invalid-details" => "report.error.details",
         "invalid-report" => "report.error.twice",
         "forbidden" => "review.error.own_shop",
@@ -71,38 +81,45 @@ pub async fn save_review(
     visited_on: Option<String>,
 ) -> Result<String, AppError> {
     let result = super::with_status(save_inner(&slug, &rating, &body, visited_on.as_deref()).await);
-    // Back to the shop page: the review shown (or its state), or the form as it was typed.
-    let form = |query: &mut form_urlencoded::Serializer<String>| {
-        query.append_pair("rating", &rating);
-        if !body.is_empty() {
-            query.append_pair("body", &body);
-        }
-        if let Some(day) = visited_on.as_deref().filter(|d| !d.is_empty()) {
-            query.append_pair("visited_on", day);
-        }
-    };
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    let target = match &result {
-        Ok(status) => {
-            query.append_pair("review", status);
-            if rating.trim() == "4" || rating.trim() == "5" {
-                query.append_pair("stars", rating.trim());
+    // Back to the shop page: the review shown (or its state), or the form as it was typed
+    // (the text too, when the address can hold it: one too long for that is past the limit
+    // anyway, and only its error comes back).
+    let address = |with_body: bool| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        let form = |query: &mut form_urlencoded::Serializer<String>| {
+            query.append_pair("rating", &rating);
+            if with_body && !body.is_empty() {
+                query.append_pair("body", &body);
             }
-            format!("/shops/{slug}?{}#my-review", query.finish())
-        }
-        Err(AppError::Unauthorized) => {
-            form(&mut query);
-            let back = format!("/shops/{slug}?{}#review-form", query.finish());
-            let mut sign_in = form_urlencoded::Serializer::new(String::new());
-            sign_in.append_pair("return_to", &back);
-            format!("/sign-in?{}", sign_in.finish())
-        }
-        Err(error) => {
-            query.append_pair("review_error", &code(error));
-            form(&mut query);
-            format!("/shops/{slug}?{}#review-form", query.finish())
+            if let Some(day) = visited_on.as_deref().filter(|d| !d.is_empty()) {
+                query.append_pair("visited_on", day);
+            }
+        };
+        match &result {
+            Ok(status) => {
+                query.append_pair("review", status);
+                if rating.trim() == "4" || rating.trim() == "5" {
+                    query.append_pair("stars", rating.trim());
+                }
+                format!("/shops/{slug}?{}#my-review", query.finish())
+            }
+            Err(AppError::Unauthorized) => {
+                form(&mut query);
+                let back = format!("/shops/{slug}?{}#review-form", query.finish());
+                let mut sign_in = form_urlencoded::Serializer::new(String::new());
+                sign_in.append_pair("return_to", &back);
+                format!("/sign-in?{}", sign_in.finish())
+            }
+            Err(error) => {
+                query.append_pair("review_error", &code(error));
+                form(&mut query);
+                format!("/shops/{slug}?{}#review-form", query.finish())
+            }
         }
     };
+    let target = Some(address(true))
+        .filter(|a| a.len() <= ADDRESS_MAX)
+        .unwrap_or_else(|| address(false));
     if crate::domain::slugs::is_valid(&slug) {
         super::redirect_plain_form(Some(&target));
     }
@@ -164,10 +181,17 @@ async fn save_inner(
     let first = others.is_empty() && existing.is_none();
     // Held for a moderator: what was hidden and is rewritten, a new account's first review
     // when the town asks for it (or when it carries a link), the same text as elsewhere.
+    let hidden_before = state
+        .store
+        .hidden_before(shop.id, user.id)
+        .await
+        .map_err(store_error("loading moderation decisions"))?;
     let held = existing
         .as_ref()
         .is_some_and(|r| matches!(r.status, ReviewStatus::Hidden | ReviewStatus::Held))
-        || (first && (settings.hold_first || rules::has_link(&review.body)))
+        || hidden_before
+        || (first && settings.hold_first)
+        || rules::has_link(&review.body)
         || others
             .iter()
             .any(|other| rules::near_duplicate(other, &fingerprint));
@@ -207,6 +231,13 @@ async fn delete_inner(review_id: i64) -> Result<(), AppError> {
     let state = AppState::from_context()?;
     let town = state.town().await?;
     let (_, user) = state.authorize_user(&town, Action::ManageAccount).await?;
+    state
+        .rate_limit(
+            &format!("review:user:{}", user.id),
+            REVIEWS_PER_HOUR,
+            chrono::TimeDelta::hours(1),
+        )
+        .await?;
     // Only a review of this town, by this account.
     let review = state
         .store
@@ -266,13 +297,9 @@ fn back_to_inbox(slug: &str, review_id: i64, result: &Result<(), AppError>, body
             query.append_pair("replied", &review_id.to_string());
         }
         Err(error) => {
-            let code = match error {
-                AppError::Validation { .. } => "invalid-reply".to_owned(),
-                other => code(other),
-            };
-            query.append_pair("reply_error", &code);
+            query.append_pair("reply_error", &code(error));
             query.append_pair("review", &review_id.to_string());
-            if let Some(body) = body.filter(|b| !b.is_empty()) {
+            if let Some(body) = body.filter(|b| !b.is_empty() && b.len() * 3 <= ADDRESS_MAX) {
                 query.append_pair("reply", body);
             }
         }
@@ -319,11 +346,15 @@ pub async fn delete_reply(slug: String, review_id: i64) -> Result<(), AppError> 
 #[cfg(feature = "ssr")]
 async fn delete_reply_inner(slug: &str, review_id: i64) -> Result<(), AppError> {
     let (state, review, _) = reply_target(slug, review_id).await?;
-    state
+    let deleted = state
         .store
         .delete_reply(review.id)
         .await
         .map_err(crate::server::access::store_error("deleting a reply"))?;
+    // A reply a moderator hid stays until they restore it.
+    if !deleted && review.reply.is_some_and(|r| r.hidden_reason.is_some()) {
+        return Err(invalid("hidden_reply", "inbox.error.hidden_reply"));
+    }
     Ok(())
 }
 
@@ -492,7 +523,7 @@ async fn inbox_inner(slug: &str, unanswered: bool) -> Result<ReviewInbox, AppErr
         summary: review_summary_view(&stats.summary),
         reviews: reviews
             .iter()
-            .map(|r| review_view(r, (&shop.fields.name, &shop.slug), false, tz))
+            .map(|r| review_view(r, (&shop.fields.name, &shop.slug), false, true, tz))
             .collect(),
         unanswered: unanswered_count.max(0),
         this_month: stats.this_month,
@@ -564,7 +595,7 @@ async fn moderation_inner() -> Result<ModerationView, AppError> {
             .collect();
         let shop = names.get(&item.review.shop_id).copied().unwrap_or(("", ""));
         items.push(ModerationItemView {
-            review: review_view(&item.review, shop, false, tz),
+            review: review_view(&item.review, shop, false, true, tz),
             reports: item
                 .reports
                 .iter()
@@ -659,6 +690,10 @@ async fn moderate_inner(
     let (_, user) = state
         .authorize_user(&town, Action::ModerateReviews(shop_ref(&shop)))
         .await?;
+    // Nobody decides on their own review (a steward may review a shop of their district).
+    if review.user_id == user.id {
+        return Err(AppError::Forbidden);
+    }
     // Hiding says why (the author is told); the other decisions may say it.
     let reason = match (action, reason.map(str::trim).filter(|r| !r.is_empty())) {
         (ModerationAction::Hide, text) => {
@@ -740,7 +775,7 @@ async fn my_reviews_inner() -> Result<MyReviews, AppError> {
             .iter()
             .map(|r| {
                 let shop = names.get(&r.shop_id).copied().unwrap_or(("", ""));
-                review_view(r, shop, false, tz)
+                review_view(r, shop, false, false, tz)
             })
             .collect(),
     })
@@ -768,6 +803,13 @@ async fn name_inner(display_name: &str) -> Result<(), AppError> {
     let town = state.town().await?;
     let name = crate::domain::reviews::check_display_name(display_name).map_err(from_field)?;
     let (_, user) = state.authorize_user(&town, Action::ManageAccount).await?;
+    state
+        .rate_limit(
+            &format!("name:user:{}", user.id),
+            NAMES_PER_HOUR,
+            chrono::TimeDelta::hours(1),
+        )
+        .await?;
     state
         .store
         .set_display_name(user.id, name.as_deref())
@@ -859,11 +901,13 @@ pub(super) async fn shop_reviews(
         summary: review_summary_view(&summary),
         reviews: reviews
             .iter()
-            .map(|r| review_view(r, names, marked.contains(&r.id), tz))
+            .map(|r| review_view(r, names, marked.contains(&r.id), false, tz))
             .collect(),
         more_pages: more.then_some(pages + 1),
         access,
-        mine: mine.as_ref().map(|r| review_view(r, names, false, tz)),
+        mine: mine
+            .as_ref()
+            .map(|r| review_view(r, names, false, false, tz)),
         display_name,
         google_review_url: None,
         today: state

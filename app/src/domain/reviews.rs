@@ -24,8 +24,9 @@ pub const PAGE_SIZE: i64 = 5;
 pub enum ReviewStatus {
     /// On the shop page, in its average and its structured data.
     Published,
-    /// Waiting for a moderator (a new account's first review when the town asks for it, a text
-    /// the account already wrote about another shop).
+    /// Waiting for a moderator: a new account's first review when the town asks for it, a text
+    /// with a link, a text the account already wrote about another shop, a review rewritten
+    /// after a moderator hid it (or written again after the hidden one was deleted).
     Held,
     /// Hidden by a moderator, with a reason the author sees.
     Hidden,
@@ -239,9 +240,14 @@ fn fail<T>(field: &'static str, key: &'static str) -> Result<T, FieldError> {
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}' | '\u{00AD}' | '\u{034F}'
+        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}'
     )
+}
+
+/// Direction overrides and isolates (U+202A–U+202E, U+2066–U+2069): they can make a name or a
+/// text read otherwise than it is written, and are removed (right-to-left text needs none).
+fn is_direction_override(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A text as stored: NFC, line ends as `\n`, control characters other than line ends removed,
@@ -262,7 +268,7 @@ pub fn clean_text(text: &str, max: usize) -> Result<String, &'static str> {
             }
             continue;
         }
-        if c.is_control() {
+        if c.is_control() || is_direction_override(c) {
             continue;
         }
         breaks = 0;
@@ -321,7 +327,7 @@ pub fn check_review(
 pub fn check_reply(body: &str) -> Result<String, FieldError> {
     match clean_text(body, TEXT_MAX) {
         Err(_) => fail("body", "review.error.too_long"),
-        Ok(text) if text.is_empty() => fail("body", "review.error.reply_empty"),
+        Ok(text) if text.is_empty() => fail("reply", "review.error.reply_empty"),
         Ok(text) => Ok(text),
     }
 }
@@ -329,7 +335,7 @@ pub fn check_reply(body: &str) -> Result<String, FieldError> {
 /// Checks a moderator's reason (required, shown to the author).
 pub fn check_reason(reason: &str) -> Result<String, FieldError> {
     match clean_text(reason, REASON_MAX) {
-        Err(_) => fail("reason", "moderation.error.reason_long"),
+        Err(_) => fail("reason_long", "moderation.error.reason_long"),
         Ok(text) if text.is_empty() => fail("reason", "moderation.error.reason_empty"),
         Ok(text) => Ok(text),
     }
@@ -340,7 +346,7 @@ pub fn check_report(reason: &str, details: &str) -> Result<(ReportReason, String
     let reason =
         ReportReason::parse(reason).map_or_else(|| fail("reason", "report.error.reason"), Ok)?;
     let details = clean_text(details, REPORT_DETAILS_MAX)
-        .or_else(|_| fail("details", "report.error.too_long"))?;
+        .or_else(|_| fail("details_long", "report.error.too_long"))?;
     if reason == ReportReason::Other && details.is_empty() {
         return fail("details", "report.error.details");
     }
@@ -447,6 +453,8 @@ mod tests {
             clean_text("<script>alert(1)</script>", 100).unwrap(),
             "<script>alert(1)</script>"
         );
+        // A right-to-left override cannot make "Anne" read as something else.
+        assert_eq!(clean_text("\u{202E}ennA\u{2066}", 20).unwrap(), "ennA");
     }
 
     #[test]

@@ -238,8 +238,6 @@ pub fn district_events(
     (!graph.is_empty()).then(|| json!({ "@context": "https://schema.org", "@graph": graph }))
 }
 
-/// JSON for a `<script type="application/ld+json">` block: `<` is escaped so that no text in
-/// the data can close the script element.
 /// One published review, as `Review` structured data shows it.
 pub struct ReviewFacts<'a> {
     /// The name the author chose (never their e-mail).
@@ -300,6 +298,8 @@ pub fn add_reviews(
     }
 }
 
+/// JSON for a `<script type="application/ld+json">` block: `<` is escaped so that no text in
+/// the data can close the script element.
 pub fn script_json(value: &Value) -> String {
     value.to_string().replace('<', "\\u003c")
 }

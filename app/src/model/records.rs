@@ -211,11 +211,13 @@ pub fn review_summary_view(
     }
 }
 
-/// A review as pages show it; `shop` is its shop's (name, slug).
+/// A review as pages show it; `shop` is its shop's (name, slug). A reply a moderator hid is
+/// left out unless `team_view` (the shop's team and the moderators see it, with the reason).
 pub fn review_view(
     review: &crate::domain::reviews::Review,
     shop: (&str, &str),
     marked_useful: bool,
+    team_view: bool,
     tz: Tz,
 ) -> super::ReviewView {
     super::ReviewView {
@@ -226,12 +228,16 @@ pub fn review_view(
         visited_on: review.content.visited_on.map(day_of_calendar),
         date: calendar_day(review.created_at, tz),
         edited: review.edited_at.map(|t| calendar_day(t, tz)),
-        reply: review.reply.as_ref().map(|reply| super::ReplyView {
-            body: reply.body.clone(),
-            date: calendar_day(reply.created_at, tz),
-            edited: reply.edited_at.map(|t| calendar_day(t, tz)),
-            hidden_reason: reply.hidden_reason.clone(),
-        }),
+        reply: review
+            .reply
+            .as_ref()
+            .filter(|reply| team_view || reply.hidden_reason.is_none())
+            .map(|reply| super::ReplyView {
+                body: reply.body.clone(),
+                date: calendar_day(reply.created_at, tz),
+                edited: reply.edited_at.map(|t| calendar_day(t, tz)),
+                hidden_reason: reply.hidden_reason.clone(),
+            }),
         useful: review.useful,
         marked_useful,
         status: review.status.as_str().to_owned(),

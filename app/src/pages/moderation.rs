@@ -40,18 +40,35 @@ fn ModerationContent(view: ModerationView) -> impl IntoView {
             {error.map(|code| view! {
                 <p class="notice error" role="alert">{locale.t(match code.as_str() {
                     "invalid-reason" => "moderation.error.reason_empty",
+                    "forbidden" => "moderation.error.own_review",
                     other => review_error_key(other),
                 })}</p>
             })}
-            {if view.items.is_empty() {
-                view! { <p class="muted">{locale.t("moderation.empty")}</p> }.into_any()
-            } else {
+            {
+                // To decide: held, or reported; the others are hidden ones, to restore.
+                let (to_decide, hidden): (Vec<_>, Vec<_>) = view
+                    .items
+                    .into_iter()
+                    .partition(|item| item.review.status == "held" || !item.reports.is_empty());
                 view! {
-                    <ol class="review-list" role="list">
-                        {view.items.into_iter().map(|item| view! { <li><QueueItem item/></li> }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
+                    <h2>{locale.t("moderation.to_decide")}</h2>
+                    {if to_decide.is_empty() {
+                        view! { <p class="muted">{locale.t("moderation.empty")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ol class="review-list" role="list">
+                                {to_decide.into_iter().map(|item| view! { <li><QueueItem item/></li> }).collect_view()}
+                            </ol>
+                        }.into_any()
+                    }}
+                    {(!hidden.is_empty()).then(|| view! {
+                        <h2>{locale.t("moderation.hidden")}</h2>
+                        <ol class="review-list" role="list">
+                            {hidden.into_iter().map(|item| view! { <li><QueueItem item/></li> }).collect_view()}
+                        </ol>
+                    })}
+                }
+            }
             {view.log.map(|log| view! { <DecisionLog log/> })}
         </section>
     }
@@ -65,6 +82,7 @@ fn QueueItem(item: ModerationItemView) -> impl IntoView {
     let held = item.review.status == "held";
     let hidden = item.review.status == "hidden";
     let reply_reported = item.reports.iter().any(|r| r.part == "reply");
+    let reviewed_reported = item.reports.iter().any(|r| r.part == "review");
     let reply_hidden = item
         .review
         .reply
@@ -115,14 +133,15 @@ fn QueueItem(item: ModerationItemView) -> impl IntoView {
                     decide("review", "publish", locale.t("moderation.publish"), false).into_any()
                 } else if hidden {
                     decide("review", "restore", locale.t("moderation.restore"), false).into_any()
-                } else {
+                } else if reviewed_reported {
                     decide("review", "dismiss", locale.t("moderation.dismiss"), false).into_any()
+                } else {
+                    ().into_any()
                 }}
                 {(!hidden).then(|| decide("review", "hide", locale.t("moderation.hide"), true))}
-                {reply_reported.then(|| view! {
-                    {decide("reply", "dismiss", locale.t("moderation.dismiss_reply"), false)}
-                    {(!reply_hidden).then(|| decide("reply", "hide", locale.t("moderation.hide_reply"), true))}
-                })}
+                {reply_reported.then(|| decide("reply", "dismiss", locale.t("moderation.dismiss_reply"), false))}
+                {(reply_reported && !reply_hidden).then(|| decide("reply", "hide", locale.t("moderation.hide_reply"), true))}
+                {reply_hidden.then(|| decide("reply", "restore", locale.t("moderation.restore_reply"), false))}
             </div>
         </ReviewItem>
     }

@@ -226,7 +226,7 @@ fn ReviewForm(
 /// A shop's slug as links carry it (anything else is left out of the page).
 fn plain_slug(slug: &str) -> bool {
     !slug.is_empty()
-        && slug.len() <= 120
+        && slug.len() <= 100
         && slug
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')

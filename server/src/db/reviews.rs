@@ -196,10 +196,13 @@ impl ReviewStore for SqlStore {
                     .bind(old.edited_at.unwrap_or(old.created_at))
                     .execute(&mut *tx)
                     .await?;
+                    // A review that waits for a moderator, or that one hid, goes back to
+                    // them whatever the caller decided (decided here, under the row's lock:
+                    // a moderator's decision made meanwhile is never undone by an edit).
                     sqlx::query(
                         "UPDATE reviews SET rating = $2, body = $3, visited_on = $4, \
-                         status = $5, status_reason = NULL, fingerprint = $6, edited_at = $7 \
-                         WHERE id = $1",
+                         status = CASE WHEN status = 'published' THEN $5 ELSE 'held' END, \
+                         status_reason = NULL, fingerprint = $6, edited_at = $7 WHERE id = $1",
                     )
                     .bind(old.id)
                     .bind(i32::from(review.rating))
@@ -303,8 +306,10 @@ impl ReviewStore for SqlStore {
         unanswered: bool,
         limit: i64,
     ) -> StoreResult<Vec<Review>> {
+        // A reply a moderator hid is no answer.
         let condition = if unanswered {
-            "r.shop_id = $1 AND r.status = 'published' AND rp.review_id IS NULL \
+            "r.shop_id = $1 AND r.status = 'published' \
+             AND (rp.review_id IS NULL OR rp.hidden_reason IS NOT NULL) \
              ORDER BY r.created_at DESC, r.id DESC LIMIT $2"
         } else {
             "r.shop_id = $1 AND r.status = 'published' \
@@ -427,7 +432,9 @@ impl ReviewStore for SqlStore {
     }
 
     async fn delete_reply(&self, review_id: i64) -> StoreResult<bool> {
-        let sql = "DELETE FROM review_replies WHERE review_id = $1";
+        // A reply a moderator hid stays (hidden) until they restore it: deleting it and
+        // replying again would undo their decision.
+        let sql = "DELETE FROM review_replies WHERE review_id = $1 AND hidden_reason IS NULL";
         on_pool!(self, |pool| sqlx::query(sql)
             .bind(review_id)
             .execute(pool)
@@ -508,8 +515,9 @@ impl ReviewStore for SqlStore {
             None => String::new(),
         };
         let condition = format!(
-            "r.town_id = $1{shops} AND (r.status = 'held' OR EXISTS (SELECT 1 FROM \
-             review_reports rr WHERE rr.review_id = r.id AND rr.resolved_at IS NULL)) \
+            "r.town_id = $1{shops} AND (r.status IN ('held', 'hidden') \
+             OR rp.hidden_reason IS NOT NULL OR EXISTS (SELECT 1 FROM review_reports rr \
+             WHERE rr.review_id = r.id AND rr.resolved_at IS NULL)) \
              ORDER BY r.created_at, r.id LIMIT 200"
         );
         let mut binds = vec![town_id];
@@ -569,34 +577,40 @@ impl ReviewStore for SqlStore {
         let lock = self.dialect().for_update();
         on_pool!(self, |pool| async {
             let mut tx = pool.begin_write().await?;
-            let shop_id: Option<i64> = sqlx::query_scalar(&format!(
-                "SELECT shop_id FROM reviews WHERE id = $1 AND town_id = $2{lock}"
+            let found: Option<(i64, i64)> = sqlx::query_as(&format!(
+                "SELECT shop_id, user_id FROM reviews WHERE id = $1 AND town_id = $2{lock}"
             ))
             .bind(review_id)
             .bind(town_id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some(shop_id) = shop_id else {
+            let Some((shop_id, author_user_id)) = found else {
                 return Ok(false);
             };
+            // (statement, whether it takes the reason as $2)
             let change = match (part, action) {
                 (_, ModerationAction::Dismiss) => None,
-                (ReviewPart::Review, ModerationAction::Hide) => {
-                    Some("UPDATE reviews SET status = 'hidden', status_reason = $2 WHERE id = $1")
-                }
+                (ReviewPart::Review, ModerationAction::Hide) => Some((
+                    "UPDATE reviews SET status = 'hidden', status_reason = $2 WHERE id = $1",
+                    true,
+                )),
                 (ReviewPart::Review, ModerationAction::Restore | ModerationAction::Publish) => {
-                    Some(
+                    Some((
                         "UPDATE reviews SET status = 'published', status_reason = NULL \
-                         WHERE id = $1 AND $2 = $2",
-                    )
+                         WHERE id = $1",
+                        false,
+                    ))
                 }
-                (ReviewPart::Reply, ModerationAction::Hide) => {
-                    Some("UPDATE review_replies SET hidden_reason = $2 WHERE review_id = $1")
+                (ReviewPart::Reply, ModerationAction::Hide) => Some((
+                    "UPDATE review_replies SET hidden_reason = $2 WHERE review_id = $1",
+                    true,
+                )),
+                (ReviewPart::Reply, ModerationAction::Restore | ModerationAction::Publish) => {
+                    Some((
+                        "UPDATE review_replies SET hidden_reason = NULL WHERE review_id = $1",
+                        false,
+                    ))
                 }
-                (ReviewPart::Reply, ModerationAction::Restore | ModerationAction::Publish) => Some(
-                    "UPDATE review_replies SET hidden_reason = NULL \
-                         WHERE review_id = $1 AND $2 = $2",
-                ),
             };
             if part == ReviewPart::Reply {
                 let reply: Option<i64> =
@@ -608,12 +622,14 @@ impl ReviewStore for SqlStore {
                     return Ok(false);
                 }
             }
-            if let Some(sql) = change {
-                sqlx::query(sql)
-                    .bind(review_id)
-                    .bind(&reason)
-                    .execute(&mut *tx)
-                    .await?;
+            if let Some((sql, with_reason)) = change {
+                let query = sqlx::query(sql).bind(review_id);
+                let query = if with_reason {
+                    query.bind(&reason)
+                } else {
+                    query
+                };
+                query.execute(&mut *tx).await?;
             }
             sqlx::query(
                 "UPDATE review_reports SET resolved_at = $3 WHERE review_id = $1 \
@@ -625,12 +641,14 @@ impl ReviewStore for SqlStore {
             .execute(&mut *tx)
             .await?;
             sqlx::query(
-                "INSERT INTO moderation_log (town_id, review_id, shop_id, target, action, \
-                 reason, actor_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO moderation_log (town_id, review_id, shop_id, author_user_id, \
+                 target, action, reason, actor_user_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(town_id)
             .bind(review_id)
             .bind(shop_id)
+            .bind(author_user_id)
             .bind(part.as_str())
             .bind(action.as_str())
             .bind(&reason)
@@ -675,6 +693,18 @@ impl ReviewStore for SqlStore {
                 })
             })
             .collect())
+    }
+
+    async fn hidden_before(&self, shop_id: i64, user_id: i64) -> StoreResult<bool> {
+        let sql = "SELECT COUNT(*) FROM moderation_log WHERE shop_id = $1 \
+                   AND author_user_id = $2 AND target = 'review' AND action = 'hide'";
+        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql)
+            .bind(shop_id)
+            .bind(user_id)
+            .fetch_one(pool)
+            .await
+            .map(|n| n > 0)
+            .map_err(store_error))
     }
 
     async fn review_versions(&self, review_id: i64) -> StoreResult<Vec<ReviewVersion>> {

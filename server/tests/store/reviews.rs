@@ -438,11 +438,11 @@ async fn contract(store: &dyn Store) {
             .unwrap(),
         "a reply that does not exist"
     );
-    assert!(store
-        .moderation_queue(town.id, None)
-        .await
-        .unwrap()
-        .is_empty());
+    // Nothing left to decide; the hidden reply stays listed, to restore.
+    let queue = store.moderation_queue(town.id, None).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].review.id, first.id);
+    assert!(queue[0].reports.is_empty());
     let log = store.moderation_log(town.id, 10).await.unwrap();
     assert_eq!(log.len(), 4);
     assert_eq!(log[3].action, ModerationAction::Hide);
@@ -453,6 +453,72 @@ async fn contract(store: &dyn Store) {
         .await
         .unwrap()
         .is_empty());
+    assert!(store.hidden_before(bakery.id, marie.id).await.unwrap());
+    assert!(!store.hidden_before(bakery.id, paul.id).await.unwrap());
+    assert!(!store.hidden_before(cafe.id, marie.id).await.unwrap());
+
+    // --- A hidden reply stays until restored; an edit of a hidden review goes back to them.
+    assert!(!store.delete_reply(first.id).await.unwrap(), "hidden: kept");
+    store
+        .save_reply(first.id, "Merci (corrigé)", paul.id, t1)
+        .await
+        .unwrap();
+    let reply = store
+        .review_by_id(town.id, first.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .reply
+        .unwrap();
+    assert_eq!(
+        reply.hidden_reason.as_deref(),
+        Some("Hors sujet"),
+        "an edit keeps it hidden"
+    );
+    assert!(store
+        .moderate(
+            town.id,
+            first.id,
+            &decision(ReviewPart::Reply, ModerationAction::Restore, "", admin.id),
+            t1
+        )
+        .await
+        .unwrap());
+    assert!(store
+        .moderation_queue(town.id, None)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .moderate(
+            town.id,
+            first.id,
+            &decision(
+                ReviewPart::Review,
+                ModerationAction::Hide,
+                "Encore",
+                admin.id
+            ),
+            t1
+        )
+        .await
+        .unwrap());
+    let (rewritten, _) = store
+        .save_review(
+            town.id,
+            bakery.id,
+            marie.id,
+            &review(3, "Réécrit"),
+            ReviewStatus::Published,
+            t1,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (rewritten.status, rewritten.status_reason),
+        (ReviewStatus::Held, None)
+    );
 
     // --- Deleting: only the author's own; the log stays.
     assert!(!store.delete_reply(pauls.id).await.unwrap());
@@ -468,7 +534,11 @@ async fn contract(store: &dyn Store) {
         .unwrap()
         .is_none());
     assert!(store.review_versions(first.id).await.unwrap().is_empty());
-    assert_eq!(store.moderation_log(town.id, 10).await.unwrap().len(), 4);
+    assert_eq!(store.moderation_log(town.id, 10).await.unwrap().len(), 6);
+    assert!(
+        store.hidden_before(bakery.id, marie.id).await.unwrap(),
+        "kept after deletion"
+    );
 
     // --- Display names back to the default; the town's settings.
     store.set_display_name(paul.id, None).await.unwrap();

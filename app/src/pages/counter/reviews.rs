@@ -111,7 +111,11 @@ fn InboxItem(
                 <input type="hidden" name="slug" value=slug.clone()/>
                 <input type="hidden" name="review_id" value=id/>
                 <label for=field.clone()>{locale.t(if has_reply { "inbox.edit_reply" } else { "inbox.reply" })}</label>
-                {error.map(|code| view! { <p class="notice error" id=error_id.clone() role="alert">{locale.t(review_error_key(&code))}</p> })}
+                {error.map(|code| view! {
+                    <p class="notice error" id=error_id.clone() role="alert">
+                        {locale.t(if code == "forbidden" { "error.forbidden" } else { review_error_key(&code) })}
+                    </p>
+                })}
                 <textarea id=field name="body" rows="3" required>{text}</textarea>
                 <button type="submit" class="button small">{locale.t(if has_reply { "inbox.save_reply" } else { "inbox.send_reply" })}</button>
             </form>

@@ -70,7 +70,8 @@ pub struct ReviewSettings {
 #[async_trait]
 pub trait ReviewStore: Send + Sync {
     /// Writes the account's review of a shop of the town, or replaces it (the previous text is
-    /// kept as a version, and the review says it was edited), with the given status.
+    /// kept as a version, and the review says it was edited), with the given status; a review
+    /// being replaced that is not published (held, or hidden by a moderator) becomes held.
     /// `None` if the shop is not of the town. Returns the review and whether it is new.
     async fn save_review(
         &self,
@@ -102,7 +103,7 @@ pub trait ReviewStore: Send + Sync {
         -> StoreResult<Vec<Review>>;
 
     /// A shop's published reviews for its counter, newest first; with `unanswered`, only those
-    /// without a reply.
+    /// without a reply (or whose reply a moderator hid).
     async fn review_inbox(
         &self,
         shop_id: i64,
@@ -133,7 +134,8 @@ pub trait ReviewStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Reply>>;
 
-    /// Deletes the reply to a review; `false` if there was none.
+    /// Deletes the reply to a review; `false` if there was none, or if a moderator hid it (it
+    /// stays, hidden, until they restore it).
     async fn delete_reply(&self, review_id: i64) -> StoreResult<bool>;
 
     /// Marks a review useful for a device; `false` if that device had already.
@@ -159,8 +161,9 @@ pub trait ReviewStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
 
-    /// Reviews of the town's shops (of `shop_ids` only, when given) that wait for a moderator:
-    /// held ones, and those with open reports on them or their reply; oldest first.
+    /// Reviews of the town's shops (of `shop_ids` only, when given) for moderators: held ones,
+    /// those with open reports on them or their reply, and those hidden (or whose reply is) to
+    /// restore; oldest first.
     async fn moderation_queue(
         &self,
         town_id: i64,
@@ -185,6 +188,10 @@ pub trait ReviewStore: Send + Sync {
         town_id: i64,
         limit: i64,
     ) -> StoreResult<Vec<ModerationDecision>>;
+
+    /// Whether a moderator ever hid a review this account wrote of this shop (one written again
+    /// after the hidden one was deleted waits for them).
+    async fn hidden_before(&self, shop_id: i64, user_id: i64) -> StoreResult<bool>;
 
     /// The earlier versions of a review, oldest first.
     async fn review_versions(&self, review_id: i64) -> StoreResult<Vec<ReviewVersion>>;
