@@ -10,9 +10,12 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 ./scripts/setup.sh
 export PATH="$PWD/end2end/node_modules/.bin:$PATH"
-# Disk: about twenty test executables are linked (each carries a large .debug_str: Leptos's
-# long type names); the incremental cache would add ~16 GB more. CI builds once: no cache.
+# Disk: about twenty test executables are linked; with debug information (even line tables:
+# Leptos's long type names fill .debug_str) each weighed ~3.5 GB, 68 GB in all. Tests need none
+# (a failed assertion names its file and line without it), and the incremental cache would add
+# ~16 GB more. CI builds once: no cache.
 export CARGO_INCREMENTAL=0
+export CARGO_PROFILE_DEV_DEBUG=false
 
 if [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium"

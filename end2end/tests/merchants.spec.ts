@@ -320,6 +320,142 @@ test("the baker edits the shop's hours with a lunch break and a closure; residen
   await resident.close();
 });
 
+// Reviews: the resident → merchant → reply → resident loop, then a report and a moderator.
+let residentCookies: Awaited<ReturnType<Awaited<ReturnType<typeof phone>>["cookies"]>> = [];
+const REVIEW = `<script>alert("avis")</script> Pain croustillant, مرحبا 😀`;
+
+/** The shop page's structured data: its rating figures. */
+async function ratingOf(page: Page) {
+  const response = await page.request.get("/shops/boulangerie-jacob");
+  const html = await response.text();
+  const json = html.match(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/)![1];
+  const data = JSON.parse(json);
+  const business = (data["@graph"] ?? [data]).find((n: any) => n.aggregateRating);
+  return business.aggregateRating;
+}
+
+test("a resident without JavaScript reviews the bakery, signs in from the mail, and finds what they typed", async ({ browser }) => {
+  const noScript = await phone(browser, false);
+  const page = await noScript.newPage();
+  await page.goto("/shops/boulangerie-jacob");
+  const reviews = page.locator("#reviews");
+  await expect(reviews.getByRole("heading", { name: "Avis", level: 2 })).toBeVisible();
+  await expect(reviews.locator(".review-average-figure")).toHaveText("4,5");
+  await expect(reviews.getByRole("list", { name: "Répartition des notes" }).getByRole("meter", { name: "1 avis à 5 étoiles" })).toBeVisible();
+  await expect(reviews.getByText("Merci beaucoup Claire !", { exact: false })).toBeVisible();
+
+  await reviews.getByRole("radio", { name: "Bien" }).check();
+  await reviews.getByLabel("Votre avis (facultatif)").fill(REVIEW);
+  await reviews.getByRole("button", { name: "Publier mon avis" }).click();
+  // Signed out: the sign-in, which will bring the form back as it was.
+  await expect(page).toHaveURL(/\/sign-in\?return_to=%2Fshops%2Fboulangerie-jacob%3Frating%3D4%26body%3D/);
+  const signInUrl = page.url();
+
+  // The e-mail's link opens on the phone (with JavaScript this time), back to the form.
+  const phoneWithJs = await phone(browser);
+  const signing = await phoneWithJs.newPage();
+  await signing.goto(signInUrl);
+  await waitForHydration(signing);
+  await signInFromMail(signing, "lea@habay.test");
+  await expect(signing).toHaveURL(/\/shops\/boulangerie-jacob\?rating=4&body=/);
+  await expect(signing.getByLabel("Votre avis (facultatif)")).toHaveValue(REVIEW);
+  await expect(signing.getByRole("radio", { name: "Bien" })).toBeChecked();
+  residentCookies = await phoneWithJs.cookies();
+  await phoneWithJs.close();
+
+  // Published from the page without JavaScript; the text is shown as text.
+  await noScript.addCookies(residentCookies);
+  await page.goto(new URL(signing.url()).pathname + new URL(signing.url()).search);
+  await expect(page.getByLabel("Votre avis (facultatif)")).toHaveValue(REVIEW);
+  await page.getByRole("button", { name: "Publier mon avis" }).click();
+  await expect(page).toHaveURL(/\/shops\/boulangerie-jacob\?review=published&stars=4#my-review$/);
+  await expect(page.getByText("Merci ! Votre avis est publié.")).toBeVisible();
+  const mine = page.locator(".review", { hasText: "Pain croustillant" });
+  await expect(mine.locator(".review-body")).toHaveText(REVIEW);
+  await expect(mine.locator(".review-author")).toHaveText("lea");
+  await expect(mine.getByRole("img", { name: "4 étoiles sur 5" })).toBeVisible();
+  expect(await ratingOf(page)).toMatchObject({ ratingValue: 4.3, reviewCount: 3 });
+  await noScript.close();
+
+  // With JavaScript, the same text never runs, and the page is accessible.
+  const reader = await phone(browser);
+  const readerPage = await reader.newPage();
+  let dialogs = 0;
+  readerPage.on("dialog", async (dialog) => {
+    dialogs += 1;
+    await dialog.dismiss();
+  });
+  await readerPage.goto("/shops/boulangerie-jacob");
+  await waitForHydration(readerPage);
+  await expect(readerPage.locator(".review-body", { hasText: "Pain croustillant" })).toHaveText(REVIEW);
+  expect(dialogs).toBe(0);
+  expect(await accessibilityViolations(readerPage)).toEqual([]);
+  await reader.close();
+});
+
+test("the baker sees the review to answer on the counter and replies; the resident reads the reply", async ({ browser }) => {
+  const merchant = await phone(browser);
+  await merchant.addCookies(merchantCookies);
+  const page = await merchant.newPage();
+  await page.goto("/counter/boulangerie-jacob");
+  // Marc's demo review and Léa's are unanswered.
+  await page.getByRole("link", { name: "2 à répondre" }).click();
+  await expect(page).toHaveURL(/\/counter\/boulangerie-jacob\/reviews\?filter=unanswered$/);
+  await expect(page.getByRole("heading", { name: "Avis des clients", level: 1 })).toBeVisible();
+  expect(await accessibilityViolations(page)).toEqual([]);
+  const review = page.locator(".review", { hasText: "Pain croustillant" });
+  await review.getByLabel("Votre réponse publique").fill("Merci Léa, à samedi !");
+  await review.getByRole("button", { name: "Publier la réponse" }).click();
+  await expect(page.getByText("Réponse publiée.")).toBeVisible();
+  await merchant.close();
+
+  const resident = await phone(browser, false);
+  await resident.addCookies(residentCookies);
+  const shop = await resident.newPage();
+  await shop.goto("/shops/boulangerie-jacob");
+  const reply = shop.locator(".review", { hasText: "Pain croustillant" }).locator(".review-reply");
+  await expect(reply).toContainText("Réponse du commerce");
+  await expect(reply).toContainText("Merci Léa, à samedi !");
+  await resident.close();
+});
+
+test("someone reports the review; the town's admin hides it with a reason: the page, the average and the data change", async ({ browser, page }) => {
+  const visitor = await phone(browser, false);
+  const reporting = await visitor.newPage();
+  await reporting.goto("/shops/boulangerie-jacob");
+  await reporting.locator(".review", { hasText: "Pain croustillant" }).getByRole("link", { name: "Signaler", exact: true }).click();
+  await expect(reporting.getByRole("heading", { name: "Signaler un avis" })).toBeVisible();
+  await reporting.getByRole("radio", { name: "Insulte ou harcèlement" }).check();
+  await reporting.getByRole("button", { name: "Envoyer le signalement" }).click();
+  await expect(reporting.getByText("Merci, votre signalement a été transmis à la modération.")).toBeVisible();
+  await visitor.close();
+
+  await page.goto("/sign-in");
+  await waitForHydration(page);
+  await signInFromMail(page, "admin@habay.test");
+  await expect(page).toHaveURL(/\/manage$/);
+  await page.getByRole("link", { name: "Modération des avis" }).click();
+  await expect(page.getByRole("heading", { name: "Modération des avis", level: 1 })).toBeVisible();
+  expect(await accessibilityViolations(page)).toEqual([]);
+  const item = page.locator(".review", { hasText: "Pain croustillant" });
+  await expect(item.locator(".reports")).toContainText("Insulte ou harcèlement");
+  await item.getByLabel("Raison (montrée à l’auteur)").first().fill("Propos hors charte");
+  await item.getByRole("button", { name: "Masquer l’avis" }).click();
+  await expect(page.getByText("Décision enregistrée.")).toBeVisible();
+  await expect(page.locator(".moderation-log")).toContainText("Propos hors charte");
+
+  expect(await ratingOf(page)).toMatchObject({ ratingValue: 4.5, reviewCount: 2 });
+  const anyone = await page.request.get("/shops/boulangerie-jacob");
+  expect(await anyone.text()).not.toContain("Pain croustillant");
+  // The author is told why, on their account.
+  const resident = await phone(browser, false);
+  await resident.addCookies(residentCookies);
+  const account = await resident.newPage();
+  await account.goto("/account");
+  await expect(account.locator("#my-reviews")).toContainText("Votre avis a été masqué par la modération : Propos hors charte");
+  await resident.close();
+});
+
 test("the baker makes a passkey and signs back in with it, without waiting for an e-mail", async ({ browser }) => {
   // Passkeys need a domain name: the same server, reached as localhost (a secure context).
   const origin = `http://localhost:${process.env.E2E_PORT ?? "3100"}`;

@@ -48,6 +48,27 @@ test("a shop with an offer: makesOffer with its validity", async ({ page }) => {
   }
 });
 
+test("a shop with reviews: aggregateRating and Review expand cleanly", async ({ page }) => {
+  const nodes = await expanded(page, "/shops/boulangerie-jacob");
+  const business = nodes[0];
+  const aggregate = business[S + "aggregateRating"][0];
+  expect(aggregate["@type"]).toContain(S + "AggregateRating");
+  expect(first(aggregate, "ratingValue")).toBeGreaterThanOrEqual(1);
+  expect(first(aggregate, "ratingValue")).toBeLessThanOrEqual(5);
+  expect(first(aggregate, "reviewCount")).toBeGreaterThanOrEqual(2);
+  const reviews = business[S + "review"];
+  expect(reviews.length).toBeGreaterThanOrEqual(2);
+  for (const review of reviews) {
+    expect(review["@type"]).toContain(S + "Review");
+    expect(review[S + "author"][0]["@type"]).toContain(S + "Person");
+    expect(first(review[S + "author"][0], "name")).not.toContain("@");
+    expect(first(review, "datePublished")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const stars = first(review[S + "reviewRating"][0], "ratingValue");
+    expect(stars).toBeGreaterThanOrEqual(1);
+    expect(stars).toBeLessThanOrEqual(5);
+  }
+});
+
 test("a district's events expand cleanly, organised by the district", async ({ page }) => {
   const nodes = await expanded(page, "/districts/habay-la-neuve-centre");
   const market = nodes.find((n) => first(n, "name") === "Marché de Noël de Habay-la-Neuve");
