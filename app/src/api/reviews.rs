@@ -28,6 +28,66 @@ pub const DECISIONS_PER_HOUR: i64 = 300;
 #[cfg(feature = "ssr")]
 const ADDRESS_MAX: usize = 4000;
 
+/// What a review form held, carried in the page's address after a plain form was refused (or
+/// through the sign-in): base64url of a small JSON array, so that no decoding of the address on
+/// the way (the sign-in's return path is an address inside an address) can alter the text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReviewDraft {
+    pub rating: String,
+    pub body: String,
+    pub visited_on: Option<String>,
+}
+
+impl ReviewDraft {
+    #[cfg(feature = "ssr")]
+    fn encode(&self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    /// The draft in an address's `draft` parameter (pages render on the server only).
+    pub fn decode(text: &str) -> Option<ReviewDraft> {
+        #[cfg(feature = "ssr")]
+        {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(text.trim())
+                .ok()?;
+            serde_json::from_slice(&bytes).ok()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let _ = text;
+            None
+        }
+    }
+}
+
+/// A reply's text in the address after its form was refused (as [`ReviewDraft`]).
+#[cfg(feature = "ssr")]
+fn encode_text(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text.as_bytes())
+}
+
+/// The text of an address's `reply` parameter.
+pub fn decode_text(text: &str) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text.trim())
+            .ok()?;
+        String::from_utf8(bytes).ok()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = text;
+        None
+    }
+}
+
 /// The `error` code in a page's address after a plain form failed, from the error.
 #[cfg(feature = "ssr")]
 fn code(error: &AppError) -> String {
@@ -87,13 +147,16 @@ pub async fn save_review(
     let address = |with_body: bool| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         let form = |query: &mut form_urlencoded::Serializer<String>| {
-            query.append_pair("rating", &rating);
-            if with_body && !body.is_empty() {
-                query.append_pair("body", &body);
-            }
-            if let Some(day) = visited_on.as_deref().filter(|d| !d.is_empty()) {
-                query.append_pair("visited_on", day);
-            }
+            let draft = ReviewDraft {
+                rating: rating.clone(),
+                body: if with_body {
+                    body.clone()
+                } else {
+                    String::new()
+                },
+                visited_on: visited_on.clone().filter(|d| !d.is_empty()),
+            };
+            query.append_pair("draft", &draft.encode());
         };
         match &result {
             Ok(status) => {
@@ -299,8 +362,8 @@ fn back_to_inbox(slug: &str, review_id: i64, result: &Result<(), AppError>, body
         Err(error) => {
             query.append_pair("reply_error", &code(error));
             query.append_pair("review", &review_id.to_string());
-            if let Some(body) = body.filter(|b| !b.is_empty() && b.len() * 3 <= ADDRESS_MAX) {
-                query.append_pair("reply", body);
+            if let Some(body) = body.filter(|b| !b.is_empty() && b.len() * 2 <= ADDRESS_MAX) {
+                query.append_pair("reply", &encode_text(body));
             }
         }
     }

@@ -8,7 +8,8 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::reviews::{
-    review_error_key, DeleteReview, MarkReviewUseful, ReportReview, SaveReview, SetDisplayName,
+    review_error_key, DeleteReview, MarkReviewUseful, ReportReview, ReviewDraft, SaveReview,
+    SetDisplayName,
 };
 use crate::components::reviews::{ReviewItem, ReviewSummaryBlock};
 use crate::i18n::use_locale;
@@ -28,10 +29,11 @@ struct FormEcho {
 
 fn form_echo() -> FormEcho {
     let query = use_query_map();
+    let draft = query.with_untracked(|q| q.get("draft").and_then(|d| ReviewDraft::decode(&d)));
     query.with_untracked(|q| FormEcho {
-        rating: q.get("rating"),
-        body: q.get("body").unwrap_or_default(),
-        visited_on: q.get("visited_on"),
+        rating: draft.as_ref().map(|d| d.rating.clone()),
+        body: draft.as_ref().map(|d| d.body.clone()).unwrap_or_default(),
+        visited_on: draft.and_then(|d| d.visited_on),
         error: q.get("review_error"),
         saved: q.get("review"),
         stars: q.get("stars"),

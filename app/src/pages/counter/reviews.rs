@@ -42,7 +42,9 @@ fn InboxContent(inbox: ReviewInbox, slug: String) -> impl IntoView {
             q.get("replied").and_then(|id| id.parse::<i64>().ok()),
             q.get("reply_error"),
             q.get("review").and_then(|id| id.parse::<i64>().ok()),
-            q.get("reply").unwrap_or_default(),
+            q.get("reply")
+                .and_then(|r| crate::api::reviews::decode_text(&r))
+                .unwrap_or_default(),
         )
     });
     let base = format!("/counter/{slug}/reviews");
