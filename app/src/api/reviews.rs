@@ -421,20 +421,19 @@ async fn delete_reply_inner(slug: &str, review_id: i64) -> Result<(), AppError> 
     Ok(())
 }
 
-/// The shop a published review is about, from its id (reports and "useful" name reviews only).
+/// The town's review `review_id` and the shop it is about, or "not found".
 #[cfg(feature = "ssr")]
-async fn published_review(
+async fn review_and_shop(
     state: &crate::server::AppState,
+    town: &crate::server::Town,
     review_id: i64,
 ) -> Result<(crate::server::Review, crate::server::Shop), AppError> {
     use crate::server::access::store_error;
-    let town = state.town().await?;
     let review = state
         .store
         .review_by_id(town.id, review_id)
         .await
         .map_err(store_error("loading a review"))?
-        .filter(|r| r.status == crate::server::ReviewStatus::Published)
         .ok_or(AppError::NotFound)?;
     let shop = state
         .store
@@ -444,6 +443,29 @@ async fn published_review(
         .pop()
         .ok_or(AppError::NotFound)?;
     Ok((review, shop))
+}
+
+/// A published review and its shop, from its id (reports and "useful" name reviews only).
+#[cfg(feature = "ssr")]
+async fn published_review(
+    state: &crate::server::AppState,
+    review_id: i64,
+) -> Result<(crate::server::Review, crate::server::Shop), AppError> {
+    let town = state.town().await?;
+    let (review, shop) = review_and_shop(state, &town, review_id).await?;
+    if review.status != crate::server::ReviewStatus::Published {
+        return Err(AppError::NotFound);
+    }
+    Ok((review, shop))
+}
+
+/// The town's shops by id: (name, slug), for lists of reviews across shops.
+#[cfg(feature = "ssr")]
+fn shop_names(shops: &[crate::server::Shop]) -> std::collections::HashMap<i64, (&str, &str)> {
+    shops
+        .iter()
+        .map(|s| (s.id, (s.fields.name.as_str(), s.slug.as_str())))
+        .collect()
 }
 
 /// Marks a review useful from this device (once; no account needed).
@@ -610,26 +632,29 @@ async fn moderation_inner() -> Result<ModerationView, AppError> {
     use crate::model::{DecisionView, ModerationItemView, ReportView};
     use crate::server::access::store_error;
     use crate::server::AppState;
-    use std::collections::HashMap;
 
     let state = AppState::from_context()?;
     let town = state.town().await?;
     let actor = state.actor(&town).await?;
-    let Actor::User { roles, .. } = &actor else {
+    if actor == Actor::Anonymous {
         return Err(AppError::Unauthorized);
-    };
+    }
     let shops = state
         .store
         .shops(town.id, &crate::server::ShopFilter::default())
         .await
         .map_err(store_error("loading shops"))?;
+    // The whole town, or the shops of the districts whose queue the actor may see.
     let scope: Option<Vec<i64>> = if allows(&actor, Action::ViewModerationQueue(None)) {
         None
-    } else if !roles.districts.is_empty() {
+    } else if actor.roles().is_some_and(|r| !r.districts.is_empty()) {
         Some(
             shops
                 .iter()
-                .filter(|s| s.district_id.is_some_and(|d| roles.districts.contains(&d)))
+                .filter(|s| {
+                    s.district_id
+                        .is_some_and(|d| allows(&actor, Action::ViewModerationQueue(Some(d))))
+                })
                 .map(|s| s.id)
                 .collect(),
         )
@@ -637,10 +662,7 @@ async fn moderation_inner() -> Result<ModerationView, AppError> {
         return Err(AppError::Forbidden);
     };
     let tz = town_tz(&town);
-    let names: HashMap<i64, (&str, &str)> = shops
-        .iter()
-        .map(|s| (s.id, (s.fields.name.as_str(), s.slug.as_str())))
-        .collect();
+    let names = shop_names(&shops);
     let queue = state
         .store
         .moderation_queue(town.id, scope.as_deref())
@@ -737,19 +759,7 @@ async fn moderate_inner(
     let town = state.town().await?;
     let part = ReviewPart::parse(part).ok_or_else(|| invalid("part", "error.form"))?;
     let action = ModerationAction::parse(action).ok_or_else(|| invalid("action", "error.form"))?;
-    let review = state
-        .store
-        .review_by_id(town.id, review_id)
-        .await
-        .map_err(store_error("loading a review"))?
-        .ok_or(AppError::NotFound)?;
-    let shop = state
-        .store
-        .shops_by_ids(town.id, &[review.shop_id])
-        .await
-        .map_err(store_error("loading a shop"))?
-        .pop()
-        .ok_or(AppError::NotFound)?;
+    let (review, shop) = review_and_shop(&state, &town, review_id).await?;
     let (_, user) = state
         .authorize_user(&town, Action::ModerateReviews(shop_ref(&shop)))
         .await?;
@@ -805,7 +815,6 @@ async fn my_reviews_inner() -> Result<MyReviews, AppError> {
     use crate::model::records::*;
     use crate::server::access::store_error;
     use crate::server::AppState;
-    use std::collections::HashMap;
 
     let state = AppState::from_context()?;
     let town = state.town().await?;
@@ -821,10 +830,7 @@ async fn my_reviews_inner() -> Result<MyReviews, AppError> {
         .shops(town.id, &crate::server::ShopFilter::default())
         .await
         .map_err(store_error("loading shops"))?;
-    let names: HashMap<i64, (&str, &str)> = shops
-        .iter()
-        .map(|s| (s.id, (s.fields.name.as_str(), s.slug.as_str())))
-        .collect();
+    let names = shop_names(&shops);
     let chosen = state
         .store
         .display_name(user.id)
