@@ -456,6 +456,76 @@ test("someone reports the review; the town's admin hides it with a reason: the p
   await resident.close();
 });
 
+const SUGGESTION = `Du pain sans gluten le vendredi ?
+<img src=x onerror=alert(1)> Merci !`;
+
+test("a resident without JavaScript sends the bakery a suggestion; the baker answers from the counter; the answer comes by e-mail and on « Mes messages »", async ({ browser }) => {
+  const noScript = await phone(browser, false);
+  const page = await noScript.newPage();
+  await page.goto("/shops/boulangerie-jacob");
+  const section = page.locator("#suggestion");
+  await expect(section.getByRole("heading", { name: "Une suggestion ?", level: 2 })).toBeVisible();
+  // A mistyped address comes back with the text kept.
+  await section.getByLabel("Votre message").fill(SUGGESTION);
+  await section.getByLabel("Votre adresse e-mail (facultatif)").fill("anne@habay");
+  await section.getByRole("button", { name: "Envoyer le message" }).click();
+  await expect(page).toHaveURL(/message_error=invalid-email/);
+  await expect(page.locator("#message-error")).toHaveText("Cette adresse e-mail n’est pas valable. Corrigez-la ou laissez le champ vide.");
+  await expect(page.locator("#suggestion").getByLabel("Votre message")).toHaveValue(SUGGESTION);
+  await page.locator("#suggestion").getByLabel("Votre adresse e-mail (facultatif)").fill("anne@habay.test");
+  await page.locator("#suggestion").getByRole("button", { name: "Envoyer le message" }).click();
+  await expect(page).toHaveURL(/\/shops\/boulangerie-jacob\?message=sent#suggestion$/);
+  await expect(page.getByText("Message envoyé. La réponse arrivera sur cet appareil.")).toBeVisible();
+  await page.getByRole("link", { name: "Voir mes messages" }).click();
+  await expect(page.getByRole("heading", { name: "Mes messages", level: 1 })).toBeVisible();
+  const mine = page.locator(".message-item", { hasText: "sans gluten" });
+  await expect(mine).toContainText("En attente");
+  await expect(mine.locator(".message-body")).toHaveText(SUGGESTION);
+
+  // The baker: the counter says a message waits; the answer is private.
+  const merchant = await phone(browser);
+  await merchant.addCookies(merchantCookies);
+  const counter = await merchant.newPage();
+  await counter.goto("/counter/boulangerie-jacob");
+  await counter.getByRole("link", { name: "1 message à traiter" }).click();
+  await expect(counter.getByRole("heading", { name: "Messages privés · Boulangerie Jacob", level: 1 })).toBeVisible();
+  let dialogs = 0;
+  counter.on("dialog", async (dialog) => {
+    dialogs += 1;
+    await dialog.dismiss();
+  });
+  const item = counter.locator(".message-item", { hasText: "sans gluten" });
+  await expect(item.locator(".message-body").first()).toHaveText(SUGGESTION);
+  await expect(item).toContainText("réponse aussi par e-mail");
+  await expect(item).not.toContainText("anne@habay.test");
+  expect(await accessibilityViolations(counter)).toEqual([]);
+  await item.getByLabel("Votre réponse (privée)").fill("Oui, le vendredi dès 7 h !");
+  await item.getByRole("button", { name: "Envoyer la réponse" }).click();
+  await expect(counter.getByText("Réponse envoyée.")).toBeVisible();
+  expect(dialogs).toBe(0);
+  await merchant.close();
+
+  // The answer by e-mail, in the resident's language, their message quoted…
+  await expect.poll(() => inbox.some((m) => m.to.includes("anne@habay.test")), { timeout: 15_000 }).toBe(true);
+  const mail = inbox.find((m) => m.to.includes("anne@habay.test"))!;
+  expect(mail.subject).toBe("Boulangerie Jacob a répondu à votre message");
+  expect(mail.text).toContain("Oui, le vendredi dès 7 h !");
+  expect(mail.text).toContain("> Du pain sans gluten le vendredi ?");
+  // …and on the device's « Mes messages », readable and accessible with JavaScript too.
+  await page.reload();
+  await expect(page.locator(".message-item", { hasText: "sans gluten" }).locator(".message-answer")).toContainText("Oui, le vendredi dès 7 h !");
+  const cookies = await noScript.cookies();
+  await noScript.close();
+  const withJs = await phone(browser);
+  await withJs.addCookies(cookies);
+  const reader = await withJs.newPage();
+  await reader.goto("/messages");
+  await waitForHydration(reader);
+  await expect(reader.locator(".message-answer")).toContainText("Oui, le vendredi dès 7 h !");
+  expect(await accessibilityViolations(reader)).toEqual([]);
+  await withJs.close();
+});
+
 test("the baker makes a passkey and signs back in with it, without waiting for an e-mail", async ({ browser }) => {
   // Passkeys need a domain name: the same server, reached as localhost (a secure context).
   const origin = `http://localhost:${process.env.E2E_PORT ?? "3100"}`;

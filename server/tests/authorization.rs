@@ -57,9 +57,14 @@ enum Action {
     ViewModeration,
     MarkReviewUseful,
     ReportReview,
+    SendMessage,
+    ReadShopMessages,
+    AnswerShopMessage,
+    ReadDistrictMessages,
+    AnswerDistrictMessage,
 }
 
-const ACTIONS: [Action; 23] = [
+const ACTIONS: [Action; 28] = [
     Action::OpenCounter,
     Action::Publish,
     Action::EditPost,
@@ -83,6 +88,11 @@ const ACTIONS: [Action; 23] = [
     Action::ViewModeration,
     Action::MarkReviewUseful,
     Action::ReportReview,
+    Action::SendMessage,
+    Action::ReadShopMessages,
+    Action::AnswerShopMessage,
+    Action::ReadDistrictMessages,
+    Action::AnswerDistrictMessage,
 ];
 
 /// Who may do what (the shop is in the steward's district; the other owner has another shop,
@@ -97,14 +107,20 @@ fn expected(action: Action, role: Role) -> bool {
         | Action::OpenProfile
         | Action::SaveProfile
         | Action::ReplyToReview
-        | Action::ReadReviewInbox => {
+        | Action::ReadReviewInbox
+        | Action::ReadShopMessages
+        | Action::AnswerShopMessage => {
             matches!(role, Staff | Owner | Steward | Admin)
         }
         // Anyone signed in, except the shop's own team.
         Action::WriteReview => !matches!(role, Anonymous | Staff | Owner),
         Action::ModerateReview => matches!(role, Steward | Admin),
         Action::ViewModeration => matches!(role, Steward | OtherSteward | Admin),
-        Action::MarkReviewUseful | Action::ReportReview => true,
+        Action::MarkReviewUseful | Action::ReportReview | Action::SendMessage => true,
+        // A district's messages: its stewards (and the admins), no merchant.
+        Action::ReadDistrictMessages | Action::AnswerDistrictMessage => {
+            matches!(role, Steward | Admin)
+        }
         Action::InviteStaff | Action::RemoveStaff => matches!(role, Owner | Steward | Admin),
         Action::InviteOwner | Action::RevokeOwnerInvitation => matches!(role, Steward | Admin),
         Action::InviteSteward | Action::InviteAdmin | Action::ManageTown => role == Admin,
@@ -127,6 +143,9 @@ struct World {
     counter: u32,
     /// A published review of the shop (the demo's).
     review_id: i64,
+    /// The device profile that writes the messages to answer.
+    sender_profile: i64,
+    district_id: i64,
 }
 
 impl World {
@@ -206,6 +225,33 @@ impl World {
             )
             .await
             .unwrap()
+            .id
+    }
+
+    /// A fresh message to the shop (or, with `district`, to its district), to answer.
+    async fn message(&self, district: bool) -> i64 {
+        use app::domain::messages::{NewMessage, Recipient};
+        let recipient = if district {
+            Recipient::District(self.district_id)
+        } else {
+            Recipient::Shop(self.shop.id)
+        };
+        self.app
+            .store
+            .save_message(
+                self.town_id,
+                recipient,
+                self.sender_profile,
+                &NewMessage {
+                    body: "Une idée".into(),
+                    email: None,
+                },
+                "fr",
+                now(),
+            )
+            .await
+            .unwrap()
+            .expect("saved")
             .id
     }
 
@@ -318,6 +364,26 @@ impl World {
                 "/api/reviews/report",
                 format!("review_id={}&part=review&reason=spam", self.review_id),
             ),
+            Action::SendMessage => (
+                "/api/messages/send",
+                format!("to=shop&slug={slug}&body=Bonjour"),
+            ),
+            Action::ReadShopMessages => (
+                "/api/messages/inbox",
+                format!("kind=shop&slug={slug}&open_only=false"),
+            ),
+            Action::AnswerShopMessage => {
+                let id = self.message(false).await;
+                ("/api/messages/answer", format!("id={id}&body=Merci"))
+            }
+            Action::ReadDistrictMessages => (
+                "/api/messages/inbox",
+                format!("kind=district&slug={}&open_only=false", self.district_slug),
+            ),
+            Action::AnswerDistrictMessage => {
+                let id = self.message(true).await;
+                ("/api/messages/answer", format!("id={id}&body=Merci"))
+            }
             Action::OpenProfile => ("/api/profile", format!("slug={slug}")),
             Action::ManageTown => (
                 "/api/notifications/town",
@@ -397,6 +463,12 @@ async fn every_action_against_every_role() {
             .first()
             .expect("the demo reviews the shop")
             .id,
+        sender_profile: app
+            .store
+            .create_device_profile("sender", now())
+            .await
+            .unwrap(),
+        district_id: district.id,
         app,
         counter: 0,
     };

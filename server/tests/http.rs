@@ -343,6 +343,7 @@ fn server_functions_keep_their_addresses() {
     paths.sort();
     let expected = [
         "DELETE /api/push/subscriptions",
+        "POST /api/account/delete",
         "POST /api/account/name",
         "POST /api/account/reviews",
         "POST /api/auth/complete",
@@ -368,6 +369,12 @@ fn server_functions_keep_their_addresses() {
         "POST /api/manage",
         "POST /api/map",
         "POST /api/me",
+        "POST /api/messages/answer",
+        "POST /api/messages/close",
+        "POST /api/messages/delete",
+        "POST /api/messages/inbox",
+        "POST /api/messages/mine",
+        "POST /api/messages/send",
         "POST /api/moderation",
         "POST /api/moderation/decide",
         "POST /api/more_posts",

@@ -84,6 +84,14 @@ async fn a_merchant_edits_hours_contact_and_photos() {
         ("closure1_date", "2026-12-25"),
         ("closure1_yearly", "on"),
         ("closure2_date", ""),
+        (
+            "google_place",
+            "https://www.google.com/maps/search/?api=1&query=Jacob&query_place_id=ChIJN1t_tDeuEmsRUsoyG83frY4",
+        ),
+        (
+            "listings",
+            "www.facebook.com/boulangeriejacob\r\n\r\nhttps://www.pagesdor.be/jacob",
+        ),
     ]);
     let photo = jpeg(800, 600);
     let (status, _, body) = call_multipart(
@@ -137,6 +145,24 @@ async fn a_merchant_edits_hours_contact_and_photos() {
         "Pain au levain cuit au feu de bois.\n\nSpéculoos maison."
     );
     assert!(business["image"].as_str().unwrap().ends_with(&large));
+    // The shop elsewhere: on the page and in the data.
+    let maps = "https://www.google.com/maps/search/?api=1&amp;query=Boulangerie+Jacob&amp;query_place_id=ChIJN1t_tDeuEmsRUsoyG83frY4";
+    assert!(page.contains(maps), "the Google Maps link");
+    assert!(page.contains(">facebook.com</a>") && page.contains(">pagesdor.be</a>"));
+    assert_eq!(
+        business["sameAs"],
+        serde_json::json!([
+            maps.replace("&amp;", "&"),
+            "https://www.facebook.com/boulangeriejacob",
+            "https://www.pagesdor.be/jacob"
+        ])
+    );
+    // After a review of four or five stars, the confirmation offers Google's review form.
+    let (_, _, confirmed) = get(&app, "/shops/boulangerie-jacob?review=published&stars=5").await;
+    assert!(confirmed.contains(
+        "href=\"https://search.google.com/local/writereview?placeid=ChIJN1t_tDeuEmsRUsoyG83frY4\""
+    ));
+    assert!(confirmed.contains("Le partager aussi sur Google Maps"));
     let specs = business["openingHoursSpecification"].as_array().unwrap();
     assert!(specs.iter().any(|s| s["opens"] == "14:00"
         && s["dayOfWeek"]
@@ -158,6 +184,11 @@ async fn a_merchant_edits_hours_contact_and_photos() {
         ("14:00", "18:30")
     );
     assert_eq!(view.form.days[5].to1, "13:00");
+    assert_eq!(view.form.google_place, "ChIJN1t_tDeuEmsRUsoyG83frY4");
+    assert_eq!(
+        view.form.listings,
+        "https://www.facebook.com/boulangeriejacob\nhttps://www.pagesdor.be/jacob"
+    );
     assert_eq!(view.form.days[5].from2, "");
     assert!(view.form.holidays_closed);
     let closures: Vec<(&str, bool)> = view
@@ -262,7 +293,17 @@ async fn refused_profiles_say_why_and_lose_nothing() {
         fields.extend_from_slice(changes);
         fields
     };
-    let cases: [Case; 9] = [
+    let cases: [Case; 11] = [
+        (
+            &[("google_place", "https://maps.app.goo.gl/xyz")],
+            "google_place",
+            "Cet identifiant de lieu Google n’est pas reconnu",
+        ),
+        (
+            &[("listings", "www.facebook.com/jacob\njavascript:alert(1)")],
+            "listings",
+            "Une des adresses web n’est pas valable",
+        ),
         (
             &[("phone", "appelez-nous")],
             "phone",

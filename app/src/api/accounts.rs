@@ -334,6 +334,57 @@ async fn sign_out_inner(everywhere: bool) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Deletes the signed-in account for good (`confirm` must be `yes`: a plain form's checkbox),
+/// and signs this browser out of it. See [`crate::server::AccountStore::delete_account`].
+#[server(prefix = "/api", endpoint = "account/delete")]
+pub async fn delete_account(confirm: Option<String>) -> Result<(), AppError> {
+    let result = super::with_status(delete_account_inner(confirm.as_deref()).await);
+    match &result {
+        Ok(()) => super::redirect_plain_form(Some("/account?deleted=1")),
+        Err(error) => super::redirect_plain_form(Some(&format!(
+            "/account?delete_error={}#delete-account",
+            super::error_code(error)
+        ))),
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn delete_account_inner(confirm: Option<&str>) -> Result<(), AppError> {
+    use crate::domain::authz::Action;
+    use crate::server::auth::*;
+    use crate::server::AppState;
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let (_, user) = state.authorize_user(&town, Action::ManageAccount).await?;
+    if confirm != Some("yes") {
+        return Err(AppError::Validation {
+            field: "confirm".into(),
+            message: super::request_locale().t("account.error.confirm_delete"),
+        });
+    }
+    state
+        .store
+        .delete_account(user.id)
+        .await
+        .map_err(|e| AppError::internal("deleting an account", e))?;
+    tracing::info!(user = user.id, "account deleted");
+    let secure = state.secure_cookies();
+    set_cookie(&expired_cookie(SESSION_COOKIE, secure));
+    set_cookie(&expired_cookie(
+        crate::server::device::DEVICE_COOKIE,
+        secure,
+    ));
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::header::HeaderName::from_static("clear-site-data"),
+            http::HeaderValue::from_static("\"cache\", \"storage\""),
+        );
+    }
+    Ok(())
+}
+
 /// The signed-in user and what they may manage; `None` for a visitor.
 #[server(prefix = "/api", endpoint = "me")]
 pub async fn get_me() -> Result<Option<Me>, AppError> {

@@ -8,6 +8,7 @@ pub mod follows;
 pub mod invitations;
 pub mod manage;
 pub mod map;
+pub mod messages;
 #[cfg(feature = "ssr")]
 pub mod multipart;
 pub mod nearby;

@@ -113,6 +113,11 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         .await
         .map_err(store_error("counting reviews"))?;
     let reviews_to_answer = (reviews.summary.count - reviews.replied).max(0);
+    let messages = state
+        .store
+        .message_stats(crate::domain::messages::Recipient::Shop(shop.id), now)
+        .await
+        .map_err(store_error("counting messages"))?;
     let (valid_from, valid_until) = default_offer_dates(now, tz);
     let summary = shop_summaries(std::slice::from_ref(&shop), &districts, tz, now)
         .pop()
@@ -135,6 +140,7 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         team,
         can_invite_staff: allows(&actor, Action::ManageShopStaff(shop_ref(&shop))),
         reviews_to_answer,
+        messages_to_answer: messages.open,
     })
 }
 

@@ -87,6 +87,8 @@ async fn profile_inner(slug: String) -> Result<ProfileView, AppError> {
         holidays_closed: week.holidays_closed,
         closures,
         hours: current.clone().unwrap_or_default(),
+        google_place: shop.listings.google_place_id.clone().unwrap_or_default(),
+        listings: shop.listings.others.join("\n"),
     };
     let summary = shop_summaries(std::slice::from_ref(&shop), &districts, tz, now)
         .pop()
@@ -172,6 +174,25 @@ pub fn profile_from_form(
         },
     };
 
+    let google_place_id = match optional(&form.google_place) {
+        None => None,
+        Some(text) => match crate::domain::shops::parse_place_id(&text) {
+            Some(id) => Some(id),
+            None => return refuse("google_place", "profile.error.google_place"),
+        },
+    };
+    let mut others = Vec::new();
+    for line in form.listings.lines().filter_map(optional) {
+        match contact::website_url(&line).filter(|u| u.len() <= 300) {
+            Some(url) if !others.contains(&url) => others.push(url),
+            Some(_) => {}
+            None => return refuse("listings", "profile.error.listings"),
+        }
+    }
+    if others.len() > crate::domain::shops::MAX_LISTINGS {
+        return refuse("listings", "profile.error.listings_count");
+    }
+
     let current_hours = current.fields.opening_hours.clone();
     let opening_hours = if form.advanced_hours {
         match optional(&form.hours) {
@@ -238,6 +259,10 @@ pub fn profile_from_form(
         email,
         opening_hours,
         photos: current.photos.clone(),
+        listings: crate::domain::shops::Listings {
+            google_place_id,
+            others,
+        },
     })
 }
 
@@ -262,7 +287,8 @@ fn is_profile_field(name: &str) -> bool {
     };
     match name {
         "slug" | "category" | "description" | "phone" | "website" | "email" | "hours"
-        | "hours_mode" | "holidays_closed" | "photo" | "remove_photo" | "cover" => true,
+        | "hours_mode" | "holidays_closed" | "photo" | "remove_photo" | "cover"
+        | "google_place" | "listings" => true,
         _ => {
             name.strip_prefix('d').is_some_and(day_field)
                 || name.strip_prefix("closure").is_some_and(closure_field)

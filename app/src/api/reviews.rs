@@ -263,7 +263,7 @@ async fn save_inner(
     } else {
         ReviewStatus::Published
     };
-    let (saved, _) = state
+    let (saved, new) = state
         .store
         .save_review(town.id, shop.id, user.id, &review, status, now)
         .await
@@ -272,6 +272,32 @@ async fn save_inner(
             other => AppError::internal("saving a review", other),
         })?
         .ok_or(AppError::NotFound)?;
+    // A new review on the page: the team's phones hear of it (a held one waits for the
+    // moderators first).
+    if new && saved.status == ReviewStatus::Published {
+        use crate::server::notices;
+        let locale = state.settings.default_locale;
+        let notice = notices::town_notice(
+            &state,
+            locale.tf(
+                "review.notice.new_title",
+                &[
+                    ("name", &shop.fields.name),
+                    ("stars", &"★".repeat(usize::from(saved.content.rating))),
+                ],
+            ),
+            &saved.content.body,
+            format!("/counter/{}/reviews#review-{}", shop.slug, saved.id),
+            format!("review-{}", saved.id),
+        );
+        notices::notify_team(
+            &state,
+            &town,
+            crate::domain::messages::Recipient::Shop(shop.id),
+            &notice,
+        )
+        .await;
+    }
     Ok(saved.status.as_str().to_owned())
 }
 
@@ -389,12 +415,35 @@ async fn reply_inner(slug: &str, review_id: i64, body: &str) -> Result<(), AppEr
 
     let text = crate::domain::reviews::check_reply(body).map_err(from_field)?;
     let (state, review, user_id) = reply_target(slug, review_id).await?;
-    state
+    let reply = state
         .store
         .save_reply(review.id, &text, user_id, state.clock.now())
         .await
         .map_err(store_error("saving a reply"))?
         .ok_or(AppError::NotFound)?;
+    // A first reply reaches the reviewer's phones (an edit does not ring again).
+    if reply.edited_at.is_none() {
+        use crate::server::notices;
+        let town = state.town().await?;
+        let shop_name = state
+            .store
+            .shops_by_ids(town.id, &[review.shop_id])
+            .await
+            .map_err(store_error("loading a shop"))?
+            .into_iter()
+            .next()
+            .map(|shop| shop.fields.name)
+            .unwrap_or_default();
+        let locale = state.settings.default_locale;
+        let notice = notices::town_notice(
+            &state,
+            locale.tf("review.notice.reply_title", &[("name", &shop_name)]),
+            &reply.body,
+            format!("/shops/{slug}#review-{}", review.id),
+            format!("reply-{}", review.id),
+        );
+        notices::notify_user(&state, &town, review.user_id, &notice).await;
+    }
     Ok(())
 }
 
@@ -582,17 +631,11 @@ async fn inbox_inner(slug: &str, unanswered: bool) -> Result<ReviewInbox, AppErr
     use crate::model::records::*;
     use crate::server::access::*;
     use crate::server::AppState;
-    use chrono::{Datelike, TimeZone};
 
     let state = AppState::from_context()?;
     let (town, shop, _) = authorized_shop(&state, slug, Action::ReplyToReviews).await?;
     let tz = town_tz(&town);
-    let now = state.clock.now();
-    let local = now.with_timezone(&tz);
-    let month_start = tz
-        .with_ymd_and_hms(local.year(), local.month(), 1, 0, 0, 0)
-        .earliest()
-        .map_or(now, |t| t.with_timezone(&chrono::Utc));
+    let month_start = month_start(state.clock.now(), tz);
     let stats = state
         .store
         .review_stats(shop.id, month_start)
@@ -978,7 +1021,7 @@ pub(super) async fn shop_reviews(
             .as_ref()
             .map(|r| review_view(r, names, false, false, tz)),
         display_name,
-        google_review_url: None,
+        google_review_url: shop.listings.google_review_url(),
         today: state
             .clock
             .now()

@@ -186,6 +186,30 @@ async fn shop_view(slug: String, review_pages: u32) -> Result<ShopView, AppError
             })
             .collect::<Vec<_>>(),
     );
+    let mut listings: Vec<crate::model::ListingLink> = shop
+        .listings
+        .google_maps_url(&shop.fields.name)
+        .map(|url| crate::model::ListingLink {
+            label: "Google Maps".into(),
+            url,
+        })
+        .into_iter()
+        .collect();
+    listings.extend(shop.listings.others.iter().map(|url| {
+        let host = url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', '?', '#']).next())
+            .unwrap_or(url);
+        crate::model::ListingLink {
+            label: host.trim_start_matches("www.").to_owned(),
+            url: url.clone(),
+        }
+    }));
+    structured_data::add_same_as(
+        &mut business,
+        &listings.iter().map(|l| l.url.clone()).collect::<Vec<_>>(),
+    );
     let follow = super::follows::follow_state(&state, Some(shop.id), None).await?;
     let scope = crate::server::FeedScope::Shop(shop.id);
     let (events, page) = super::feeds::scoped_feed(&state, &town, scope, None).await?;
@@ -224,5 +248,6 @@ async fn shop_view(slug: String, review_pages: u32) -> Result<ShopView, AppError
         image_url,
         json_ld,
         reviews,
+        listings,
     })
 }

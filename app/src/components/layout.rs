@@ -111,6 +111,8 @@ pub fn SiteFooter() -> impl IntoView {
                 " (ODbL)"
             </p>
             <p>
+                <a href="/messages">{locale.t("footer.messages")}</a>
+                " · "
                 <a href="/open-data/shops.geojson" type="application/geo+json">{locale.t("footer.open_data")}</a>
             </p>
         </footer>

@@ -62,6 +62,12 @@ pub enum Action {
     ViewModerationQueue(Option<i64>),
     /// The log of every moderator's decision in the town.
     ViewModerationLog,
+    /// Write privately to a shop or a district (no account needed: the device's profile).
+    SendMessage,
+    /// Read and answer the private messages sent to a shop.
+    AnswerShopMessages(ShopRef),
+    /// Read and answer the private messages sent to a district's association.
+    AnswerDistrictMessages(i64),
 }
 
 impl Actor {
@@ -115,7 +121,7 @@ impl Actor {
 /// Whether `actor` may do `action`. Anything not granted here is refused.
 pub fn allows(actor: &Actor, action: Action) -> bool {
     match action {
-        Action::Read | Action::Follow => true,
+        Action::Read | Action::Follow | Action::SendMessage => true,
         _ if matches!(actor, Actor::Anonymous) => false,
         Action::ManageAccount => true,
         // Before the administrators' rule: nobody reviews a shop they work for.
@@ -125,7 +131,8 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         | Action::EditShop(shop)
         | Action::ViewShopStats(shop)
         | Action::ViewShopTeam(shop)
-        | Action::ReplyToReviews(shop) => {
+        | Action::ReplyToReviews(shop)
+        | Action::AnswerShopMessages(shop) => {
             actor.shop_role(shop.id).is_some() || actor.stewards(shop.district_id)
         }
         Action::ManageShopStaff(shop) => {
@@ -136,9 +143,9 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         }
         Action::ViewModerationQueue(Some(district)) => actor.stewards(Some(district)),
         Action::ViewModerationQueue(None) | Action::ViewModerationLog => false,
-        Action::ManageShops(Some(district)) | Action::PostForDistrict(district) => {
-            actor.stewards(Some(district))
-        }
+        Action::ManageShops(Some(district))
+        | Action::PostForDistrict(district)
+        | Action::AnswerDistrictMessages(district) => actor.stewards(Some(district)),
         Action::ManageShops(None)
         | Action::InviteSteward(_)
         | Action::InviteAdmin

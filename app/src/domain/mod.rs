@@ -12,6 +12,7 @@ pub mod follows;
 pub mod hours;
 pub mod invitations;
 pub mod links;
+pub mod messages;
 pub mod nearby;
 pub mod outbox;
 pub mod passkeys;

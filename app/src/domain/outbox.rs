@@ -88,3 +88,34 @@ pub struct PushFigures {
     /// Not sent: the post ended first, or the subscription went meanwhile.
     pub skipped: i64,
 }
+
+/// A personal notification for one profile's browsers, about no post: an answer to a
+/// resident's message, a new review or message for a shop's team, a reply for a reviewer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub title: String,
+    pub body: String,
+    /// The page it opens: a path of the site (`/messages#message-12`).
+    pub path: String,
+    /// A notice with the same tag replaces the earlier one on the device.
+    pub tag: String,
+    /// The language of the text (`fr`, `nl`, `de`, `en`).
+    pub lang: String,
+    /// Whether it waits for the end of the recipient's quiet hours.
+    pub respects_quiet_hours: bool,
+}
+
+/// A notice taken by this worker until its lease runs out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimedNotice {
+    pub id: i64,
+    /// Attempts so far, this one included.
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+    /// `None` when the subscription was removed since the notice was queued.
+    pub target: Option<PushTarget>,
+    /// The recipient's quiet hours (else the town's), if the notice respects them.
+    pub quiet: Option<QuietHours>,
+    pub timezone: String,
+    pub notice: Notice,
+}

@@ -36,8 +36,65 @@ pub struct Shop {
     pub photos: Vec<String>,
     /// The [`PROFILE_FIELDS`] its merchants have edited: an import leaves them as they are.
     pub merchant_fields: Vec<String>,
+    /// Where else it is listed.
+    pub listings: Listings,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Most other listings a shop records.
+pub const MAX_LISTINGS: usize = 5;
+
+/// Where else a shop is listed: its Google Maps place, other pages (directories, social
+/// networks: web addresses).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Listings {
+    /// A Google Place ID (`ChIJ…`).
+    pub google_place_id: Option<String>,
+    pub others: Vec<String>,
+}
+
+impl Listings {
+    /// The shop on Google Maps (the documented "Maps URLs" search form, with the place).
+    #[cfg(feature = "ssr")]
+    pub fn google_maps_url(&self, name: &str) -> Option<String> {
+        let id = self.google_place_id.as_deref()?;
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("api", "1");
+        query.append_pair("query", name);
+        query.append_pair("query_place_id", id);
+        Some(format!(
+            "https://www.google.com/maps/search/?{}",
+            query.finish()
+        ))
+    }
+
+    /// Google's "write a review" page of the place.
+    pub fn google_review_url(&self) -> Option<String> {
+        let id = self.google_place_id.as_deref()?;
+        Some(format!(
+            "https://search.google.com/local/writereview?placeid={id}"
+        ))
+    }
+}
+
+/// A Google Place ID as a merchant pastes it: the ID itself, or an address carrying it
+/// (`…?placeid=ID`, `…&query_place_id=ID`, `…place_id:ID`). `None` if there is none.
+pub fn parse_place_id(input: &str) -> Option<String> {
+    let input = input.trim();
+    let id = ["query_place_id=", "placeid=", "place_id=", "place_id:"]
+        .iter()
+        .find_map(|marker| {
+            let start = input.find(marker)? + marker.len();
+            Some(&input[start..])
+        })
+        .unwrap_or(input);
+    let id: &str = id.split(['&', '#', '/', '?']).next().unwrap_or_default();
+    let valid = (10..=300).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    valid.then(|| id.to_owned())
 }
 
 /// The fields of a shop's profile its merchants edit.
@@ -60,6 +117,7 @@ pub struct ShopProfile {
     pub email: Option<String>,
     pub opening_hours: Option<String>,
     pub photos: Vec<String>,
+    pub listings: Listings,
 }
 
 impl ShopProfile {
@@ -140,4 +198,48 @@ pub struct BoundingBox {
     pub max_lat: f64,
     pub min_lon: f64,
     pub max_lon: f64,
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::*;
+
+    #[test]
+    fn place_ids_are_found_in_what_merchants_paste() {
+        let id = "ChIJN1t_tDeuEmsRUsoyG83frY4";
+        for pasted in [
+            id.to_owned(),
+            format!("  {id} "),
+            format!("https://search.google.com/local/writereview?placeid={id}"),
+            format!(
+                "https://www.google.com/maps/search/?api=1&query=Boulangerie&query_place_id={id}"
+            ),
+            format!("https://www.google.com/maps/place/?q=place_id:{id}"),
+        ] {
+            assert_eq!(parse_place_id(&pasted).as_deref(), Some(id), "{pasted}");
+        }
+        for bad in [
+            "",
+            "court",
+            "https://maps.app.goo.gl/abc",
+            "<script>alert(1)</script>",
+            "ChIJ N1t tDeuEmsRUsoyG83frY4",
+        ] {
+            assert_eq!(parse_place_id(bad), None, "{bad}");
+        }
+        let listings = Listings {
+            google_place_id: Some(id.into()),
+            others: Vec::new(),
+        };
+        assert_eq!(
+            listings.google_review_url().unwrap(),
+            format!("https://search.google.com/local/writereview?placeid={id}")
+        );
+        #[cfg(feature = "ssr")]
+        assert_eq!(
+            listings.google_maps_url("Café & Cie").unwrap(),
+            format!("https://www.google.com/maps/search/?api=1&query=Caf%C3%A9+%26+Cie&query_place_id={id}")
+        );
+        assert_eq!(Listings::default().google_review_url(), None);
+    }
 }

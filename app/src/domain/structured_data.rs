@@ -251,6 +251,13 @@ pub struct ReviewFacts<'a> {
 /// How many reviews the business's structured data carries in full.
 pub const REVIEWS_IN_DATA: usize = 3;
 
+/// Adds `sameAs`: the shop's pages on other sites (listings, social networks).
+pub fn add_same_as(business: &mut Value, urls: &[String]) {
+    if let (Some(object), false) = (business.as_object_mut(), urls.is_empty()) {
+        object.insert("sameAs".into(), json!(urls));
+    }
+}
+
 /// Adds `aggregateRating` (from `count` published reviews averaging `average`) and the first
 /// [`REVIEWS_IN_DATA`] of `reviews` to a `LocalBusiness` object; nothing without reviews.
 pub fn add_reviews(

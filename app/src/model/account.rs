@@ -170,6 +170,8 @@ pub struct CounterView {
     pub can_invite_staff: bool,
     /// Published reviews of the shop without a reply.
     pub reviews_to_answer: i64,
+    /// Private messages waiting for an answer.
+    pub messages_to_answer: i64,
 }
 
 /// A freshly made invitation: its link is shown once.

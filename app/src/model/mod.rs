@@ -4,8 +4,10 @@ use serde::{Deserialize, Serialize};
 
 mod account;
 pub use account::*;
+mod messages;
 mod profile;
 mod reviews;
+pub use messages::*;
 pub use profile::*;
 pub use reviews::*;
 #[cfg(feature = "ssr")]
@@ -420,6 +422,16 @@ pub struct ShopView {
     pub feed_url: String,
     /// Residents' reviews: figures, the latest ones, the visitor's own.
     pub reviews: ShopReviews,
+    /// The shop elsewhere: Google Maps, directories, social networks.
+    pub listings: Vec<ListingLink>,
+}
+
+/// A page about the shop on another site.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingLink {
+    /// "Google Maps", or the site's host name.
+    pub label: String,
+    pub url: String,
 }
 
 /// Everything the district page shows.

@@ -42,6 +42,10 @@ pub struct ProfileForm {
     pub closures: Vec<ClosureForm>,
     /// The OSM `opening_hours` value of the advanced field.
     pub hours: String,
+    /// The Google Maps place: a Place ID, or an address carrying one.
+    pub google_place: String,
+    /// Other listings, one web address per line.
+    pub listings: String,
 }
 
 impl ProfileForm {
@@ -77,6 +81,8 @@ impl ProfileForm {
                 .filter(|c| !c.date.trim().is_empty())
                 .collect(),
             hours: text("hours"),
+            google_place: text("google_place"),
+            listings: text("listings"),
         }
     }
 
@@ -89,6 +95,8 @@ impl ProfileForm {
             ("website".into(), self.website.clone()),
             ("email".into(), self.email.clone()),
             ("hours".into(), self.hours.clone()),
+            ("google_place".into(), self.google_place.clone()),
+            ("listings".into(), self.listings.clone()),
         ];
         if self.advanced_hours {
             fields.push(("hours_mode".into(), "advanced".into()));
@@ -173,6 +181,8 @@ mod tests {
                 yearly: true,
             }],
             hours: String::new(),
+            google_place: "ChIJN1t_tDeuEmsRUsoyG83frY4".into(),
+            listings: "www.facebook.com/a\nhttps://b.be".into(),
         };
         let fields = form.to_fields();
         let back = ProfileForm::from_fields(|name| {

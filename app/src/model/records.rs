@@ -246,3 +246,30 @@ pub fn review_view(
         shop_slug: shop.1.to_owned(),
     }
 }
+
+/// A message as pages show it.
+pub fn message_view(message: &crate::domain::messages::Message, tz: Tz) -> super::MessageView {
+    super::MessageView {
+        id: message.id,
+        recipient_name: message.recipient_name.clone(),
+        recipient_path: message.recipient_path.clone(),
+        body: message.content.body.clone(),
+        date: calendar_day(message.created_at, tz),
+        answer: message.answer.as_ref().map(|a| a.body.clone()),
+        answered: message
+            .answer
+            .as_ref()
+            .map(|a| calendar_day(a.answered_at, tz)),
+        state: message.state().as_str().to_owned(),
+        by_email: message.content.email.is_some(),
+    }
+}
+
+/// The start of the month of `now` in the town's time zone.
+pub fn month_start(now: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
+    use chrono::{Datelike, TimeZone};
+    let local = now.with_timezone(&tz);
+    tz.with_ymd_and_hms(local.year(), local.month(), 1, 0, 0, 0)
+        .earliest()
+        .map_or(now, |t| t.with_timezone(&Utc))
+}

@@ -1,6 +1,7 @@
 //! `/account`: who I am, my shops and districts, signing out.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 
 use crate::api::accounts::{get_me, SignOut, SignOutEverywhere};
@@ -31,12 +32,61 @@ pub fn AccountPage() -> impl IntoView {
                     <AccountContent me keys strings=crate::i18n::Strings::all()/>
                     <div class="page">
                         <crate::pages::reviews::MyReviewsSection reviews/>
+                        <MyMessagesLink/>
+                        <DeleteAccountSection/>
                     </div>
                 }.into_any(),
-                None => view! { <SignInNeeded return_to="/account".into()/> }.into_any(),
+                None => view! { <AccountDeleted/> <SignInNeeded return_to="/account".into()/> }.into_any(),
             }}
         </Loaded>
     }
+}
+
+/// Where the account's private messages (sent from its devices) are.
+#[component]
+fn MyMessagesLink() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <section class="account-messages" aria-labelledby="my-messages-title">
+            <h2 id="my-messages-title">{locale.t("message.mine_title")}</h2>
+            <p>{locale.t("message.account_lead")} " " <a href="/messages">{locale.t("message.see_mine")}</a></p>
+        </section>
+    }
+}
+
+/// "Supprimer mon compte": what goes and what stays, a checkbox, a plain form.
+#[component]
+fn DeleteAccountSection() -> impl IntoView {
+    let locale = use_locale();
+    let error = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("delete_error"));
+    view! {
+        <section class="delete-account" id="delete-account" aria-labelledby="delete-account-title">
+            <h2 id="delete-account-title">{locale.t("account.delete_title")}</h2>
+            <p>{locale.t("account.delete_what")}</p>
+            <p>{locale.t("account.delete_kept")}</p>
+            {error.map(|_| view! { <p class="notice error" role="alert">{locale.t("account.error.confirm_delete")}</p> })}
+            <form method="post" action=crate::api::accounts::DeleteAccount::url() class="delete-account-form">
+                <p class="choice">
+                    <input type="checkbox" id="delete-confirm" name="confirm" value="yes" required/>
+                    <label for="delete-confirm">{locale.t("account.delete_confirm")}</label>
+                </p>
+                <button type="submit" class="button danger">{locale.t("account.delete_button")}</button>
+            </form>
+        </section>
+    }
+}
+
+/// After an account was deleted: says so.
+#[component]
+fn AccountDeleted() -> impl IntoView {
+    let locale = use_locale();
+    let deleted =
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get("deleted").is_some());
+    deleted.then(|| {
+        view! {
+            <p class="page notice success" role="status">{locale.t("account.deleted")}</p>
+        }
+    })
 }
 
 /// For pages that need an account: the sign-in form in place.

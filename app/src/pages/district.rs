@@ -88,6 +88,7 @@ fn DistrictContent(view: DistrictView) -> impl IntoView {
             <CategoryFilter categories selected=selected_category base_path=format!("/districts/{slug}")/>
             <p class="result-count" role="status">{count}</p>
             <ShopList shops/>
+            <crate::pages::messages::SuggestionSection to="district" slug=slug.clone() name=name.clone()/>
         </section>
     }
 }

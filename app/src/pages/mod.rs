@@ -9,6 +9,7 @@ pub mod home;
 pub mod invite;
 pub mod manage;
 pub mod map;
+pub mod messages;
 pub mod moderation;
 pub mod nearby;
 pub mod not_found;

@@ -108,6 +108,8 @@ fn ProfileContent(view: ProfileView, strings: crate::i18n::Strings) -> impl Into
 
                 <ContactFields form=form.clone() errors=errors.clone()/>
 
+                <ListingsFields form=form.clone() errors=errors.clone()/>
+
                 <HoursEditor form=form.clone() current_hours hours_beyond_week errors=errors.clone()/>
 
                 <PhotosField photos errors=errors.clone()/>
@@ -195,6 +197,30 @@ fn ContactFields(form: ProfileForm, errors: FieldErrors) -> impl IntoView {
             <input id="profile-email" name="email" type="email" autocomplete="email" maxlength="254"
                 value=form.email.clone() aria-invalid=invalid("email")/>
             <p class="error" role="alert">{field_error("email")}</p>
+        </fieldset>
+    }
+}
+
+/// Where else the shop is listed: its Google Maps place, other pages.
+#[component]
+fn ListingsFields(form: ProfileForm, errors: FieldErrors) -> impl IntoView {
+    let locale = use_locale();
+    let field_error = |field: &str| errors.message(field);
+    let invalid = |field: &str| errors.invalid(field);
+    view! {
+        <fieldset>
+            <legend>{locale.t("profile.listings_legend")}</legend>
+            <label for="profile-google-place">{locale.t("profile.google_place")}</label>
+            <input id="profile-google-place" name="google_place" maxlength="600" autocomplete="off"
+                value=form.google_place.clone() aria-invalid=invalid("google_place")
+                aria-describedby="profile-google-place-hint"/>
+            <p id="profile-google-place-hint" class="hint">{locale.t("profile.google_place_hint")}</p>
+            <p class="error" role="alert">{field_error("google_place")}</p>
+            <label for="profile-listings">{locale.t("profile.listings")}</label>
+            <textarea id="profile-listings" name="listings" rows="3" aria-invalid=invalid("listings")
+                aria-describedby="profile-listings-hint">{form.listings.clone()}</textarea>
+            <p id="profile-listings-hint" class="hint">{locale.t("profile.listings_hint")}</p>
+            <p class="error" role="alert">{field_error("listings")}</p>
         </fieldset>
     }
 }

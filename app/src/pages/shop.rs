@@ -109,6 +109,8 @@ fn ShopContent(view: ShopView) -> impl IntoView {
                 shop_name=view.name.clone()
             />
 
+            <crate::pages::messages::SuggestionSection to="shop" slug=view.slug.clone() name=view.name.clone()/>
+
             <section class="shop-more" aria-labelledby="more-title">
                 <h2 id="more-title" class="visually-hidden">{locale.t("shop.more")}</h2>
                 <ul class="links" role="list">
@@ -216,6 +218,16 @@ fn ShopContact(view: ShopView) -> impl IntoView {
             })}
             <dt>{locale.t("shop.map")}</dt>
             <dd><a href=view.geo_uri.clone()>{locale.t("shop.open_in_maps")}</a></dd>
+            {(!view.listings.is_empty()).then(|| view! {
+                <dt>{locale.t("shop.elsewhere")}</dt>
+                <dd>
+                    <ul class="listing-links" role="list">
+                        {view.listings.clone().into_iter().map(|link| view! {
+                            <li><a href=link.url rel="noopener nofollow ugc external">{link.label}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </dd>
+            })}
         </dl>
     </section>
     }

@@ -6,6 +6,7 @@ pub mod access;
 pub mod auth;
 pub mod device;
 pub mod districts;
+pub mod notices;
 pub mod qr;
 pub mod sign_in;
 pub mod store;
@@ -15,8 +16,8 @@ pub use store::*;
 /// The records the storage ports speak of (they belong to the domain), for their callers.
 pub use crate::domain::push::{PushSettings, PushSubscriptionRecord, VapidKeys};
 pub use crate::domain::{
-    accounts::*, districts::*, feeds::*, follows::*, invitations::*, outbox::*, passkeys::*,
-    posts::*, reviews::*, shops::*, towns::*,
+    accounts::*, districts::*, feeds::*, follows::*, invitations::*, messages::*, outbox::*,
+    passkeys::*, posts::*, reviews::*, shops::*, towns::*,
 };
 
 use std::sync::Arc;

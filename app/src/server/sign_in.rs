@@ -74,7 +74,8 @@ pub fn link_email(locale: Locale, town: &str, to: &str, url: &str) -> Email {
     }
 }
 
-fn escape_html(text: &str) -> String {
+/// Text made safe for an HTML e-mail (element content and quoted attributes).
+pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

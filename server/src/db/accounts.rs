@@ -247,6 +247,38 @@ impl AccountStore for SqlStore {
         .map_err(store_error))
     }
 
+    async fn delete_account(&self, user_id: i64) -> StoreResult<bool> {
+        on_pool!(self, |pool| async {
+            let mut tx = pool.begin_write().await?;
+            let profile: Option<Option<i64>> =
+                sqlx::query_scalar("SELECT profile_id FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some(profile) = profile else {
+                return Ok(false);
+            };
+            sqlx::query("DELETE FROM users WHERE id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(profile) = profile {
+                sqlx::query("DELETE FROM messages WHERE profile_id = $1")
+                    .bind(profile)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM device_profiles WHERE id = $1")
+                    .bind(profile)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok::<bool, sqlx::Error>(true)
+        }
+        .await
+        .map_err(store_error))
+    }
+
     async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64> {
         on_pool!(self, |pool| sqlx::query(
             "DELETE FROM sessions WHERE user_id = $1"

@@ -8,7 +8,7 @@ use super::sql::*;
 use super::{BeginWrite, Pool, SqlStore};
 
 /// Moves the follows and push subscriptions of profile `$1` into profile `$2` and deletes `$1`.
-pub(super) const MERGE_PROFILES: [&str; 5] = [
+pub(super) const MERGE_PROFILES: [&str; 6] = [
     "INSERT INTO shop_follows (profile_id, shop_id, created_at, notify) \
      SELECT $2, shop_id, created_at, notify FROM shop_follows WHERE profile_id = $1 \
      ON CONFLICT (profile_id, shop_id) DO NOTHING",
@@ -21,6 +21,8 @@ pub(super) const MERGE_PROFILES: [&str; 5] = [
      shop_pushes_per_day, district_pushes_per_week, updated_at FROM push_settings \
      WHERE profile_id = $1 ON CONFLICT (profile_id) DO NOTHING",
     "UPDATE push_subscriptions SET profile_id = $2 WHERE profile_id = $1",
+    // The phone's messages (and their answers) stay on its "Mes messages".
+    "UPDATE messages SET profile_id = $2 WHERE profile_id = $1",
     "DELETE FROM device_profiles WHERE id = $1 AND $2 = $2",
 ];
 

@@ -23,6 +23,7 @@ mod feeds;
 mod follows;
 #[macro_use]
 mod invitations;
+mod messages;
 #[macro_use]
 mod accounts;
 mod outbox;

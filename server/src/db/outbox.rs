@@ -7,7 +7,9 @@
 
 use std::collections::HashMap;
 
-use app::domain::outbox::{ClaimedDelivery, Outcome, PushFigures, PushPost, PushTarget};
+use app::domain::outbox::{
+    ClaimedDelivery, ClaimedNotice, Notice, Outcome, PushFigures, PushPost, PushTarget,
+};
 use app::domain::push::QuietHours;
 use app::server::{OutboxStore, PostKind, StoreResult};
 use async_trait::async_trait;
@@ -17,6 +19,102 @@ use super::BeginWrite;
 
 use super::sql::{placeholders, store_error, Dialect};
 use super::{Pool, SqlStore};
+
+impl SqlStore {
+    /// Records outcomes of `table`'s rows (`push_deliveries` or `push_notices`; the latter know
+    /// no "expired": such a notice is "dropped").
+    async fn record_outcomes(
+        &self,
+        table: &'static str,
+        now: DateTime<Utc>,
+        outcomes: &[(i64, Outcome)],
+    ) -> StoreResult<()> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let now = now.trunc_subsecs(0);
+        // Deliveries accepted by the push service, grouped by status (almost always one).
+        let mut delivered: HashMap<u16, Vec<i64>> = HashMap::new();
+        for (id, outcome) in outcomes {
+            if let Outcome::Delivered { status } = outcome {
+                delivered.entry(*status).or_default().push(*id);
+            }
+        }
+        on_pool!(self, |pool| async {
+            let mut tx = pool.begin_write().await?;
+            for (status, ids) in &delivered {
+                let sql = format!(
+                    "UPDATE {table} SET state = 'delivered', last_status = $1, \
+                     finished_at = $2, leased_until = NULL WHERE id IN ({})",
+                    placeholders(3, ids.len())
+                );
+                let mut query = sqlx::query(&sql).bind(i32::from(*status)).bind(now);
+                for id in ids {
+                    query = query.bind(id);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            for (id, outcome) in outcomes {
+                let (state, status) = match outcome {
+                    Outcome::Delivered { .. } => continue,
+                    Outcome::Retry { status, at } => {
+                        sqlx::query(&format!(
+                            "UPDATE {table} SET due_at = $2, last_status = $3, \
+                             leased_until = NULL WHERE id = $1"
+                        ))
+                        .bind(id)
+                        .bind(at.trunc_subsecs(0))
+                        .bind(status.map(i32::from))
+                        .execute(&mut *tx)
+                        .await?;
+                        continue;
+                    }
+                    Outcome::Deferred { until } => {
+                        sqlx::query(&format!(
+                            "UPDATE {table} SET due_at = $2, leased_until = NULL, \
+                             attempts = attempts - 1 WHERE id = $1"
+                        ))
+                        .bind(id)
+                        .bind(until.trunc_subsecs(0))
+                        .execute(&mut *tx)
+                        .await?;
+                        continue;
+                    }
+                    Outcome::Gone { status, .. } => ("gone", *status),
+                    Outcome::Failed { status } => ("failed", *status),
+                    Outcome::Expired if table == "push_notices" => ("dropped", None),
+                    Outcome::Expired => ("expired", None),
+                    Outcome::Dropped => ("dropped", None),
+                };
+                sqlx::query(&format!(
+                    "UPDATE {table} SET state = $2, last_status = $3, finished_at = $4, \
+                     leased_until = NULL WHERE id = $1"
+                ))
+                .bind(id)
+                .bind(state)
+                .bind(status.map(i32::from))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (_, outcome) in outcomes {
+                if let Outcome::Gone {
+                    subscription_id, ..
+                } = outcome
+                {
+                    // Its other pending deliveries will be dropped when they come up.
+                    sqlx::query("DELETE FROM push_subscriptions WHERE id = $1")
+                        .bind(subscription_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            tx.commit().await
+        }
+        .await
+        .map_err(store_error))
+    }
+}
 
 /// The deliveries of a job: one per subscription of the residents whose follow asks for this
 /// kind of post (a district's post: followers of the district and of its shops), each `capped`
@@ -343,89 +441,7 @@ impl OutboxStore for SqlStore {
         now: DateTime<Utc>,
         outcomes: &[(i64, Outcome)],
     ) -> StoreResult<()> {
-        if outcomes.is_empty() {
-            return Ok(());
-        }
-        let now = now.trunc_subsecs(0);
-        // Deliveries accepted by the push service, grouped by status (almost always one).
-        let mut delivered: HashMap<u16, Vec<i64>> = HashMap::new();
-        for (id, outcome) in outcomes {
-            if let Outcome::Delivered { status } = outcome {
-                delivered.entry(*status).or_default().push(*id);
-            }
-        }
-        on_pool!(self, |pool| async {
-            let mut tx = pool.begin_write().await?;
-            for (status, ids) in &delivered {
-                let sql = format!(
-                    "UPDATE push_deliveries SET state = 'delivered', last_status = $1, \
-                     finished_at = $2, leased_until = NULL WHERE id IN ({})",
-                    placeholders(3, ids.len())
-                );
-                let mut query = sqlx::query(&sql).bind(i32::from(*status)).bind(now);
-                for id in ids {
-                    query = query.bind(id);
-                }
-                query.execute(&mut *tx).await?;
-            }
-            for (id, outcome) in outcomes {
-                let (state, status) = match outcome {
-                    Outcome::Delivered { .. } => continue,
-                    Outcome::Retry { status, at } => {
-                        sqlx::query(
-                            "UPDATE push_deliveries SET due_at = $2, last_status = $3, \
-                             leased_until = NULL WHERE id = $1",
-                        )
-                        .bind(id)
-                        .bind(at.trunc_subsecs(0))
-                        .bind(status.map(i32::from))
-                        .execute(&mut *tx)
-                        .await?;
-                        continue;
-                    }
-                    Outcome::Deferred { until } => {
-                        sqlx::query(
-                            "UPDATE push_deliveries SET due_at = $2, leased_until = NULL, \
-                             attempts = attempts - 1 WHERE id = $1",
-                        )
-                        .bind(id)
-                        .bind(until.trunc_subsecs(0))
-                        .execute(&mut *tx)
-                        .await?;
-                        continue;
-                    }
-                    Outcome::Gone { status, .. } => ("gone", *status),
-                    Outcome::Failed { status } => ("failed", *status),
-                    Outcome::Expired => ("expired", None),
-                    Outcome::Dropped => ("dropped", None),
-                };
-                sqlx::query(
-                    "UPDATE push_deliveries SET state = $2, last_status = $3, finished_at = $4, \
-                     leased_until = NULL WHERE id = $1",
-                )
-                .bind(id)
-                .bind(state)
-                .bind(status.map(i32::from))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
-            for (_, outcome) in outcomes {
-                if let Outcome::Gone {
-                    subscription_id, ..
-                } = outcome
-                {
-                    // Its other pending deliveries will be dropped when they come up.
-                    sqlx::query("DELETE FROM push_subscriptions WHERE id = $1")
-                        .bind(subscription_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-            tx.commit().await
-        }
-        .await
-        .map_err(store_error))
+        self.record_outcomes("push_deliveries", now, outcomes).await
     }
 
     async fn push_figures(&self, post_id: i64) -> StoreResult<PushFigures> {
@@ -483,9 +499,163 @@ impl OutboxStore for SqlStore {
         on_pool!(self, |pool| sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
             "SELECT MIN(t) FROM (SELECT MIN(due_at) AS t FROM push_jobs WHERE expanded_at IS NULL \
              UNION ALL SELECT MIN(COALESCE(leased_until, due_at)) FROM push_deliveries \
+             WHERE state = 'pending' \
+             UNION ALL SELECT MIN(COALESCE(leased_until, due_at)) FROM push_notices \
              WHERE state = 'pending') AS due"
         )
         .fetch_one(pool)
+        .await
+        .map_err(store_error))
+    }
+
+    async fn queue_notice(
+        &self,
+        town_id: i64,
+        profile_ids: &[i64],
+        notice: &Notice,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        if profile_ids.is_empty() {
+            return Ok(0);
+        }
+        let now = now.trunc_subsecs(0);
+        let sql = format!(
+            "INSERT INTO push_notices (town_id, subscription_id, title, body, path, tag, lang, \
+             respects_quiet, due_at, created_at) \
+             SELECT $1, s.id, $2, $3, $4, $5, $6, $7, $8, $8 FROM push_subscriptions s \
+             WHERE s.profile_id IN ({}) ORDER BY s.id",
+            placeholders(9, profile_ids.len())
+        );
+        on_pool!(self, |pool| {
+            let mut query = sqlx::query(&sql)
+                .bind(town_id)
+                .bind(&notice.title)
+                .bind(&notice.body)
+                .bind(&notice.path)
+                .bind(&notice.tag)
+                .bind(&notice.lang)
+                .bind(notice.respects_quiet_hours)
+                .bind(now);
+            for id in profile_ids {
+                query = query.bind(id);
+            }
+            query
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+                .map_err(store_error)
+        })
+    }
+
+    async fn claim_push_notices(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: usize,
+    ) -> StoreResult<Vec<ClaimedNotice>> {
+        let lock = self.dialect().for_update_skip_locked();
+        let claim = format!(
+            "UPDATE push_notices SET leased_until = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM push_notices WHERE state = 'pending' AND due_at <= $1 \
+             AND (leased_until IS NULL OR leased_until <= $1) ORDER BY due_at, id LIMIT $3{lock}) \
+             RETURNING id"
+        );
+        let ids: Vec<i64> = on_pool!(self, |pool| sqlx::query_scalar(&claim)
+            .bind(now)
+            .bind(now + lease)
+            .bind(limit as i64)
+            .fetch_all(pool)
+            .await
+            .map_err(store_error))?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            attempts: i32,
+            created_at: DateTime<Utc>,
+            title: String,
+            body: String,
+            path: String,
+            tag: String,
+            lang: String,
+            respects_quiet: bool,
+            subscription_id: Option<i64>,
+            endpoint: Option<String>,
+            p256dh: Option<String>,
+            auth: Option<String>,
+            timezone: String,
+            quiet_start: i32,
+            quiet_end: i32,
+        }
+        let sql = format!(
+            "SELECT n.id, n.attempts, n.created_at, n.title, n.body, n.path, n.tag, n.lang, \
+             n.respects_quiet, s.id AS subscription_id, s.endpoint, s.p256dh, s.auth, \
+             t.timezone, COALESCE(ps.quiet_start, t.quiet_start) AS quiet_start, \
+             COALESCE(ps.quiet_end, t.quiet_end) AS quiet_end FROM push_notices n \
+             LEFT JOIN push_subscriptions s ON s.id = n.subscription_id \
+             LEFT JOIN push_settings ps ON ps.profile_id = s.profile_id \
+             JOIN towns t ON t.id = n.town_id WHERE n.id IN ({}) ORDER BY n.id",
+            placeholders(1, ids.len())
+        );
+        let rows: Vec<Row> = on_pool!(self, |pool| {
+            let mut query = sqlx::query_as::<_, Row>(&sql);
+            for id in &ids {
+                query = query.bind(id);
+            }
+            query.fetch_all(pool).await.map_err(store_error)
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ClaimedNotice {
+                id: r.id,
+                attempts: r.attempts,
+                created_at: r.created_at,
+                target: match (r.subscription_id, r.endpoint, r.p256dh, r.auth) {
+                    (Some(subscription_id), Some(endpoint), Some(p256dh), Some(auth)) => {
+                        Some(PushTarget {
+                            subscription_id,
+                            endpoint,
+                            p256dh,
+                            auth,
+                        })
+                    }
+                    _ => None,
+                },
+                quiet: r.respects_quiet.then(|| QuietHours {
+                    start: r.quiet_start.clamp(0, 1439) as u16,
+                    end: r.quiet_end.clamp(0, 1439) as u16,
+                }),
+                timezone: r.timezone,
+                notice: Notice {
+                    title: r.title,
+                    body: r.body,
+                    path: r.path,
+                    tag: r.tag,
+                    lang: r.lang,
+                    respects_quiet_hours: r.respects_quiet,
+                },
+            })
+            .collect())
+    }
+
+    async fn record_notice_outcomes(
+        &self,
+        now: DateTime<Utc>,
+        outcomes: &[(i64, Outcome)],
+    ) -> StoreResult<()> {
+        self.record_outcomes("push_notices", now, outcomes).await
+    }
+
+    async fn profile_notices(&self, profile_id: i64) -> StoreResult<Vec<(String, String, String)>> {
+        on_pool!(self, |pool| sqlx::query_as(
+            "SELECT n.state, n.title, n.path FROM push_notices n \
+             JOIN push_subscriptions s ON s.id = n.subscription_id \
+             WHERE s.profile_id = $1 ORDER BY n.id"
+        )
+        .bind(profile_id)
+        .fetch_all(pool)
         .await
         .map_err(store_error))
     }

@@ -1,8 +1,8 @@
 //! Row types shared by both drivers, and their conversion to the app's records.
 
 use app::server::{
-    District, Invitation, InvitedRole, NewPost, Post, PostAuthor, PostKind, Shop, ShopFields,
-    ShopMember, ShopRole, Town, User,
+    District, Invitation, InvitedRole, Listings, NewPost, Post, PostAuthor, PostKind, Shop,
+    ShopFields, ShopMember, ShopRole, Town, User,
 };
 use chrono::{DateTime, Utc};
 
@@ -49,7 +49,7 @@ impl From<DistrictRow> for District {
 pub const SHOP_COLUMNS: &str =
     "id, town_id, district_id, slug, osm_id, name, category, source_tag, \
      street, housenumber, postcode, city, lat, lon, phone, website, email, opening_hours, \
-     description, photos, merchant_fields, created_at, updated_at";
+     description, photos, merchant_fields, google_place_id, listings, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 pub struct ShopRow {
@@ -74,6 +74,8 @@ pub struct ShopRow {
     pub description: Option<String>,
     pub photos: String,
     pub merchant_fields: String,
+    pub google_place_id: Option<String>,
+    pub listings: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -104,6 +106,10 @@ impl From<ShopRow> for Shop {
             },
             photos: words(&r.photos),
             merchant_fields: words(&r.merchant_fields),
+            listings: Listings {
+                google_place_id: r.google_place_id,
+                others: r.listings.lines().map(str::to_owned).collect(),
+            },
             created_at: r.created_at,
             updated_at: r.updated_at,
         }

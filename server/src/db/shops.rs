@@ -163,7 +163,8 @@ impl ShopStore for SqlStore {
             "UPDATE shops SET name = $1, category = $2, source_tag = $3, street = $4, housenumber = $5, \
              postcode = $6, city = $7, lat = $8, lon = $9, phone = $10, website = $11, email = $12, \
              opening_hours = $13, description = $14, search_text = $15, photos = $16, \
-             merchant_fields = $17, updated_at = $18 WHERE id = $19 RETURNING {SHOP_COLUMNS}"
+             merchant_fields = $17, updated_at = $18, google_place_id = $20, listings = $21 \
+             WHERE id = $19 RETURNING {SHOP_COLUMNS}"
         );
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await.map_err(store_error)?;
@@ -189,6 +190,8 @@ impl ShopStore for SqlStore {
                 .bind(owned.join(" "))
                 .bind(now)
                 .bind(shop.id)
+                .bind(&profile.listings.google_place_id)
+                .bind(profile.listings.others.join("\n"))
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(store_error)?;

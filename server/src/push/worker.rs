@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, watch, Semaphore};
 use web_push::Urgency;
 
 use super::sender::{Message, Sender, Sent, MAX_RETRY_AFTER};
-use app::domain::outbox::{ClaimedDelivery, Outcome, PushPost};
+use app::domain::outbox::{ClaimedDelivery, ClaimedNotice, Notice, Outcome, PushPost, PushTarget};
 use app::server::OutboxStore;
 
 /// How the worker paces itself.
@@ -114,10 +114,12 @@ impl Worker {
             if expand {
                 expanded_at = Some(std::time::Instant::now());
             }
-            let idle = match self.step(expand, &slots, &outcomes, &stop).await {
-                Ok(0) => true,
-                Ok(_) => false,
-                Err(error) => {
+            let deliveries = self.step(expand, &slots, &outcomes, &stop).await;
+            let notices = self.notice_step(&slots, &outcomes, &stop).await;
+            let idle = match (deliveries, notices) {
+                (Ok(0), Ok(0)) => true,
+                (Ok(_), Ok(_)) => false,
+                (Err(error), _) | (_, Err(error)) => {
                     tracing::warn!(%error, "push outbox: will try again");
                     true
                 }
@@ -151,7 +153,7 @@ impl Worker {
         self: &Arc<Self>,
         expand: bool,
         slots: &Arc<Semaphore>,
-        outcomes: &mpsc::UnboundedSender<(i64, Outcome)>,
+        outcomes: &mpsc::UnboundedSender<(Sending, Outcome)>,
         stop: &watch::Receiver<bool>,
     ) -> Result<usize, String> {
         let now = self.clock.now();
@@ -203,7 +205,7 @@ impl Worker {
             };
             let Some(slot) = slot.filter(|_| !stopping(stop)) else {
                 let _ = outcomes.send((
-                    delivery.id,
+                    Sending::Delivery(delivery.id),
                     Outcome::Deferred {
                         until: self.clock.now(),
                     },
@@ -215,7 +217,8 @@ impl Worker {
             // does what is not started yet when the worker stops.
             if claimed_at.elapsed() > self.settings.lease / 2 || stopping(stop) {
                 let until = self.clock.now();
-                let _ = outcomes.send((delivery.id, Outcome::Deferred { until }));
+                let _ =
+                    outcomes.send((Sending::Delivery(delivery.id), Outcome::Deferred { until }));
                 continue;
             }
             let worker = self.clone();
@@ -237,11 +240,88 @@ impl Worker {
                         Outcome::Failed { status: None }
                     }
                 };
-                let _ = outcomes.send((id, outcome));
+                let _ = outcomes.send((Sending::Delivery(id), outcome));
                 drop(slot);
             });
         }
         Ok(started)
+    }
+
+    /// Takes a batch of due notices and sends each as a slot frees (as [`Worker::step`] does
+    /// for deliveries); returns how many were taken.
+    async fn notice_step(
+        self: &Arc<Self>,
+        slots: &Arc<Semaphore>,
+        outcomes: &mpsc::UnboundedSender<(Sending, Outcome)>,
+        stop: &watch::Receiver<bool>,
+    ) -> Result<usize, String> {
+        let lease = chrono::Duration::from_std(self.settings.lease).unwrap_or_default();
+        let claimed = self
+            .store
+            .claim_push_notices(self.clock.now(), lease, self.settings.concurrency.max(1))
+            .await
+            .map_err(|e| e.to_string())?;
+        let started = claimed.len();
+        let claimed_at = std::time::Instant::now();
+        for notice in claimed {
+            let slot = tokio::select! {
+                slot = slots.clone().acquire_owned() => slot.ok(),
+                () = stopped(stop.clone()) => None,
+            };
+            let slot = slot.filter(|_| !stopping(stop));
+            if slot.is_none() || claimed_at.elapsed() > self.settings.lease / 2 {
+                let until = self.clock.now();
+                let _ = outcomes.send((Sending::Notice(notice.id), Outcome::Deferred { until }));
+                continue;
+            }
+            let worker = self.clone();
+            let outcomes = outcomes.clone();
+            tokio::spawn(async move {
+                let id = notice.id;
+                let sending = tokio::spawn(async move { worker.deliver_notice(&notice).await });
+                let outcome = match sending.await {
+                    Ok(outcome) => outcome,
+                    Err(error) => {
+                        tracing::error!(%error, notice = id, "push notice failed unexpectedly");
+                        Outcome::Failed { status: None }
+                    }
+                };
+                let _ = outcomes.send((Sending::Notice(id), outcome));
+                drop(slot);
+            });
+        }
+        Ok(started)
+    }
+
+    /// Sends one notice and says how it went.
+    pub async fn deliver_notice(&self, claimed: &ClaimedNotice) -> Outcome {
+        let Some(target) = &claimed.target else {
+            return Outcome::Dropped;
+        };
+        let now = self.clock.now();
+        let tz: chrono_tz::Tz = claimed
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Europe::Brussels);
+        if let Some(until) = claimed.quiet.and_then(|quiet| quiet.until(now, tz)) {
+            return Outcome::Deferred { until };
+        }
+        let payload = notice_payload(&claimed.notice, &self.base_url);
+        let message = Message {
+            payload: &payload,
+            ttl: self.settings.max_ttl.as_secs().min(u64::from(u32::MAX)) as u32,
+            urgency: Urgency::Normal,
+            topic: Some(topic(&claimed.notice.tag)),
+        };
+        let sent = self.sender.send(target, &message).await;
+        self.judge(
+            sent,
+            target,
+            claimed.id,
+            claimed.attempts,
+            claimed.created_at,
+            now,
+        )
     }
 
     /// Sends one delivery and says how it went.
@@ -277,6 +357,27 @@ impl Worker {
             topic: Some(format!("post-{}", post.id)),
         };
         let sent = self.sender.send(target, &message).await;
+        self.judge(
+            sent,
+            target,
+            delivery.id,
+            delivery.attempts,
+            delivery.created_at,
+            now,
+        )
+    }
+
+    /// What a push service's answer means for a message (`id`: the delivery's or notice's, for
+    /// the logs; `attempts` so far and when it was queued, for retries).
+    fn judge(
+        &self,
+        sent: Sent,
+        target: &PushTarget,
+        id: i64,
+        attempts: i32,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Outcome {
         let status = match &sent {
             Sent::Status { status, .. } => Some(*status),
             _ => None,
@@ -295,7 +396,7 @@ impl Worker {
             Sent::Status { status, .. } if !retryable(status) && (400..500).contains(&status) => {
                 tracing::error!(
                     status,
-                    delivery = delivery.id,
+                    message = id,
                     "the push service refused a message (our request, or the VAPID key?): not sent"
                 );
                 Outcome::Failed {
@@ -307,13 +408,15 @@ impl Worker {
                 subscription_id: target.subscription_id,
             },
             Sent::Invalid(error) => {
-                tracing::warn!(%error, delivery = delivery.id, "push message could not be made");
+                tracing::warn!(%error, message = id, "push message could not be made");
                 Outcome::Failed { status: None }
             }
-            Sent::Status { retry_after, .. } => self.retry(delivery, now, status, retry_after),
+            Sent::Status { retry_after, .. } => {
+                self.retry(attempts, created_at, now, status, retry_after)
+            }
             Sent::Network(error) => {
-                tracing::debug!(%error, delivery = delivery.id, "push service unreachable");
-                self.retry(delivery, now, None, None)
+                tracing::debug!(%error, message = id, "push service unreachable");
+                self.retry(attempts, created_at, now, None, None)
             }
         }
     }
@@ -322,7 +425,8 @@ impl Worker {
     /// jitter), or give up.
     fn retry(
         &self,
-        delivery: &ClaimedDelivery,
+        attempts: i32,
+        created_at: DateTime<Utc>,
         now: DateTime<Utc>,
         status: Option<u16>,
         retry_after: Option<Duration>,
@@ -332,18 +436,14 @@ impl Worker {
         let wait = retry_after
             .map(|wait| wait.max(self.settings.retry_base).min(MAX_RETRY_AFTER))
             .unwrap_or_else(|| {
-                backoff(
-                    delivery.attempts,
-                    self.settings.retry_base,
-                    self.settings.retry_max,
-                )
+                backoff(attempts, self.settings.retry_base, self.settings.retry_max)
             });
         let at = chrono::Duration::from_std(wait)
             .ok()
             .and_then(|wait| now.checked_add_signed(wait));
         let deadline = chrono::Duration::from_std(self.settings.give_up_after)
             .ok()
-            .and_then(|after| delivery.created_at.checked_add_signed(after));
+            .and_then(|after| created_at.checked_add_signed(after));
         match (at, deadline) {
             (Some(at), Some(deadline)) if at <= deadline => Outcome::Retry { status, at },
             (Some(at), None) => Outcome::Retry { status, at },
@@ -440,12 +540,66 @@ pub fn notification_payload(post: &PushPost, base_url: &str, update: bool) -> Ve
         .unwrap_or_default()
 }
 
+/// What a worker sends: a post's delivery or a notice (each kept in its own table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sending {
+    Delivery(i64),
+    Notice(i64),
+}
+
+impl Sending {
+    fn id(self) -> i64 {
+        match self {
+            Sending::Delivery(id) | Sending::Notice(id) => id,
+        }
+    }
+}
+
+/// A push message's `Topic` (RFC 8030 §5.4: at most 32 URL-safe base64 characters): a newer
+/// message with the same topic replaces one the push service still holds.
+fn topic(tag: &str) -> String {
+    tag.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .take(32)
+        .collect()
+}
+
+/// The notification of a notice, in the same shape as a post's ([`notification_payload`]).
+pub fn notice_payload(notice: &Notice, base_url: &str) -> Vec<u8> {
+    let shorten = |text: &str, max: usize| -> String {
+        let text = text.trim();
+        if text.chars().count() > max {
+            let mut short: String = text.chars().take(max - 1).collect();
+            short.push('…');
+            short
+        } else {
+            text.to_owned()
+        }
+    };
+    let path = if notice.path.starts_with('/') && !notice.path.starts_with("//") {
+        notice.path.as_str()
+    } else {
+        "/"
+    };
+    let notification = serde_json::json!({
+        "title": shorten(&notice.title, 120),
+        "body": shorten(&notice.body, BODY_CHARS),
+        "navigate": format!("{base_url}{path}"),
+        "lang": notice.lang,
+        "tag": notice.tag,
+        "icon": format!("{base_url}/icons/icon-192.png"),
+        "badge": format!("{base_url}/icons/icon-192.png"),
+    });
+    serde_json::to_vec(&serde_json::json!({ "web_push": 8030, "notification": notification }))
+        .unwrap_or_default()
+}
+
 /// Writes outcomes as they come, batching whatever arrived meanwhile; a database error is
 /// retried (the outcomes stay in memory) rather than dropped.
 async fn record_outcomes(
     store: Arc<dyn OutboxStore>,
     clock: Arc<dyn Clock>,
-    mut received: mpsc::UnboundedReceiver<(i64, Outcome)>,
+    mut received: mpsc::UnboundedReceiver<(Sending, Outcome)>,
     recorded: Arc<watch::Sender<u64>>,
 ) {
     let mut batch = Vec::new();
@@ -457,8 +611,22 @@ async fn record_outcomes(
                 Err(_) => break,
             }
         }
+        let (deliveries, notices): (Vec<_>, Vec<_>) = batch
+            .iter()
+            .cloned()
+            .partition(|(sending, _)| matches!(sending, Sending::Delivery(_)));
+        let ids = |list: Vec<(Sending, Outcome)>| -> Vec<(i64, Outcome)> {
+            list.into_iter()
+                .map(|(sending, outcome)| (sending.id(), outcome))
+                .collect()
+        };
+        let (deliveries, notices) = (ids(deliveries), ids(notices));
         loop {
-            match store.record_push_outcomes(clock.now(), &batch).await {
+            let written = match store.record_push_outcomes(clock.now(), &deliveries).await {
+                Ok(()) => store.record_notice_outcomes(clock.now(), &notices).await,
+                Err(error) => Err(error),
+            };
+            match written {
                 Ok(()) => break,
                 Err(error) => {
                     tracing::warn!(%error, "recording push outcomes failed; retrying");

@@ -13,6 +13,7 @@ mod districts;
 mod feeds;
 mod follows;
 mod invitations;
+mod messages;
 mod passkeys;
 mod posts;
 mod push;

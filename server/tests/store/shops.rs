@@ -225,6 +225,13 @@ async fn profiles(store: &dyn Store) {
         email: None,
         opening_hours: Some("Tu-Sa 07:00-12:30,14:00-18:00; PH off".into()),
         photos: vec!["aaaa.jpg".into(), "bbbb.jpg".into()],
+        listings: app::server::Listings {
+            google_place_id: Some("ChIJN1t_tDeuEmsRUsoyG83frY4".into()),
+            others: vec![
+                "https://www.facebook.com/boulangeriejacob".into(),
+                "https://www.pagesdor.be/boulangerie-jacob".into(),
+            ],
+        },
     };
     let later = now() + TimeDelta::hours(1);
     let saved = store
@@ -237,6 +244,7 @@ async fn profiles(store: &dyn Store) {
         vec!["description", "website", "opening_hours"]
     );
     assert_eq!(saved.photos, vec!["aaaa.jpg", "bbbb.jpg"]);
+    assert_eq!(saved.listings, profile.listings, "the listings, in order");
     assert_eq!(saved.fields.source_tag.as_deref(), Some("shop=bakery"));
     assert_eq!(saved.updated_at, later);
     let read = store

@@ -113,6 +113,7 @@ fn CounterContent(view: CounterView, strings: crate::i18n::Strings) -> impl Into
         team,
         can_invite_staff,
         reviews_to_answer,
+        messages_to_answer,
     } = view;
     let slug = shop.slug.clone();
     let shop_name = shop.name.clone();
@@ -153,10 +154,17 @@ fn CounterContent(view: CounterView, strings: crate::i18n::Strings) -> impl Into
                     <a href=format!("/counter/{slug}/profile")>{locale.t("counter.edit_profile")}</a>
                     " · "
                     <a href=format!("/counter/{slug}/reviews")>{locale.t("counter.reviews")}</a>
+                    " · "
+                    <a href=format!("/counter/{slug}/messages")>{locale.t("counter.messages")}</a>
                 </p>
                 {(reviews_to_answer > 0).then(|| view! {
                     <p class="notice to-answer">
                         <a href=format!("/counter/{slug}/reviews?filter=unanswered")>{locale.plural("counter.to_answer", reviews_to_answer)}</a>
+                    </p>
+                })}
+                {(messages_to_answer > 0).then(|| view! {
+                    <p class="notice to-answer">
+                        <a href=format!("/counter/{slug}/messages?filter=open")>{locale.plural("counter.messages_to_answer", messages_to_answer)}</a>
                     </p>
                 })}
             </header>

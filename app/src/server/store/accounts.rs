@@ -68,4 +68,11 @@ pub trait AccountStore: Send + Sync {
 
     /// Removes someone from a shop's team; `false` if they were not in it.
     async fn remove_shop_member(&self, shop_id: i64, user_id: i64) -> StoreResult<bool>;
+
+    /// Deletes an account and what is only its: sessions, passkeys, roles, reviews (with their
+    /// versions, replies, marks and reports), its device profile (follows, push subscriptions
+    /// and settings) and the private messages sent from it. What it did for others stays
+    /// without its name: posts written for a shop, replies, answers, moderation decisions.
+    /// Returns whether the account existed.
+    async fn delete_account(&self, user_id: i64) -> StoreResult<bool>;
 }

@@ -10,6 +10,7 @@ mod districts;
 mod feeds;
 mod follows;
 mod invitations;
+mod messages;
 mod outbox;
 mod passkeys;
 mod posts;
@@ -24,6 +25,7 @@ pub use districts::DistrictStore;
 pub use feeds::FeedStore;
 pub use follows::FollowStore;
 pub use invitations::InvitationStore;
+pub use messages::MessageStore;
 pub use outbox::OutboxStore;
 pub use passkeys::PasskeyStore;
 pub use posts::PostStore;
@@ -40,8 +42,9 @@ pub use towns::TownStore;
 /// `dyn Store` (whose supertraits' methods need no import): `use app::server::store::prelude::*`.
 pub mod prelude {
     pub use super::{
-        AccountStore, DistrictStore, FeedStore, FollowStore, InvitationStore, OutboxStore,
-        PasskeyStore, PostStore, PushStore, ReviewStore, SearchStore, ShopStore, Store, TownStore,
+        AccountStore, DistrictStore, FeedStore, FollowStore, InvitationStore, MessageStore,
+        OutboxStore, PasskeyStore, PostStore, PushStore, ReviewStore, SearchStore, ShopStore,
+        Store, TownStore,
     };
 }
 
@@ -72,6 +75,7 @@ pub trait Store:
     + InvitationStore
     + PasskeyStore
     + ReviewStore
+    + MessageStore
     + Send
     + Sync
     + 'static

@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 
 use super::StoreResult;
-use crate::domain::outbox::{ClaimedDelivery, Outcome, PushFigures, PushPost};
+use crate::domain::outbox::{
+    ClaimedDelivery, ClaimedNotice, Notice, Outcome, PushFigures, PushPost,
+};
 
 /// The push outbox: jobs written with their posts, expanded into one delivery per subscription,
 /// leased by the delivery worker (each to one instance), and their outcomes.
@@ -54,4 +56,32 @@ pub trait OutboxStore: Send + Sync {
 
     /// The earliest time a pending delivery or job becomes due (for the worker's sleep).
     async fn next_push_due(&self) -> StoreResult<Option<DateTime<Utc>>>;
+
+    /// Queues `notice` for every browser of these profiles, due at once (the quiet hours are
+    /// the recipient's, else those of town `town_id`). Returns how many were queued.
+    async fn queue_notice(
+        &self,
+        town_id: i64,
+        profile_ids: &[i64],
+        notice: &Notice,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+
+    /// Takes up to `limit` due notices for `lease`, as [`OutboxStore::claim_push_deliveries`].
+    async fn claim_push_notices(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: usize,
+    ) -> StoreResult<Vec<ClaimedNotice>>;
+
+    /// Records how notices went, in one transaction; deletes the subscriptions found gone.
+    async fn record_notice_outcomes(
+        &self,
+        now: DateTime<Utc>,
+        outcomes: &[(i64, Outcome)],
+    ) -> StoreResult<()>;
+
+    /// The notices queued for a profile's browsers, oldest first, as (state, title, path).
+    async fn profile_notices(&self, profile_id: i64) -> StoreResult<Vec<(String, String, String)>>;
 }

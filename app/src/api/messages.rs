@@ -1,0 +1,610 @@
+//! Private messages ("Une suggestion ?"): a resident writes to a shop's team or to a district's
+//! association from their device (no account needed), optionally leaving an e-mail address;
+//! the team reads them on its counter (or the district's inbox) and answers once; the answer
+//! reaches the resident by push on that device, by e-mail if they left an address, and on their
+//! "Mes messages" page.
+//!
+//! Like reviews, every form is a plain HTML form: after a post the browser is sent back with
+//! what happened (or the error and what was typed) in the address.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::{MessageInbox, MyMessages};
+
+/// Messages per device per hour.
+pub const MESSAGES_PER_HOUR: i64 = 5;
+/// Messages per client address per hour (several devices behind one address: a family, a
+/// school, a phone network's gateway).
+pub const MESSAGES_PER_CLIENT_HOUR: i64 = 20;
+/// Answers and closings per account per hour.
+pub const ANSWERS_PER_HOUR: i64 = 60;
+/// Deletions of one's messages per device per hour.
+pub const DELETIONS_PER_HOUR: i64 = 60;
+
+/// What a message form held, carried back in the address after it was refused (base64url of
+/// JSON, as reviews' drafts).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MessageDraft {
+    pub body: String,
+    pub email: String,
+}
+
+impl MessageDraft {
+    #[cfg(feature = "ssr")]
+    fn encode(&self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    /// The draft in an address's `message_draft` parameter (pages render on the server only).
+    pub fn decode(text: &str) -> Option<MessageDraft> {
+        #[cfg(feature = "ssr")]
+        {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(text.trim())
+                .ok()?;
+            serde_json::from_slice(&bytes).ok()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let _ = text;
+            None
+        }
+    }
+}
+
+/// The translation key of a message form's error code (`?message_error=…`).
+pub fn message_error_key(code: &str) -> &'static str {
+    match code {
+        "invalid-body" => "message.error.empty",
+        "invalid-body_long" | "invalid-answer_long" => "message.error.too_long",
+        "invalid-email" => "message.error.email",
+        "invalid-answer" => "message.error.answer_empty",
+        "invalid-answered" => "message.error.answered",
+        "rate-limited" => "error.rate_limited",
+        "not-found" => "message.error.gone",
+        "forbidden" => "error.forbidden",
+        "unauthorized" => "error.unauthorized",
+        _ => "error.internal",
+    }
+}
+
+/// The longest address a refused form sends the browser back to with what was typed.
+#[cfg(feature = "ssr")]
+const ADDRESS_MAX: usize = 4000;
+
+/// The page of a recipient (`to`: `shop` or `district`).
+#[cfg(feature = "ssr")]
+fn recipient_page(to: &str, slug: &str) -> Option<String> {
+    if !crate::domain::slugs::is_valid(slug) {
+        return None;
+    }
+    match to {
+        "shop" => Some(format!("/shops/{slug}")),
+        "district" => Some(format!("/districts/{slug}")),
+        _ => None,
+    }
+}
+
+/// The team's inbox of a recipient's page (`/shops/x` → `/counter/x/messages`).
+#[cfg(feature = "ssr")]
+fn inbox_path(recipient_path: &str) -> String {
+    match recipient_path.strip_prefix("/shops/") {
+        Some(slug) => format!("/counter/{slug}/messages"),
+        None => format!("{recipient_path}/messages"),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn invalid(field: &str, key: &str) -> AppError {
+    AppError::Validation {
+        field: field.into(),
+        message: super::request_locale().t(key),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn from_field(error: crate::domain::posting::FieldError) -> AppError {
+    invalid(error.field, error.key)
+}
+
+/// Sends a private message from this device to shop or district `slug` (`to`: `shop` or
+/// `district`): `body` up to 1 000 characters, `email` optional (for the answer). Returns the
+/// message's id.
+#[server(prefix = "/api", endpoint = "messages/send")]
+pub async fn send_message(
+    to: String,
+    slug: String,
+    body: String,
+    email: Option<String>,
+) -> Result<i64, AppError> {
+    let email = email.unwrap_or_default();
+    let result = super::with_status(send_inner(&to, &slug, &body, &email).await);
+    if let Some(page) = recipient_page(&to, &slug) {
+        let address = |with_text: bool| {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            match &result {
+                Ok(_) => {
+                    query.append_pair("message", "sent");
+                }
+                Err(error) => {
+                    query.append_pair("message_error", &super::error_code(error));
+                    let draft = MessageDraft {
+                        body: if with_text {
+                            body.clone()
+                        } else {
+                            String::new()
+                        },
+                        email: email.clone(),
+                    };
+                    query.append_pair("message_draft", &draft.encode());
+                }
+            }
+            format!("{page}?{}#suggestion", query.finish())
+        };
+        let target = Some(address(true))
+            .filter(|a| a.len() <= ADDRESS_MAX)
+            .unwrap_or_else(|| address(false));
+        super::redirect_plain_form(Some(&target));
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn send_inner(to: &str, slug: &str, body: &str, email: &str) -> Result<i64, AppError> {
+    use crate::domain::authz::Action;
+    use crate::domain::messages::{check_message, Recipient};
+    use crate::server::access::*;
+    use crate::server::{device, notices, AppState};
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    state.authorize(&town, Action::SendMessage).await?;
+    // The recipient first: a message to nobody costs nothing.
+    let (recipient, name, inbox) = match to {
+        "shop" => {
+            let shop = shop_or_404(&state, &town, slug).await?;
+            (
+                Recipient::Shop(shop.id),
+                shop.fields.name.clone(),
+                format!("/counter/{}/messages", shop.slug),
+            )
+        }
+        "district" => {
+            let district = district_or_404(&state, &town, slug).await?;
+            (
+                Recipient::District(district.id),
+                district.name.clone(),
+                format!("/districts/{}/messages", district.slug),
+            )
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    // Checked before it counts against the limits: a typo costs nothing.
+    let message = check_message(body, email).map_err(from_field)?;
+    let window = chrono::TimeDelta::hours(1);
+    state
+        .rate_limit(
+            &format!("message:client:{}", state.client_key()),
+            MESSAGES_PER_CLIENT_HOUR,
+            window,
+        )
+        .await?;
+    let profile = device::ensure_profile(&state).await?;
+    state
+        .rate_limit(
+            &format!("message:profile:{profile}"),
+            MESSAGES_PER_HOUR,
+            window,
+        )
+        .await?;
+    let locale = super::request_locale();
+    let now = state.clock.now();
+    let saved = state
+        .store
+        .save_message(town.id, recipient, profile, &message, locale.code(), now)
+        .await
+        .map_err(store_error("saving a message"))?
+        .ok_or(AppError::NotFound)?;
+    // The team's phones (their quiet hours respected), in the town's language.
+    let notice = notices::town_notice(
+        &state,
+        state
+            .settings
+            .default_locale
+            .tf("message.notice.new_title", &[("name", &name)]),
+        &saved.content.body,
+        format!("{inbox}#message-{}", saved.id),
+        format!("message-{}", saved.id),
+    );
+    notices::notify_team(&state, &town, recipient, &notice).await;
+    Ok(saved.id)
+}
+
+/// A message of this town that the signed-in actor may answer for its recipient.
+#[cfg(feature = "ssr")]
+async fn answerable(
+    id: i64,
+) -> Result<
+    (
+        crate::server::AppState,
+        crate::server::Town,
+        crate::domain::messages::Message,
+        i64,
+    ),
+    AppError,
+> {
+    use crate::domain::authz::{Action, ShopRef};
+    use crate::domain::messages::Recipient;
+    use crate::server::access::store_error;
+    use crate::server::AppState;
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let message = state
+        .store
+        .message_by_id(town.id, id)
+        .await
+        .map_err(store_error("loading a message"))?;
+    // Unknown, or of another town: asked by a visitor, the sign-in comes first all the same.
+    let Some(message) = message else {
+        state.authorize_user(&town, Action::ManageAccount).await?;
+        return Err(AppError::NotFound);
+    };
+    let action = match message.recipient {
+        Recipient::Shop(shop_id) => {
+            let shop = state
+                .store
+                .shops_by_ids(town.id, &[shop_id])
+                .await
+                .map_err(store_error("loading a shop"))?
+                .into_iter()
+                .next()
+                .ok_or(AppError::NotFound)?;
+            Action::AnswerShopMessages(ShopRef {
+                id: shop.id,
+                district_id: shop.district_id,
+            })
+        }
+        Recipient::District(district_id) => Action::AnswerDistrictMessages(district_id),
+    };
+    let (_, user) = state.authorize_user(&town, action).await?;
+    state
+        .rate_limit(
+            &format!("answer:user:{}", user.id),
+            ANSWERS_PER_HOUR,
+            chrono::TimeDelta::hours(1),
+        )
+        .await?;
+    Ok((state, town, message, user.id))
+}
+
+/// Back to the inbox the message is in, with what happened.
+#[cfg(feature = "ssr")]
+fn back_to_inbox(
+    inbox: Option<&str>,
+    id: i64,
+    done: &str,
+    result: &Result<(), AppError>,
+    typed: Option<&str>,
+) {
+    let Some(inbox) = inbox else { return };
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    match result {
+        Ok(()) => {
+            query.append_pair(done, &id.to_string());
+        }
+        Err(error) => {
+            query.append_pair("answer_error", &super::error_code(error));
+            query.append_pair("message", &id.to_string());
+            if let Some(text) = typed.filter(|t| !t.is_empty() && t.len() * 2 <= ADDRESS_MAX) {
+                let draft = MessageDraft {
+                    body: text.to_owned(),
+                    email: String::new(),
+                };
+                query.append_pair("answer", &draft.encode());
+            }
+        }
+    }
+    super::redirect_plain_form(Some(&format!("{inbox}?{}#message-{id}", query.finish())));
+}
+
+/// Where the message `id` is answered, if this town has it (for the redirect of a form).
+#[cfg(feature = "ssr")]
+async fn inbox_of(id: i64) -> Option<String> {
+    let state = crate::server::AppState::from_context().ok()?;
+    let town = state.town().await.ok()?;
+    let message = state.store.message_by_id(town.id, id).await.ok()??;
+    Some(inbox_path(&message.recipient_path))
+}
+
+/// Answers message `id` for its shop or district (once). The answer goes to the sender's
+/// device (push), their e-mail if they left one, and their "Mes messages".
+#[server(prefix = "/api", endpoint = "messages/answer")]
+pub async fn answer_message(id: i64, body: String) -> Result<(), AppError> {
+    let result = super::with_status(answer_inner(id, &body).await);
+    back_to_inbox(
+        inbox_of(id).await.as_deref(),
+        id,
+        "answered",
+        &result,
+        Some(&body),
+    );
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn answer_inner(id: i64, body: &str) -> Result<(), AppError> {
+    use crate::domain::messages::check_answer;
+    use crate::server::access::store_error;
+
+    let (state, town, message, user_id) = answerable(id).await?;
+    let answer = check_answer(body).map_err(from_field)?;
+    let now = state.clock.now();
+    let Some(saved) = state
+        .store
+        .answer_message(message.id, &answer, user_id, now)
+        .await
+        .map_err(store_error("saving an answer"))?
+    else {
+        return Err(invalid("answered", "message.error.answered"));
+    };
+    notify_sender(&state, &town, &saved).await;
+    Ok(())
+}
+
+/// Tells a message's sender that it was answered: on their device, by e-mail if they left an
+/// address. Failures are logged: the answer is saved and shown on "Mes messages" anyway.
+#[cfg(feature = "ssr")]
+async fn notify_sender(
+    state: &crate::server::AppState,
+    town: &crate::server::Town,
+    message: &crate::domain::messages::Message,
+) {
+    let locale =
+        crate::i18n::Locale::parse(&message.locale).unwrap_or(state.settings.default_locale);
+    let Some(answer) = &message.answer else {
+        return;
+    };
+    let title = locale.tf(
+        "message.notice.answer_title",
+        &[("name", &message.recipient_name)],
+    );
+    if let Some(profile) = message.profile_id {
+        let notice = crate::domain::outbox::Notice {
+            title: title.clone(),
+            body: answer.body.clone(),
+            path: format!("/messages#message-{}", message.id),
+            tag: format!("answer-{}", message.id),
+            lang: locale.code().to_owned(),
+            respects_quiet_hours: true,
+        };
+        crate::server::notices::notify_profile(state, town, profile, &notice).await;
+    }
+    if let Some(to) = &message.content.email {
+        let email = answer_email(
+            locale,
+            &town.name,
+            to,
+            message,
+            &answer.body,
+            &state.settings.base_url,
+        );
+        if let Err(error) = state.mailer.send(&email).await {
+            tracing::warn!(%error, "sending an answer by e-mail");
+        }
+    }
+}
+
+/// The e-mail carrying a team's answer, in the sender's language, as plain text and HTML.
+#[cfg(feature = "ssr")]
+pub fn answer_email(
+    locale: crate::i18n::Locale,
+    town: &str,
+    to: &str,
+    message: &crate::domain::messages::Message,
+    answer: &str,
+    base_url: &str,
+) -> crate::server::Email {
+    let name = message.recipient_name.as_str();
+    let args = [("name", name), ("town", town)];
+    let url = format!("{base_url}/messages");
+    let quote = |text: &str| {
+        text.lines()
+            .map(|line| format!("> {line}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let text = format!(
+        "{}\n\n{answer}\n\n{}\n{}\n\n{}\n",
+        locale.tf("message.mail.intro", &args),
+        locale.t("message.mail.your_message"),
+        quote(&message.content.body),
+        locale.t("message.mail.footer"),
+    );
+    let escape = crate::server::sign_in::escape_html;
+    let paragraphs = |text: &str| escape(text).replace('\n', "<br>");
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><body style=\"font-family:sans-serif;line-height:1.5\">\
+         <p>{intro}</p><blockquote style=\"margin:0 0 1em;padding:0.5em 1em;border-left:4px solid #0b5d4b\">{answer}</blockquote>\
+         <p>{yours}</p><blockquote style=\"margin:0 0 1em;padding:0.5em 1em;border-left:4px solid #ccc;color:#444\">{body}</blockquote>\
+         <p style=\"color:#555\">{footer}</p><p><a href=\"{url}\">{url}</a></p></body></html>",
+        lang = locale.code(),
+        intro = escape(&locale.tf("message.mail.intro", &args)),
+        answer = paragraphs(answer),
+        yours = escape(&locale.t("message.mail.your_message")),
+        body = paragraphs(&message.content.body),
+        footer = escape(&locale.t("message.mail.footer")),
+        url = escape(&url),
+    );
+    crate::server::Email {
+        to: to.to_owned(),
+        subject: locale.tf("message.mail.subject", &args),
+        text: format!("{text}\n{url}\n"),
+        html: Some(html),
+    }
+}
+
+/// Closes message `id` without an answer (`close`), or opens it again.
+#[server(prefix = "/api", endpoint = "messages/close")]
+pub async fn close_message(id: i64, close: bool) -> Result<(), AppError> {
+    let result = super::with_status(close_inner(id, close).await);
+    back_to_inbox(
+        inbox_of(id).await.as_deref(),
+        id,
+        if close { "closed" } else { "reopened" },
+        &result,
+        None,
+    );
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn close_inner(id: i64, close: bool) -> Result<(), AppError> {
+    let (state, _, message, _) = answerable(id).await?;
+    if message.answer.is_some() {
+        return Err(invalid("answered", "message.error.answered"));
+    }
+    state
+        .store
+        .close_message(message.id, close, state.clock.now())
+        .await
+        .map_err(crate::server::access::store_error("closing a message"))?;
+    Ok(())
+}
+
+/// Deletes one of the messages this device sent (and its answer).
+#[server(prefix = "/api", endpoint = "messages/delete")]
+pub async fn delete_my_message(id: i64) -> Result<(), AppError> {
+    let result = super::with_status(delete_inner(id).await);
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    match &result {
+        Ok(()) => query.append_pair("deleted", "1"),
+        Err(error) => query.append_pair("error", &super::error_code(error)),
+    };
+    super::redirect_plain_form(Some(&format!("/messages?{}", query.finish())));
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn delete_inner(id: i64) -> Result<(), AppError> {
+    use crate::server::{device, AppState};
+    let state = AppState::from_context()?;
+    let Some(profile) = device::current_profile(&state).await? else {
+        return Err(AppError::NotFound);
+    };
+    state
+        .rate_limit(
+            &format!("message-delete:profile:{profile}"),
+            DELETIONS_PER_HOUR,
+            chrono::TimeDelta::hours(1),
+        )
+        .await?;
+    let deleted = state
+        .store
+        .delete_message(profile, id)
+        .await
+        .map_err(crate::server::access::store_error("deleting a message"))?;
+    if deleted {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The messages this device (or the signed-in account) sent, with their answers.
+#[server(prefix = "/api", endpoint = "messages/mine")]
+pub async fn get_my_messages() -> Result<MyMessages, AppError> {
+    super::with_status(mine_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn mine_inner() -> Result<MyMessages, AppError> {
+    use crate::model::records::{message_view, town_tz};
+    use crate::server::{device, AppState};
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let Some(profile) = device::current_profile(&state).await? else {
+        return Ok(MyMessages::default());
+    };
+    let tz = town_tz(&town);
+    let messages = state
+        .store
+        .profile_messages(town.id, profile)
+        .await
+        .map_err(crate::server::access::store_error("loading messages"))?;
+    Ok(MyMessages {
+        messages: messages.iter().map(|m| message_view(m, tz)).collect(),
+    })
+}
+
+/// The messages sent to shop or district `slug` (`kind`: `shop` or `district`), for its team;
+/// with `open_only`, those still waiting.
+#[server(prefix = "/api", endpoint = "messages/inbox")]
+pub async fn get_message_inbox(
+    kind: String,
+    slug: String,
+    open_only: bool,
+) -> Result<MessageInbox, AppError> {
+    super::with_status(inbox_inner(&kind, &slug, open_only).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn inbox_inner(kind: &str, slug: &str, open_only: bool) -> Result<MessageInbox, AppError> {
+    use crate::domain::authz::Action;
+    use crate::domain::messages::Recipient;
+    use crate::model::records::{message_view, month_start, town_tz};
+    use crate::model::MessageStatsView;
+    use crate::server::access::*;
+    use crate::server::AppState;
+
+    let state = AppState::from_context()?;
+    let (town, recipient, name, slug) = match kind {
+        "shop" => {
+            let (town, shop, _) = authorized_shop(&state, slug, Action::AnswerShopMessages).await?;
+            (town, Recipient::Shop(shop.id), shop.fields.name, shop.slug)
+        }
+        "district" => {
+            let town = state.town().await?;
+            let district = district_or_404(&state, &town, slug).await?;
+            state
+                .authorize(&town, Action::AnswerDistrictMessages(district.id))
+                .await?;
+            (
+                town,
+                Recipient::District(district.id),
+                district.name,
+                district.slug,
+            )
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    let tz = town_tz(&town);
+    let now = state.clock.now();
+    let stats = state
+        .store
+        .message_stats(recipient, month_start(now, tz))
+        .await
+        .map_err(store_error("counting messages"))?;
+    let messages = state
+        .store
+        .message_inbox(recipient, open_only, 200)
+        .await
+        .map_err(store_error("loading messages"))?;
+    Ok(MessageInbox {
+        kind: kind.to_owned(),
+        slug,
+        name,
+        stats: MessageStatsView {
+            received: stats.received,
+            this_month: stats.this_month,
+            answered: stats.answered,
+            open: stats.open,
+        },
+        messages: messages.iter().map(|m| message_view(m, tz)).collect(),
+        open_only,
+    })
+}
