@@ -9,7 +9,7 @@ import { accessibilityViolations, waitForHydration } from "./helpers";
 // The server sends its e-mails here (see playwright.config.ts): a real SMTP server whose
 // messages are parsed as a mail client would.
 const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? "2526");
-type Mail = { to: string[]; subject: string; text: string };
+type Mail = { to: string[]; subject: string; text: string; html: string };
 const inbox: Mail[] = [];
 let smtp: SMTPServer;
 
@@ -25,6 +25,7 @@ test.beforeAll(async () => {
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: mail.subject ?? "",
             text: mail.text ?? "",
+            html: typeof mail.html === "string" ? mail.html : "",
           });
           callback();
         })
@@ -496,6 +497,7 @@ test("a resident without JavaScript sends the bakery a suggestion; the baker ans
   });
   const item = counter.locator(".message-item", { hasText: "sans gluten" });
   await expect(item.locator(".message-body").first()).toHaveText(SUGGESTION);
+  await expect(item.locator(".message-body img")).toHaveCount(0);
   await expect(item).toContainText("réponse aussi par e-mail");
   await expect(item).not.toContainText("anne@habay.test");
   expect(await accessibilityViolations(counter)).toEqual([]);
@@ -505,15 +507,19 @@ test("a resident without JavaScript sends the bakery a suggestion; the baker ans
   expect(dialogs).toBe(0);
   await merchant.close();
 
-  // The answer by e-mail, in the resident's language, their message quoted…
+  // The answer by e-mail, in the resident's language (their own text is not repeated: the
+  // address was never verified)…
   await expect.poll(() => inbox.some((m) => m.to.includes("anne@habay.test")), { timeout: 15_000 }).toBe(true);
   const mail = inbox.find((m) => m.to.includes("anne@habay.test"))!;
   expect(mail.subject).toBe("Boulangerie Jacob a répondu à votre message");
   expect(mail.text).toContain("Oui, le vendredi dès 7 h !");
-  expect(mail.text).toContain("> Du pain sans gluten le vendredi ?");
+  expect(mail.text).not.toContain("sans gluten");
+  expect(mail.html).toContain("Oui, le vendredi dès 7 h !");
+  expect(mail.html).not.toContain("<img");
   // …and on the device's « Mes messages », readable and accessible with JavaScript too.
   await page.reload();
   await expect(page.locator(".message-item", { hasText: "sans gluten" }).locator(".message-answer")).toContainText("Oui, le vendredi dès 7 h !");
+  await expect(page.locator(".message-item .message-body img")).toHaveCount(0);
   const cookies = await noScript.cookies();
   await noScript.close();
   const withJs = await phone(browser);

@@ -35,6 +35,8 @@ CREATE TABLE push_notices (
     -- the town whose quiet hours apply when the recipient chose none
     town_id          BIGINT NOT NULL REFERENCES towns (id) ON DELETE CASCADE,
     subscription_id  BIGINT REFERENCES push_subscriptions (id) ON DELETE SET NULL,
+    -- the message it tells of (a new one, or its answer): the notice goes with it
+    message_id       BIGINT REFERENCES messages (id) ON DELETE CASCADE,
     title            TEXT NOT NULL,
     body             TEXT NOT NULL,
     -- the page it opens (a path of the site)
@@ -42,7 +44,7 @@ CREATE TABLE push_notices (
     -- replaces an earlier notice with the same tag on the device
     tag              TEXT NOT NULL,
     lang             TEXT NOT NULL,
-    -- waits for the end of the recipient's quiet hours (an answer to their own question does not)
+    -- whether it waits for the end of the recipient's quiet hours
     respects_quiet   BOOLEAN NOT NULL,
     -- pending; delivered (2xx); gone (the subscription no longer exists: deleted); failed (gave
     -- up); dropped (the subscription was removed meanwhile)

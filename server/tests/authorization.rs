@@ -62,9 +62,11 @@ enum Action {
     AnswerShopMessage,
     ReadDistrictMessages,
     AnswerDistrictMessage,
+    CloseShopMessage,
+    SetReviewRules,
 }
 
-const ACTIONS: [Action; 28] = [
+const ACTIONS: [Action; 30] = [
     Action::OpenCounter,
     Action::Publish,
     Action::EditPost,
@@ -93,6 +95,8 @@ const ACTIONS: [Action; 28] = [
     Action::AnswerShopMessage,
     Action::ReadDistrictMessages,
     Action::AnswerDistrictMessage,
+    Action::CloseShopMessage,
+    Action::SetReviewRules,
 ];
 
 /// Who may do what (the shop is in the steward's district; the other owner has another shop,
@@ -109,7 +113,8 @@ fn expected(action: Action, role: Role) -> bool {
         | Action::ReplyToReview
         | Action::ReadReviewInbox
         | Action::ReadShopMessages
-        | Action::AnswerShopMessage => {
+        | Action::AnswerShopMessage
+        | Action::CloseShopMessage => {
             matches!(role, Staff | Owner | Steward | Admin)
         }
         // Anyone signed in, except the shop's own team.
@@ -123,7 +128,10 @@ fn expected(action: Action, role: Role) -> bool {
         }
         Action::InviteStaff | Action::RemoveStaff => matches!(role, Owner | Steward | Admin),
         Action::InviteOwner | Action::RevokeOwnerInvitation => matches!(role, Steward | Admin),
-        Action::InviteSteward | Action::InviteAdmin | Action::ManageTown => role == Admin,
+        Action::InviteSteward
+        | Action::InviteAdmin
+        | Action::ManageTown
+        | Action::SetReviewRules => role == Admin,
         Action::ManageShops => matches!(role, Steward | OtherSteward | Admin),
         Action::Follow => true,
         Action::ReadAccount => role != Anonymous,
@@ -384,6 +392,11 @@ impl World {
                 let id = self.message(true).await;
                 ("/api/messages/answer", format!("id={id}&body=Merci"))
             }
+            Action::CloseShopMessage => {
+                let id = self.message(false).await;
+                ("/api/messages/close", format!("id={id}&close=true"))
+            }
+            Action::SetReviewRules => ("/api/manage/reviews", "min_account_minutes=0".to_string()),
             Action::OpenProfile => ("/api/profile", format!("slug={slug}")),
             Action::ManageTown => (
                 "/api/notifications/town",

@@ -1062,6 +1062,124 @@ async fn edits_replace_what_phones_have(store: SqlStore) {
     assert!(deliveries(&store, scheduled_id).await.is_empty());
 }
 
+/// Notices (about no post) go to every browser of their recipients, encrypted and signed like
+/// posts' pushes; a team's notice waits for the end of the quiet hours, an answer to one's own
+/// question too unless it says otherwise; a browser gone (410) is removed.
+async fn notices_reach_every_browser_after_quiet_hours(store: SqlStore) {
+    use app::domain::outbox::Notice;
+    let service = PushService::start().await;
+    let town = town(&store).await;
+    let (phone, tablet, gone) = (
+        service.subscribe(),
+        service.subscribe(),
+        service.subscribe(),
+    );
+    let baker = resident(&store, "baker", &[], &phone).await;
+    store
+        .save_push_subscription(
+            baker,
+            &StoredSubscription {
+                endpoint: tablet.endpoint.clone(),
+                p256dh: tablet.p256dh.clone(),
+                auth: tablet.auth.clone(),
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let resident_profile = resident(&store, "anne", &[], &gone).await;
+    service.answer(&gone, &[Answer::Status(410)]);
+    // 22:00 in Habay: inside the town's quiet hours.
+    let clock = TestClock::at(habay(2026, 11, 26, 22, 0));
+    let mut recorded = start_worker(
+        &store,
+        clock.clone(),
+        fast_settings(),
+        Duration::from_secs(5),
+    )
+    .await;
+    let notice = |title: &str, path: &str, tag: &str, quiet: bool| Notice {
+        title: title.into(),
+        body: "Ouvrez-vous le lundi ?".into(),
+        path: path.into(),
+        tag: tag.into(),
+        lang: "nl".into(),
+        respects_quiet_hours: quiet,
+        message_id: None,
+    };
+    let queued = store
+        .queue_notice(
+            town.town_id,
+            &[baker],
+            &notice(
+                "Nouveau message pour Boulangerie Jacob",
+                "/counter/boulangerie-jacob/messages#message-7",
+                "message-7",
+                true,
+            ),
+            clock.now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(queued, 2, "the baker's phone and tablet");
+    store
+        .queue_notice(
+            town.town_id,
+            &[resident_profile],
+            &notice(
+                "Boulangerie Jacob heeft u geantwoord",
+                "/messages#message-7",
+                "answer-7",
+                false,
+            ),
+            clock.now(),
+        )
+        .await
+        .unwrap();
+    // The resident's goes at once, to a browser that is gone: removed.
+    outcomes(&mut recorded, 3).await;
+    assert_eq!(service.requests(), vec![(gone.index, 410)]);
+    assert!(store
+        .push_subscriptions(resident_profile)
+        .await
+        .unwrap()
+        .is_empty());
+    // The baker's wait for 08:00, then reach both browsers, decrypted as a browser would.
+    clock.jump_to(habay(2026, 11, 27, 8, 0));
+    outcomes(&mut recorded, 5).await;
+    let mut requests = service.requests();
+    requests.sort_unstable();
+    let mut expected = vec![(gone.index, 410), (phone.index, 201), (tablet.index, 201)];
+    expected.sort_unstable();
+    assert_eq!(requests, expected);
+    let received = service.received();
+    let to_phone = received
+        .iter()
+        .find(|r| r.subscription == phone.index)
+        .expect("the phone's notice");
+    let json = to_phone.json();
+    assert_eq!(json["web_push"], 8030);
+    let shown = &json["notification"];
+    assert_eq!(shown["title"], "Nouveau message pour Boulangerie Jacob");
+    assert_eq!(shown["body"], "Ouvrez-vous le lundi ?");
+    assert_eq!(shown["lang"], "nl");
+    assert_eq!(shown["tag"], "message-7");
+    assert_eq!(
+        shown["navigate"],
+        format!("{BASE_URL}/counter/boulangerie-jacob/messages#message-7")
+    );
+    assert_eq!(to_phone.topic.as_deref(), Some("message-7"));
+    assert!(to_phone.ttl > 0);
+    let states: Vec<String> = store
+        .profile_notices(baker)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(state, _, _)| state)
+        .collect();
+    assert_eq!(states, ["delivered", "delivered"]);
+}
+
 /// Each scenario runs on a temporary SQLite file and on a fresh PostgreSQL database.
 macro_rules! on_both_databases {
     ($($scenario:ident),* $(,)?) => {
@@ -1087,6 +1205,7 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    notices_reach_every_browser_after_quiet_hours,
     edits_replace_what_phones_have,
     quiet_hours_defer_until_morning,
     follows_choose_and_caps_limit,

@@ -431,3 +431,112 @@ async fn display_names_are_chosen_and_checked() {
     let (status, _, _) = call(&app, "/api/account/name", "display_name=Jean", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_town_sets_its_rules_for_new_reviews() {
+    let app = app().await;
+    let town = app.store.first_town().await.unwrap().unwrap();
+    let now: chrono::DateTime<chrono::Utc> = NOW.parse().unwrap();
+    let admin = sign_in(&app, "admin@habay.test").await;
+    app.store
+        .grant_admin(town.id, "admin@habay.test", now)
+        .await
+        .unwrap();
+    let resident = sign_in(&app, "lea@habay.test").await;
+    let owner = owner_session(&app, "boulangerie-jacob", "baker@habay.test").await;
+    for cookie in [&resident, &owner] {
+        let (status, _, _) = call(
+            &app,
+            "/api/manage/reviews",
+            "hold_first=on&min_account_minutes=0",
+            Some(cookie),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    // Bad input: a translated message, nothing changed.
+    for bad in ["abc", "-1", "10081", "1.5", "1e3"] {
+        let (status, _, answer) = call(
+            &app,
+            "/api/manage/reviews",
+            &format!("hold_first=on&min_account_minutes={bad}"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(
+            answer.contains("Indiquez un nombre de minutes entre 0 et 10 080."),
+            "{answer}"
+        );
+    }
+    assert_eq!(
+        app.store.review_settings(town.id).await.unwrap(),
+        app::server::ReviewSettings::default()
+    );
+    let (_, headers, _) = post_plain_form(
+        &app,
+        "/api/manage/reviews",
+        "min_account_minutes=x",
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(
+        location(&headers),
+        "/manage?review_error=invalid-min_account_minutes#review-rules"
+    );
+
+    // Held first reviews: saved from the plain form, shown back on /manage.
+    let (_, headers, _) = post_plain_form(
+        &app,
+        "/api/manage/reviews",
+        "hold_first=on&min_account_minutes=",
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(location(&headers), "/manage?saved=reviews#review-rules");
+    assert_eq!(
+        app.store.review_settings(town.id).await.unwrap(),
+        app::server::ReviewSettings {
+            hold_first: true,
+            min_account_minutes: 0
+        }
+    );
+    let (_, _, page) = get_with_cookie(&app, "/manage?saved=reviews", &admin).await;
+    assert!(page.contains("Règles des avis enregistrées."));
+    let checkbox = page
+        .split("<input ")
+        .find(|tag| tag.contains("id=\"review-hold-first\""))
+        .map(|tag| &tag[..tag.find('>').unwrap_or(tag.len())])
+        .expect("the checkbox");
+    assert!(checkbox.contains("checked"), "{checkbox}");
+    let newcomer = sign_in(&app, "newcomer@habay.test").await;
+    let (status, _, answer) = call(
+        &app,
+        "/api/reviews/save",
+        "slug=boulangerie-jacob&rating=5&body=Premier+avis",
+        Some(&newcomer),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer, "\"held\"", "the first review waits for a moderator");
+
+    // A minimum age: an account made a moment ago may not review yet.
+    let (status, _, _) = call(
+        &app,
+        "/api/manage/reviews",
+        "min_account_minutes=60",
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let fresh = sign_in(&app, "fresh@habay.test").await;
+    let (status, _, answer) = call(
+        &app,
+        "/api/reviews/save",
+        "slug=boulangerie-jacob&rating=4&body=Trop+t%C3%B4t",
+        Some(&fresh),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.contains("Votre compte est tout récent"), "{answer}");
+}

@@ -364,11 +364,25 @@ async fn delete_account_inner(confirm: Option<&str>) -> Result<(), AppError> {
             message: super::request_locale().t("account.error.confirm_delete"),
         });
     }
-    state
+    let refused = |field: &str, key: &str| AppError::Validation {
+        field: field.into(),
+        message: super::request_locale().t(key),
+    };
+    match state
         .store
         .delete_account(user.id)
         .await
-        .map_err(|e| AppError::internal("deleting an account", e))?;
+        .map_err(|e| AppError::internal("deleting an account", e))?
+    {
+        crate::server::AccountDeletion::Deleted => {}
+        crate::server::AccountDeletion::NotFound => return Err(AppError::Unauthorized),
+        crate::server::AccountDeletion::LastOwner => {
+            return Err(refused("last_owner", "account.error.last_owner"))
+        }
+        crate::server::AccountDeletion::LastAdmin => {
+            return Err(refused("last_admin", "account.error.last_admin"))
+        }
+    }
     tracing::info!(user = user.id, "account deleted");
     let secure = state.secure_cookies();
     set_cookie(&expired_cookie(SESSION_COOKIE, secure));

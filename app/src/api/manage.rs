@@ -112,6 +112,17 @@ async fn manage_inner() -> Result<ManageView, AppError> {
     } else {
         None
     };
+    let review_rules = if admin {
+        let settings = state.store.review_settings(town.id).await.map_err(
+            crate::server::access::store_error("loading the review settings"),
+        )?;
+        Some(crate::model::ReviewRulesView {
+            hold_first: settings.hold_first,
+            min_account_minutes: settings.min_account_minutes,
+        })
+    } else {
+        None
+    };
     Ok(ManageView {
         admin,
         districts: groups,
@@ -119,6 +130,7 @@ async fn manage_inner() -> Result<ManageView, AppError> {
         claimed: claimed_count,
         total,
         town_push,
+        review_rules,
     })
 }
 
@@ -189,4 +201,63 @@ async fn town_push_view(
         shop_pushes_per_day: defaults.shop_pushes_per_day.unwrap_or(1),
         district_pushes_per_week: defaults.district_pushes_per_week.unwrap_or(3),
     })
+}
+
+/// The longest wait a town may set before a new account reviews: a week, in minutes.
+pub const MAX_REVIEW_WAIT_MINUTES: i64 = 7 * 24 * 60;
+
+/// The town's rules for new reviews, set by its administrators on `/manage`: `hold_first`
+/// (a checkbox: a new account's first review waits for a moderator) and `min_account_minutes`
+/// (0 to a week: how old an account must be to review).
+#[server(prefix = "/api", endpoint = "manage/reviews")]
+pub async fn save_review_rules(
+    hold_first: Option<String>,
+    #[server(default)] min_account_minutes: String,
+) -> Result<(), AppError> {
+    let result =
+        super::with_status(review_rules_inner(hold_first.is_some(), &min_account_minutes).await);
+    let back = match &result {
+        Ok(()) => "/manage?saved=reviews#review-rules".to_owned(),
+        Err(error) => format!(
+            "/manage?review_error={}#review-rules",
+            super::error_code(error)
+        ),
+    };
+    super::redirect_plain_form(Some(&back));
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn review_rules_inner(hold_first: bool, min_account_minutes: &str) -> Result<(), AppError> {
+    use crate::domain::authz::Action;
+    use crate::server::AppState;
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    state.authorize(&town, Action::ManageTown).await?;
+    let minutes = match min_account_minutes.trim() {
+        "" => 0,
+        text => text
+            .parse::<i64>()
+            .ok()
+            .filter(|m| (0..=MAX_REVIEW_WAIT_MINUTES).contains(m))
+            .ok_or_else(|| AppError::Validation {
+                field: "min_account_minutes".into(),
+                message: super::request_locale().t("manage.review_rules.error_minutes"),
+            })?,
+    };
+    state
+        .store
+        .set_review_settings(
+            town.id,
+            crate::server::ReviewSettings {
+                hold_first,
+                min_account_minutes: minutes,
+            },
+        )
+        .await
+        .map_err(crate::server::access::store_error(
+            "saving the review settings",
+        ))?;
+    tracing::info!(town = town.id, hold_first, minutes, "review rules saved");
+    Ok(())
 }

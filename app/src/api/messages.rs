@@ -21,6 +21,9 @@ pub const MESSAGES_PER_CLIENT_HOUR: i64 = 20;
 pub const ANSWERS_PER_HOUR: i64 = 60;
 /// Deletions of one's messages per device per hour.
 pub const DELETIONS_PER_HOUR: i64 = 60;
+/// A team's phones ring for new messages at most once per this many minutes (the notification
+/// of the latest replaces the earlier one, whose messages wait on the inbox all the same).
+pub const TEAM_NOTICE_EVERY_MINUTES: i64 = 10;
 
 /// What a message form held, carried back in the address after it was refused (base64url of
 /// JSON, as reviews' drafts).
@@ -186,6 +189,14 @@ async fn send_inner(to: &str, slug: &str, body: &str, email: &str) -> Result<i64
     // Checked before it counts against the limits: a typo costs nothing.
     let message = check_message(body, email).map_err(from_field)?;
     let window = chrono::TimeDelta::hours(1);
+    let device_limit = |profile: i64| format!("message:profile:{profile}");
+    // A device over its own limit does not use up its address's (a school, a family).
+    let known = device::current_profile(&state).await?;
+    if let Some(profile) = known {
+        state
+            .rate_limit(&device_limit(profile), MESSAGES_PER_HOUR, window)
+            .await?;
+    }
     state
         .rate_limit(
             &format!("message:client:{}", state.client_key()),
@@ -193,14 +204,16 @@ async fn send_inner(to: &str, slug: &str, body: &str, email: &str) -> Result<i64
             window,
         )
         .await?;
-    let profile = device::ensure_profile(&state).await?;
-    state
-        .rate_limit(
-            &format!("message:profile:{profile}"),
-            MESSAGES_PER_HOUR,
-            window,
-        )
-        .await?;
+    let profile = match known {
+        Some(profile) => profile,
+        None => {
+            let profile = device::ensure_profile(&state).await?;
+            state
+                .rate_limit(&device_limit(profile), MESSAGES_PER_HOUR, window)
+                .await?;
+            profile
+        }
+    };
     let locale = super::request_locale();
     let now = state.clock.now();
     let saved = state
@@ -209,18 +222,33 @@ async fn send_inner(to: &str, slug: &str, body: &str, email: &str) -> Result<i64
         .await
         .map_err(store_error("saving a message"))?
         .ok_or(AppError::NotFound)?;
-    // The team's phones (their quiet hours respected), in the town's language.
-    let notice = notices::town_notice(
-        &state,
-        state
-            .settings
-            .default_locale
-            .tf("message.notice.new_title", &[("name", &name)]),
-        &saved.content.body,
-        format!("{inbox}#message-{}", saved.id),
-        format!("message-{}", saved.id),
-    );
-    notices::notify_team(&state, &town, recipient, &notice).await;
+    // The team's phones (after their quiet hours, in the town's language), once per few
+    // minutes at most: one notification per inbox, the latest message's.
+    let (kind, id) = match recipient {
+        Recipient::Shop(id) => ("shop", id),
+        Recipient::District(id) => ("district", id),
+    };
+    let rings = state
+        .count_hit(
+            &format!("message-notice:{kind}:{id}"),
+            chrono::TimeDelta::minutes(TEAM_NOTICE_EVERY_MINUTES),
+        )
+        .await?
+        == 1;
+    if rings {
+        let mut notice = notices::town_notice(
+            &state,
+            state
+                .settings
+                .default_locale
+                .tf("message.notice.new_title", &[("name", &name)]),
+            &saved.content.body,
+            format!("{inbox}#message-{}", saved.id),
+            format!("messages-{kind}-{id}"),
+        );
+        notice.message_id = Some(saved.id);
+        notices::notify_team(&state, &town, recipient, &notice).await;
+    }
     Ok(saved.id)
 }
 
@@ -282,7 +310,8 @@ async fn answerable(
     Ok((state, town, message, user.id))
 }
 
-/// Back to the inbox the message is in, with what happened.
+/// After a plain form about a message: back to its inbox (`inbox`, known once the actor may
+/// see it) with what happened; to the sign-in when signed out; else nowhere (the error).
 #[cfg(feature = "ssr")]
 fn back_to_inbox(
     inbox: Option<&str>,
@@ -291,7 +320,12 @@ fn back_to_inbox(
     result: &Result<(), AppError>,
     typed: Option<&str>,
 ) {
-    let Some(inbox) = inbox else { return };
+    let Some(inbox) = inbox else {
+        if matches!(result, Err(AppError::Unauthorized)) {
+            super::redirect_plain_form(Some("/sign-in"));
+        }
+        return;
+    };
     let mut query = form_urlencoded::Serializer::new(String::new());
     match result {
         Ok(()) => {
@@ -312,48 +346,49 @@ fn back_to_inbox(
     super::redirect_plain_form(Some(&format!("{inbox}?{}#message-{id}", query.finish())));
 }
 
-/// Where the message `id` is answered, if this town has it (for the redirect of a form).
-#[cfg(feature = "ssr")]
-async fn inbox_of(id: i64) -> Option<String> {
-    let state = crate::server::AppState::from_context().ok()?;
-    let town = state.town().await.ok()?;
-    let message = state.store.message_by_id(town.id, id).await.ok()??;
-    Some(inbox_path(&message.recipient_path))
-}
-
 /// Answers message `id` for its shop or district (once). The answer goes to the sender's
 /// device (push), their e-mail if they left one, and their "Mes messages".
 #[server(prefix = "/api", endpoint = "messages/answer")]
 pub async fn answer_message(id: i64, body: String) -> Result<(), AppError> {
-    let result = super::with_status(answer_inner(id, &body).await);
-    back_to_inbox(
-        inbox_of(id).await.as_deref(),
-        id,
-        "answered",
-        &result,
-        Some(&body),
-    );
+    let (inbox, result) = answer_inner(id, &body).await;
+    let result = super::with_status(result);
+    back_to_inbox(inbox.as_deref(), id, "answered", &result, Some(&body));
     result
 }
 
+/// The inbox of the message (once the actor may answer it) and how answering went.
 #[cfg(feature = "ssr")]
-async fn answer_inner(id: i64, body: &str) -> Result<(), AppError> {
+async fn answer_inner(id: i64, body: &str) -> (Option<String>, Result<(), AppError>) {
     use crate::domain::messages::check_answer;
     use crate::server::access::store_error;
 
-    let (state, town, message, user_id) = answerable(id).await?;
-    let answer = check_answer(body).map_err(from_field)?;
-    let now = state.clock.now();
-    let Some(saved) = state
-        .store
-        .answer_message(message.id, &answer, user_id, now)
-        .await
-        .map_err(store_error("saving an answer"))?
-    else {
-        return Err(invalid("answered", "message.error.answered"));
+    let (state, town, message, user_id) = match answerable(id).await {
+        Ok(found) => found,
+        Err(error) => return (None, Err(error)),
     };
-    notify_sender(&state, &town, &saved).await;
-    Ok(())
+    let inbox = Some(inbox_path(&message.recipient_path));
+    let result = async {
+        let answer = check_answer(body).map_err(from_field)?;
+        let now = state.clock.now();
+        let saved = state
+            .store
+            .answer_message(message.id, &answer, user_id, now)
+            .await
+            .map_err(store_error("saving an answer"))?;
+        match saved {
+            Some(saved) => {
+                notify_sender(&state, &town, &saved).await;
+                Ok(())
+            }
+            // Answered meanwhile, or deleted by its sender.
+            None => match state.store.message_by_id(town.id, message.id).await {
+                Ok(Some(_)) => Err(invalid("answered", "message.error.answered")),
+                _ => Err(AppError::NotFound),
+            },
+        }
+    }
+    .await;
+    (inbox, result)
 }
 
 /// Tells a message's sender that it was answered: on their device, by e-mail if they left an
@@ -381,6 +416,7 @@ async fn notify_sender(
             tag: format!("answer-{}", message.id),
             lang: locale.code().to_owned(),
             respects_quiet_hours: true,
+            message_id: Some(message.id),
         };
         crate::server::notices::notify_profile(state, town, profile, &notice).await;
     }
@@ -399,7 +435,9 @@ async fn notify_sender(
     }
 }
 
-/// The e-mail carrying a team's answer, in the sender's language, as plain text and HTML.
+/// The e-mail carrying a team's answer, in the sender's language, as plain text and HTML. The
+/// sender's own text is not repeated: the address was not verified, and the site must not
+/// carry someone's words to an address they typed (the message is on "Mes messages").
 #[cfg(feature = "ssr")]
 pub fn answer_email(
     locale: crate::i18n::Locale,
@@ -412,38 +450,26 @@ pub fn answer_email(
     let name = message.recipient_name.as_str();
     let args = [("name", name), ("town", town)];
     let url = format!("{base_url}/messages");
-    let quote = |text: &str| {
-        text.lines()
-            .map(|line| format!("> {line}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
     let text = format!(
-        "{}\n\n{answer}\n\n{}\n{}\n\n{}\n",
+        "{}\n\n{answer}\n\n{}\n{url}\n",
         locale.tf("message.mail.intro", &args),
-        locale.t("message.mail.your_message"),
-        quote(&message.content.body),
         locale.t("message.mail.footer"),
     );
     let escape = crate::server::sign_in::escape_html;
-    let paragraphs = |text: &str| escape(text).replace('\n', "<br>");
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><body style=\"font-family:sans-serif;line-height:1.5\">\
-         <p>{intro}</p><blockquote style=\"margin:0 0 1em;padding:0.5em 1em;border-left:4px solid #0b5d4b\">{answer}</blockquote>\
-         <p>{yours}</p><blockquote style=\"margin:0 0 1em;padding:0.5em 1em;border-left:4px solid #ccc;color:#444\">{body}</blockquote>\
+         <p>{intro}</p><blockquote style=\"margin:0 0 1em;padding:0.5em 1em;border-left:4px solid #0b5d4b;white-space:pre-line\">{answer}</blockquote>\
          <p style=\"color:#555\">{footer}</p><p><a href=\"{url}\">{url}</a></p></body></html>",
         lang = locale.code(),
         intro = escape(&locale.tf("message.mail.intro", &args)),
-        answer = paragraphs(answer),
-        yours = escape(&locale.t("message.mail.your_message")),
-        body = paragraphs(&message.content.body),
+        answer = escape(answer),
         footer = escape(&locale.t("message.mail.footer")),
         url = escape(&url),
     );
     crate::server::Email {
         to: to.to_owned(),
         subject: locale.tf("message.mail.subject", &args),
-        text: format!("{text}\n{url}\n"),
+        text,
         html: Some(html),
     }
 }
@@ -451,29 +477,31 @@ pub fn answer_email(
 /// Closes message `id` without an answer (`close`), or opens it again.
 #[server(prefix = "/api", endpoint = "messages/close")]
 pub async fn close_message(id: i64, close: bool) -> Result<(), AppError> {
-    let result = super::with_status(close_inner(id, close).await);
-    back_to_inbox(
-        inbox_of(id).await.as_deref(),
-        id,
-        if close { "closed" } else { "reopened" },
-        &result,
-        None,
-    );
+    let (inbox, result) = close_inner(id, close).await;
+    let result = super::with_status(result);
+    let done = if close { "closed" } else { "reopened" };
+    back_to_inbox(inbox.as_deref(), id, done, &result, None);
     result
 }
 
+/// The inbox of the message (once the actor may answer it) and how closing went.
 #[cfg(feature = "ssr")]
-async fn close_inner(id: i64, close: bool) -> Result<(), AppError> {
-    let (state, _, message, _) = answerable(id).await?;
+async fn close_inner(id: i64, close: bool) -> (Option<String>, Result<(), AppError>) {
+    let (state, _, message, _) = match answerable(id).await {
+        Ok(found) => found,
+        Err(error) => return (None, Err(error)),
+    };
+    let inbox = Some(inbox_path(&message.recipient_path));
     if message.answer.is_some() {
-        return Err(invalid("answered", "message.error.answered"));
+        return (inbox, Err(invalid("answered", "message.error.answered")));
     }
-    state
+    let result = state
         .store
         .close_message(message.id, close, state.clock.now())
         .await
-        .map_err(crate::server::access::store_error("closing a message"))?;
-    Ok(())
+        .map(|_| ())
+        .map_err(crate::server::access::store_error("closing a message"));
+    (inbox, result)
 }
 
 /// Deletes one of the messages this device sent (and its answer).
@@ -607,4 +635,56 @@ async fn inbox_inner(kind: &str, slug: &str, open_only: bool) -> Result<MessageI
         messages: messages.iter().map(|m| message_view(m, tz)).collect(),
         open_only,
     })
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::domain::messages::{Message, NewMessage, Recipient};
+
+    #[test]
+    fn the_answer_mail_is_escaped_and_does_not_repeat_the_senders_text() {
+        let message = Message {
+            id: 7,
+            town_id: 1,
+            recipient: Recipient::Shop(3),
+            recipient_name: "Café <Jacob> & Cie".into(),
+            recipient_path: "/shops/cafe-jacob".into(),
+            profile_id: Some(4),
+            content: NewMessage {
+                body: "Cliquez ici : http://phishing.example <img src=x>".into(),
+                email: Some("anne@habay.be".into()),
+            },
+            locale: "nl".into(),
+            answer: None,
+            closed_at: None,
+            created_at: chrono::Utc::now(),
+        };
+        let locale = crate::i18n::Locale::parse("nl").unwrap();
+        let mail = answer_email(
+            locale,
+            "Habay",
+            "anne@habay.be",
+            &message,
+            "Ja, <b>maandag</b>!\nTot dan.",
+            "https://habay.example.be",
+        );
+        assert_eq!(mail.to, "anne@habay.be");
+        assert_eq!(
+            mail.subject,
+            "Café <Jacob> & Cie heeft op uw bericht geantwoord"
+        );
+        assert!(mail.text.contains("Ja, <b>maandag</b>!\nTot dan."));
+        assert!(mail.text.contains("https://habay.example.be/messages"));
+        let html = mail.html.unwrap();
+        assert!(html.contains("Ja, &lt;b&gt;maandag&lt;/b&gt;!"));
+        assert!(html.contains("Café &lt;Jacob&gt; &amp; Cie"));
+        assert!(!html.contains("<b>") && !html.contains("<img"));
+        for text in [&mail.text, &html] {
+            assert!(
+                !text.contains("phishing"),
+                "the sender's text is not repeated"
+            );
+        }
+    }
 }

@@ -115,7 +115,10 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
     let reviews_to_answer = (reviews.summary.count - reviews.replied).max(0);
     let messages = state
         .store
-        .message_stats(crate::domain::messages::Recipient::Shop(shop.id), now)
+        .message_stats(
+            crate::domain::messages::Recipient::Shop(shop.id),
+            crate::model::records::month_start(now, tz),
+        )
         .await
         .map_err(store_error("counting messages"))?;
     let (valid_from, valid_until) = default_offer_dates(now, tz);

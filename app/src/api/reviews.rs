@@ -272,8 +272,8 @@ async fn save_inner(
             other => AppError::internal("saving a review", other),
         })?
         .ok_or(AppError::NotFound)?;
-    // A new review on the page: the team's phones hear of it (a held one waits for the
-    // moderators first).
+    // A new review on the page: the team's phones hear of it (a held one is not announced,
+    // nor, later, its publication by a moderator: the counter lists it then).
     if new && saved.status == ReviewStatus::Published {
         use crate::server::notices;
         let locale = state.settings.default_locale;
@@ -421,30 +421,46 @@ async fn reply_inner(slug: &str, review_id: i64, body: &str) -> Result<(), AppEr
         .await
         .map_err(store_error("saving a reply"))?
         .ok_or(AppError::NotFound)?;
-    // A first reply reaches the reviewer's phones (an edit does not ring again).
+    // A first reply reaches the reviewer's phones (an edit does not ring again). The reply is
+    // saved: a failure here is logged, not the reply's.
     if reply.edited_at.is_none() {
-        use crate::server::notices;
-        let town = state.town().await?;
-        let shop_name = state
-            .store
-            .shops_by_ids(town.id, &[review.shop_id])
-            .await
-            .map_err(store_error("loading a shop"))?
+        notify_reviewer(&state, &review, &reply.body, slug).await;
+    }
+    Ok(())
+}
+
+/// Tells a reviewer's phones that the shop replied.
+#[cfg(feature = "ssr")]
+async fn notify_reviewer(
+    state: &crate::server::AppState,
+    review: &crate::server::Review,
+    reply: &str,
+    slug: &str,
+) {
+    use crate::server::notices;
+    let Ok(town) = state.town().await else {
+        return;
+    };
+    let shop_name = match state.store.shops_by_ids(town.id, &[review.shop_id]).await {
+        Ok(shops) => shops
             .into_iter()
             .next()
             .map(|shop| shop.fields.name)
-            .unwrap_or_default();
-        let locale = state.settings.default_locale;
-        let notice = notices::town_notice(
-            &state,
-            locale.tf("review.notice.reply_title", &[("name", &shop_name)]),
-            &reply.body,
-            format!("/shops/{slug}#review-{}", review.id),
-            format!("reply-{}", review.id),
-        );
-        notices::notify_user(&state, &town, review.user_id, &notice).await;
-    }
-    Ok(())
+            .unwrap_or_default(),
+        Err(error) => {
+            tracing::warn!(%error, "loading a shop to notify a reviewer");
+            return;
+        }
+    };
+    let locale = state.settings.default_locale;
+    let notice = notices::town_notice(
+        state,
+        locale.tf("review.notice.reply_title", &[("name", &shop_name)]),
+        reply,
+        format!("/shops/{slug}#review-{}", review.id),
+        format!("reply-{}", review.id),
+    );
+    notices::notify_user(state, &town, review.user_id, &notice).await;
 }
 
 /// Deletes the reply of shop `slug` to one of its reviews.

@@ -196,10 +196,13 @@ async fn shop_view(slug: String, review_pages: u32) -> Result<ShopView, AppError
         .into_iter()
         .collect();
     listings.extend(shop.listings.others.iter().map(|url| {
+        // The host the link leads to (after any `user@`), as `website_url` checked it.
         let host = url
             .split("://")
             .nth(1)
             .and_then(|rest| rest.split(['/', '?', '#']).next())
+            .and_then(|authority| authority.rsplit('@').next())
+            .and_then(|host| host.split(':').next())
             .unwrap_or(url);
         crate::model::ListingLink {
             label: host.trim_start_matches("www.").to_owned(),

@@ -98,3 +98,15 @@ pub struct ShopMember {
     pub role: ShopRole,
     pub since: DateTime<Utc>,
 }
+
+/// What deleting an account did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountDeletion {
+    Deleted,
+    /// There was no such account.
+    NotFound,
+    /// Refused: the account is the only owner of a shop (someone else must be invited first).
+    LastOwner,
+    /// Refused: the account is the only administrator of a town.
+    LastAdmin,
+}

@@ -103,6 +103,8 @@ pub struct Notice {
     pub lang: String,
     /// Whether it waits for the end of the recipient's quiet hours.
     pub respects_quiet_hours: bool,
+    /// The private message it tells of: deleting the message deletes the notice.
+    pub message_id: Option<i64>,
 }
 
 /// A notice taken by this worker until its lease runs out.

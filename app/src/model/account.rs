@@ -231,6 +231,17 @@ pub struct ManageView {
     pub total: usize,
     /// The town's push defaults (administrators only).
     pub town_push: Option<TownPushView>,
+    /// The town's rules for new reviews (administrators only).
+    pub review_rules: Option<ReviewRulesView>,
+}
+
+/// The town's rules for new reviews, as the admins' form shows them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewRulesView {
+    /// A new account's first review waits for a moderator.
+    pub hold_first: bool,
+    /// Minutes an account must exist before it may review (0: none).
+    pub min_account_minutes: i64,
 }
 
 /// Quiet hours and limits as a form shows them.

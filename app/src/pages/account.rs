@@ -64,7 +64,15 @@ fn DeleteAccountSection() -> impl IntoView {
             <h2 id="delete-account-title">{locale.t("account.delete_title")}</h2>
             <p>{locale.t("account.delete_what")}</p>
             <p>{locale.t("account.delete_kept")}</p>
-            {error.map(|_| view! { <p class="notice error" role="alert">{locale.t("account.error.confirm_delete")}</p> })}
+            {error.map(|code| {
+                let key = match code.as_str() {
+                    "invalid-confirm" => "account.error.confirm_delete",
+                    "invalid-last_owner" => "account.error.last_owner",
+                    "invalid-last_admin" => "account.error.last_admin",
+                    _ => "error.internal",
+                };
+                view! { <p class="notice error" role="alert">{locale.t(key)}</p> }
+            })}
             <form method="post" action=crate::api::accounts::DeleteAccount::url() class="delete-account-form">
                 <p class="choice">
                     <input type="checkbox" id="delete-confirm" name="confirm" value="yes" required/>

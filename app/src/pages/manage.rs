@@ -35,6 +35,7 @@ fn ManageContent(view: ManageView, strings: crate::i18n::Strings) -> impl IntoVi
         claimed,
         total,
         town_push,
+        review_rules,
     } = view;
     view! {
         <Title text=locale.t("manage.title")/>
@@ -48,6 +49,7 @@ fn ManageContent(view: ManageView, strings: crate::i18n::Strings) -> impl IntoVi
             {districts.into_iter().map(|d| view! { <DistrictShops district=d admin/> }).collect_view()}
             <Invitations invitations/>
             {town_push.map(|values| view! { <TownNotifications values/> })}
+            {review_rules.map(|rules| view! { <ReviewRules rules/> })}
             {admin.then(|| view! {
                 <section aria-labelledby="admins-title">
                     <h2 id="admins-title">{locale.t("manage.admins")}</h2>
@@ -68,6 +70,9 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
         <section class="managed-district">
             <h2>{name.clone()}</h2>
             <p class="hint">{locale.plural("manage.unclaimed", waiting as i64)}</p>
+            {slug.clone().map(|slug| view! {
+                <p><a href=format!("/districts/{slug}/messages")>{locale.t("manage.district_messages")}</a></p>
+            })}
             {(admin && slug.is_some()).then(|| view! {
                 <InviteButton role="steward" target=slug.clone().unwrap_or_default() label=locale.tf("manage.invite_steward", &[("district", &name)]) return_to="/manage".into()/>
             })}
@@ -131,6 +136,42 @@ fn Invitations(invitations: Vec<OpenInvitation>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+        </section>
+    }
+}
+
+/// The town's rules for new reviews: hold a new account's first one, a minimum account age.
+#[component]
+fn ReviewRules(rules: crate::model::ReviewRulesView) -> impl IntoView {
+    let locale = use_locale();
+    let (saved, error) = crate::components::query::use_page_query().with_untracked(|q| {
+        (
+            q.get("saved").as_deref() == Some("reviews"),
+            q.get("review_error").is_some(),
+        )
+    });
+    view! {
+        <section id="review-rules" aria-labelledby="review-rules-title">
+            <h2 id="review-rules-title">{locale.t("manage.review_rules.title")}</h2>
+            <p class="hint">{locale.t("manage.review_rules.help")}</p>
+            {saved.then(|| view! {
+                <p class="notice success" role="status">{locale.t("manage.review_rules.saved")}</p>
+            })}
+            {error.then(|| view! {
+                <p class="notice error" id="review-rules-error" role="alert">{locale.t("manage.review_rules.error_minutes")}</p>
+            })}
+            <form method="post" action="/api/manage/reviews" class="stacked-form">
+                <p class="choice">
+                    <input type="checkbox" id="review-hold-first" name="hold_first" value="on" checked=rules.hold_first/>
+                    <label for="review-hold-first">{locale.t("manage.review_rules.hold_first")}</label>
+                </p>
+                <label for="review-min-minutes">{locale.t("manage.review_rules.min_minutes")}</label>
+                <input type="number" id="review-min-minutes" name="min_account_minutes" min="0" max="10080" step="1"
+                    inputmode="numeric" value=rules.min_account_minutes.to_string()
+                    aria-describedby="review-min-minutes-hint" aria-invalid=error.then_some("true")/>
+                <p class="hint" id="review-min-minutes-hint">{locale.t("manage.review_rules.min_minutes_hint")}</p>
+                <button type="submit" class="button">{locale.t("manage.review_rules.save")}</button>
+            </form>
         </section>
     }
 }

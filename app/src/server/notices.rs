@@ -63,5 +63,6 @@ pub fn town_notice(
         tag,
         lang: state.settings.default_locale.code().to_owned(),
         respects_quiet_hours: true,
+        message_id: None,
     }
 }

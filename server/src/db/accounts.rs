@@ -247,17 +247,47 @@ impl AccountStore for SqlStore {
         .map_err(store_error))
     }
 
-    async fn delete_account(&self, user_id: i64) -> StoreResult<bool> {
+    async fn delete_account(&self, user_id: i64) -> StoreResult<AccountDeletion> {
+        let lock = self.dialect().for_update();
+        let select = format!("SELECT profile_id FROM users WHERE id = $1{lock}");
         on_pool!(self, |pool| async {
             let mut tx = pool.begin_write().await?;
-            let profile: Option<Option<i64>> =
-                sqlx::query_scalar("SELECT profile_id FROM users WHERE id = $1")
-                    .bind(user_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let profile: Option<Option<i64>> = sqlx::query_scalar(&select)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
             let Some(profile) = profile else {
-                return Ok(false);
+                return Ok(AccountDeletion::NotFound);
             };
+            let last_owner: Option<i64> = sqlx::query_scalar(
+                "SELECT m.shop_id FROM shop_members m WHERE m.user_id = $1 AND m.role = 'owner' \
+                 AND NOT EXISTS (SELECT 1 FROM shop_members o WHERE o.shop_id = m.shop_id \
+                 AND o.role = 'owner' AND o.user_id <> $1) LIMIT 1",
+            )
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if last_owner.is_some() {
+                return Ok(AccountDeletion::LastOwner);
+            }
+            let last_admin: Option<i64> = sqlx::query_scalar(
+                "SELECT a.town_id FROM town_admins a WHERE a.user_id = $1 \
+                 AND NOT EXISTS (SELECT 1 FROM town_admins b WHERE b.town_id = a.town_id \
+                 AND b.user_id <> $1) LIMIT 1",
+            )
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if last_admin.is_some() {
+                return Ok(AccountDeletion::LastAdmin);
+            }
+            // Another account must not inherit its moderation history (SQLite may reuse ids).
+            sqlx::query(
+                "UPDATE moderation_log SET author_user_id = NULL WHERE author_user_id = $1",
+            )
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
             sqlx::query("DELETE FROM users WHERE id = $1")
                 .bind(user_id)
                 .execute(&mut *tx)
@@ -273,7 +303,7 @@ impl AccountStore for SqlStore {
                     .await?;
             }
             tx.commit().await?;
-            Ok::<bool, sqlx::Error>(true)
+            Ok::<AccountDeletion, sqlx::Error>(AccountDeletion::Deleted)
         }
         .await
         .map_err(store_error))

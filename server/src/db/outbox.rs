@@ -521,10 +521,10 @@ impl OutboxStore for SqlStore {
         let now = now.trunc_subsecs(0);
         let sql = format!(
             "INSERT INTO push_notices (town_id, subscription_id, title, body, path, tag, lang, \
-             respects_quiet, due_at, created_at) \
-             SELECT $1, s.id, $2, $3, $4, $5, $6, $7, $8, $8 FROM push_subscriptions s \
+             respects_quiet, message_id, due_at, created_at) \
+             SELECT $1, s.id, $2, $3, $4, $5, $6, $7, $8, $9, $9 FROM push_subscriptions s \
              WHERE s.profile_id IN ({}) ORDER BY s.id",
-            placeholders(9, profile_ids.len())
+            placeholders(10, profile_ids.len())
         );
         on_pool!(self, |pool| {
             let mut query = sqlx::query(&sql)
@@ -535,6 +535,7 @@ impl OutboxStore for SqlStore {
                 .bind(&notice.tag)
                 .bind(&notice.lang)
                 .bind(notice.respects_quiet_hours)
+                .bind(notice.message_id)
                 .bind(now);
             for id in profile_ids {
                 query = query.bind(id);
@@ -581,6 +582,7 @@ impl OutboxStore for SqlStore {
             tag: String,
             lang: String,
             respects_quiet: bool,
+            message_id: Option<i64>,
             subscription_id: Option<i64>,
             endpoint: Option<String>,
             p256dh: Option<String>,
@@ -591,7 +593,7 @@ impl OutboxStore for SqlStore {
         }
         let sql = format!(
             "SELECT n.id, n.attempts, n.created_at, n.title, n.body, n.path, n.tag, n.lang, \
-             n.respects_quiet, s.id AS subscription_id, s.endpoint, s.p256dh, s.auth, \
+             n.respects_quiet, n.message_id, s.id AS subscription_id, s.endpoint, s.p256dh, s.auth, \
              t.timezone, COALESCE(ps.quiet_start, t.quiet_start) AS quiet_start, \
              COALESCE(ps.quiet_end, t.quiet_end) AS quiet_end FROM push_notices n \
              LEFT JOIN push_subscriptions s ON s.id = n.subscription_id \
@@ -635,6 +637,7 @@ impl OutboxStore for SqlStore {
                     tag: r.tag,
                     lang: r.lang,
                     respects_quiet_hours: r.respects_quiet,
+                    message_id: r.message_id,
                 },
             })
             .collect())

@@ -62,8 +62,16 @@ impl Store for SqlStore {
                  AND NOT EXISTS (SELECT 1 FROM shop_follows f WHERE f.profile_id = device_profiles.id) \
                  AND NOT EXISTS (SELECT 1 FROM district_follows f WHERE f.profile_id = device_profiles.id) \
                  AND NOT EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.profile_id = device_profiles.id) \
-                 AND NOT EXISTS (SELECT 1 FROM users u WHERE u.profile_id = device_profiles.id)",
+                 AND NOT EXISTS (SELECT 1 FROM users u WHERE u.profile_id = device_profiles.id) \
+                 AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.profile_id = device_profiles.id)",
                 now - TimeDelta::days(IDLE_DEVICE_PROFILE_DAYS),
+            ),
+            // Notices carry texts (messages, answers, reviews): kept only until they are sent,
+            // and a day more; those whose browser went, at once.
+            (
+                "DELETE FROM push_notices WHERE (state <> 'pending' AND finished_at < $1) \
+                 OR subscription_id IS NULL",
+                now - TimeDelta::days(1),
             ),
             // The caps look back a week at most.
             (

@@ -116,14 +116,14 @@ impl Worker {
             }
             let deliveries = self.step(expand, &slots, &outcomes, &stop).await;
             let notices = self.notice_step(&slots, &outcomes, &stop).await;
-            let idle = match (deliveries, notices) {
-                (Ok(0), Ok(0)) => true,
-                (Ok(_), Ok(_)) => false,
-                (Err(error), _) | (_, Err(error)) => {
-                    tracing::warn!(%error, "push outbox: will try again");
-                    true
+            // Idle when neither found work: a failing half does not slow the other down.
+            let mut idle = true;
+            for step in [deliveries, notices] {
+                match step {
+                    Ok(taken) => idle &= taken == 0,
+                    Err(error) => tracing::warn!(%error, "push outbox: will try again"),
                 }
-            };
+            }
             if idle {
                 tokio::select! {
                     _ = tokio::time::sleep(self.settings.poll_every) => {}
@@ -621,17 +621,28 @@ async fn record_outcomes(
                 .collect()
         };
         let (deliveries, notices) = (ids(deliveries), ids(notices));
-        loop {
-            let written = match store.record_push_outcomes(clock.now(), &deliveries).await {
-                Ok(()) => store.record_notice_outcomes(clock.now(), &notices).await,
-                Err(error) => Err(error),
-            };
-            match written {
-                Ok(()) => break,
-                Err(error) => {
-                    tracing::warn!(%error, "recording push outcomes failed; retrying");
-                    tokio::time::sleep(Duration::from_millis(500)).await;
+        // Each table's outcomes once: a retry after a failure writes only what is not written.
+        let (mut deliveries_written, mut notices_written) =
+            (deliveries.is_empty(), notices.is_empty());
+        while !(deliveries_written && notices_written) {
+            if !deliveries_written {
+                match store.record_push_outcomes(clock.now(), &deliveries).await {
+                    Ok(()) => deliveries_written = true,
+                    Err(error) => {
+                        tracing::warn!(%error, "recording push outcomes failed; retrying")
+                    }
                 }
+            }
+            if !notices_written {
+                match store.record_notice_outcomes(clock.now(), &notices).await {
+                    Ok(()) => notices_written = true,
+                    Err(error) => {
+                        tracing::warn!(%error, "recording notice outcomes failed; retrying")
+                    }
+                }
+            }
+            if !(deliveries_written && notices_written) {
+                tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }
         recorded.send_modify(|count| *count += batch.len() as u64);
@@ -699,6 +710,35 @@ mod tests {
         assert_eq!(message_ttl(&event, now, max), Some(5 * 3600));
         event.ends_at = Some(now - chrono::Duration::hours(1));
         assert_eq!(message_ttl(&event, now, max), None);
+    }
+
+    #[test]
+    fn notices_open_a_page_of_the_site_and_fit_a_push_message() {
+        let notice = |path: &str| app::domain::outbox::Notice {
+            title: "T".repeat(500),
+            body: "é".repeat(5000),
+            path: path.into(),
+            tag: "message-1".into(),
+            lang: "de".into(),
+            respects_quiet_hours: true,
+            message_id: None,
+        };
+        for (path, navigate) in [
+            (
+                "/messages#message-1",
+                "https://q.example/messages#message-1",
+            ),
+            ("//evil.example/x", "https://q.example/"),
+            ("https://evil.example/", "https://q.example/"),
+        ] {
+            let payload = notice_payload(&notice(path), "https://q.example");
+            assert!(payload.len() <= 3052, "{} bytes", payload.len());
+            let json: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+            assert_eq!(json["notification"]["navigate"], navigate);
+            assert_eq!(json["notification"]["lang"], "de");
+        }
+        assert_eq!(topic("message-1"), "message-1");
+        assert_eq!(topic(&format!("a.b/c{}", "x".repeat(40))).len(), 32);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::common::fixtures::{habay, now, Habay};
 use app::domain::messages::{MessageState, NewMessage, Recipient};
 use app::domain::outbox::{Notice, Outcome};
 use app::domain::push::Subscription;
-use app::server::{InvitedRole, NewInvitation, Store};
+use app::server::{AccountDeletion, InvitedRole, NewInvitation, Store};
 use chrono::TimeDelta;
 
 fn message(body: &str, email: Option<&str>) -> NewMessage {
@@ -25,6 +25,7 @@ fn notice(tag: &str, quiet: bool) -> Notice {
         tag: tag.into(),
         lang: "fr".into(),
         respects_quiet_hours: quiet,
+        message_id: None,
     }
 }
 
@@ -558,8 +559,14 @@ async fn contract(store: &dyn Store) {
     assert_eq!(store.next_push_due().await.unwrap(), None);
 
     // --- Deleting an account: the messages sent from it go; its answers stay, unsigned.
-    assert!(store.delete_account(marie.id).await.unwrap());
-    assert!(!store.delete_account(marie.id).await.unwrap());
+    assert_eq!(
+        store.delete_account(marie.id).await.unwrap(),
+        AccountDeletion::Deleted
+    );
+    assert_eq!(
+        store.delete_account(marie.id).await.unwrap(),
+        AccountDeletion::NotFound
+    );
     assert!(store
         .user_by_email("marie@habay.be")
         .await
@@ -583,6 +590,46 @@ async fn contract(store: &dyn Store) {
     assert_eq!(
         kept.answer.map(|a| (a.body, a.answered_by)),
         Some(("Oui, le vendredi.".to_owned(), None))
+    );
+    // Not a shop's only owner, nor a town's only administrator: nothing is deleted then.
+    let owner_user = store
+        .user_by_email("owner@habay.be")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.delete_account(owner_user.id).await.unwrap(),
+        AccountDeletion::LastOwner
+    );
+    assert!(store
+        .user_by_email("owner@habay.be")
+        .await
+        .unwrap()
+        .is_some());
+    let staff_user = store
+        .user_by_email("staff@habay.be")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.delete_account(staff_user.id).await.unwrap(),
+        AccountDeletion::Deleted
+    );
+    let admin = store
+        .grant_admin(town.id, "admin@habay.be", t0)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.delete_account(admin.id).await.unwrap(),
+        AccountDeletion::LastAdmin
+    );
+    store
+        .grant_admin(town.id, "admin2@habay.be", t0)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.delete_account(admin.id).await.unwrap(),
+        AccountDeletion::Deleted
     );
     let _ = other_town;
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::StoreResult;
 use crate::domain::accounts::{
-    NewSession, NewSignInLink, Roles, SessionUser, ShopMember, SignedIn, User,
+    AccountDeletion, NewSession, NewSignInLink, Roles, SessionUser, ShopMember, SignedIn, User,
 };
 
 /// Accounts: sign-in links, sessions, roles and shop teams.
@@ -73,6 +73,7 @@ pub trait AccountStore: Send + Sync {
     /// versions, replies, marks and reports), its device profile (follows, push subscriptions
     /// and settings) and the private messages sent from it. What it did for others stays
     /// without its name: posts written for a shop, replies, answers, moderation decisions.
-    /// Returns whether the account existed.
-    async fn delete_account(&self, user_id: i64) -> StoreResult<bool>;
+    /// Refused (nothing deleted) while the account is a shop's only owner or a town's only
+    /// administrator. The moderators' log forgets it was the author of what they decided.
+    async fn delete_account(&self, user_id: i64) -> StoreResult<AccountDeletion>;
 }
