@@ -532,6 +532,27 @@ test("a resident without JavaScript sends the bakery a suggestion; the baker ans
   await withJs.close();
 });
 
+test("the feedback forms and « Mes messages » speak Dutch, German and English too", async ({ browser }) => {
+  const languages = [
+    { locale: "nl-BE", reviews: "Beoordelingen", suggestion: "Een suggestie?", send: "Bericht verzenden", publish: "Mijn beoordeling publiceren", mine: "Mijn berichten", none: "Geen berichten verzonden vanaf dit toestel." },
+    { locale: "de-BE", reviews: "Bewertungen", suggestion: "Ein Vorschlag?", send: "Nachricht senden", publish: "Bewertung veröffentlichen", mine: "Meine Nachrichten", none: "Von diesem Gerät wurden keine Nachrichten gesendet." },
+    { locale: "en-GB", reviews: "Reviews", suggestion: "A suggestion?", send: "Send the message", publish: "Publish my review", mine: "My messages", none: "No message sent from this device." },
+  ];
+  for (const language of languages) {
+    const context = await browser.newContext({ locale: language.locale, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto("/shops/boulangerie-jacob");
+    await expect(page.getByRole("heading", { name: language.reviews, level: 2 })).toBeVisible();
+    await expect(page.getByRole("button", { name: language.publish })).toBeVisible();
+    await expect(page.getByRole("heading", { name: language.suggestion, level: 2 })).toBeVisible();
+    await expect(page.getByRole("button", { name: language.send })).toBeVisible();
+    await page.getByRole("contentinfo").getByRole("link", { name: language.mine }).click();
+    await expect(page.getByRole("heading", { name: language.mine, level: 1 })).toBeVisible();
+    await expect(page.getByText(language.none)).toBeVisible();
+    await context.close();
+  }
+});
+
 test("the baker makes a passkey and signs back in with it, without waiting for an e-mail", async ({ browser }) => {
   // Passkeys need a domain name: the same server, reached as localhost (a secure context).
   const origin = `http://localhost:${process.env.E2E_PORT ?? "3100"}`;

@@ -74,7 +74,7 @@ test("unknown pages and slugs get a real 404", async ({ page }) => {
 
 test("language switch works without JavaScript and is remembered", async ({ page }) => {
   await page.goto("/shops/multipharma");
-  await page.getByRole("button", { name: "EN" }).click();
+  await page.getByRole("button", { name: "EN", exact: true }).click();
   await expect(page).toHaveURL(/\/shops\/multipharma$/);
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await expect(page.getByRole("link", { name: "Directions" })).toBeVisible();
