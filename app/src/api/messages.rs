@@ -36,26 +36,12 @@ pub struct MessageDraft {
 impl MessageDraft {
     #[cfg(feature = "ssr")]
     fn encode(&self) -> String {
-        use base64::Engine;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(serde_json::to_vec(self).unwrap_or_default())
+        super::encode_draft(self)
     }
 
     /// The draft in an address's `message_draft` parameter (pages render on the server only).
     pub fn decode(text: &str) -> Option<MessageDraft> {
-        #[cfg(feature = "ssr")]
-        {
-            use base64::Engine;
-            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(text.trim())
-                .ok()?;
-            serde_json::from_slice(&bytes).ok()
-        }
-        #[cfg(not(feature = "ssr"))]
-        {
-            let _ = text;
-            None
-        }
+        super::decode_draft(text)
     }
 }
 

@@ -20,6 +20,33 @@ pub mod reviews;
 pub mod search;
 pub mod shops;
 
+/// What a plain form held, for the address it is sent back to: base64url of its JSON, so that
+/// no decoding of the address on the way (a sign-in's return path is an address inside an
+/// address) can alter the text.
+#[cfg(feature = "ssr")]
+fn encode_draft<T: serde::Serialize>(draft: &T) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::to_vec(draft).unwrap_or_default())
+}
+
+/// A form's draft from an address (pages render on the server only: `None` in the browser).
+fn decode_draft<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    #[cfg(feature = "ssr")]
+    {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text.trim())
+            .ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = text;
+        None
+    }
+}
+
 /// Sends an error's HTTP status with the response (server functions answer 500 otherwise).
 #[cfg(feature = "ssr")]
 fn with_status<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {

@@ -21,6 +21,32 @@ use super::sql::{placeholders, store_error, Dialect};
 use super::{Pool, SqlStore};
 
 impl SqlStore {
+    /// Leases up to `limit` due rows of `table` (`push_deliveries` or `push_notices`), counting an
+    /// attempt for each; returns their ids. On PostgreSQL, rows another instance is taking are
+    /// skipped.
+    async fn claim_ids(
+        &self,
+        table: &'static str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: usize,
+    ) -> StoreResult<Vec<i64>> {
+        let lock = self.dialect().for_update_skip_locked();
+        let claim = format!(
+            "UPDATE {table} SET leased_until = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM {table} WHERE state = 'pending' AND due_at <= $1 \
+             AND (leased_until IS NULL OR leased_until <= $1) ORDER BY due_at, id LIMIT $3{lock}) \
+             RETURNING id"
+        );
+        on_pool!(self, |pool| sqlx::query_scalar(&claim)
+            .bind(now)
+            .bind(now + lease)
+            .bind(limit as i64)
+            .fetch_all(pool)
+            .await
+            .map_err(store_error))
+    }
+
     /// Records outcomes of `table`'s rows (`push_deliveries` or `push_notices`; the latter know
     /// no "expired": such a notice is "dropped").
     async fn record_outcomes(
@@ -297,20 +323,7 @@ impl OutboxStore for SqlStore {
         lease: Duration,
         limit: usize,
     ) -> StoreResult<Vec<ClaimedDelivery>> {
-        let lock = self.dialect().for_update_skip_locked();
-        let claim = format!(
-            "UPDATE push_deliveries SET leased_until = $2, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM push_deliveries WHERE state = 'pending' AND due_at <= $1 \
-             AND (leased_until IS NULL OR leased_until <= $1) ORDER BY due_at, id LIMIT $3{lock}) \
-             RETURNING id"
-        );
-        let ids: Vec<i64> = on_pool!(self, |pool| sqlx::query_scalar(&claim)
-            .bind(now)
-            .bind(now + lease)
-            .bind(limit as i64)
-            .fetch_all(pool)
-            .await
-            .map_err(store_error))?;
+        let ids = self.claim_ids("push_deliveries", now, lease, limit).await?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -554,20 +567,7 @@ impl OutboxStore for SqlStore {
         lease: Duration,
         limit: usize,
     ) -> StoreResult<Vec<ClaimedNotice>> {
-        let lock = self.dialect().for_update_skip_locked();
-        let claim = format!(
-            "UPDATE push_notices SET leased_until = $2, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM push_notices WHERE state = 'pending' AND due_at <= $1 \
-             AND (leased_until IS NULL OR leased_until <= $1) ORDER BY due_at, id LIMIT $3{lock}) \
-             RETURNING id"
-        );
-        let ids: Vec<i64> = on_pool!(self, |pool| sqlx::query_scalar(&claim)
-            .bind(now)
-            .bind(now + lease)
-            .bind(limit as i64)
-            .fetch_all(pool)
-            .await
-            .map_err(store_error))?;
+        let ids = self.claim_ids("push_notices", now, lease, limit).await?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
