@@ -22,6 +22,8 @@ CREATE TABLE messages (
     answered_by  BIGINT REFERENCES users (id) ON DELETE SET NULL,
     -- set when the team closes it without an answer
     closed_at    TIMESTAMPTZ,
+    -- set when its sender changed it (possible until it is answered or closed)
+    edited_at    TIMESTAMPTZ,
     created_at   TIMESTAMPTZ NOT NULL,
     CHECK ((shop_id IS NULL) <> (district_id IS NULL))
 );

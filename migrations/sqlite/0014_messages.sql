@@ -22,6 +22,8 @@ CREATE TABLE messages (
     answered_by  INTEGER REFERENCES users (id) ON DELETE SET NULL,
     -- set when the team closes it without an answer
     closed_at    TEXT,
+    -- set when its sender changed it (possible until it is answered or closed)
+    edited_at    TEXT,
     created_at   TEXT NOT NULL,
     CHECK ((shop_id IS NULL) <> (district_id IS NULL))
 );

@@ -373,6 +373,7 @@ fn server_functions_keep_their_addresses() {
         "POST /api/messages/answer",
         "POST /api/messages/close",
         "POST /api/messages/delete",
+        "POST /api/messages/edit",
         "POST /api/messages/inbox",
         "POST /api/messages/mine",
         "POST /api/messages/send",

@@ -284,6 +284,17 @@ async fn a_resident_writes_without_an_account_and_the_team_answers() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(answer.contains("déjà reçu une réponse"), "{answer}");
 
+    // Changing it: no longer once answered.
+    let (status, _, answer) = call(
+        &app,
+        "/api/messages/edit",
+        &format!("id={id}&body=Autre+chose"),
+        Some(&device),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.contains("ne peut plus être modifié"), "{answer}");
+
     // Deleting: only from the device that wrote it.
     let other_device = follow_bakery_without_js(&app).await;
     let (status, _, _) = call(
@@ -609,4 +620,83 @@ async fn the_team_hears_of_new_reviews_and_the_reviewer_of_the_first_reply() {
         notices[0].2,
         format!("/shops/boulangerie-jacob#review-{}", review.id)
     );
+}
+
+#[tokio::test]
+async fn a_resident_changes_a_message_while_it_waits() {
+    let app = app().await;
+    let (_, headers, _) = post_plain_form(
+        &app,
+        "/api/messages/send",
+        "to=shop&slug=boulangerie-jacob&body=Ouvert+le+lundi+%3F",
+        None,
+    )
+    .await;
+    let device = set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_device="))
+        .expect("a device cookie");
+    let profile = device_profile(&app, &device).await;
+    let town = app.store.first_town().await.unwrap().unwrap();
+    let id = app.store.profile_messages(town.id, profile).await.unwrap()[0].id;
+    let (_, _, mine) = get_with_cookie(&app, "/messages", &device).await;
+    assert!(
+        mine.contains("action=\"/api/messages/edit\""),
+        "an open message can be changed"
+    );
+
+    // Bad input comes back with the text, nothing changed.
+    let too_long = "é".repeat(1001);
+    let (_, headers, _) = post_plain_form(
+        &app,
+        "/api/messages/edit",
+        &format!("id={id}&body={}", enc(&too_long)),
+        Some(&device),
+    )
+    .await;
+    let back = location(&headers);
+    assert!(
+        back.starts_with(&format!(
+            "/messages?edit_error=invalid-body_long&message={id}"
+        )),
+        "{back}"
+    );
+    let (_, _, page) = get_with_cookie(&app, &back, &device).await;
+    assert!(page.contains("1 000 caractères au plus"));
+    assert_eq!(
+        app.store
+            .message_by_id(town.id, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .content
+            .body,
+        "Ouvert le lundi ?"
+    );
+    // Another device: not found.
+    let other = follow_bakery_without_js(&app).await;
+    let (status, _, _) = call(
+        &app,
+        "/api/messages/edit",
+        &format!("id={id}&body=Pirate"),
+        Some(&other),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Changed.
+    let (_, headers, _) = post_plain_form(
+        &app,
+        "/api/messages/edit",
+        &format!("id={id}&body=Ouvert+le+lundi+matin+%3F"),
+        Some(&device),
+    )
+    .await;
+    assert_eq!(
+        location(&headers),
+        format!("/messages?edited={id}#message-{id}")
+    );
+    let (_, _, page) = get_with_cookie(&app, "/messages?edited=1", &device).await;
+    assert!(page.contains("Message modifié."));
+    assert!(page.contains("Ouvert le lundi matin ?"));
+    assert!(page.contains("modifié le 26 novembre 2026"));
 }

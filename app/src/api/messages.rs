@@ -21,6 +21,8 @@ pub const MESSAGES_PER_CLIENT_HOUR: i64 = 20;
 pub const ANSWERS_PER_HOUR: i64 = 60;
 /// Deletions of one's messages per device per hour.
 pub const DELETIONS_PER_HOUR: i64 = 60;
+/// Changes to one's messages per device per hour.
+pub const EDITS_PER_HOUR: i64 = 60;
 /// A team's phones ring for new messages at most once per this many minutes (the notification
 /// of the latest replaces the earlier one, whose messages wait on the inbox all the same).
 pub const TEAM_NOTICE_EVERY_MINUTES: i64 = 10;
@@ -53,6 +55,7 @@ pub fn message_error_key(code: &str) -> &'static str {
         "invalid-email" => "message.error.email",
         "invalid-answer" => "message.error.answer_empty",
         "invalid-answered" => "message.error.answered",
+        "invalid-not_editable" => "message.error.not_editable",
         "rate-limited" => "error.rate_limited",
         "not-found" => "message.error.gone",
         "forbidden" => "error.forbidden",
@@ -490,6 +493,67 @@ async fn close_inner(id: i64, close: bool) -> (Option<String>, Result<(), AppErr
     (inbox, result)
 }
 
+/// Changes the text of one of the messages this device sent, while it waits for the team.
+#[server(prefix = "/api", endpoint = "messages/edit")]
+pub async fn edit_my_message(id: i64, body: String) -> Result<(), AppError> {
+    let result = super::with_status(edit_inner(id, &body).await);
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    match &result {
+        Ok(()) => {
+            query.append_pair("edited", &id.to_string());
+        }
+        Err(error) => {
+            query.append_pair("edit_error", &super::error_code(error));
+            query.append_pair("message", &id.to_string());
+            if body.len() * 2 <= ADDRESS_MAX {
+                let draft = MessageDraft {
+                    body: body.clone(),
+                    email: String::new(),
+                };
+                query.append_pair("draft", &draft.encode());
+            }
+        }
+    }
+    super::redirect_plain_form(Some(&format!("/messages?{}#message-{id}", query.finish())));
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn edit_inner(id: i64, body: &str) -> Result<(), AppError> {
+    use crate::server::{device, AppState};
+    let state = AppState::from_context()?;
+    let message = crate::domain::messages::check_message(body, "").map_err(from_field)?;
+    let Some(profile) = device::current_profile(&state).await? else {
+        return Err(AppError::NotFound);
+    };
+    state
+        .rate_limit(
+            &format!("message-edit:profile:{profile}"),
+            EDITS_PER_HOUR,
+            chrono::TimeDelta::hours(1),
+        )
+        .await?;
+    let edited = state
+        .store
+        .edit_message(profile, id, &message.body, state.clock.now())
+        .await
+        .map_err(crate::server::access::store_error("changing a message"))?;
+    match edited {
+        Some(_) => Ok(()),
+        // Answered or closed meanwhile: the team has read it; someone else's: not found.
+        None => match state
+            .store
+            .profile_messages(state.town().await?.id, profile)
+            .await
+        {
+            Ok(mine) if mine.iter().any(|m| m.id == id) => {
+                Err(invalid("not_editable", "message.error.not_editable"))
+            }
+            _ => Err(AppError::NotFound),
+        },
+    }
+}
+
 /// Deletes one of the messages this device sent (and its answer).
 #[server(prefix = "/api", endpoint = "messages/delete")]
 pub async fn delete_my_message(id: i64) -> Result<(), AppError> {
@@ -645,6 +709,7 @@ mod tests {
             answer: None,
             closed_at: None,
             created_at: chrono::Utc::now(),
+            edited_at: None,
         };
         let locale = crate::i18n::Locale::parse("nl").unwrap();
         let mail = answer_email(

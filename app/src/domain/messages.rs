@@ -73,6 +73,8 @@ pub struct Message {
     pub answer: Option<Answer>,
     pub closed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// When its sender last changed it.
+    pub edited_at: Option<DateTime<Utc>>,
 }
 
 impl Message {

@@ -20,6 +20,8 @@ pub struct MessageView {
     /// The sender left an address: the answer goes there too (the address itself is never
     /// shown to the team).
     pub by_email: bool,
+    /// When its sender last changed it.
+    pub edited: Option<CalendarDay>,
 }
 
 /// A shop's or district's messages in figures.

@@ -262,6 +262,7 @@ pub fn message_view(message: &crate::domain::messages::Message, tz: Tz) -> super
             .map(|a| calendar_day(a.answered_at, tz)),
         state: message.state().as_str().to_owned(),
         by_email: message.content.email.is_some(),
+        edited: message.edited_at.map(|t| calendar_day(t, tz)),
     }
 }
 

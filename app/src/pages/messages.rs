@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::messages::{
     get_message_inbox, get_my_messages, message_error_key, AnswerMessage, CloseMessage,
-    DeleteMyMessage, MessageDraft, SendMessage,
+    DeleteMyMessage, EditMyMessage, MessageDraft, SendMessage,
 };
 use crate::components::reviews::day_text;
 use crate::i18n::use_locale;
@@ -88,12 +88,14 @@ fn MessageItem(message: MessageView, show_recipient: bool, children: Children) -
         answered,
         state,
         by_email,
+        edited,
     } = message;
     view! {
         <article class="message-item" id=format!("message-{id}") aria-labelledby=format!("message-title-{id}")>
             <p class="message-meta" id=format!("message-title-{id}")>
                 {show_recipient.then(|| view! { <a href=recipient_path.clone()>{recipient_name.clone()}</a> " · " })}
                 <time datetime=date.iso.clone()>{day_text(locale, &date)}</time>
+                {edited.map(|day| view! { " · " {locale.tf("message.edited_on", &[("date", &day_text(locale, &day))])} })}
                 " · " <span class=format!("message-state {state}")>{state_text(locale, &state)}</span>
                 {(!show_recipient && by_email).then(|| view! { " · " {locale.t("message.by_email")} })}
             </p>
@@ -128,13 +130,25 @@ pub fn MyMessagesPage() -> impl IntoView {
 fn MyMessagesContent(mine: MyMessages) -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let (deleted, error) = query.with_untracked(|q| (q.get("deleted").is_some(), q.get("error")));
+    let (deleted, error, edited, edit_error, edit_message, draft) = query.with_untracked(|q| {
+        (
+            q.get("deleted").is_some(),
+            q.get("error"),
+            q.get("edited").is_some(),
+            q.get("edit_error"),
+            q.get("message").and_then(|id| id.parse::<i64>().ok()),
+            q.get("draft")
+                .and_then(|d| MessageDraft::decode(&d))
+                .map(|d| d.body),
+        )
+    });
     view! {
         <Title text=locale.t("message.mine_title")/>
         <section class="page my-messages">
             <h1>{locale.t("message.mine_title")}</h1>
             <p class="lead">{locale.t("message.mine_lead")}</p>
             {deleted.then(|| view! { <p class="notice success" role="status">{locale.t("message.deleted")}</p> })}
+            {edited.then(|| view! { <p class="notice success" role="status">{locale.t("message.edited")}</p> })}
             {error.map(|code| view! { <p class="notice error" role="alert">{locale.t(message_error_key(&code))}</p> })}
             {if mine.messages.is_empty() {
                 view! { <p class="muted">{locale.t("message.none_mine")}</p> }.into_any()
@@ -143,9 +157,29 @@ fn MyMessagesContent(mine: MyMessages) -> impl IntoView {
                     <ol class="message-list" role="list">
                         {mine.messages.into_iter().map(|message| {
                             let id = message.id;
+                            let failed = (edit_message == Some(id)).then(|| edit_error.clone()).flatten();
+                            let text = failed.as_ref().and(draft.clone()).unwrap_or_else(|| message.body.clone());
+                            let editable = message.state == "open";
+                            let field = format!("edit-{id}");
+                            let error_id = format!("edit-error-{id}");
+                            let described = failed.as_ref().map(|_| error_id.clone());
                             view! {
                                 <li>
                                     <MessageItem message show_recipient=true>
+                                        {editable.then(|| view! {
+                                            <details class="message-edit" open=failed.is_some()>
+                                                <summary>{locale.t("message.edit")}</summary>
+                                                <form method="post" action=EditMyMessage::url() class="message-form">
+                                                    <input type="hidden" name="id" value=id/>
+                                                    <label for=field.clone()>{locale.t("message.body")}</label>
+                                                    {failed.clone().map(|code| view! {
+                                                        <p class="notice error" id=error_id.clone() role="alert">{locale.t(message_error_key(&code))}</p>
+                                                    })}
+                                                    <textarea id=field.clone() name="body" rows="4" required aria-describedby=described.clone()>{text.clone()}</textarea>
+                                                    <button type="submit" class="button small">{locale.t("message.save_edit")}</button>
+                                                </form>
+                                            </details>
+                                        })}
                                         <form method="post" action=DeleteMyMessage::url() class="inline-form">
                                             <input type="hidden" name="id" value=id/>
                                             <button type="submit" class="button small secondary">{locale.t("message.delete")}</button>

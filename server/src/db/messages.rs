@@ -11,7 +11,7 @@ use super::{Pool, SqlStore};
 /// A message with its recipient's name and page.
 const MESSAGE_SELECT: &str = "SELECT m.id, m.town_id, m.shop_id, m.district_id, m.profile_id, \
      m.body, m.email, m.locale, m.answer, m.answered_at, m.answered_by, m.closed_at, \
-     m.created_at, COALESCE(s.name, d.name) AS recipient_name, \
+     m.created_at, m.edited_at, COALESCE(s.name, d.name) AS recipient_name, \
      COALESCE(s.slug, d.slug) AS recipient_slug \
      FROM messages m LEFT JOIN shops s ON s.id = m.shop_id \
      LEFT JOIN districts d ON d.id = m.district_id";
@@ -31,6 +31,7 @@ struct MessageRow {
     answered_by: Option<i64>,
     closed_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    edited_at: Option<DateTime<Utc>>,
     recipient_name: Option<String>,
     recipient_slug: Option<String>,
 }
@@ -64,6 +65,7 @@ impl MessageRow {
             },
             closed_at: self.closed_at,
             created_at: self.created_at,
+            edited_at: self.edited_at,
         })
     }
 }
@@ -244,6 +246,31 @@ impl MessageStore for SqlStore {
             .await
             .map(|r| r.rows_affected() == 1)
             .map_err(store_error))
+    }
+
+    async fn edit_message(
+        &self,
+        profile_id: i64,
+        id: i64,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Message>> {
+        // Only while the team has neither answered nor closed it.
+        let sql =
+            "UPDATE messages SET body = $3, edited_at = $4 WHERE id = $1 AND profile_id = $2 \
+                   AND answer IS NULL AND closed_at IS NULL RETURNING town_id";
+        let town: Option<i64> = on_pool!(self, |pool| sqlx::query_scalar(sql)
+            .bind(id)
+            .bind(profile_id)
+            .bind(body)
+            .bind(now.trunc_subsecs(0))
+            .fetch_optional(pool)
+            .await
+            .map_err(store_error))?;
+        match town {
+            Some(town) => self.message_by_id(town, id).await,
+            None => Ok(None),
+        }
     }
 
     async fn delete_message(&self, profile_id: i64, id: i64) -> StoreResult<bool> {

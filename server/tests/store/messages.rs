@@ -308,6 +308,44 @@ async fn contract(store: &dyn Store) {
         (MessageState::Answered, None)
     );
 
+    // --- Editing: the sender's device, while the team has neither answered nor closed it.
+    let t2 = t0 + TimeDelta::hours(3);
+    let changed = store
+        .edit_message(phone, to_district.id, "Des bancs et des arbres ?", t2)
+        .await
+        .unwrap()
+        .expect("changed");
+    assert_eq!(
+        (changed.content.body.as_str(), changed.edited_at),
+        ("Des bancs et des arbres ?", Some(t2))
+    );
+    assert_eq!(changed.content.email, to_district.content.email);
+    assert!(
+        store
+            .edit_message(tablet, to_district.id, "x", t2)
+            .await
+            .unwrap()
+            .is_none(),
+        "someone else's"
+    );
+    assert!(
+        store
+            .edit_message(phone, first.id, "x", t2)
+            .await
+            .unwrap()
+            .is_none(),
+        "answered"
+    );
+    assert!(
+        store
+            .edit_message(tablet, from_tablet.id, "x", t2)
+            .await
+            .unwrap()
+            .is_none(),
+        "answered too"
+    );
+    assert_eq!(first.edited_at, None);
+
     // --- Deleting: only the sender's device.
     assert!(!store.delete_message(tablet, to_district.id).await.unwrap());
     assert!(store.delete_message(phone, to_district.id).await.unwrap());

@@ -56,6 +56,16 @@ pub trait MessageStore: Send + Sync {
     /// it changed.
     async fn close_message(&self, id: i64, close: bool, now: DateTime<Utc>) -> StoreResult<bool>;
 
+    /// Changes the text of a message its sender's device wrote, while the team has neither
+    /// answered nor closed it; `None` otherwise (or for someone else's).
+    async fn edit_message(
+        &self,
+        profile_id: i64,
+        id: i64,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Message>>;
+
     /// Deletes a message its sender's device wrote. Returns whether it existed.
     async fn delete_message(&self, profile_id: i64, id: i64) -> StoreResult<bool>;
 
