@@ -69,6 +69,8 @@ fn DeleteAccountSection() -> impl IntoView {
                     "invalid-confirm" => "account.error.confirm_delete",
                     "invalid-last_owner" => "account.error.last_owner",
                     "invalid-last_admin" => "account.error.last_admin",
+                    "rate-limited" => "error.rate_limited",
+                    "unauthorized" => "error.unauthorized",
                     _ => "error.internal",
                 };
                 view! { <p class="notice error" role="alert">{locale.t(key)}</p> }

@@ -147,7 +147,7 @@ fn ReviewRules(rules: crate::model::ReviewRulesView) -> impl IntoView {
     let (saved, error) = crate::components::query::use_page_query().with_untracked(|q| {
         (
             q.get("saved").as_deref() == Some("reviews"),
-            q.get("review_error").is_some(),
+            q.get("review_error"),
         )
     });
     view! {
@@ -157,8 +157,16 @@ fn ReviewRules(rules: crate::model::ReviewRulesView) -> impl IntoView {
             {saved.then(|| view! {
                 <p class="notice success" role="status">{locale.t("manage.review_rules.saved")}</p>
             })}
-            {error.then(|| view! {
-                <p class="notice error" id="review-rules-error" role="alert">{locale.t("manage.review_rules.error_minutes")}</p>
+            {error.clone().map(|code| view! {
+                <p class="notice error" id="review-rules-error" role="alert">
+                    {locale.t(match code.as_str() {
+                        "invalid-min_account_minutes" => "manage.review_rules.error_minutes",
+                        "forbidden" => "error.forbidden",
+                        "unauthorized" => "error.unauthorized",
+                        "rate-limited" => "error.rate_limited",
+                        _ => "error.internal",
+                    })}
+                </p>
             })}
             <form method="post" action="/api/manage/reviews" class="stacked-form">
                 <p class="choice">
@@ -168,7 +176,8 @@ fn ReviewRules(rules: crate::model::ReviewRulesView) -> impl IntoView {
                 <label for="review-min-minutes">{locale.t("manage.review_rules.min_minutes")}</label>
                 <input type="number" id="review-min-minutes" name="min_account_minutes" min="0" max="10080" step="1"
                     inputmode="numeric" value=rules.min_account_minutes.to_string()
-                    aria-describedby="review-min-minutes-hint" aria-invalid=error.then_some("true")/>
+                    aria-describedby=if error.is_some() { "review-min-minutes-hint review-rules-error" } else { "review-min-minutes-hint" }
+                    aria-invalid=error.as_deref().filter(|c| *c == "invalid-min_account_minutes").map(|_| "true")/>
                 <p class="hint" id="review-min-minutes-hint">{locale.t("manage.review_rules.min_minutes_hint")}</p>
                 <button type="submit" class="button">{locale.t("manage.review_rules.save")}</button>
             </form>

@@ -149,6 +149,10 @@ fn MyMessagesContent(mine: MyMessages) -> impl IntoView {
             <p class="lead">{locale.t("message.mine_lead")}</p>
             {deleted.then(|| view! { <p class="notice success" role="status">{locale.t("message.deleted")}</p> })}
             {edited.then(|| view! { <p class="notice success" role="status">{locale.t("message.edited")}</p> })}
+            // A change refused for a message no longer open (or gone) has no form to show it in.
+            {edit_error.clone().filter(|_| {
+                !mine.messages.iter().any(|m| Some(m.id) == edit_message && m.state == "open")
+            }).map(|code| view! { <p class="notice error" role="alert">{locale.t(message_error_key(&code))}</p> })}
             {error.map(|code| view! { <p class="notice error" role="alert">{locale.t(message_error_key(&code))}</p> })}
             {if mine.messages.is_empty() {
                 view! { <p class="muted">{locale.t("message.none_mine")}</p> }.into_any()
@@ -284,6 +288,10 @@ fn InboxContent(inbox: MessageInbox) -> impl IntoView {
             <h1>{title}</h1>
             <p class="lead">{locale.t("message.inbox_lead")}</p>
             {done.map(|key| view! { <p class="notice success" role="status">{locale.t(&format!("message.done_{key}"))}</p> })}
+            // An error about a message not listed here (deleted by its sender, or filtered out).
+            {error.clone().filter(|_| {
+                !messages.iter().any(|m| Some(m.id) == error_message && m.state != "answered")
+            }).map(|code| view! { <p class="notice error" role="alert">{locale.t(message_error_key(&code))}</p> })}
             <dl class="stats">
                 <div><dt>{locale.t("message.stat_open")}</dt><dd>{stats.open}</dd></div>
                 <div><dt>{locale.t("message.stat_this_month")}</dt><dd>{stats.this_month}</dd></div>

@@ -259,6 +259,26 @@ impl AccountStore for SqlStore {
             let Some(profile) = profile else {
                 return Ok(AccountDeletion::NotFound);
             };
+            // On PostgreSQL, two owners (or admins) leaving at once are decided one after the
+            // other: the rows the checks read are locked (SQLite's writes are serialised).
+            if !lock.is_empty() {
+                sqlx::query(
+                    "SELECT user_id FROM shop_members WHERE shop_id IN \
+                     (SELECT shop_id FROM shop_members WHERE user_id = $1 AND role = 'owner') \
+                     ORDER BY shop_id, user_id FOR UPDATE",
+                )
+                .bind(user_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "SELECT user_id FROM town_admins WHERE town_id IN \
+                     (SELECT town_id FROM town_admins WHERE user_id = $1) \
+                     ORDER BY town_id, user_id FOR UPDATE",
+                )
+                .bind(user_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            }
             let last_owner: Option<i64> = sqlx::query_scalar(
                 "SELECT m.shop_id FROM shop_members m WHERE m.user_id = $1 AND m.role = 'owner' \
                  AND NOT EXISTS (SELECT 1 FROM shop_members o WHERE o.shop_id = m.shop_id \

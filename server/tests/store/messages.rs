@@ -344,7 +344,38 @@ async fn contract(store: &dyn Store) {
             .is_none(),
         "answered too"
     );
-    assert_eq!(first.edited_at, None);
+    assert_eq!(
+        store
+            .message_by_id(town.id, first.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .edited_at,
+        None,
+        "the answered one is as it was"
+    );
+    let filed = store
+        .save_message(
+            town.id,
+            Recipient::Shop(bakery.id),
+            phone,
+            &message("Une idée", None),
+            "fr",
+            t2,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.close_message(filed.id, true, t2).await.unwrap());
+    assert!(
+        store
+            .edit_message(phone, filed.id, "Une autre idée", t2)
+            .await
+            .unwrap()
+            .is_none(),
+        "filed by the team"
+    );
+    assert!(store.delete_message(phone, filed.id).await.unwrap());
 
     // --- Deleting: only the sender's device.
     assert!(!store.delete_message(tablet, to_district.id).await.unwrap());
