@@ -91,17 +91,7 @@ fn inbox_path(recipient_path: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-fn invalid(field: &str, key: &str) -> AppError {
-    AppError::Validation {
-        field: field.into(),
-        message: super::request_locale().t(key),
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn from_field(error: crate::domain::posting::FieldError) -> AppError {
-    invalid(error.field, error.key)
-}
+use super::{from_field, invalid};
 
 /// Sends a private message from this device to shop or district `slug` (`to`: `shop` or
 /// `district`): `body` up to 1 000 characters, `email` optional (for the answer). Returns the

@@ -47,6 +47,21 @@ fn decode_draft<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
     }
 }
 
+/// A field's error, translated in the request's language.
+#[cfg(feature = "ssr")]
+fn invalid(field: &str, key: &str) -> crate::error::AppError {
+    crate::error::AppError::Validation {
+        field: field.into(),
+        message: request_locale().t(key),
+    }
+}
+
+/// A form check's failure (field and message key) as the error a server function returns.
+#[cfg(feature = "ssr")]
+fn from_field(error: crate::domain::posting::FieldError) -> crate::error::AppError {
+    invalid(error.field, error.key)
+}
+
 /// Sends an error's HTTP status with the response (server functions answer 500 otherwise).
 #[cfg(feature = "ssr")]
 fn with_status<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {

@@ -102,19 +102,8 @@ pub fn review_error_key(code: &str) -> &'static str {
     }
 }
 
-/// A field's error, translated in the request's language.
 #[cfg(feature = "ssr")]
-fn invalid(field: &str, key: &str) -> AppError {
-    AppError::Validation {
-        field: field.into(),
-        message: super::request_locale().t(key),
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn from_field(error: crate::domain::reviews::FieldError) -> AppError {
-    invalid(error.field, error.key)
-}
+use super::{from_field, invalid};
 
 /// Writes (or rewrites) the signed-in account's review of shop `slug`: `rating` 1–5, `body` up
 /// to 1 000 characters, `visited_on` (`YYYY-MM-DD`) optional. Returns the review's status
