@@ -26,6 +26,16 @@ async fn district_view(
     let state = AppState::from_context()?;
     let town = state.town().await?;
     let district = crate::server::access::district_or_404(&state, &town, &slug).await?;
+    crate::server::activity::count_once(
+        &state,
+        &town,
+        Some(&format!("/districts/{}", district.slug)),
+        vec![crate::domain::activity::Tally::district(
+            crate::domain::activity::Metric::DistrictView,
+            district.id,
+        )],
+    )
+    .await;
     let selected_category = known_category(category);
     let filter = ShopFilter {
         category: selected_category.clone(),

@@ -163,9 +163,17 @@ pub(crate) async fn scoped_feed(
         .then(|| posts.last().map(|p| FeedCursor::of(p).encode()))
         .flatten();
     let authors = authors_of(state, town, events.iter().chain(posts.iter())).await?;
-    record_views(
+    // Posts shown to a person, once per visitor and day (not to robots, prefetches or the
+    // service worker keeping the page for offline reading).
+    crate::server::activity::count_once(
         state,
-        events.iter().chain(posts.iter()).map(|p| p.id).collect(),
+        town,
+        None,
+        events
+            .iter()
+            .chain(posts.iter())
+            .map(|p| authors.view_tally(p))
+            .collect(),
     )
     .await;
     Ok((
@@ -175,31 +183,6 @@ pub(crate) async fn scoped_feed(
             next_cursor,
         },
     ))
-}
-
-/// Counts the posts shown to a person (not to search engines' robots) for the merchants'
-/// figures. A failure is logged, never shown: the page matters more than the count.
-#[cfg(feature = "ssr")]
-async fn record_views(state: &crate::server::AppState, ids: Vec<i64>) {
-    let robot = use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(|ua| ua.to_ascii_lowercase())
-        })
-        .is_some_and(|ua| {
-            ["bot", "crawler", "spider", "slurp", "preview"]
-                .iter()
-                .any(|w| ua.contains(w))
-        });
-    if robot || ids.is_empty() {
-        return;
-    }
-    if let Err(error) = state.store.record_post_views(&ids, state.clock.now()).await {
-        tracing::warn!(%error, "counting post views failed");
-    }
 }
 
 /// The names and pages of the authors of `posts`.

@@ -29,8 +29,9 @@ pub async fn set_follow(
 
 #[cfg(feature = "ssr")]
 async fn follow_inner(target: String, slug: String, follow: bool) -> Result<FollowState, AppError> {
+    use crate::domain::activity::{Metric, Tally};
     use crate::server::access::store_error;
-    use crate::server::{device, AppState};
+    use crate::server::{activity, device, AppState};
 
     let state = AppState::from_context()?;
     let town = state.town().await?;
@@ -45,12 +46,41 @@ async fn follow_inner(target: String, slug: String, follow: bool) -> Result<Foll
     match target.as_str() {
         "shop" => {
             let shop = crate::server::access::shop_or_404(&state, &town, &slug).await?;
+            // The poster's scan is this visitor's before the follow gives it a cookie.
+            let scanned = follow
+                && activity::counted_today(
+                    &state,
+                    &town,
+                    Tally::shop(Metric::PosterScan, shop.id, shop.district_id),
+                )
+                .await;
             let profile = device::ensure_profile(&state).await?;
-            state
+            let changed = state
                 .store
                 .set_shop_follow(profile, shop.id, follow, now)
                 .await
                 .map_err(store_error("saving a follow"))?;
+            if changed {
+                let metric = if follow {
+                    Metric::Follow
+                } else {
+                    Metric::Unfollow
+                };
+                activity::count_event(
+                    &state,
+                    &town,
+                    Tally::shop(metric, shop.id, shop.district_id),
+                )
+                .await;
+                if scanned {
+                    activity::count_event(
+                        &state,
+                        &town,
+                        Tally::shop(Metric::PosterFollow, shop.id, shop.district_id),
+                    )
+                    .await;
+                }
+            }
             let follower_count = state
                 .store
                 .shop_follower_count(shop.id)
@@ -64,11 +94,19 @@ async fn follow_inner(target: String, slug: String, follow: bool) -> Result<Foll
         "district" => {
             let district = crate::server::access::district_or_404(&state, &town, &slug).await?;
             let profile = device::ensure_profile(&state).await?;
-            state
+            let changed = state
                 .store
                 .set_district_follow(profile, district.id, follow, now)
                 .await
                 .map_err(store_error("saving a follow"))?;
+            if changed {
+                let metric = if follow {
+                    Metric::Follow
+                } else {
+                    Metric::Unfollow
+                };
+                activity::count_event(&state, &town, Tally::district(metric, district.id)).await;
+            }
             Ok(FollowState {
                 following: follow,
                 follower_count: 0,

@@ -58,7 +58,7 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
     let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
     let views: std::collections::HashMap<i64, i64> = state
         .store
-        .post_view_counts(&ids)
+        .post_counts(crate::domain::activity::Metric::PostView, &ids)
         .await
         .map_err(store_error("counting views"))?
         .into_iter()
@@ -121,6 +121,15 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         )
         .await
         .map_err(store_error("counting messages"))?;
+    let last_post = posts
+        .iter()
+        .map(|p| p.content.published_at)
+        .filter(|t| *t <= now)
+        .max();
+    let visibility = visibility_view(
+        &shop.slug,
+        &crate::domain::visibility::visibility(&shop, last_post, reviews_to_answer, now),
+    );
     let (valid_from, valid_until) = default_offer_dates(now, tz);
     let summary = shop_summaries(std::slice::from_ref(&shop), &districts, tz, now)
         .pop()
@@ -144,7 +153,42 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         can_invite_staff: allows(&actor, Action::ManageShopStaff(shop_ref(&shop))),
         reviews_to_answer,
         messages_to_answer: messages.open,
+        visibility,
     })
+}
+
+/// The checklist of a shop's visibility: missing items first, each with the address of its fix.
+#[cfg(feature = "ssr")]
+pub(crate) fn visibility_view(
+    slug: &str,
+    visibility: &crate::domain::visibility::Visibility,
+) -> crate::model::VisibilityView {
+    use crate::domain::visibility::Item;
+    let href = |item: Item| match item {
+        Item::Hours => format!("/counter/{slug}/profile#hours"),
+        Item::Photo => format!("/counter/{slug}/profile#photos"),
+        Item::Description => format!("/counter/{slug}/profile#profile-description"),
+        Item::Contact => format!("/counter/{slug}/profile#profile-phone"),
+        Item::Web => format!("/counter/{slug}/profile#profile-website"),
+        Item::Category => format!("/counter/{slug}/profile#profile-category"),
+        Item::RecentPost => format!("/counter/{slug}?new=offer#composer"),
+        Item::ReviewsAnswered => format!("/counter/{slug}/reviews?filter=unanswered"),
+    };
+    let item = |item: Item, done: bool| crate::model::VisibilityItem {
+        key: item.key().into(),
+        done,
+        points: item.weight(),
+        href: href(item),
+    };
+    crate::model::VisibilityView {
+        score: visibility.score(),
+        items: visibility
+            .missing
+            .iter()
+            .map(|&i| item(i, false))
+            .chain(visibility.done.iter().map(|&i| item(i, true)))
+            .collect(),
+    }
 }
 
 /// One of the shop's posts as the counter lists it: its state, figures and edit form.

@@ -104,6 +104,15 @@ async fn shop_view(slug: String, review_pages: u32) -> Result<ShopView, AppError
     let town = state.town().await?;
     let tz = town_tz(&town);
     let shop = crate::server::access::shop_or_404(&state, &town, &slug).await?;
+    {
+        use crate::domain::activity::{Metric, Tally};
+        let mut tallies = vec![Tally::shop(Metric::ShopView, shop.id, shop.district_id)];
+        if crate::server::activity::query_has("follow", "1") {
+            tallies.push(Tally::shop(Metric::PosterScan, shop.id, shop.district_id));
+        }
+        let page = format!("/shops/{}", shop.slug);
+        crate::server::activity::count_once(&state, &town, Some(&page), tallies).await;
+    }
     let district = match shop.district_id {
         Some(id) => state
             .store

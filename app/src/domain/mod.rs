@@ -2,6 +2,7 @@
 //! write): categories, slugs, opening hours, contact details, structured data.
 
 pub mod accounts;
+pub mod activity;
 pub mod authz;
 pub mod categories;
 pub mod contact;
@@ -25,4 +26,5 @@ pub mod shops;
 pub mod slugs;
 pub mod structured_data;
 pub mod towns;
+pub mod visibility;
 pub mod weekly_hours;

@@ -55,6 +55,11 @@ pub struct Listings {
 }
 
 impl Listings {
+    /// Whether it names no page at all.
+    pub fn is_empty(&self) -> bool {
+        self.google_place_id.is_none() && self.others.is_empty()
+    }
+
     /// The shop on Google Maps (the documented "Maps URLs" search form, with the place).
     #[cfg(feature = "ssr")]
     pub fn google_maps_url(&self, name: &str) -> Option<String> {

@@ -172,6 +172,27 @@ pub struct CounterView {
     pub reviews_to_answer: i64,
     /// Private messages waiting for an answer.
     pub messages_to_answer: i64,
+    /// The shop's "visibilité": its score and checklist.
+    pub visibility: VisibilityView,
+}
+
+/// A shop's "visibilité" (0–100) and what makes it: missing items first, each with where to
+/// fix it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisibilityView {
+    pub score: u8,
+    pub items: Vec<VisibilityItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisibilityItem {
+    /// `hours`, `photo`… (`visibility.item.{key}`).
+    pub key: String,
+    pub done: bool,
+    /// What it adds to the score.
+    pub points: u8,
+    /// Where to fix it (the profile's field, the composer, the reviews to answer).
+    pub href: String,
 }
 
 /// A freshly made invitation: its link is shown once.

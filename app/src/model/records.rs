@@ -94,6 +94,8 @@ pub fn local_moment(t: DateTime<Utc>, tz: Tz, now: DateTime<Utc>) -> super::Loca
 pub struct Authors {
     shops: HashMap<i64, (String, String)>,
     districts: HashMap<i64, (String, String)>,
+    /// Each shop's district, for the counters of its posts.
+    shop_districts: HashMap<i64, i64>,
 }
 
 impl Authors {
@@ -107,6 +109,22 @@ impl Authors {
                 .iter()
                 .map(|d| (d.id, (d.name.clone(), d.slug.clone())))
                 .collect(),
+            shop_districts: shops
+                .iter()
+                .filter_map(|s| Some((s.id, s.district_id?)))
+                .collect(),
+        }
+    }
+
+    /// The counter of a view of `post`: about the post, its shop and the shop's district (or
+    /// the district that published it).
+    pub fn view_tally(&self, post: &Post) -> crate::domain::activity::Tally {
+        use crate::domain::activity::Tally;
+        match post.content.author {
+            PostAuthor::Shop(id) => {
+                Tally::post(post.id, Some(id), self.shop_districts.get(&id).copied())
+            }
+            PostAuthor::District(id) => Tally::post(post.id, None, Some(id)),
         }
     }
 

@@ -308,7 +308,7 @@ fn PhotosField(photos: Vec<crate::model::ShopPhoto>, errors: FieldErrors) -> imp
     let max_photos = crate::api::profile::MAX_SHOP_PHOTOS;
     let photo_count = photos.len();
     view! {
-        <fieldset class="photo-field">
+        <fieldset id="photos" class="photo-field">
             <legend>{locale.t("profile.photos")}</legend>
             {(!photos.is_empty()).then(|| view! {
                 <ul class="profile-photos" role="list">

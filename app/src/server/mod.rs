@@ -3,6 +3,7 @@
 //! functions and the command line share (`access`, `sign_in`, `districts`).
 
 pub mod access;
+pub mod activity;
 pub mod auth;
 pub mod device;
 pub mod districts;

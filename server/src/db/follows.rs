@@ -67,7 +67,7 @@ impl FollowStore for SqlStore {
         shop_id: i64,
         follow: bool,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let sql = if follow {
             "INSERT INTO shop_follows (profile_id, shop_id, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (profile_id, shop_id) DO NOTHING"
@@ -80,7 +80,7 @@ impl FollowStore for SqlStore {
             .bind(now.trunc_subsecs(0))
             .execute(pool)
             .await
-            .map(|_| ())
+            .map(|r| r.rows_affected() > 0)
             .map_err(store_error))
     }
 
@@ -145,7 +145,7 @@ impl FollowStore for SqlStore {
         district_id: i64,
         follow: bool,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let sql = if follow {
             "INSERT INTO district_follows (profile_id, district_id, created_at) \
              VALUES ($1, $2, $3) ON CONFLICT (profile_id, district_id) DO NOTHING"
@@ -158,7 +158,7 @@ impl FollowStore for SqlStore {
             .bind(now.trunc_subsecs(0))
             .execute(pool)
             .await
-            .map(|_| ())
+            .map(|r| r.rows_affected() > 0)
             .map_err(store_error))
     }
 

@@ -18,6 +18,7 @@ macro_rules! on_pool {
 // One file per feature, each implementing that feature's storage trait (named as in
 // `app::server::store`). Macros shared between files: `invitations` (accepting one inside a
 // transaction) before `accounts`, whose session opening `passkeys` uses.
+mod activity;
 mod districts;
 mod feeds;
 mod follows;

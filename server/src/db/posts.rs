@@ -261,43 +261,6 @@ impl PostStore for SqlStore {
             .map(|rows| rows.into_iter().filter_map(PostRow::into_post).collect())
             .map_err(store_error))
     }
-
-    async fn record_post_views(&self, post_ids: &[i64], now: DateTime<Utc>) -> StoreResult<()> {
-        if post_ids.is_empty() {
-            return Ok(());
-        }
-        let sql = format!(
-            "INSERT INTO post_views (post_id, day, views) SELECT id, $1, 1 FROM posts \
-             WHERE id IN ({}) ON CONFLICT (post_id, day) DO UPDATE SET views = post_views.views + 1",
-            placeholders(2, post_ids.len())
-        );
-        let day = now.format("%Y-%m-%d").to_string();
-        on_pool!(self, |pool| {
-            let mut query = sqlx::query(&sql).bind(&day);
-            for id in post_ids {
-                query = query.bind(id);
-            }
-            query.execute(pool).await.map(|_| ()).map_err(store_error)
-        })
-    }
-
-    async fn post_view_counts(&self, post_ids: &[i64]) -> StoreResult<Vec<(i64, i64)>> {
-        if post_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT post_id, CAST(SUM(views) AS BIGINT) FROM post_views WHERE post_id IN ({}) \
-             GROUP BY post_id ORDER BY post_id",
-            placeholders(1, post_ids.len())
-        );
-        on_pool!(self, |pool| {
-            let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
-            for id in post_ids {
-                query = query.bind(id);
-            }
-            query.fetch_all(pool).await.map_err(store_error)
-        })
-    }
 }
 
 impl SqlStore {

@@ -70,11 +70,21 @@ impl TestApp {
     }
 }
 
+/// A phone's browser, the `User-Agent` of requests that name none (without one, a request is a
+/// robot's for the town's figures).
+pub const PHONE: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 \
+     (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+
 pub async fn send(
     app: &TestApp,
-    request: Request<Body>,
+    mut request: Request<Body>,
 ) -> (StatusCode, axum::http::HeaderMap, String) {
     let uri = request.uri().clone();
+    if !request.headers().contains_key(header::USER_AGENT) {
+        request
+            .headers_mut()
+            .insert(header::USER_AGENT, header::HeaderValue::from_static(PHONE));
+    }
     // A stalled response fails the test with its URL instead of blocking the run.
     let exchange = async {
         let response = app.router.clone().oneshot(request).await.unwrap();

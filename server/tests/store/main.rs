@@ -9,6 +9,7 @@
 mod common;
 
 mod accounts;
+mod activity;
 mod districts;
 mod feeds;
 mod follows;

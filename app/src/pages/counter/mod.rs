@@ -114,6 +114,7 @@ fn CounterContent(view: CounterView, strings: crate::i18n::Strings) -> impl Into
         can_invite_staff,
         reviews_to_answer,
         messages_to_answer,
+        visibility,
     } = view;
     let slug = shop.slug.clone();
     let shop_name = shop.name.clone();
@@ -169,6 +170,7 @@ fn CounterContent(view: CounterView, strings: crate::i18n::Strings) -> impl Into
                 })}
             </header>
             {on_behalf.then(|| view! { <p class="notice">{locale.t("counter.on_behalf")}</p> })}
+            <VisibilityCard visibility/>
             {flash.map(|f| view! { <p class="notice success" role="status">{f}</p> })}
             {query.with_untracked(|q| q.get("welcome").is_some()).then(|| view! {
                 <crate::components::passkeys::PasskeyCreate
@@ -359,6 +361,51 @@ fn CounterPosts(slug: String, live: Vec<CounterPost>, others: Vec<CounterPost>) 
                     <summary>{locale.plural("counter.ended", others.len() as i64)}</summary>
                     <ul class="post-list counter-posts" role="list">
                         {others.into_iter().map(|p| view! { <CounterPostItem slug=slug.clone() post=p/> }).collect_view()}
+                    </ul>
+                </details>
+            })}
+        </section>
+    }
+}
+
+/// "Visibilité": the shop's score out of 100 and its checklist; each missing item links to its
+/// fix (the profile's field, the composer, the reviews to answer), with the points it brings.
+#[component]
+fn VisibilityCard(visibility: crate::model::VisibilityView) -> impl IntoView {
+    let locale = use_locale();
+    let (done, missing): (Vec<_>, Vec<_>) = visibility.items.into_iter().partition(|i| i.done);
+    let score = visibility.score.to_string();
+    view! {
+        <section class="card visibility" aria-labelledby="visibility-title">
+            <h2 id="visibility-title">
+                {locale.t("visibility.title")} " "
+                <span class="visibility-score">{locale.tf("visibility.score", &[("score", &score)])}</span>
+            </h2>
+            <meter min="0" max="100" low="50" high="80" optimum="100" value=score.clone() aria-label=locale.t("visibility.meter")>
+                {locale.tf("visibility.score", &[("score", &score)])}
+            </meter>
+            {if missing.is_empty() {
+                view! { <p>{locale.t("visibility.complete")}</p> }.into_any()
+            } else {
+                view! {
+                    <p class="hint">{locale.t("visibility.intro")}</p>
+                    <ul class="visibility-missing" role="list">
+                        {missing.into_iter().map(|item| view! {
+                            <li>
+                                <a href=item.href.clone() data-item=item.key.clone()>{locale.t(&format!("visibility.item.{}", item.key))}</a>
+                                " " <span class="visibility-points">{locale.tf("visibility.points", &[("points", &item.points.to_string())])}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {(!done.is_empty()).then(|| view! {
+                <details class="visibility-done">
+                    <summary>{locale.tf("visibility.done", &[("n", &done.len().to_string())])}</summary>
+                    <ul role="list">
+                        {done.into_iter().map(|item| view! {
+                            <li>"✓ " {locale.t(&format!("visibility.item.{}", item.key))}</li>
+                        }).collect_view()}
                     </ul>
                 </details>
             })}

@@ -20,23 +20,23 @@ pub trait FollowStore: Send + Sync {
     async fn create_device_profile(&self, token_hash: &str, now: DateTime<Utc>)
         -> StoreResult<i64>;
 
-    /// Follows (`true`) or unfollows a shop; idempotent.
+    /// Follows (`true`) or unfollows a shop; idempotent: `true` when it changed something.
     async fn set_shop_follow(
         &self,
         profile_id: i64,
         shop_id: i64,
         follow: bool,
         now: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<bool>;
 
-    /// Follows (`true`) or unfollows a district; idempotent.
+    /// Follows (`true`) or unfollows a district; idempotent: `true` when it changed something.
     async fn set_district_follow(
         &self,
         profile_id: i64,
         district_id: i64,
         follow: bool,
         now: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<bool>;
 
     /// What a followed shop or district notifies; `false` when it is not followed.
     async fn set_follow_notify(

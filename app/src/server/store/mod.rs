@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 mod accounts;
+mod activity;
 mod districts;
 mod feeds;
 mod follows;
@@ -21,6 +22,7 @@ mod shops;
 mod towns;
 
 pub use accounts::AccountStore;
+pub use activity::ActivityStore;
 pub use districts::DistrictStore;
 pub use feeds::FeedStore;
 pub use follows::FollowStore;
@@ -42,9 +44,9 @@ pub use towns::TownStore;
 /// `dyn Store` (whose supertraits' methods need no import): `use app::server::store::prelude::*`.
 pub mod prelude {
     pub use super::{
-        AccountStore, DistrictStore, FeedStore, FollowStore, InvitationStore, MessageStore,
-        OutboxStore, PasskeyStore, PostStore, PushStore, ReviewStore, SearchStore, ShopStore,
-        Store, TownStore,
+        AccountStore, ActivityStore, DistrictStore, FeedStore, FollowStore, InvitationStore,
+        MessageStore, OutboxStore, PasskeyStore, PostStore, PushStore, ReviewStore, SearchStore,
+        ShopStore, Store, TownStore,
     };
 }
 
@@ -76,6 +78,7 @@ pub trait Store:
     + PasskeyStore
     + ReviewStore
     + MessageStore
+    + ActivityStore
     + Send
     + Sync
     + 'static
@@ -93,6 +96,7 @@ pub trait Store:
     ) -> StoreResult<i64>;
 
     /// Deletes expired sign-in links, sessions, passkey ceremonies and rate-limit windows,
-    /// idle empty device profiles and the push caps' old counts; returns how many rows.
+    /// idle empty device profiles, the push caps' old counts and the daily counters' marks and
+    /// salts older than two days; returns how many rows.
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 }

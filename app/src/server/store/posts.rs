@@ -45,10 +45,4 @@ pub trait PostStore: Send + Sync {
 
     /// Every post of a shop, scheduled ones included, newest first (the merchant's list).
     async fn shop_posts(&self, town_id: i64, shop_id: i64, limit: i64) -> StoreResult<Vec<Post>>;
-
-    /// Counts one view of each of these posts today (unknown ids are ignored).
-    async fn record_post_views(&self, post_ids: &[i64], now: DateTime<Utc>) -> StoreResult<()>;
-
-    /// Total views of each of these posts (posts never shown are left out).
-    async fn post_view_counts(&self, post_ids: &[i64]) -> StoreResult<Vec<(i64, i64)>>;
 }

@@ -1,6 +1,6 @@
 //! Photos of posts: real pictures through the real pipeline, and through the counter's form.
 
-mod common;
+use crate::common;
 
 use app::server::store::prelude::*;
 use axum::body::Body;

@@ -1,6 +1,6 @@
 //! Importing the real Habay extracts: counts, idempotence, skipped reasons — on both databases.
 
-mod common;
+use crate::common;
 
 use app::server::store::prelude::*;
 use app::server::{NewTown, ShopFilter, Store, Town};

@@ -1,7 +1,7 @@
 //! The authorization matrix: every action of the merchants' and managers' API, tried by every
 //! role (and the anonymous visitor) over HTTP, against the expected allow / deny.
 
-mod common;
+use crate::common;
 
 use app::server::store::prelude::*;
 use app::server::{InvitedRole, NewInvitation, NewPost, PostAuthor, PostKind, Shop};

@@ -3,7 +3,7 @@
 //! with translated messages and nothing saved, the team's inbox and answer, the notices queued
 //! for the team's and the resident's phones, "Mes messages", who may read what, rate limits.
 
-mod common;
+use crate::common;
 
 use app::domain::push::Subscription;
 use app::server::store::prelude::*;

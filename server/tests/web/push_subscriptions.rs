@@ -2,7 +2,7 @@
 //! as it is, endpoints that would turn the server towards its own network refused (SSRF), the
 //! development switch for a local push service, and the device profile or account it joins.
 
-mod common;
+use crate::common;
 
 use app::server::store::prelude::*;
 use axum::body::Body;

@@ -2,7 +2,7 @@
 //! OpenStreetMap import, the OSM value it writes, contact checks, photos, errors with and
 //! without JavaScript, and who may do it.
 
-mod common;
+use crate::common;
 
 use app::model::ProfileView;
 use app::server::store::prelude::*;

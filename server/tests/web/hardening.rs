@@ -2,7 +2,7 @@
 //! whole app: request bodies, multipart forms, rate-limit keys behind a proxy, sign-in limits,
 //! posting limits, traces.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -227,8 +227,8 @@ fn week_table_starts_today_and_folds_past_midnight() {
 #[test]
 fn every_real_habay_hours_string_gets_a_status() {
     let files = [
-        include_str!("../data/habay-2020.geojson"),
-        include_str!("../data/test/habay-shops-2016.geojson"),
+        include_str!("../../data/habay-2020.geojson"),
+        include_str!("../../data/test/habay-shops-2016.geojson"),
     ];
     let mut readable = 0;
     let mut total = 0;

@@ -1,7 +1,7 @@
 //! The resident's features over HTTP: follows without an account (with and without
 //! JavaScript), the feed, search, near me, feeds for other tools and the window poster.
 
-mod common;
+use crate::common;
 
 use app::server::store::prelude::*;
 use axum::http::{header, StatusCode};

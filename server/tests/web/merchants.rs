@@ -2,7 +2,7 @@
 //! (publish once, edit, delete), sessions, rate limits and the device's follows joining the
 //! account.
 
-mod common;
+use crate::common;
 
 use app::server::store::prelude::*;
 use axum::http::{header, StatusCode};
@@ -270,12 +270,55 @@ async fn an_admin_invites_a_merchant_who_posts_at_the_counter() {
         .unwrap();
     send(&app, robot).await;
     assert_eq!(
-        app.store.post_view_counts(&[post_id]).await.unwrap(),
+        app.store
+            .post_counts(app::domain::activity::Metric::PostView, &[post_id])
+            .await
+            .unwrap(),
         vec![(post_id, 2)]
     );
     let (_, _, counter) = get_with_cookie(&app, "/counter/boulangerie-jacob", &baker).await;
     assert!(counter.contains("Cougnous -20 % ce week-end"));
     assert!(counter.contains("2 vues"), "views on the counter");
+
+    // "Visibilité": the score of the shop as it is (the offer just posted counts), what is
+    // missing as links to their fix with the points they bring, what is done folded away.
+    let shop = app
+        .store
+        .shop_by_slug(town.id, "boulangerie-jacob")
+        .await
+        .unwrap()
+        .unwrap();
+    let now: chrono::DateTime<chrono::Utc> = common::web::NOW.parse().unwrap();
+    let reviews = app.store.review_stats(shop.id, now).await.unwrap();
+    let expected = app::domain::visibility::visibility(
+        &shop,
+        Some(post.content.published_at),
+        reviews.summary.count - reviews.replied,
+        now,
+    );
+    assert!(expected
+        .done
+        .contains(&app::domain::visibility::Item::RecentPost));
+    let shown_page = shown(&counter);
+    assert!(
+        shown_page.contains(&format!("{} / 100", expected.score())),
+        "score {} shown",
+        expected.score()
+    );
+    for item in &expected.missing {
+        assert!(
+            shown_page.contains(&format!("data-item=\"{}\"", item.key())),
+            "{item:?} offered"
+        );
+    }
+    assert!(!shown_page.contains("data-item=\"recent_post\""));
+    assert!(
+        expected
+            .missing
+            .contains(&app::domain::visibility::Item::ReviewsAnswered),
+        "the demo's review waits for a reply"
+    );
+    assert!(shown_page.contains(&format!("Déjà fait ({})", expected.done.len())));
     assert!(counter.contains(&format!("data-post-id=\"{post_id}\"")));
 
     // Bad input: a clear message, and the form comes back filled in.

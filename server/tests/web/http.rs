@@ -1,6 +1,6 @@
 //! The whole router driven in-process: pages, server functions, plain routes, headers.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

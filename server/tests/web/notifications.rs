@@ -2,7 +2,7 @@
 //! follow notifies, quiet hours and limits saved for this device, refusals that explain and
 //! save nothing, and the way back to the town's settings.
 
-mod common;
+use crate::common;
 
 use app::domain::follows::Notify as Stored;
 use app::domain::push::QuietHours;

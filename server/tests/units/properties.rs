@@ -4,7 +4,7 @@
 //!
 //! Bounded: `PROPTEST_CASES` (default 64 per property here) keeps the run to seconds in CI.
 
-mod common;
+use crate::common;
 
 use app::i18n::Locale;
 use app::model::PostForm;

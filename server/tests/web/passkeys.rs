@@ -3,7 +3,7 @@
 //! that cannot have passkeys. (The whole ceremony with Chromium's virtual authenticator is in
 //! `end2end/tests/merchants.spec.ts`.)
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::web::*;

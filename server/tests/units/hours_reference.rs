@@ -14,8 +14,8 @@ use serde_json::{json, Value};
 fn habay_strings() -> Vec<String> {
     let mut all = Vec::new();
     for text in [
-        include_str!("../data/habay-2020.geojson"),
-        include_str!("../data/test/habay-shops-2016.geojson"),
+        include_str!("../../data/habay-2020.geojson"),
+        include_str!("../../data/test/habay-shops-2016.geojson"),
     ] {
         let json: Value = serde_json::from_str(text).unwrap();
         for feature in json["features"].as_array().unwrap() {

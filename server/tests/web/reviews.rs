@@ -2,7 +2,7 @@
 //! plain forms (no JavaScript) and their redirects; bad input refused with translated
 //! messages and nothing saved; replies; reports; moderation changing the page and the JSON-LD.
 
-mod common;
+use crate::common;
 
 use app::server::store::prelude::*;
 use axum::http::{header, StatusCode};

@@ -4,7 +4,7 @@
 //! and checked by the push service), retries what the push service asks to retry, deletes
 //! the subscriptions it says are gone, and records every outcome.
 
-mod common;
+use crate::common;
 
 use app::server::store::prelude::*;
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 //! in the end every subscription has the message, with at most 1 % sent twice (the messages in
 //! flight when the process died, sent again once their lease ran out).
 
-mod common;
+use crate::common;
 
 use app::server::store::prelude::*;
 use std::net::TcpListener;

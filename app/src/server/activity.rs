@@ -1,0 +1,185 @@
+//! Counting what residents do ([`crate::domain::activity`]) from a request: whether a person is
+//! looking now (not a robot, a prefetch or the service worker keeping a page for offline
+//! reading), who the visitor is (the device's cookie, else the signed-in session, else the client
+//! address), and the town's day. A failure to count is logged, never shown: the page matters
+//! more than the figure.
+
+use chrono::NaiveDate;
+
+use super::{AppState, Town};
+use crate::domain::activity::{self, Hit, Tally};
+
+fn request_parts() -> Option<http::request::Parts> {
+    leptos::prelude::use_context::<http::request::Parts>()
+}
+
+fn header<'a>(parts: &'a http::request::Parts, name: &str) -> Option<&'a str> {
+    parts.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Whether this request is a person's browser (any request: robots are left out).
+pub fn by_person(parts: &http::request::Parts) -> bool {
+    !activity::is_robot(header(parts, "user-agent"))
+}
+
+/// Whether this request is a person looking now: a person's browser, neither a prefetch nor a
+/// background fetch (for a page's address; a server function called by the page's script is
+/// what a person's tap did). With `page`, only a navigation to exactly that address counts
+/// (not the server function's address, nor the poster page that loads the same shop).
+pub fn looking_now(parts: &http::request::Parts, page: Option<&str>) -> bool {
+    let path = parts.uri.path();
+    let api = path.starts_with("/api/");
+    if !by_person(parts) || page.is_some_and(|page| page != path) {
+        return false;
+    }
+    let prefetch = |v: Option<&str>| {
+        v.is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("prefetch") || v.contains("prerender")
+        })
+    };
+    if prefetch(header(parts, "x-moz")) {
+        return false;
+    }
+    if api {
+        !activity::is_background(header(parts, "sec-purpose"), header(parts, "purpose"), None)
+    } else {
+        parts.method == http::Method::GET
+            && !activity::is_background(
+                header(parts, "sec-purpose"),
+                header(parts, "purpose").or_else(|| header(parts, "x-purpose")),
+                header(parts, "sec-fetch-mode"),
+            )
+    }
+}
+
+/// Whether this request's address carries `name=value` in its query (`?follow=1`: the poster's
+/// QR code).
+pub fn query_has(name: &str, value: &str) -> bool {
+    request_parts()
+        .and_then(|parts| parts.uri.query().map(str::to_owned))
+        .is_some_and(|query| {
+            form_urlencoded::parse(query.as_bytes()).any(|(k, v)| k == name && v == value)
+        })
+}
+
+/// Who is counted once: this device's cookie, else the session's, else the client's address
+/// (its /64 for IPv6). Only ever hashed with the day's salt.
+pub fn visitor(state: &AppState, parts: &http::request::Parts) -> String {
+    if let Some(token) = super::device::cookie_token(Some(parts)) {
+        return format!("d:{token}");
+    }
+    if let Some(token) = super::auth::session_token(Some(parts)) {
+        return format!("s:{token}");
+    }
+    format!(
+        "a:{}",
+        super::auth::client_address(
+            Some(parts),
+            state.settings.client_ip_header.as_deref(),
+            state.settings.trusted_proxy_hops,
+        )
+    )
+}
+
+/// The town's day now.
+pub fn today(state: &AppState, town: &Town) -> NaiveDate {
+    state
+        .clock
+        .now()
+        .with_timezone(&crate::model::records::town_tz(town))
+        .date_naive()
+}
+
+/// The day's secret salt (drawn by the first request of the day on any instance).
+async fn salt(state: &AppState, day: NaiveDate) -> Option<String> {
+    let fresh = match super::auth::new_secret() {
+        Ok(secret) => secret,
+        Err(error) => {
+            tracing::warn!(?error, "drawing the day's salt failed");
+            return None;
+        }
+    };
+    match state.store.day_salt(day, &fresh).await {
+        Ok(salt) => Some(salt),
+        Err(error) => {
+            tracing::warn!(%error, "loading the day's salt failed");
+            None
+        }
+    }
+}
+
+/// The marks of this request's visitor for `tallies` today.
+pub async fn marks(state: &AppState, town: &Town, tallies: &[Tally]) -> Option<Vec<String>> {
+    let parts = request_parts()?;
+    let day = today(state, town);
+    let salt = salt(state, day).await?;
+    let who = visitor(state, &parts);
+    Some(
+        tallies
+            .iter()
+            .map(|tally| activity::mark(&salt, &who, tally))
+            .collect(),
+    )
+}
+
+/// Counts each tally once per visitor today, if a person is looking now (see [`looking_now`]:
+/// `page` is the page's exact address when the tallies are views of that page).
+pub async fn count_once(state: &AppState, town: &Town, page: Option<&str>, tallies: Vec<Tally>) {
+    let Some(parts) = request_parts() else {
+        return;
+    };
+    let person = looking_now(&parts, page);
+    if !person || tallies.is_empty() {
+        return;
+    }
+    let Some(marks) = marks(state, town, &tallies).await else {
+        return;
+    };
+    let hits: Vec<Hit> = tallies
+        .into_iter()
+        .zip(marks)
+        .map(|(tally, mark)| Hit {
+            tally,
+            mark: Some(mark),
+        })
+        .collect();
+    if let Err(error) = state
+        .store
+        .count_hits(town.id, today(state, town), &hits)
+        .await
+    {
+        tracing::warn!(%error, "counting activity failed");
+    }
+}
+
+/// Counts what happens once by nature (a new follower, one who left), without a mark.
+pub async fn count_event(state: &AppState, town: &Town, tally: Tally) {
+    let hit = Hit { tally, mark: None };
+    if let Err(error) = state
+        .store
+        .count_hits(town.id, today(state, town), std::slice::from_ref(&hit))
+        .await
+    {
+        tracing::warn!(%error, "counting activity failed");
+    }
+}
+
+/// Whether this request's visitor counted `tally` today already (e.g. scanned this shop's
+/// poster before following it).
+pub async fn counted_today(state: &AppState, town: &Town, tally: Tally) -> bool {
+    let Some(marks) = marks(state, town, &[tally]).await else {
+        return false;
+    };
+    let Some(mark) = marks.first() else {
+        return false;
+    };
+    state
+        .store
+        .has_mark(today(state, town), mark)
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "reading a mark failed");
+            false
+        })
+}

@@ -1,0 +1,35 @@
+//! Storage of the daily counters (`daily_counts`) and of the day's "already counted" marks.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+
+use super::StoreResult;
+use crate::domain::activity::{Hit, Metric, Subject};
+
+#[async_trait]
+pub trait ActivityStore {
+    /// The secret salt of `day`: `fresh` if this is the first call of that day (on any instance),
+    /// otherwise the one drawn first.
+    async fn day_salt(&self, day: NaiveDate, fresh: &str) -> StoreResult<String>;
+
+    /// Counts, in the town's counters of `day`, each hit whose mark was not yet set that day
+    /// (setting it) and each hit without a mark; returns how many were counted. One transaction.
+    async fn count_hits(&self, town_id: i64, day: NaiveDate, hits: &[Hit]) -> StoreResult<u64>;
+
+    /// Whether `mark` was set on `day`.
+    async fn has_mark(&self, day: NaiveDate, mark: &str) -> StoreResult<bool>;
+
+    /// The count of `metric` about each of these posts, all days together (posts never counted
+    /// are left out), by post id.
+    async fn post_counts(&self, metric: Metric, post_ids: &[i64]) -> StoreResult<Vec<(i64, i64)>>;
+
+    /// The count of `metric` about `subject` in a town from `from` to `to` (both included).
+    async fn total(
+        &self,
+        town_id: i64,
+        subject: Subject,
+        metric: Metric,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<i64>;
+}

@@ -1,0 +1,227 @@
+//! Figures that can be trusted (issue 17): a view, a poster scan or a follow from the poster
+//! counts once per device (or, without a cookie, per client address) per page per day; robots,
+//! prefetches, the service worker's background fetches and the poster page are left out.
+
+use app::domain::activity::{Metric, Subject};
+use app::server::store::prelude::*;
+use axum::body::Body;
+use axum::http::{header, Request};
+use chrono::NaiveDate;
+
+use crate::common;
+use common::web::*;
+
+const SHOP: &str = "/shops/boulangerie-jacob";
+
+/// A GET from client address `from` (through the proxy), with extra headers.
+fn visit(path: &str, from: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut request = Request::get(path).header("x-forwarded-for", from);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+fn today() -> NaiveDate {
+    // `NOW` (09:00 UTC) is the same day in Brussels.
+    NOW.parse::<chrono::DateTime<chrono::Utc>>()
+        .unwrap()
+        .date_naive()
+}
+
+async fn shop_figure(app: &TestApp, shop_id: i64, metric: Metric) -> i64 {
+    let town_id = app.store.first_town().await.unwrap().unwrap().id;
+    app.store
+        .total(town_id, Subject::Shop(shop_id), metric, today(), today())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_thousand_requests_from_one_client_are_one_view() {
+    let app = app_with(&[("QUARTIER_CLIENT_IP_HEADER", "X-Forwarded-For")]).await;
+    let town = app.store.first_town().await.unwrap().unwrap();
+    let shop = app
+        .store
+        .shop_by_slug(town.id, "boulangerie-jacob")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(shop_figure(&app, shop.id, Metric::ShopView).await, 0);
+
+    for _ in 0..1000 {
+        let (status, _, _) = send(&app, visit(SHOP, "198.51.100.1", &[])).await;
+        assert!(status.is_success());
+    }
+    assert_eq!(shop_figure(&app, shop.id, Metric::ShopView).await, 1);
+
+    // Not people, or not looking: robots, tools, no User-Agent, prefetches, the service worker
+    // keeping the page for offline reading, the poster page, the server function's address.
+    let not_people: [(&str, &[(&str, &str)]); 7] = [
+        (
+            SHOP,
+            &[("user-agent", "Mozilla/5.0 (compatible; Googlebot/2.1)")],
+        ),
+        (SHOP, &[("user-agent", "curl/8.5.0")]),
+        (SHOP, &[("user-agent", "")]),
+        (SHOP, &[("sec-purpose", "prefetch")]),
+        (SHOP, &[("sec-fetch-mode", "same-origin")]),
+        (
+            "/shops/boulangerie-jacob/poster",
+            &[("sec-fetch-mode", "navigate")],
+        ),
+        ("/api/shop?slug=boulangerie-jacob", &[]),
+    ];
+    for (n, (path, headers)) in not_people.iter().enumerate() {
+        send(
+            &app,
+            visit(path, &format!("198.51.100.{}", 10 + n), headers),
+        )
+        .await;
+    }
+    assert_eq!(shop_figure(&app, shop.id, Metric::ShopView).await, 1);
+
+    // Other people: another address, a navigation from a browser that says so, a device's
+    // cookie (counted once, whatever its address).
+    send(&app, visit(SHOP, "198.51.100.2", &[])).await;
+    send(
+        &app,
+        visit(SHOP, "198.51.100.3", &[("sec-fetch-mode", "navigate")]),
+    )
+    .await;
+    assert_eq!(shop_figure(&app, shop.id, Metric::ShopView).await, 3);
+    let device = follow_bakery_without_js(&app).await;
+    for from in ["198.51.100.1", "203.0.113.7", "203.0.113.8"] {
+        send(&app, visit(SHOP, from, &[("cookie", &device)])).await;
+    }
+    assert_eq!(shop_figure(&app, shop.id, Metric::ShopView).await, 4);
+
+    // The daily marks name nobody: no address, no cookie in them.
+    let token = device.trim_start_matches("quartier_device=");
+    assert!(!app.store.has_mark(today(), token).await.unwrap());
+    assert!(!app.store.has_mark(today(), "a:198.51.100.1").await.unwrap());
+}
+
+#[tokio::test]
+async fn poster_scans_and_the_follows_they_bring() {
+    let app = app_with(&[("QUARTIER_CLIENT_IP_HEADER", "X-Forwarded-For")]).await;
+    let town = app.store.first_town().await.unwrap().unwrap();
+    let shop = app
+        .store
+        .shop_by_slug(town.id, "boulangerie-jacob")
+        .await
+        .unwrap()
+        .unwrap();
+    let follows_before = shop_figure(&app, shop.id, Metric::Follow).await;
+
+    // A phone scans the window poster twice, then follows from the page (no cookie yet).
+    for _ in 0..2 {
+        send(
+            &app,
+            visit(&format!("{SHOP}?follow=1"), "198.51.100.20", &[]),
+        )
+        .await;
+    }
+    assert_eq!(shop_figure(&app, shop.id, Metric::PosterScan).await, 1);
+    assert_eq!(shop_figure(&app, shop.id, Metric::ShopView).await, 1);
+    let follow = |from: &'static str, follow: bool, cookie: Option<String>| {
+        let mut request = Request::post("/api/follow")
+            .header("x-forwarded-for", from)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request
+            .body(Body::from(format!(
+                "target=shop&slug=boulangerie-jacob&follow={follow}"
+            )))
+            .unwrap()
+    };
+    let (status, headers, _) = send(&app, follow("198.51.100.20", true, None)).await;
+    assert!(status.is_success());
+    let device = set_cookies(&headers)
+        .into_iter()
+        .find(|c| c.starts_with("quartier_device="))
+        .unwrap();
+    assert_eq!(shop_figure(&app, shop.id, Metric::PosterFollow).await, 1);
+    assert_eq!(
+        shop_figure(&app, shop.id, Metric::Follow).await,
+        follows_before + 1
+    );
+    // Following again changes nothing; leaving is counted; another phone that never scanned
+    // the poster is a follower, not one the poster brought.
+    send(&app, follow("198.51.100.20", true, Some(device.clone()))).await;
+    send(&app, follow("198.51.100.20", false, Some(device))).await;
+    send(&app, follow("198.51.100.21", true, None)).await;
+    assert_eq!(
+        shop_figure(&app, shop.id, Metric::Follow).await,
+        follows_before + 2
+    );
+    assert_eq!(shop_figure(&app, shop.id, Metric::Unfollow).await, 1);
+    assert_eq!(shop_figure(&app, shop.id, Metric::PosterFollow).await, 1);
+}
+
+#[tokio::test]
+async fn a_feed_read_again_counts_its_posts_once() {
+    let app = app().await;
+    let device = follow_bakery_without_js(&app).await;
+    let town = app.store.first_town().await.unwrap().unwrap();
+    let shop = app
+        .store
+        .shop_by_slug(town.id, "boulangerie-jacob")
+        .await
+        .unwrap()
+        .unwrap();
+    let posts: Vec<i64> = app
+        .store
+        .shop_posts(town.id, shop.id, 50)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert!(!posts.is_empty(), "the demo bakery has posts");
+    for _ in 0..5 {
+        let (_, _, feed) = get_with_cookie(&app, "/feed", &device).await;
+        assert!(feed.contains("Boulangerie Jacob"));
+    }
+    // The service worker refreshing the saved feed is not a reading.
+    let refresh = Request::get("/feed")
+        .header(header::COOKIE, &device)
+        .header("sec-fetch-mode", "same-origin")
+        .body(Body::empty())
+        .unwrap();
+    send(&app, refresh).await;
+    let counts = app
+        .store
+        .post_counts(Metric::PostView, &posts)
+        .await
+        .unwrap();
+    assert!(!counts.is_empty(), "the feed showed the bakery's posts");
+    assert!(counts.iter().all(|(_, n)| *n == 1), "{counts:?}");
+
+    // The district's page: once per visitor too.
+    let district = app
+        .store
+        .district_by_slug(town.id, "habay-la-neuve-centre")
+        .await
+        .unwrap()
+        .unwrap();
+    for _ in 0..3 {
+        get_with_cookie(&app, "/districts/habay-la-neuve-centre", &device).await;
+    }
+    get(&app, "/districts/habay-la-neuve-centre").await;
+    let views = app
+        .store
+        .total(
+            town.id,
+            Subject::District(district.id),
+            Metric::DistrictView,
+            today(),
+            today(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(views, 2);
+}

@@ -1,0 +1,20 @@
+//! The whole router driven in-process over HTTP, one module per feature: pages, server functions,
+//! plain routes and headers, who may do what. One test binary (each binary links the whole
+//! server: twenty of them made CI's build twice as long).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod activity;
+mod authorization;
+mod hardening;
+mod http;
+mod merchants;
+mod messages;
+mod notifications;
+mod passkeys;
+mod photos;
+mod profiles;
+mod push_subscriptions;
+mod resident;
+mod reviews;
