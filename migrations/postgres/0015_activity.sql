@@ -2,8 +2,8 @@
 -- counters per town, local day, metric and subject; no row names a resident. A view, a tap, a
 -- share or a poster scan counts once per device (or, without a device cookie, per client
 -- address) per subject per day: the day's marks are keyed hashes of (visitor, metric, subject)
--- with a salt drawn for that day, both deleted two days later, so that nobody — not even the
--- database's owner — can tell who saw what.
+-- with a salt drawn for that day, both deleted two days later, after which nobody can tell
+-- who saw what.
 
 CREATE TABLE daily_counts (
     town_id      BIGINT NOT NULL REFERENCES towns (id) ON DELETE CASCADE,

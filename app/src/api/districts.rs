@@ -66,6 +66,7 @@ async fn district_view(
         &town,
         scope,
         super::feeds::parse_cursor(before.as_deref())?,
+        Some(&format!("/districts/{}", district.slug)),
     )
     .await?;
     let page_url = format!("{}/districts/{}", state.settings.base_url, district.slug);

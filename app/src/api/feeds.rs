@@ -92,7 +92,7 @@ async fn feed_inner(before: Option<String>) -> Result<FeedView, AppError> {
         });
     };
     let scope = FeedScope::Profile(profile);
-    let (events, page) = scoped_feed(&state, &town, scope, before).await?;
+    let (events, page) = scoped_feed(&state, &town, scope, before, Some("/feed")).await?;
     Ok(FeedView {
         follows_anything,
         events,
@@ -110,7 +110,14 @@ async fn district_feed_inner(slug: String, before: String) -> Result<FeedPage, A
     let town = state.town().await?;
     let district = crate::server::access::district_or_404(&state, &town, &slug).await?;
     let before = parse_cursor(Some(&before))?;
-    let (_, page) = scoped_feed(&state, &town, FeedScope::District(district.id), before).await?;
+    let (_, page) = scoped_feed(
+        &state,
+        &town,
+        FeedScope::District(district.id),
+        before,
+        None,
+    )
+    .await?;
     Ok(page)
 }
 
@@ -136,6 +143,7 @@ pub(crate) async fn scoped_feed(
     town: &crate::server::Town,
     scope: crate::server::FeedScope,
     before: Option<crate::server::FeedCursor>,
+    counted_page: Option<&str>,
 ) -> Result<(Vec<crate::model::PostView>, FeedPage), AppError> {
     use crate::model::records::*;
     use crate::server::access::*;
@@ -164,11 +172,12 @@ pub(crate) async fn scoped_feed(
         .flatten();
     let authors = authors_of(state, town, events.iter().chain(posts.iter())).await?;
     // Posts shown to a person, once per visitor and day (not to robots, prefetches or the
-    // service worker keeping the page for offline reading).
+    // service worker keeping the page for offline reading): on `counted_page` when a page is
+    // being rendered (not the poster page that loads the same shop), or by "voir plus".
     crate::server::activity::count_once(
         state,
         town,
-        None,
+        counted_page,
         events
             .iter()
             .chain(posts.iter())

@@ -66,20 +66,13 @@ async fn follow_inner(target: String, slug: String, follow: bool) -> Result<Foll
                 } else {
                     Metric::Unfollow
                 };
-                activity::count_event(
-                    &state,
-                    &town,
-                    Tally::shop(metric, shop.id, shop.district_id),
-                )
-                .await;
+                // Once per visitor and day too: following, leaving and following again, or
+                // following from fresh cookie-less profiles one after the other, is one follow.
+                let mut tallies = vec![Tally::shop(metric, shop.id, shop.district_id)];
                 if scanned {
-                    activity::count_event(
-                        &state,
-                        &town,
-                        Tally::shop(Metric::PosterFollow, shop.id, shop.district_id),
-                    )
-                    .await;
+                    tallies.push(Tally::shop(Metric::PosterFollow, shop.id, shop.district_id));
                 }
+                activity::count_once(&state, &town, None, tallies).await;
             }
             let follower_count = state
                 .store
@@ -105,7 +98,8 @@ async fn follow_inner(target: String, slug: String, follow: bool) -> Result<Foll
                 } else {
                     Metric::Unfollow
                 };
-                activity::count_event(&state, &town, Tally::district(metric, district.id)).await;
+                let tally = Tally::district(metric, district.id);
+                activity::count_once(&state, &town, None, vec![tally]).await;
             }
             Ok(FollowState {
                 following: follow,

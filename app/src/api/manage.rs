@@ -15,7 +15,7 @@ pub async fn get_manage() -> Result<ManageView, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn manage_inner() -> Result<ManageView, AppError> {
-    use std::collections::HashSet;
+    use std::collections::{HashMap, HashSet};
 
     use crate::model::records::*;
 
@@ -67,23 +67,52 @@ async fn manage_inner() -> Result<ManageView, AppError> {
         .filter(|i| i.role == InvitedRole::Owner)
         .filter_map(|i| i.shop_id)
         .collect();
+    let activity: HashMap<i64, crate::domain::visibility::ShopActivity> = state
+        .store
+        .shops_activity(town.id, now)
+        .await
+        .map_err(store_error("loading the shops' activity"))?
+        .into_iter()
+        .map(|a| (a.shop_id, a))
+        .collect();
     let managed = |shop: &crate::server::Shop| ManagedShop {
         slug: shop.slug.clone(),
         name: shop.fields.name.clone(),
         address_line: address(shop).street_line(),
         has_merchant: claimed.contains(&shop.id),
         invitation_pending: pending.contains(&shop.id),
+        visibility: {
+            let facts = activity.get(&shop.id);
+            crate::domain::visibility::visibility(
+                shop,
+                facts.and_then(|a| a.last_post),
+                facts.map_or(0, |a| a.unanswered_reviews),
+                now,
+            )
+            .score()
+        },
+    };
+    let average = |shops: &[ManagedShop]| {
+        (!shops.is_empty()).then(|| {
+            let sum: usize = shops.iter().map(|s| usize::from(s.visibility)).sum();
+            // Rounded to the nearest whole point.
+            u8::try_from((sum + shops.len() / 2) / shops.len()).unwrap_or(100)
+        })
     };
     let mut groups: Vec<ManagedDistrict> = districts
         .iter()
-        .map(|d| ManagedDistrict {
-            slug: Some(d.slug.clone()),
-            name: d.name.clone(),
-            shops: shops
+        .map(|d| {
+            let shops: Vec<ManagedShop> = shops
                 .iter()
                 .filter(|s| s.district_id == Some(d.id))
                 .map(managed)
-                .collect(),
+                .collect();
+            ManagedDistrict {
+                slug: Some(d.slug.clone()),
+                name: d.name.clone(),
+                average_visibility: average(&shops),
+                shops,
+            }
         })
         .collect();
     if admin {
@@ -96,6 +125,7 @@ async fn manage_inner() -> Result<ManageView, AppError> {
             groups.push(ManagedDistrict {
                 slug: None,
                 name: super::request_locale().t("manage.outside_districts"),
+                average_visibility: average(&outside),
                 shops: outside,
             });
         }

@@ -224,7 +224,14 @@ async fn shop_view(slug: String, review_pages: u32) -> Result<ShopView, AppError
     );
     let follow = super::follows::follow_state(&state, Some(shop.id), None).await?;
     let scope = crate::server::FeedScope::Shop(shop.id);
-    let (events, page) = super::feeds::scoped_feed(&state, &town, scope, None).await?;
+    let (events, page) = super::feeds::scoped_feed(
+        &state,
+        &town,
+        scope,
+        None,
+        Some(&format!("/shops/{}", shop.slug)),
+    )
+    .await?;
     let json_ld = structured_data::script_json(&structured_data::with_posts(
         business,
         &canonical_url,

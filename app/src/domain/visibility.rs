@@ -70,6 +70,15 @@ pub const MIN_DESCRIPTION: usize = 40;
 /// How recent a post must be to say the shop is alive.
 pub const RECENT_POST_DAYS: i64 = 30;
 
+/// What the storage knows of a shop's life for its visibility: its latest published post and its
+/// published reviews without a visible reply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShopActivity {
+    pub shop_id: i64,
+    pub last_post: Option<DateTime<Utc>>,
+    pub unanswered_reviews: i64,
+}
+
 /// Which items a shop has.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Visibility {

@@ -232,6 +232,8 @@ pub struct ManagedShop {
     pub address_line: Option<String>,
     pub has_merchant: bool,
     pub invitation_pending: bool,
+    /// Its "visibilité", 0–100.
+    pub visibility: u8,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -240,6 +242,8 @@ pub struct ManagedDistrict {
     pub slug: Option<String>,
     pub name: String,
     pub shops: Vec<ManagedShop>,
+    /// The average visibility of its shops (`None` without shops).
+    pub average_visibility: Option<u8>,
 }
 
 /// The shops a steward or admin onboards.

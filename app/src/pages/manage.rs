@@ -64,12 +64,20 @@ fn ManageContent(view: ManageView, strings: crate::i18n::Strings) -> impl IntoVi
 #[component]
 fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
     let locale = use_locale();
-    let ManagedDistrict { slug, name, shops } = district;
+    let ManagedDistrict {
+        slug,
+        name,
+        shops,
+        average_visibility,
+    } = district;
     let waiting = shops.iter().filter(|s| !s.has_merchant).count();
     view! {
         <section class="managed-district">
             <h2>{name.clone()}</h2>
             <p class="hint">{locale.plural("manage.unclaimed", waiting as i64)}</p>
+            {average_visibility.map(|v| view! {
+                <p class="hint">{locale.tf("manage.average_visibility", &[("score", &v.to_string())])}</p>
+            })}
             {slug.clone().map(|slug| view! {
                 <p><a href=format!("/districts/{slug}/messages")>{locale.t("manage.district_messages")}</a></p>
             })}
@@ -91,6 +99,7 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
                                 <a href=format!("/shops/{}", shop.slug)><strong>{shop.name.clone()}</strong></a>
                                 {shop.address_line.clone().map(|a| view! { <span class="hint">" · " {a}</span> })}
                                 " " <span class=status.0>{locale.t(status.1)}</span>
+                                " " <span class="hint managed-visibility">{locale.tf("manage.visibility", &[("score", &shop.visibility.to_string())])}</span>
                             </div>
                             <div class="shop-actions">
                                 <a class="button secondary small" href=format!("/counter/{}", shop.slug)>{locale.t("manage.post_for")}</a>

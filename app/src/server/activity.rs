@@ -17,8 +17,8 @@ fn header<'a>(parts: &'a http::request::Parts, name: &str) -> Option<&'a str> {
     parts.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Whether this request is a person's browser (any request: robots are left out).
-pub fn by_person(parts: &http::request::Parts) -> bool {
+/// Whether this request is a person's browser (robots and tools are left out).
+fn by_person(parts: &http::request::Parts) -> bool {
     !activity::is_robot(header(parts, "user-agent"))
 }
 
@@ -28,26 +28,19 @@ pub fn by_person(parts: &http::request::Parts) -> bool {
 /// (not the server function's address, nor the poster page that loads the same shop).
 pub fn looking_now(parts: &http::request::Parts, page: Option<&str>) -> bool {
     let path = parts.uri.path();
-    let api = path.starts_with("/api/");
     if !by_person(parts) || page.is_some_and(|page| page != path) {
         return false;
     }
-    let prefetch = |v: Option<&str>| {
-        v.is_some_and(|v| {
-            let v = v.to_ascii_lowercase();
-            v.contains("prefetch") || v.contains("prerender")
-        })
-    };
-    if prefetch(header(parts, "x-moz")) {
-        return false;
-    }
-    if api {
-        !activity::is_background(header(parts, "sec-purpose"), header(parts, "purpose"), None)
+    let purpose = header(parts, "purpose")
+        .or_else(|| header(parts, "x-purpose"))
+        .or_else(|| header(parts, "x-moz"));
+    if path.starts_with("/api/") {
+        !activity::is_background(header(parts, "sec-purpose"), purpose, None)
     } else {
         parts.method == http::Method::GET
             && !activity::is_background(
                 header(parts, "sec-purpose"),
-                header(parts, "purpose").or_else(|| header(parts, "x-purpose")),
+                purpose,
                 header(parts, "sec-fetch-mode"),
             )
     }
@@ -63,23 +56,20 @@ pub fn query_has(name: &str, value: &str) -> bool {
         })
 }
 
-/// Who is counted once: this device's cookie, else the session's, else the client's address
-/// (its /64 for IPv6). Only ever hashed with the day's salt.
-pub fn visitor(state: &AppState, parts: &http::request::Parts) -> String {
+/// Who is counted once: this device's profile (its cookie, if the server knows it: a made-up
+/// cookie is no one), else the signed-in account, else the client's address (its /64 for
+/// IPv6). Only ever hashed with the day's salt.
+async fn visitor(state: &AppState, parts: &http::request::Parts) -> String {
     if let Some(token) = super::device::cookie_token(Some(parts)) {
-        return format!("d:{token}");
+        let hash = super::device::token_hash(&token);
+        if let Ok(Some(profile)) = state.store.device_profile(&hash, state.clock.now()).await {
+            return format!("d:{profile}");
+        }
     }
-    if let Some(token) = super::auth::session_token(Some(parts)) {
-        return format!("s:{token}");
+    if let Ok(Some(session)) = state.session().await {
+        return format!("u:{}", session.user.id);
     }
-    format!(
-        "a:{}",
-        super::auth::client_address(
-            Some(parts),
-            state.settings.client_ip_header.as_deref(),
-            state.settings.trusted_proxy_hops,
-        )
-    )
+    format!("a:{}", state.client_key())
 }
 
 /// The town's day now.
@@ -109,12 +99,11 @@ async fn salt(state: &AppState, day: NaiveDate) -> Option<String> {
     }
 }
 
-/// The marks of this request's visitor for `tallies` today.
-pub async fn marks(state: &AppState, town: &Town, tallies: &[Tally]) -> Option<Vec<String>> {
+/// The marks of this request's visitor for `tallies` on `day`.
+async fn marks(state: &AppState, day: NaiveDate, tallies: &[Tally]) -> Option<Vec<String>> {
     let parts = request_parts()?;
-    let day = today(state, town);
     let salt = salt(state, day).await?;
-    let who = visitor(state, &parts);
+    let who = visitor(state, &parts).await;
     Some(
         tallies
             .iter()
@@ -129,11 +118,11 @@ pub async fn count_once(state: &AppState, town: &Town, page: Option<&str>, talli
     let Some(parts) = request_parts() else {
         return;
     };
-    let person = looking_now(&parts, page);
-    if !person || tallies.is_empty() {
+    if tallies.is_empty() || !looking_now(&parts, page) {
         return;
     }
-    let Some(marks) = marks(state, town, &tallies).await else {
+    let day = today(state, town);
+    let Some(marks) = marks(state, day, &tallies).await else {
         return;
     };
     let hits: Vec<Hit> = tallies
@@ -144,23 +133,7 @@ pub async fn count_once(state: &AppState, town: &Town, page: Option<&str>, talli
             mark: Some(mark),
         })
         .collect();
-    if let Err(error) = state
-        .store
-        .count_hits(town.id, today(state, town), &hits)
-        .await
-    {
-        tracing::warn!(%error, "counting activity failed");
-    }
-}
-
-/// Counts what happens once by nature (a new follower, one who left), without a mark.
-pub async fn count_event(state: &AppState, town: &Town, tally: Tally) {
-    let hit = Hit { tally, mark: None };
-    if let Err(error) = state
-        .store
-        .count_hits(town.id, today(state, town), std::slice::from_ref(&hit))
-        .await
-    {
+    if let Err(error) = state.store.count_hits(town.id, day, &hits).await {
         tracing::warn!(%error, "counting activity failed");
     }
 }
@@ -168,7 +141,8 @@ pub async fn count_event(state: &AppState, town: &Town, tally: Tally) {
 /// Whether this request's visitor counted `tally` today already (e.g. scanned this shop's
 /// poster before following it).
 pub async fn counted_today(state: &AppState, town: &Town, tally: Tally) -> bool {
-    let Some(marks) = marks(state, town, &[tally]).await else {
+    let day = today(state, town);
+    let Some(marks) = marks(state, day, &[tally]).await else {
         return false;
     };
     let Some(mark) = marks.first() else {
@@ -176,7 +150,7 @@ pub async fn counted_today(state: &AppState, town: &Town, tally: Tally) -> bool 
     };
     state
         .store
-        .has_mark(today(state, town), mark)
+        .has_mark(day, mark)
         .await
         .unwrap_or_else(|error| {
             tracing::warn!(%error, "reading a mark failed");

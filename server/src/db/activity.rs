@@ -62,6 +62,16 @@ impl ActivityStore for SqlStore {
     async fn day_salt(&self, day: NaiveDate, fresh: &str) -> StoreResult<String> {
         let day = day_text(day);
         on_pool!(self, |pool| {
+            // Read first: a write only for the day's first request.
+            let known =
+                sqlx::query_scalar::<_, String>("SELECT salt FROM daily_salts WHERE day = $1")
+                    .bind(&day)
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(store_error)?;
+            if let Some(salt) = known {
+                return Ok(salt);
+            }
             sqlx::query(
                 "INSERT INTO daily_salts (day, salt) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING",
             )
@@ -83,6 +93,19 @@ impl ActivityStore for SqlStore {
             return Ok(0);
         }
         let day = day_text(day);
+        // Rows are locked in one order by every transaction (a feed lists its posts in its own
+        // order): two at once on PostgreSQL wait for each other instead of deadlocking.
+        let mut hits: Vec<&Hit> = hits.iter().collect();
+        hits.sort_by_key(|h| {
+            let t = &h.tally;
+            (
+                t.metric.as_str(),
+                t.district_id,
+                t.shop_id,
+                t.post_id,
+                h.mark.clone(),
+            )
+        });
         match &self.pool {
             Pool::Sqlite(pool) => count_in_tx!(pool, town_id, &day, hits),
             Pool::Postgres(pool) => count_in_tx!(pool, town_id, &day, hits),
@@ -108,7 +131,7 @@ impl ActivityStore for SqlStore {
         }
         let sql = format!(
             "SELECT post_id, CAST(SUM(count) AS BIGINT) FROM daily_counts \
-             WHERE metric = $1 AND post_id IN ({}) GROUP BY post_id ORDER BY post_id",
+             WHERE metric = $1 AND post_id <> 0 AND post_id IN ({}) GROUP BY post_id ORDER BY post_id",
             placeholders(2, post_ids.len())
         );
         on_pool!(self, |pool| {
@@ -130,9 +153,10 @@ impl ActivityStore for SqlStore {
     ) -> StoreResult<i64> {
         let (about, id) = match subject {
             Subject::Town => ("", 0),
-            Subject::District(id) => (" AND district_id = $5", id),
-            Subject::Shop(id) => (" AND shop_id = $5", id),
-            Subject::Post(id) => (" AND post_id = $5", id),
+            // The literal `<> 0` lets SQLite use the partial indexes.
+            Subject::District(id) => (" AND district_id <> 0 AND district_id = $5", id),
+            Subject::Shop(id) => (" AND shop_id <> 0 AND shop_id = $5", id),
+            Subject::Post(id) => (" AND post_id <> 0 AND post_id = $5", id),
         };
         let sql = format!(
             "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM daily_counts \
@@ -153,4 +177,93 @@ impl ActivityStore for SqlStore {
             query.fetch_one(pool).await.map_err(store_error)
         })
     }
+
+    async fn metric_totals(
+        &self,
+        town_id: i64,
+        district_id: Option<i64>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(Metric, i64)>> {
+        let rows: Vec<(String, i64)> =
+            grouped(self, "metric", town_id, district_id, from, to).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(metric, n)| Some((Metric::parse(&metric)?, n)))
+            .collect())
+    }
+
+    async fn daily_totals(
+        &self,
+        town_id: i64,
+        district_id: Option<i64>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(NaiveDate, Metric, i64)>> {
+        let rows: Vec<(String, String, i64)> =
+            grouped(self, "day, metric", town_id, district_id, from, to).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(day, metric, n)| {
+                let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?;
+                Some((day, Metric::parse(&metric)?, n))
+            })
+            .collect())
+    }
+
+    async fn shop_totals(
+        &self,
+        town_id: i64,
+        district_id: Option<i64>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(i64, Metric, i64)>> {
+        let rows: Vec<(i64, String, i64)> =
+            grouped(self, "shop_id, metric", town_id, district_id, from, to).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|(shop_id, _, _)| *shop_id != 0)
+            .filter_map(|(shop_id, metric, n)| Some((shop_id, Metric::parse(&metric)?, n)))
+            .collect())
+    }
+}
+
+/// Sums of `daily_counts` of a town (or of one district) over a range of days, grouped by
+/// `columns` (fixed by the callers, never from a request), in their order.
+async fn grouped<T>(
+    store: &SqlStore,
+    columns: &'static str,
+    town_id: i64,
+    district_id: Option<i64>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Vec<T>>
+where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let district = if district_id.is_some() {
+        " AND district_id = $4"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {columns}, CAST(SUM(count) AS BIGINT) FROM daily_counts \
+         WHERE town_id = $1 AND day >= $2 AND day <= $3{district} \
+         GROUP BY {columns} ORDER BY {columns}"
+    );
+    let (from, to) = (day_text(from), day_text(to));
+    on_pool!(store, |pool| {
+        let query = sqlx::query_as::<_, T>(&sql)
+            .bind(town_id)
+            .bind(&from)
+            .bind(&to);
+        let query = match district_id {
+            Some(id) => query.bind(id),
+            None => query,
+        };
+        query.fetch_all(pool).await.map_err(store_error)
+    })
 }

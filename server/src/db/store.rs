@@ -88,8 +88,9 @@ impl Store for SqlStore {
                 .map(|r| r.rows_affected())
                 .map_err(store_error))?;
         }
-        // The day's marks and salt serve that day only (a town's day ends at most 14 hours
-        // after UTC's): two days later both go, and with the salt any way to match them.
+        // The day's marks and salt serve that day only (a town's day ends at most 12 hours
+        // after UTC's, in UTC-12): two days later both go, and with the salt any way to
+        // match them.
         let two_days_ago = (now - TimeDelta::days(2)).format("%Y-%m-%d").to_string();
         for sql in [
             "DELETE FROM daily_marks WHERE day < $1",

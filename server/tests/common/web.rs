@@ -345,6 +345,23 @@ pub async fn owner_session(app: &TestApp, slug: &str, email: &str) -> String {
     cookie
 }
 
+/// The demo town and its shop `slug`.
+pub async fn town_and_shop(app: &TestApp, slug: &str) -> (app::server::Town, app::server::Shop) {
+    let town = app
+        .store
+        .first_town()
+        .await
+        .unwrap()
+        .expect("the demo town");
+    let shop = app
+        .store
+        .shop_by_slug(town.id, slug)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("the demo shop {slug}"));
+    (town, shop)
+}
+
 /// Follows the bakery as a phone without JavaScript and without a cookie yet; its new device
 /// cookie (`quartier_device=…`).
 pub async fn follow_bakery_without_js(app: &TestApp) -> String {

@@ -156,6 +156,62 @@ async fn contract(store: &dyn Store) {
         vec![]
     );
 
+    // The dashboard's sums: per metric, per day, per shop; for the town or one district.
+    assert_eq!(
+        store.metric_totals(habay.id, None, d1, d2).await.unwrap(),
+        vec![
+            (Metric::Follow, 2),
+            (Metric::PostView, 3),
+            (Metric::ShopView, 3)
+        ]
+    );
+    assert_eq!(
+        store
+            .metric_totals(habay.id, Some(3), d1, d2)
+            .await
+            .unwrap(),
+        vec![(Metric::ShopView, 3)]
+    );
+    assert_eq!(
+        store
+            .metric_totals(habay.id, Some(4), d1, d1)
+            .await
+            .unwrap(),
+        vec![(Metric::PostView, 1)]
+    );
+    assert_eq!(
+        store.metric_totals(habay.id, None, d2, d2).await.unwrap(),
+        vec![(Metric::ShopView, 1)]
+    );
+    assert_eq!(
+        store
+            .metric_totals(habay.id, None, day("2027-01-01"), day("2036-12-31"))
+            .await
+            .unwrap(),
+        vec![]
+    );
+    assert_eq!(
+        store.daily_totals(habay.id, None, d1, d2).await.unwrap(),
+        vec![
+            (d1, Metric::Follow, 2),
+            (d1, Metric::PostView, 3),
+            (d1, Metric::ShopView, 2),
+            (d2, Metric::ShopView, 1),
+        ]
+    );
+    assert_eq!(
+        store.shop_totals(habay.id, None, d1, d2).await.unwrap(),
+        vec![
+            (bakery.id, Metric::Follow, 2),
+            (bakery.id, Metric::PostView, 2),
+            (bakery.id, Metric::ShopView, 3),
+        ]
+    );
+    assert_eq!(
+        store.shop_totals(other.id, None, d1, d2).await.unwrap(),
+        vec![(bakery.id, Metric::PostView, 1)]
+    );
+
     // Two days later the marks and salts go (with them any way to match a mark); the counts stay.
     let later = now() + TimeDelta::days(400);
     assert!(store.purge_expired(later).await.unwrap() >= 6);

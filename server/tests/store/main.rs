@@ -22,6 +22,7 @@ mod reviews;
 mod search;
 mod shops;
 mod towns;
+mod visibility;
 
 use app::server::Store;
 use chrono::TimeDelta;

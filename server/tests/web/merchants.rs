@@ -102,6 +102,54 @@ async fn an_admin_invites_a_merchant_who_posts_at_the_counter() {
     assert_eq!(status, StatusCode::OK);
     assert!(manage.contains("Boulangerie Jacob"));
     assert!(manage.contains("0 commerces sur"), "nobody claimed yet");
+    // Each shop's visibility, and each district's average, computed as the counter does.
+    {
+        let town = app.store.first_town().await.unwrap().unwrap();
+        let now: chrono::DateTime<chrono::Utc> = common::web::NOW.parse().unwrap();
+        let activity = app.store.shops_activity(town.id, now).await.unwrap();
+        let district = app
+            .store
+            .district_by_slug(town.id, "habay-la-neuve-centre")
+            .await
+            .unwrap()
+            .unwrap();
+        let shops = app
+            .store
+            .shops(
+                town.id,
+                &app::server::ShopFilter {
+                    category: None,
+                    district_id: Some(district.id),
+                },
+            )
+            .await
+            .unwrap();
+        let scores: Vec<u32> = shops
+            .iter()
+            .map(|shop| {
+                let a = activity.iter().find(|a| a.shop_id == shop.id).unwrap();
+                u32::from(
+                    app::domain::visibility::visibility(
+                        shop,
+                        a.last_post,
+                        a.unanswered_reviews,
+                        now,
+                    )
+                    .score(),
+                )
+            })
+            .collect();
+        assert!(!scores.is_empty());
+        let average = (scores.iter().sum::<u32>() + scores.len() as u32 / 2) / scores.len() as u32;
+        let page = shown(&manage);
+        assert!(
+            page.contains(&format!(
+                "Visibilité moyenne des commerces : {average} / 100"
+            )),
+            "average {average}"
+        );
+        assert!(page.contains(&format!("Visibilité {} / 100", scores[0])));
+    }
 
     // The admin invites the baker: a link and its QR code.
     let (status, _, created) = call(

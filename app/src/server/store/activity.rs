@@ -32,4 +32,32 @@ pub trait ActivityStore {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<i64>;
+
+    /// Each metric's total in a town, or in one district (its own counters and its shops'),
+    /// from `from` to `to` (both included); metrics never counted are left out.
+    async fn metric_totals(
+        &self,
+        town_id: i64,
+        district_id: Option<i64>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(Metric, i64)>>;
+
+    /// The same per day, for trends (days without counts are left out).
+    async fn daily_totals(
+        &self,
+        town_id: i64,
+        district_id: Option<i64>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(NaiveDate, Metric, i64)>>;
+
+    /// The same per shop (a shop's own counters and its posts'), for the shops' table.
+    async fn shop_totals(
+        &self,
+        town_id: i64,
+        district_id: Option<i64>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(i64, Metric, i64)>>;
 }

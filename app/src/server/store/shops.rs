@@ -9,6 +9,14 @@ use crate::domain::shops::{BoundingBox, Shop, ShopFields, ShopFilter, ShopProfil
 /// Shops: imports, profiles, lists and the map's rectangle.
 #[async_trait]
 pub trait ShopStore: Send + Sync {
+    /// For each shop of the town: its latest post published by `now` and its published reviews
+    /// without a visible reply (for the shops' visibility, in one query).
+    async fn shops_activity(
+        &self,
+        town_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<crate::domain::visibility::ShopActivity>>;
+
     /// Inserts or updates the shop with this OSM id. A new shop gets the first free slug of
     /// `slug_candidates`; an existing shop keeps its slug.
     async fn upsert_osm_shop(

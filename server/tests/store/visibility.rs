@@ -1,0 +1,123 @@
+//! `ShopStore::shops_activity`: what a shop's visibility needs from the store (its latest post
+//! published by now, its published reviews without a visible reply), for every shop in one query.
+
+use crate::common::fixtures::{habay, habay_posts, now, Habay};
+use app::domain::reviews::NewReview;
+use app::server::{PostAuthor, ReviewStatus, Store};
+use chrono::TimeDelta;
+
+async fn contract(store: &dyn Store) {
+    let t0 = now();
+    let h = habay(store).await;
+    let posts = habay_posts(store, &h).await;
+    let Habay {
+        town,
+        cafe,
+        bakery,
+        far,
+        ..
+    } = &h;
+    let marie = store.ensure_user("marie@habay.be", t0).await.unwrap();
+    let paul = store.ensure_user("paul@habay.be", t0).await.unwrap();
+    let review = |rating: u8| NewReview {
+        rating,
+        body: "Très bien".into(),
+        visited_on: None,
+    };
+    // The bakery: one review answered, one not, one held (not counted).
+    let (answered, _) = store
+        .save_review(
+            town.id,
+            bakery.id,
+            marie.id,
+            &review(5),
+            ReviewStatus::Published,
+            t0,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .save_reply(answered.id, "Merci !", paul.id, t0)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .save_review(
+            town.id,
+            bakery.id,
+            paul.id,
+            &review(3),
+            ReviewStatus::Published,
+            t0,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let other = store.ensure_user("luc@habay.be", t0).await.unwrap();
+    store
+        .save_review(
+            town.id,
+            bakery.id,
+            other.id,
+            &review(1),
+            ReviewStatus::Held,
+            t0,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+
+    let activity = store.shops_activity(town.id, t0).await.unwrap();
+    let of = |id: i64| activity.iter().find(|a| a.shop_id == id).unwrap().clone();
+    let all = [
+        &posts.offer,
+        &posts.expired,
+        &posts.scheduled,
+        &posts.event,
+        &posts.started,
+        &posts.past_event,
+    ];
+    let latest = |shop_id: i64| {
+        all.iter()
+            .filter(|p| p.content.author == PostAuthor::Shop(shop_id))
+            .map(|p| p.content.published_at)
+            .filter(|t| *t <= t0)
+            .max()
+    };
+    assert!(latest(bakery.id).is_some() && latest(cafe.id).is_some());
+    assert_eq!(of(bakery.id).last_post, latest(bakery.id));
+    assert_eq!(of(bakery.id).unanswered_reviews, 1);
+    // The café's scheduled news does not count before it is out.
+    assert!(posts.scheduled.content.published_at > t0);
+    assert_eq!(of(cafe.id).last_post, latest(cafe.id));
+    assert_eq!(of(cafe.id).unanswered_reviews, 0);
+    assert_eq!(of(far.id).last_post, None);
+    // Every shop of the town, none of another town's.
+    let town_shops = store
+        .shops(town.id, &Default::default())
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(activity.len(), town_shops);
+    // Later, the scheduled news is the café's latest.
+    let later = posts.scheduled.content.published_at + TimeDelta::minutes(1);
+    let activity = store.shops_activity(town.id, later).await.unwrap();
+    let cafe_now = activity.iter().find(|a| a.shop_id == cafe.id).unwrap();
+    assert_eq!(
+        cafe_now.last_post,
+        Some(posts.scheduled.content.published_at)
+    );
+}
+
+#[tokio::test]
+async fn visibility_on_sqlite() {
+    let (store, _dir) = crate::common::sqlite_store().await;
+    contract(&store).await;
+}
+
+#[tokio::test]
+async fn visibility_on_postgres() {
+    let db = crate::common::postgres_store().await;
+    contract(&db.store).await;
+}
