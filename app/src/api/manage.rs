@@ -8,19 +8,39 @@ use crate::model::ManageView;
 
 /// The shops a steward (their districts) or an admin (the whole town) onboards: which have a
 /// merchant, which wait for one, and the invitations not yet used.
+/// With `step` (`invited`…) or `todo` (`stale_invitations`, `no_hours`, `no_photo`), the lists
+/// hold only those shops (an unknown value lists them all).
 #[server(prefix = "/api", endpoint = "manage")]
-pub async fn get_manage() -> Result<ManageView, AppError> {
-    super::with_status(manage_inner().await)
+pub async fn get_manage(
+    step: Option<String>,
+    todo: Option<String>,
+) -> Result<ManageView, AppError> {
+    super::with_status(manage_inner(step, todo).await)
+}
+
+/// The steward's to-do list: what each item selects, by its key.
+#[cfg(feature = "ssr")]
+const TODOS: [&str; 3] = ["stale_invitations", "no_hours", "no_photo"];
+
+#[cfg(feature = "ssr")]
+fn todo_matches(todo: &str, shop: &crate::model::ManagedShop) -> bool {
+    match todo {
+        "stale_invitations" => shop.stale_invitation,
+        "no_hours" => !shop.has_hours,
+        "no_photo" => !shop.has_photo,
+        _ => true,
+    }
 }
 
 #[cfg(feature = "ssr")]
-async fn manage_inner() -> Result<ManageView, AppError> {
+async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<ManageView, AppError> {
     use std::collections::{HashMap, HashSet};
 
     use crate::model::records::*;
 
     use crate::domain::authz::{allows, Action};
-    use crate::model::{ManagedDistrict, ManagedShop};
+    use crate::domain::onboarding::{self, Step};
+    use crate::model::{ManageCount, ManagedDistrict, ManagedShop, STALE_INVITATION_DAYS};
     use crate::server::access::*;
     use crate::server::{AppState, InvitedRole, ShopFilter};
 
@@ -75,22 +95,42 @@ async fn manage_inner() -> Result<ManageView, AppError> {
         .into_iter()
         .map(|a| (a.shop_id, a))
         .collect();
-    let managed = |shop: &crate::server::Shop| ManagedShop {
-        slug: shop.slug.clone(),
-        name: shop.fields.name.clone(),
-        address_line: address(shop).street_line(),
-        has_merchant: claimed.contains(&shop.id),
-        invitation_pending: pending.contains(&shop.id),
-        visibility: {
-            let facts = activity.get(&shop.id);
-            crate::domain::visibility::visibility(
-                shop,
-                facts.and_then(|a| a.last_post),
-                facts.map_or(0, |a| a.unanswered_reviews),
-                now,
-            )
-            .score()
-        },
+    let stale_before = now - chrono::TimeDelta::days(STALE_INVITATION_DAYS);
+    let stale: HashSet<i64> = invitations
+        .iter()
+        .filter(|i| i.role == InvitedRole::Owner && i.created_at < stale_before)
+        .filter_map(|i| i.shop_id)
+        .collect();
+    let managed = |shop: &crate::server::Shop| {
+        let facts = activity.get(&shop.id);
+        let visibility = crate::domain::visibility::visibility(
+            shop,
+            facts.and_then(|a| a.last_post),
+            facts.map_or(0, |a| a.unanswered_reviews),
+            now,
+        );
+        let has_merchant = claimed.contains(&shop.id);
+        let invitation_pending = pending.contains(&shop.id);
+        let step = onboarding::step(onboarding::Facts {
+            invited: invitation_pending,
+            has_merchant,
+            profile_completed: visibility.profile_completed(),
+            posted: facts.is_some_and(|a| a.last_post.is_some()),
+            replied: facts.is_some_and(|a| a.replies > 0),
+        });
+        use crate::domain::visibility::Item;
+        ManagedShop {
+            slug: shop.slug.clone(),
+            name: shop.fields.name.clone(),
+            address_line: address(shop).street_line(),
+            has_merchant,
+            invitation_pending,
+            visibility: visibility.score(),
+            step: step.key().into(),
+            has_hours: visibility.done.contains(&Item::Hours),
+            has_photo: visibility.done.contains(&Item::Photo),
+            stale_invitation: !has_merchant && stale.contains(&shop.id),
+        }
     };
     let average = |shops: &[ManagedShop]| {
         (!shops.is_empty()).then(|| {
@@ -137,6 +177,41 @@ async fn manage_inner() -> Result<ManageView, AppError> {
         .flat_map(|g| g.shops.iter())
         .filter(|s| s.has_merchant)
         .count();
+    // The funnel and the to-do list count every shop listed; then the filter, if any.
+    let listed: Vec<&ManagedShop> = groups.iter().flat_map(|g| g.shops.iter()).collect();
+    let steps = Step::ALL
+        .iter()
+        .map(|step| ManageCount {
+            filter: format!("step={}", step.key()),
+            key: format!("manage.step.{}", step.key()),
+            count: listed.iter().filter(|s| s.step == step.key()).count(),
+        })
+        .collect();
+    let todos = TODOS
+        .iter()
+        .map(|todo| ManageCount {
+            filter: format!("todo={todo}"),
+            key: format!("manage.todo.{todo}"),
+            count: listed.iter().filter(|s| todo_matches(todo, s)).count(),
+        })
+        .filter(|c| c.count > 0)
+        .collect();
+    let step = step.as_deref().and_then(Step::parse);
+    let todo = todo.as_deref().filter(|t| TODOS.contains(t));
+    let filter = match (step, todo) {
+        (Some(step), _) => Some(format!("step={}", step.key())),
+        (None, Some(todo)) => Some(format!("todo={todo}")),
+        (None, None) => None,
+    };
+    if filter.is_some() {
+        for group in &mut groups {
+            group.shops.retain(|shop| {
+                step.is_none_or(|step| shop.step == step.key())
+                    && todo.is_none_or(|todo| todo_matches(todo, shop))
+            });
+        }
+        groups.retain(|g| !g.shops.is_empty());
+    }
     let town_push = if admin {
         Some(town_push_view(&state, &town).await?)
     } else {
@@ -161,6 +236,9 @@ async fn manage_inner() -> Result<ManageView, AppError> {
         total,
         town_push,
         review_rules,
+        steps,
+        todos,
+        filter,
     })
 }
 

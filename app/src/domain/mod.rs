@@ -15,6 +15,7 @@ pub mod invitations;
 pub mod links;
 pub mod messages;
 pub mod nearby;
+pub mod onboarding;
 pub mod outbox;
 pub mod passkeys;
 pub mod posting;

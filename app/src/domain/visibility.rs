@@ -77,6 +77,8 @@ pub struct ShopActivity {
     pub shop_id: i64,
     pub last_post: Option<DateTime<Utc>>,
     pub unanswered_reviews: i64,
+    /// Its replies to reviews that are shown (a hidden one does not count).
+    pub replies: i64,
 }
 
 /// Which items a shop has.
@@ -87,6 +89,14 @@ pub struct Visibility {
 }
 
 impl Visibility {
+    /// Whether what a merchant fills in on the profile is there: hours, a photo, a description
+    /// and a way to get in touch (the onboarding's "profile completed").
+    pub fn profile_completed(&self) -> bool {
+        [Item::Hours, Item::Photo, Item::Description, Item::Contact]
+            .iter()
+            .all(|item| self.done.contains(item))
+    }
+
     /// 0–100.
     pub fn score(&self) -> u8 {
         self.done.iter().map(|i| i.weight()).sum()
@@ -179,6 +189,7 @@ mod tests {
         assert_eq!(v.done, vec![Item::ReviewsAnswered]);
         assert_eq!(v.score(), 10);
         assert_eq!(v.missing.len(), 7);
+        assert!(!v.profile_completed());
         // One unanswered review, a post 31 days old, a blank description: still missing.
         let mut shop = bare();
         shop.fields.description = Some("   ".into());
@@ -200,6 +211,7 @@ mod tests {
         shop.photos = vec!["a.jpg".into()];
         let v = visibility(&shop, Some(now - TimeDelta::days(30)), 0, now);
         assert_eq!(v.score(), 100, "{v:?}");
+        assert!(v.profile_completed());
         assert!(v.missing.is_empty());
         // A post scheduled for later does not count yet.
         let v = visibility(&shop, Some(now + TimeDelta::hours(1)), 0, now);

@@ -234,6 +234,25 @@ pub struct ManagedShop {
     pub invitation_pending: bool,
     /// Its "visibilité", 0–100.
     pub visibility: u8,
+    /// Its onboarding step (`imported`, `invited`, … `manage.step.{key}`).
+    pub step: String,
+    pub has_hours: bool,
+    pub has_photo: bool,
+    /// Its owner's invitation is open and older than [`STALE_INVITATION_DAYS`] days.
+    pub stale_invitation: bool,
+}
+
+/// An invitation older than this, still unused, is on the steward's to-do list.
+pub const STALE_INVITATION_DAYS: i64 = 7;
+
+/// A count on `/manage` with the filter that lists its shops (`?step=invited`, `?todo=no_hours`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManageCount {
+    /// `step=invited`, `todo=no_hours`…
+    pub filter: String,
+    /// The text's key (`manage.step.invited`, `manage.todo.no_hours`).
+    pub key: String,
+    pub count: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -258,6 +277,12 @@ pub struct ManageView {
     pub town_push: Option<TownPushView>,
     /// The town's rules for new reviews (administrators only).
     pub review_rules: Option<ReviewRulesView>,
+    /// How many shops are at each onboarding step (all of them, before any filter).
+    pub steps: Vec<ManageCount>,
+    /// The steward's to-do list: only what has shops.
+    pub todos: Vec<ManageCount>,
+    /// The filter the districts' lists are limited to (`step=invited`…), if any.
+    pub filter: Option<String>,
 }
 
 /// The town's rules for new reviews, as the admins' form shows them.

@@ -13,7 +13,11 @@ use crate::pages::Loaded;
 
 #[component]
 pub fn ManagePage() -> impl IntoView {
-    let manage = Resource::new(|| (), |_| get_manage());
+    let query = leptos_router::hooks::use_query_map();
+    let manage = Resource::new(
+        move || query.with(|q| (q.get("step"), q.get("todo"))),
+        |(step, todo)| get_manage(step, todo),
+    );
     view! {
         <Meta name="robots" content="noindex"/>
         <Loaded resource=manage sign_in_to="/manage".to_string() let:view>
@@ -36,6 +40,9 @@ fn ManageContent(view: ManageView, strings: crate::i18n::Strings) -> impl IntoVi
         total,
         town_push,
         review_rules,
+        steps,
+        todos,
+        filter,
     } = view;
     view! {
         <Title text=locale.t("manage.title")/>
@@ -46,6 +53,7 @@ fn ManageContent(view: ManageView, strings: crate::i18n::Strings) -> impl IntoVi
                 {locale.tf("manage.summary", &[("claimed", &claimed.to_string()), ("total", &total.to_string())])}
             </p>
             <p><a class="button secondary" href="/moderation">{locale.t("manage.moderation")}</a></p>
+            <Onboarding steps todos filter/>
             {districts.into_iter().map(|d| view! { <DistrictShops district=d admin/> }).collect_view()}
             <Invitations invitations/>
             {town_push.map(|values| view! { <TownNotifications values/> })}
@@ -99,6 +107,7 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
                                 <a href=format!("/shops/{}", shop.slug)><strong>{shop.name.clone()}</strong></a>
                                 {shop.address_line.clone().map(|a| view! { <span class="hint">" · " {a}</span> })}
                                 " " <span class=status.0>{locale.t(status.1)}</span>
+                                " " <span class="hint managed-step">{locale.t(&format!("manage.step_label.{}", shop.step))}</span>
                                 " " <span class="hint managed-visibility">{locale.tf("manage.visibility", &[("score", &shop.visibility.to_string())])}</span>
                             </div>
                             <div class="shop-actions">
@@ -226,5 +235,50 @@ fn TownNotifications(values: crate::model::TownPushView) -> impl IntoView {
                 <button type="submit" class="button">{locale.t("notifications.save")}</button>
             </form>
         </section>
+    }
+}
+
+/// The steward's to-do list (what has shops) and where the shops stand on the way online, each a
+/// link that lists those shops (`?todo=…`, `?step=…`); the current one is marked.
+#[component]
+fn Onboarding(
+    steps: Vec<crate::model::ManageCount>,
+    todos: Vec<crate::model::ManageCount>,
+    filter: Option<String>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let link = {
+        let filter = filter.clone();
+        move |count: crate::model::ManageCount| {
+            let current = filter.as_deref() == Some(count.filter.as_str());
+            view! {
+                <li>
+                    <a href=format!("/manage?{}#shops", count.filter) aria-current=current.then_some("true")>
+                        {locale.plural(&count.key, count.count as i64)}
+                    </a>
+                </li>
+            }
+        }
+    };
+    let link_todo = link.clone();
+    view! {
+        {(!todos.is_empty()).then(|| view! {
+            <section class="manage-todo" aria-labelledby="todo-title">
+                <h2 id="todo-title">{locale.t("manage.todo.title")}</h2>
+                <ul class="link-list filter-links" role="list">
+                    {todos.into_iter().map(link_todo.clone()).collect_view()}
+                </ul>
+            </section>
+        })}
+        <section class="manage-steps" aria-labelledby="steps-title">
+            <h2 id="steps-title">{locale.t("manage.steps_title")}</h2>
+            <ol class="filter-links onboarding-steps">
+                {steps.into_iter().map(link).collect_view()}
+            </ol>
+            {filter.is_some().then(|| view! {
+                <p><a href="/manage#shops">{locale.t("manage.all_shops")}</a></p>
+            })}
+        </section>
+        <span id="shops"></span>
     }
 }

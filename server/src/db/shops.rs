@@ -57,33 +57,34 @@ impl ShopStore for SqlStore {
         town_id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<app::domain::visibility::ShopActivity>> {
-        // Both subqueries use an index (`posts_shop`, the reviews' shop index).
+        // The subqueries use indexes (`posts_shop`, the reviews' shop index, the replies' key).
         let sql = "SELECT s.id, \
              (SELECT MAX(p.published_at) FROM posts p \
               WHERE p.shop_id = s.id AND p.published_at <= $2) AS last_post, \
              (SELECT COUNT(*) FROM reviews r WHERE r.shop_id = s.id AND r.status = 'published' \
               AND NOT EXISTS (SELECT 1 FROM review_replies rp \
-                              WHERE rp.review_id = r.id AND rp.hidden_reason IS NULL)) AS unanswered \
+                              WHERE rp.review_id = r.id AND rp.hidden_reason IS NULL)) AS unanswered, \
+             (SELECT COUNT(*) FROM reviews r JOIN review_replies rp ON rp.review_id = r.id \
+              WHERE r.shop_id = s.id AND rp.hidden_reason IS NULL) AS replies \
              FROM shops s WHERE s.town_id = $1 ORDER BY s.id";
-        on_pool!(self, |pool| sqlx::query_as::<
-            _,
-            (i64, Option<DateTime<Utc>>, i64),
-        >(sql)
-        .bind(town_id)
-        .bind(now.trunc_subsecs(0))
-        .fetch_all(pool)
-        .await
-        .map(|rows| rows
-            .into_iter()
-            .map(|(shop_id, last_post, unanswered_reviews)| {
-                app::domain::visibility::ShopActivity {
-                    shop_id,
-                    last_post,
-                    unanswered_reviews,
-                }
-            })
-            .collect())
-        .map_err(store_error))
+        type Row = (i64, Option<DateTime<Utc>>, i64, i64);
+        on_pool!(self, |pool| sqlx::query_as::<_, Row>(sql)
+            .bind(town_id)
+            .bind(now.trunc_subsecs(0))
+            .fetch_all(pool)
+            .await
+            .map(|rows| rows
+                .into_iter()
+                .map(|(shop_id, last_post, unanswered_reviews, replies)| {
+                    app::domain::visibility::ShopActivity {
+                        shop_id,
+                        last_post,
+                        unanswered_reviews,
+                        replies,
+                    }
+                })
+                .collect())
+            .map_err(store_error))
     }
 
     async fn upsert_osm_shop(

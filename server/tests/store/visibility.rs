@@ -88,6 +88,8 @@ async fn contract(store: &dyn Store) {
     assert!(latest(bakery.id).is_some() && latest(cafe.id).is_some());
     assert_eq!(of(bakery.id).last_post, latest(bakery.id));
     assert_eq!(of(bakery.id).unanswered_reviews, 1);
+    assert_eq!(of(bakery.id).replies, 1);
+    assert_eq!(of(cafe.id).replies, 0);
     // The café's scheduled news does not count before it is out.
     assert!(posts.scheduled.content.published_at > t0);
     assert_eq!(of(cafe.id).last_post, latest(cafe.id));

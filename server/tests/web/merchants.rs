@@ -819,3 +819,86 @@ async fn the_admin_command_mails_a_working_link_in_the_default_language() {
         .unwrap();
     assert!(again.is_none(), "a sign-in link works once");
 }
+
+/// `/manage`: each shop's onboarding step, the funnel's counts and the to-do list, each a link
+/// that lists those shops; a stale invitation is on the to-do list.
+#[tokio::test]
+async fn the_manage_page_says_where_each_shop_stands() {
+    use app::domain::invitations::NewInvitation;
+    use app::server::InvitedRole;
+
+    let app = app().await;
+    let now: chrono::DateTime<chrono::Utc> = NOW.parse().unwrap();
+    let (town, bakery) = town_and_shop(&app, "boulangerie-jacob").await;
+    let (_, butcher) = town_and_shop(&app, "boucherie-thomas").await;
+    app.store
+        .grant_admin(town.id, "mairie@habay.test", now)
+        .await
+        .unwrap();
+    let admin = common::web::sign_in(&app, "mairie@habay.test").await;
+
+    // The bakery's owner was invited 8 days ago, the butcher's today.
+    for (shop, days) in [(&bakery, 8), (&butcher, 0)] {
+        app.store
+            .create_invitation(
+                town.id,
+                &NewInvitation {
+                    token_hash: format!("{:064x}", shop.id),
+                    role: InvitedRole::Owner,
+                    shop_id: Some(shop.id),
+                    district_id: None,
+                    created_by: None,
+                    expires_at: now + chrono::TimeDelta::days(14 - days),
+                },
+                now - chrono::TimeDelta::days(days),
+            )
+            .await
+            .unwrap();
+    }
+    let (status, _, page) = get_with_cookie(&app, "/manage", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = shown(&page);
+    assert!(page.contains("Où en sont les commerces"));
+    assert!(
+        page.contains("2 invités"),
+        "the funnel counts both invitations"
+    );
+    assert!(page.contains("href=\"/manage?step=invited#shops\""));
+    assert!(page.contains("1 commerce invité il y a plus de 7 jours, pas encore connecté"));
+    assert!(page.contains("Étape : invité"));
+
+    // Each link lists those shops only.
+    let (_, _, stale) = get_with_cookie(&app, "/manage?todo=stale_invitations", &admin).await;
+    let stale = shown(&stale);
+    // (The open invitations below the lists name both shops: the lists link to them.)
+    let listed = |page: &str, slug: &str| page.contains(&format!("href=\"/shops/{slug}\""));
+    assert!(listed(&stale, "boulangerie-jacob") && !listed(&stale, "boucherie-thomas"));
+    assert!(stale.contains("aria-current=\"true\""));
+    assert!(stale.contains("Voir tous les commerces"));
+    let (_, _, invited) = get_with_cookie(&app, "/manage?step=invited", &admin).await;
+    let invited = shown(&invited);
+    assert!(listed(&invited, "boulangerie-jacob") && listed(&invited, "boucherie-thomas"));
+    let shops = app.store.shops(town.id, &Default::default()).await.unwrap();
+    let (without, with): (Vec<_>, Vec<_>) = shops.iter().partition(|s| {
+        s.fields
+            .opening_hours
+            .as_deref()
+            .is_none_or(|h| h.trim().is_empty())
+    });
+    assert!(!with.is_empty());
+    let (_, _, no_hours) = get_with_cookie(&app, "/manage?todo=no_hours", &admin).await;
+    let no_hours = shown(&no_hours);
+    for shop in &with {
+        assert!(!listed(&no_hours, &shop.slug), "{} has hours", shop.slug);
+    }
+    for shop in &without {
+        assert!(listed(&no_hours, &shop.slug), "{} has none", shop.slug);
+    }
+    // An unknown filter lists every shop.
+    let (status, _, all) =
+        get_with_cookie(&app, "/manage?step=done&todo=%3Cscript%3E", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let all = shown(&all);
+    assert!(shops.iter().all(|shop| listed(&all, &shop.slug)));
+    assert!(!all.contains("<script>"));
+}
