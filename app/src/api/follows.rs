@@ -66,13 +66,13 @@ async fn follow_inner(target: String, slug: String, follow: bool) -> Result<Foll
                 } else {
                     Metric::Unfollow
                 };
-                // Once per visitor and day too: following, leaving and following again, or
-                // following from fresh cookie-less profiles one after the other, is one follow.
+                // Once per phone and day: following, leaving and following again is one follow
+                // (phones sharing an address, in the shop's Wi-Fi, are each one).
                 let mut tallies = vec![Tally::shop(metric, shop.id, shop.district_id)];
                 if scanned {
                     tallies.push(Tally::shop(Metric::PosterFollow, shop.id, shop.district_id));
                 }
-                activity::count_once(&state, &town, None, tallies).await;
+                activity::count_once_for_profile(&state, &town, profile, tallies).await;
             }
             let follower_count = state
                 .store
@@ -99,7 +99,7 @@ async fn follow_inner(target: String, slug: String, follow: bool) -> Result<Foll
                     Metric::Unfollow
                 };
                 let tally = Tally::district(metric, district.id);
-                activity::count_once(&state, &town, None, vec![tally]).await;
+                activity::count_once_for_profile(&state, &town, profile, vec![tally]).await;
             }
             Ok(FollowState {
                 following: follow,

@@ -95,12 +95,23 @@ async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<Mana
         .into_iter()
         .map(|a| (a.shop_id, a))
         .collect();
+    // Each shop's newest owner invitation (used, open or expired): an unused one makes the
+    // shop "invited", and stale after a week (an expired one most of all).
     let stale_before = now - chrono::TimeDelta::days(STALE_INVITATION_DAYS);
-    let stale: HashSet<i64> = invitations
-        .iter()
-        .filter(|i| i.role == InvitedRole::Owner && i.created_at < stale_before)
-        .filter_map(|i| i.shop_id)
-        .collect();
+    let mut latest_invitation: HashMap<i64, (bool, bool)> = HashMap::new();
+    for invitation in state
+        .store
+        .owner_invitations(town.id)
+        .await
+        .map_err(store_error("loading invitations"))?
+    {
+        if let Some(shop_id) = invitation.shop_id {
+            let unused = invitation.used_at.is_none();
+            latest_invitation
+                .entry(shop_id)
+                .or_insert((unused, unused && invitation.created_at < stale_before));
+        }
+    }
     let managed = |shop: &crate::server::Shop| {
         let facts = activity.get(&shop.id);
         let visibility = crate::domain::visibility::visibility(
@@ -112,10 +123,12 @@ async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<Mana
         let has_merchant = claimed.contains(&shop.id);
         let invitation_pending = pending.contains(&shop.id);
         let step = onboarding::step(onboarding::Facts {
-            invited: invitation_pending,
+            invited: latest_invitation
+                .get(&shop.id)
+                .is_some_and(|(unused, _)| *unused),
             has_merchant,
             profile_completed: visibility.profile_completed(),
-            posted: facts.is_some_and(|a| a.last_post.is_some()),
+            posted: facts.is_some_and(|a| a.merchant_posts > 0),
             replied: facts.is_some_and(|a| a.replies > 0),
         });
         use crate::domain::visibility::Item;
@@ -129,7 +142,10 @@ async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<Mana
             step: step.key().into(),
             has_hours: visibility.done.contains(&Item::Hours),
             has_photo: visibility.done.contains(&Item::Photo),
-            stale_invitation: !has_merchant && stale.contains(&shop.id),
+            stale_invitation: !has_merchant
+                && latest_invitation
+                    .get(&shop.id)
+                    .is_some_and(|(_, stale)| *stale),
         }
     };
     let average = |shops: &[ManagedShop]| {
@@ -151,6 +167,7 @@ async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<Mana
                 slug: Some(d.slug.clone()),
                 name: d.name.clone(),
                 average_visibility: average(&shops),
+                waiting: shops.iter().filter(|s| !s.has_merchant).count(),
                 shops,
             }
         })
@@ -166,6 +183,7 @@ async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<Mana
                 slug: None,
                 name: super::request_locale().t("manage.outside_districts"),
                 average_visibility: average(&outside),
+                waiting: outside.iter().filter(|s| !s.has_merchant).count(),
                 shops: outside,
             });
         }
@@ -196,8 +214,11 @@ async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<Mana
         })
         .filter(|c| c.count > 0)
         .collect();
+    // One filter at a time: a step, else a to-do item.
     let step = step.as_deref().and_then(Step::parse);
-    let todo = todo.as_deref().filter(|t| TODOS.contains(t));
+    let todo = todo
+        .as_deref()
+        .filter(|t| step.is_none() && TODOS.contains(t));
     let filter = match (step, todo) {
         (Some(step), _) => Some(format!("step={}", step.key())),
         (None, Some(todo)) => Some(format!("todo={todo}")),

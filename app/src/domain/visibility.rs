@@ -77,8 +77,10 @@ pub struct ShopActivity {
     pub shop_id: i64,
     pub last_post: Option<DateTime<Utc>>,
     pub unanswered_reviews: i64,
-    /// Its replies to reviews that are shown (a hidden one does not count).
+    /// Its visible replies to published reviews.
     pub replies: i64,
+    /// Posts written by its merchants (not by a steward on its behalf, not imported).
+    pub merchant_posts: i64,
 }
 
 /// Which items a shop has.

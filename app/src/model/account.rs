@@ -263,6 +263,8 @@ pub struct ManagedDistrict {
     pub shops: Vec<ManagedShop>,
     /// The average visibility of its shops (`None` without shops).
     pub average_visibility: Option<u8>,
+    /// Its shops without a merchant (all of them, whatever the filter).
+    pub waiting: usize,
 }
 
 /// The shops a steward or admin onboards.

@@ -53,7 +53,8 @@ fn ManageContent(view: ManageView, strings: crate::i18n::Strings) -> impl IntoVi
                 {locale.tf("manage.summary", &[("claimed", &claimed.to_string()), ("total", &total.to_string())])}
             </p>
             <p><a class="button secondary" href="/moderation">{locale.t("manage.moderation")}</a></p>
-            <Onboarding steps todos filter/>
+            <Onboarding steps todos filter=filter.clone()/>
+            {(filter.is_some() && districts.is_empty()).then(|| view! { <p>{locale.t("manage.no_shops_here")}</p> })}
             {districts.into_iter().map(|d| view! { <DistrictShops district=d admin/> }).collect_view()}
             <Invitations invitations/>
             {town_push.map(|values| view! { <TownNotifications values/> })}
@@ -77,8 +78,8 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
         name,
         shops,
         average_visibility,
+        waiting,
     } = district;
-    let waiting = shops.iter().filter(|s| !s.has_merchant).count();
     view! {
         <section class="managed-district">
             <h2>{name.clone()}</h2>
@@ -251,11 +252,16 @@ fn Onboarding(
         let filter = filter.clone();
         move |count: crate::model::ManageCount| {
             let current = filter.as_deref() == Some(count.filter.as_str());
+            let text = locale.plural(&count.key, count.count as i64);
             view! {
                 <li>
-                    <a href=format!("/manage?{}#shops", count.filter) aria-current=current.then_some("true")>
-                        {locale.plural(&count.key, count.count as i64)}
-                    </a>
+                    {if count.count == 0 {
+                        view! { <span>{text}</span> }.into_any()
+                    } else {
+                        view! {
+                            <a href=format!("/manage?{}#shops", count.filter) aria-current=current.then_some("true")>{text}</a>
+                        }.into_any()
+                    }}
                 </li>
             }
         }
@@ -279,6 +285,8 @@ fn Onboarding(
                 <p><a href="/manage#shops">{locale.t("manage.all_shops")}</a></p>
             })}
         </section>
-        <span id="shops"></span>
+        // Where the counts' links lead: the lists below, named (focusable, so that the jump is
+        // announced).
+        <h2 id="shops" tabindex="-1">{if filter.is_some() { locale.t("manage.listed_filtered") } else { locale.t("manage.listed_all") }}</h2>
     }
 }

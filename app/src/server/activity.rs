@@ -62,7 +62,7 @@ pub fn query_has(name: &str, value: &str) -> bool {
 async fn visitor(state: &AppState, parts: &http::request::Parts) -> String {
     if let Some(token) = super::device::cookie_token(Some(parts)) {
         let hash = super::device::token_hash(&token);
-        if let Ok(Some(profile)) = state.store.device_profile(&hash, state.clock.now()).await {
+        if let Ok(Some(profile)) = state.store.known_device_profile(&hash).await {
             return format!("d:{profile}");
         }
     }
@@ -99,11 +99,19 @@ async fn salt(state: &AppState, day: NaiveDate) -> Option<String> {
     }
 }
 
-/// The marks of this request's visitor for `tallies` on `day`.
-async fn marks(state: &AppState, day: NaiveDate, tallies: &[Tally]) -> Option<Vec<String>> {
+/// The marks of `who` (by default this request's visitor) for `tallies` on `day`.
+async fn marks(
+    state: &AppState,
+    day: NaiveDate,
+    tallies: &[Tally],
+    who: Option<String>,
+) -> Option<Vec<String>> {
     let parts = request_parts()?;
     let salt = salt(state, day).await?;
-    let who = visitor(state, &parts).await;
+    let who = match who {
+        Some(who) => who,
+        None => visitor(state, &parts).await,
+    };
     Some(
         tallies
             .iter()
@@ -115,6 +123,27 @@ async fn marks(state: &AppState, day: NaiveDate, tallies: &[Tally]) -> Option<Ve
 /// Counts each tally once per visitor today, if a person is looking now (see [`looking_now`]:
 /// `page` is the page's exact address when the tallies are views of that page).
 pub async fn count_once(state: &AppState, town: &Town, page: Option<&str>, tallies: Vec<Tally>) {
+    count(state, town, page, tallies, None).await;
+}
+
+/// Counts each tally once per day for the device profile `profile` (a follow: the phone that
+/// follows, even on its first follow, when its cookie is only being set), if a person asks.
+pub async fn count_once_for_profile(
+    state: &AppState,
+    town: &Town,
+    profile: i64,
+    tallies: Vec<Tally>,
+) {
+    count(state, town, None, tallies, Some(format!("d:{profile}"))).await;
+}
+
+async fn count(
+    state: &AppState,
+    town: &Town,
+    page: Option<&str>,
+    tallies: Vec<Tally>,
+    who: Option<String>,
+) {
     let Some(parts) = request_parts() else {
         return;
     };
@@ -122,7 +151,7 @@ pub async fn count_once(state: &AppState, town: &Town, page: Option<&str>, talli
         return;
     }
     let day = today(state, town);
-    let Some(marks) = marks(state, day, &tallies).await else {
+    let Some(marks) = marks(state, day, &tallies, who).await else {
         return;
     };
     let hits: Vec<Hit> = tallies
@@ -142,7 +171,7 @@ pub async fn count_once(state: &AppState, town: &Town, page: Option<&str>, talli
 /// poster before following it).
 pub async fn counted_today(state: &AppState, town: &Town, tally: Tally) -> bool {
     let day = today(state, town);
-    let Some(marks) = marks(state, day, &[tally]).await else {
+    let Some(marks) = marks(state, day, &[tally], None).await else {
         return false;
     };
     let Some(mark) = marks.first() else {

@@ -245,7 +245,7 @@ where
         + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
 {
     let district = if district_id.is_some() {
-        " AND district_id = $4"
+        " AND district_id <> 0 AND district_id = $4"
     } else {
         ""
     };

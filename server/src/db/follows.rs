@@ -45,6 +45,16 @@ impl FollowStore for SqlStore {
             .map_err(store_error))
     }
 
+    async fn known_device_profile(&self, token_hash: &str) -> StoreResult<Option<i64>> {
+        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM device_profiles WHERE token_hash = $1"
+        )
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await
+        .map_err(store_error))
+    }
+
     async fn create_device_profile(
         &self,
         token_hash: &str,

@@ -172,6 +172,23 @@ impl InvitationStore for SqlStore {
             .map_err(store_error))
     }
 
+    async fn owner_invitations(&self, town_id: i64) -> StoreResult<Vec<Invitation>> {
+        let sql = format!(
+            "SELECT {INVITATION_COLUMNS} FROM invitations WHERE town_id = $1 AND role = 'owner' \
+             AND shop_id IS NOT NULL ORDER BY created_at DESC, id DESC"
+        );
+        on_pool!(self, |pool| sqlx::query_as::<_, InvitationRow>(&sql)
+            .bind(town_id)
+            .fetch_all(pool)
+            .await
+            .map(|rows| {
+                rows.into_iter()
+                    .filter_map(InvitationRow::into_invitation)
+                    .collect()
+            })
+            .map_err(store_error))
+    }
+
     async fn revoke_invitation(&self, town_id: i64, id: i64) -> StoreResult<bool> {
         let sql = "DELETE FROM invitations WHERE town_id = $1 AND id = $2 AND used_at IS NULL";
         on_pool!(self, |pool| sqlx::query(sql)

@@ -65,9 +65,11 @@ impl ShopStore for SqlStore {
               AND NOT EXISTS (SELECT 1 FROM review_replies rp \
                               WHERE rp.review_id = r.id AND rp.hidden_reason IS NULL)) AS unanswered, \
              (SELECT COUNT(*) FROM reviews r JOIN review_replies rp ON rp.review_id = r.id \
-              WHERE r.shop_id = s.id AND rp.hidden_reason IS NULL) AS replies \
+              WHERE r.shop_id = s.id AND r.status = 'published' AND rp.hidden_reason IS NULL) AS replies, \
+             (SELECT COUNT(*) FROM posts p WHERE p.shop_id = s.id AND p.author_user_id IS NOT NULL \
+              AND NOT p.by_steward) AS merchant_posts \
              FROM shops s WHERE s.town_id = $1 ORDER BY s.id";
-        type Row = (i64, Option<DateTime<Utc>>, i64, i64);
+        type Row = (i64, Option<DateTime<Utc>>, i64, i64, i64);
         on_pool!(self, |pool| sqlx::query_as::<_, Row>(sql)
             .bind(town_id)
             .bind(now.trunc_subsecs(0))
@@ -75,14 +77,17 @@ impl ShopStore for SqlStore {
             .await
             .map(|rows| rows
                 .into_iter()
-                .map(|(shop_id, last_post, unanswered_reviews, replies)| {
-                    app::domain::visibility::ShopActivity {
-                        shop_id,
-                        last_post,
-                        unanswered_reviews,
-                        replies,
+                .map(
+                    |(shop_id, last_post, unanswered_reviews, replies, merchant_posts)| {
+                        app::domain::visibility::ShopActivity {
+                            shop_id,
+                            last_post,
+                            unanswered_reviews,
+                            replies,
+                            merchant_posts,
+                        }
                     }
-                })
+                )
                 .collect())
             .map_err(store_error))
     }

@@ -223,6 +223,15 @@ async fn contract(store: &dyn Store) {
     assert!(open.iter().any(|i| i.id == admin_invite.id));
     assert!(open.iter().all(|i| i.is_open(t0)));
     assert!(!open.iter().any(|i| i.id == owner_invite.id), "used");
+    // The shops' owner invitations, used ones included, and nothing else.
+    let owners = store.owner_invitations(town.id).await.unwrap();
+    assert!(owners.iter().any(|i| i.id == owner_invite.id));
+    assert!(owners
+        .iter()
+        .all(|i| i.role == InvitedRole::Owner && i.shop_id.is_some() && i.town_id == town.id));
+    assert!(owners
+        .windows(2)
+        .all(|w| (w[0].created_at, w[0].id) >= (w[1].created_at, w[1].id)));
     assert!(store
         .revoke_invitation(town.id, admin_invite.id)
         .await

@@ -90,6 +90,8 @@ async fn contract(store: &dyn Store) {
     assert_eq!(of(bakery.id).unanswered_reviews, 1);
     assert_eq!(of(bakery.id).replies, 1);
     assert_eq!(of(cafe.id).replies, 0);
+    // Imported posts are not the merchant's.
+    assert!(activity.iter().all(|a| a.merchant_posts == 0));
     // The café's scheduled news does not count before it is out.
     assert!(posts.scheduled.content.published_at > t0);
     assert_eq!(of(cafe.id).last_post, latest(cafe.id));
@@ -102,6 +104,31 @@ async fn contract(store: &dyn Store) {
         .unwrap()
         .len();
     assert_eq!(activity.len(), town_shops);
+    // A merchant's post counts; a steward's on the shop's behalf does not.
+    for (user, by_steward) in [(marie.id, false), (paul.id, true)] {
+        store
+            .publish_post(
+                town.id,
+                &crate::common::fixtures::post(
+                    PostAuthor::Shop(cafe.id),
+                    app::server::PostKind::News,
+                    "Nouveau",
+                    t0,
+                ),
+                &app::server::PostOrigin {
+                    user_id: Some(user),
+                    by_steward,
+                    idempotency_key: None,
+                },
+                t0,
+            )
+            .await
+            .unwrap();
+    }
+    let activity = store.shops_activity(town.id, t0).await.unwrap();
+    let cafe_now = activity.iter().find(|a| a.shop_id == cafe.id).unwrap();
+    assert_eq!(cafe_now.merchant_posts, 1);
+    assert_eq!(cafe_now.last_post, Some(t0));
     // Later, the scheduled news is the café's latest.
     let later = posts.scheduled.content.published_at + TimeDelta::minutes(1);
     let activity = store.shops_activity(town.id, later).await.unwrap();

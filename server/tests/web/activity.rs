@@ -178,27 +178,37 @@ async fn poster_scans_and_the_follows_they_bring() {
         shop_figure(&app, shop.id, Metric::Follow).await,
         follows_before + 1
     );
-    // Following again from that address without a cookie (a fresh profile each time) is not
-    // another follow, nor another follow from the poster.
-    for _ in 0..3 {
-        send(&app, follow("198.51.100.20", true, None)).await;
-    }
-    assert_eq!(shop_figure(&app, shop.id, Metric::PosterFollow).await, 1);
-    assert_eq!(
-        shop_figure(&app, shop.id, Metric::Follow).await,
-        follows_before + 1
-    );
-    // Following again changes nothing; leaving is counted; another phone that never scanned
-    // the poster is a follower, not one the poster brought.
-    send(&app, follow("198.51.100.20", true, Some(device.clone()))).await;
-    send(&app, follow("198.51.100.20", false, Some(device))).await;
-    send(&app, follow("198.51.100.21", true, None)).await;
+    // A second phone on the shop's Wi-Fi (the same address) scans and follows: its scan is the
+    // address's, already counted; its follow is its own, from the poster.
+    send(
+        &app,
+        visit(&format!("{SHOP}?follow=1"), "198.51.100.20", &[]),
+    )
+    .await;
+    send(&app, follow("198.51.100.20", true, None)).await;
+    assert_eq!(shop_figure(&app, shop.id, Metric::PosterScan).await, 1);
+    assert_eq!(shop_figure(&app, shop.id, Metric::PosterFollow).await, 2);
     assert_eq!(
         shop_figure(&app, shop.id, Metric::Follow).await,
         follows_before + 2
     );
+    // The first phone: following again changes nothing; leaving is counted, and following
+    // again the same day is not another follow. A phone elsewhere that never scanned the
+    // poster is a follower, not one the poster brought.
+    send(&app, follow("198.51.100.20", true, Some(device.clone()))).await;
+    send(&app, follow("198.51.100.20", false, Some(device.clone()))).await;
+    send(&app, follow("198.51.100.20", true, Some(device))).await;
     assert_eq!(shop_figure(&app, shop.id, Metric::Unfollow).await, 1);
-    assert_eq!(shop_figure(&app, shop.id, Metric::PosterFollow).await, 1);
+    assert_eq!(
+        shop_figure(&app, shop.id, Metric::Follow).await,
+        follows_before + 2
+    );
+    send(&app, follow("198.51.100.21", true, None)).await;
+    assert_eq!(
+        shop_figure(&app, shop.id, Metric::Follow).await,
+        follows_before + 3
+    );
+    assert_eq!(shop_figure(&app, shop.id, Metric::PosterFollow).await, 2);
 }
 
 #[tokio::test]

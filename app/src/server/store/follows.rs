@@ -16,6 +16,9 @@ pub trait FollowStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<i64>>;
 
+    /// The device profile whose cookie hashes to `token_hash`, without marking it seen.
+    async fn known_device_profile(&self, token_hash: &str) -> StoreResult<Option<i64>>;
+
     /// Creates a device profile for a new cookie.
     async fn create_device_profile(&self, token_hash: &str, now: DateTime<Utc>)
         -> StoreResult<i64>;

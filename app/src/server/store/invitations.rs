@@ -37,4 +37,8 @@ pub trait InvitationStore: Send + Sync {
 
     /// Withdraws an unused invitation; `false` if there was none.
     async fn revoke_invitation(&self, town_id: i64, id: i64) -> StoreResult<bool>;
+
+    /// Every owner invitation of the town's shops, used or not, expired or not, newest first
+    /// (the onboarding's "invited" and its stale invitations).
+    async fn owner_invitations(&self, town_id: i64) -> StoreResult<Vec<Invitation>>;
 }
