@@ -155,38 +155,13 @@ impl InvitationStore for SqlStore {
         town_id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<Invitation>> {
-        let sql = format!(
-            "SELECT {INVITATION_COLUMNS} FROM invitations WHERE town_id = $1 AND used_at IS NULL \
-             AND expires_at > $2 ORDER BY created_at DESC, id DESC"
-        );
-        on_pool!(self, |pool| sqlx::query_as::<_, InvitationRow>(&sql)
-            .bind(town_id)
-            .bind(now.trunc_subsecs(0))
-            .fetch_all(pool)
+        self.invitations_where("used_at IS NULL AND expires_at > $2", town_id, Some(now))
             .await
-            .map(|rows| {
-                rows.into_iter()
-                    .filter_map(InvitationRow::into_invitation)
-                    .collect()
-            })
-            .map_err(store_error))
     }
 
     async fn owner_invitations(&self, town_id: i64) -> StoreResult<Vec<Invitation>> {
-        let sql = format!(
-            "SELECT {INVITATION_COLUMNS} FROM invitations WHERE town_id = $1 AND role = 'owner' \
-             AND shop_id IS NOT NULL ORDER BY created_at DESC, id DESC"
-        );
-        on_pool!(self, |pool| sqlx::query_as::<_, InvitationRow>(&sql)
-            .bind(town_id)
-            .fetch_all(pool)
+        self.invitations_where("role = 'owner' AND shop_id IS NOT NULL", town_id, None)
             .await
-            .map(|rows| {
-                rows.into_iter()
-                    .filter_map(InvitationRow::into_invitation)
-                    .collect()
-            })
-            .map_err(store_error))
     }
 
     async fn revoke_invitation(&self, town_id: i64, id: i64) -> StoreResult<bool> {
@@ -198,5 +173,37 @@ impl InvitationStore for SqlStore {
             .await
             .map(|r| r.rows_affected() > 0)
             .map_err(store_error))
+    }
+}
+
+impl SqlStore {
+    /// The town's invitations (`$1`) matching `condition` (a constant; `$2` is `now` when
+    /// given), newest first.
+    async fn invitations_where(
+        &self,
+        condition: &'static str,
+        town_id: i64,
+        now: Option<DateTime<Utc>>,
+    ) -> StoreResult<Vec<Invitation>> {
+        let sql = format!(
+            "SELECT {INVITATION_COLUMNS} FROM invitations WHERE town_id = $1 AND {condition} \
+             ORDER BY created_at DESC, id DESC"
+        );
+        on_pool!(self, |pool| {
+            let query = sqlx::query_as::<_, InvitationRow>(&sql).bind(town_id);
+            let query = match now {
+                Some(now) => query.bind(now.trunc_subsecs(0)),
+                None => query,
+            };
+            query
+                .fetch_all(pool)
+                .await
+                .map(|rows| {
+                    rows.into_iter()
+                        .filter_map(InvitationRow::into_invitation)
+                        .collect()
+                })
+                .map_err(store_error)
+        })
     }
 }
