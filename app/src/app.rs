@@ -164,6 +164,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/districts/:slug/messages") view=crate::pages::messages::DistrictMessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/reviews/:id/report") view=crate::pages::reviews::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/manage") view=ManagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view=crate::pages::dashboard::DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard/report") view=crate::pages::dashboard::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
                 </Routes>
             </main>

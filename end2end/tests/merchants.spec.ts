@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { type Browser, type Page } from "@playwright/test";
 import { test, expect } from "./fixtures";
 import { SMTPServer } from "smtp-server";
@@ -638,4 +639,34 @@ test("a resident cannot open a counter", async ({ page }) => {
     headers: { Accept: "application/json" },
   });
   expect(response.status()).toBe(401);
+});
+
+test("the town's admin opens the dashboard from « Gérer les commerces », sorts the shops and downloads their table as CSV", async ({ page }) => {
+  await page.goto("/sign-in");
+  await waitForHydration(page);
+  await signInFromMail(page, "admin@habay.test");
+  await expect(page).toHaveURL(/\/manage$/);
+  await page.getByRole("link", { name: "Tableau de bord" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /^Tableau de bord : / })).toBeVisible();
+  expect(await accessibilityViolations(page)).toEqual([]);
+  await expect(page.getByRole("img", { name: "Vues par jour (pages et publications)" })).toBeVisible();
+  const shops = page.locator(".shops-table");
+  await expect(shops.getByRole("row", { name: /Boulangerie Jacob/ })).toBeVisible();
+  // The bakery has followers from the earlier tests: sorted by followers, it comes first.
+  await shops.getByRole("link", { name: "Abonnés" }).click();
+  await expect(page).toHaveURL(/sort=followers/);
+  await expect(shops.locator("tbody tr").first()).toContainText("Boulangerie Jacob");
+  await expect(shops.locator("th[aria-sort=descending]")).toHaveText(/Abonnés/);
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Télécharger le tableau des commerces (CSV)" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^quartier-shops-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = fs.readFileSync((await download.path())!, "utf8");
+  const lines = text.split("\r\n").filter((l) => l !== "");
+  expect(lines[0].split(",").slice(0, 3)).toEqual(["Commerce", "Quartier", "Abonnés"]);
+  expect(lines[1].startsWith("Boulangerie Jacob,")).toBe(true);
+  // Its followers: a number, or "< 5" for fewer than five people.
+  expect(lines[1].split(",")[2]).toMatch(/^(< 5|\d+)$/);
 });

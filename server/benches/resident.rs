@@ -6,30 +6,16 @@
 //! and ranking in Rust. PostgreSQL is the machine's local server (QUARTIER_TEST_POSTGRES).
 
 use app::server::store::prelude::*;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use app::domain::{nearby, search};
 use app::server::{FeedScope, NewPost, NewTown, PostAuthor, PostKind, ShopFields, ShopFilter};
 use chrono::{TimeDelta, Utc};
 use server::db::SqlStore;
 
-/// A small deterministic generator (no extra dependency).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() % 1_000_000) as f64 / 1_000_000.0
-    }
-    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
 
 const WORDS: &[&str] = &[
     "boulangerie",
@@ -99,22 +85,6 @@ fn shops(count: usize, rng: &mut Rng) -> Vec<(String, ShopFields)> {
             (format!("shop-{i}"), fields)
         })
         .collect()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
-
-fn report(label: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    println!(
-        "{label:<52} n={:<5} p50={:>8.3} ms  p99={:>8.3} ms  max={:>8.3} ms",
-        samples.len(),
-        percentile(&samples, 0.50).as_secs_f64() * 1e3,
-        percentile(&samples, 0.99).as_secs_f64() * 1e3,
-        samples.last().unwrap().as_secs_f64() * 1e3,
-    );
 }
 
 async fn town(store: &SqlStore) -> i64 {
@@ -282,44 +252,6 @@ async fn bench_search(store: &SqlStore, backend: &str) {
     );
 }
 
-async fn postgres(name: &str) -> (SqlStore, String, String) {
-    use sqlx::Connection;
-    let admin = std::env::var("QUARTIER_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let db = format!("quartier_bench_{name}_{}", std::process::id());
-    let mut conn = sqlx::PgConnection::connect(&admin)
-        .await
-        .expect("PostgreSQL");
-    sqlx::query(&format!("CREATE DATABASE {db}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let url = format!("{}/{db}", &admin[..admin.rfind('/').unwrap()]);
-    let store = SqlStore::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
-    (store, admin, db)
-}
-
-async fn drop_postgres(store: SqlStore, admin: &str, db: &str) {
-    use sqlx::Connection;
-    store.close().await;
-    let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-}
-
-async fn sqlite(dir: &tempfile::TempDir, name: &str) -> SqlStore {
-    let url = format!(
-        "sqlite://{}",
-        dir.path().join(format!("{name}.db")).display()
-    );
-    let store = SqlStore::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
-    store
-}
-
 #[tokio::main]
 async fn main() {
     // `cargo test --benches` runs this with `--bench` absent: only check that it starts.
@@ -328,17 +260,17 @@ async fn main() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let store = sqlite(&dir, "nearby").await;
+    let (store, _) = sqlite(&dir, "nearby").await;
     bench_nearby(&store, "SQLite").await;
     store.close().await;
-    let store = sqlite(&dir, "search").await;
+    let (store, _) = sqlite(&dir, "search").await;
     bench_search(&store, "SQLite").await;
     store.close().await;
 
-    let (store, admin, db) = postgres("nearby").await;
+    let (store, admin, db, _) = postgres("nearby").await;
     bench_nearby(&store, "PostgreSQL").await;
     drop_postgres(store, &admin, &db).await;
-    let (store, admin, db) = postgres("search").await;
+    let (store, admin, db, _) = postgres("search").await;
     bench_search(&store, "PostgreSQL").await;
     drop_postgres(store, &admin, &db).await;
 }

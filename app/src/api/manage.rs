@@ -34,15 +34,15 @@ fn todo_matches(todo: &str, shop: &crate::model::ManagedShop) -> bool {
 
 #[cfg(feature = "ssr")]
 async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<ManageView, AppError> {
-    use std::collections::{HashMap, HashSet};
+    use std::collections::HashMap;
 
     use crate::model::records::*;
 
     use crate::domain::authz::{allows, Action};
-    use crate::domain::onboarding::{self, Step};
-    use crate::model::{ManageCount, ManagedDistrict, ManagedShop, STALE_INVITATION_DAYS};
+    use crate::domain::onboarding::Step;
+    use crate::model::{ManageCount, ManagedDistrict, ManagedShop};
     use crate::server::access::*;
-    use crate::server::{AppState, InvitedRole, ShopFilter};
+    use crate::server::{AppState, ShopFilter};
 
     let state = AppState::from_context()?;
     let town = state.town().await?;
@@ -70,84 +70,17 @@ async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<Mana
         .shops(town.id, &ShopFilter::default())
         .await
         .map_err(store_error("loading shops"))?;
-    let claimed: HashSet<i64> = state
-        .store
-        .claimed_shop_ids(town.id)
-        .await
-        .map_err(store_error("loading merchants"))?
-        .into_iter()
-        .collect();
     let invitations = state
         .store
         .open_invitations(town.id, now)
         .await
         .map_err(store_error("loading invitations"))?;
-    let pending: HashSet<i64> = invitations
-        .iter()
-        .filter(|i| i.role == InvitedRole::Owner)
-        .filter_map(|i| i.shop_id)
-        .collect();
-    let activity: HashMap<i64, crate::domain::visibility::ShopActivity> = state
-        .store
-        .shops_activity(town.id, now)
-        .await
-        .map_err(store_error("loading the shops' activity"))?
-        .into_iter()
-        .map(|a| (a.shop_id, a))
-        .collect();
-    // Each shop's newest owner invitation (used, open or expired): an unused one makes the
-    // shop "invited", and stale after a week (an expired one most of all).
-    let stale_before = now - chrono::TimeDelta::days(STALE_INVITATION_DAYS);
-    let mut latest_invitation: HashMap<i64, (bool, bool)> = HashMap::new();
-    for invitation in state
-        .store
-        .owner_invitations(town.id)
-        .await
-        .map_err(store_error("loading invitations"))?
-    {
-        if let Some(shop_id) = invitation.shop_id {
-            let unused = invitation.used_at.is_none();
-            latest_invitation
-                .entry(shop_id)
-                .or_insert((unused, unused && invitation.created_at < stale_before));
-        }
-    }
-    let managed = |shop: &crate::server::Shop| {
-        let facts = activity.get(&shop.id);
-        let visibility = crate::domain::visibility::visibility(
-            shop,
-            facts.and_then(|a| a.last_post),
-            facts.map_or(0, |a| a.unanswered_reviews),
-            now,
-        );
-        let has_merchant = claimed.contains(&shop.id);
-        let invitation_pending = pending.contains(&shop.id);
-        let step = onboarding::step(onboarding::Facts {
-            invited: latest_invitation
-                .get(&shop.id)
-                .is_some_and(|(unused, _)| *unused),
-            has_merchant,
-            profile_completed: visibility.profile_completed(),
-            posted: facts.is_some_and(|a| a.merchant_posts > 0),
-            replied: facts.is_some_and(|a| a.replies > 0),
-        });
-        use crate::domain::visibility::Item;
-        ManagedShop {
-            slug: shop.slug.clone(),
-            name: shop.fields.name.clone(),
-            address_line: address(shop).street_line(),
-            has_merchant,
-            invitation_pending,
-            visibility: visibility.score(),
-            step: step.key().into(),
-            has_hours: visibility.done.contains(&Item::Hours),
-            has_photo: visibility.done.contains(&Item::Photo),
-            stale_invitation: !has_merchant
-                && latest_invitation
-                    .get(&shop.id)
-                    .is_some_and(|(_, stale)| *stale),
-        }
-    };
+    let managed: HashMap<i64, ManagedShop> =
+        managed_shops(&state, &town, &shops, &invitations, now)
+            .await?
+            .into_iter()
+            .collect();
+    let managed = |shop: &crate::server::Shop| managed.get(&shop.id).cloned();
     let average = |shops: &[ManagedShop]| {
         (!shops.is_empty()).then(|| {
             let sum: usize = shops.iter().map(|s| usize::from(s.visibility)).sum();
@@ -161,7 +94,7 @@ async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<Mana
             let shops: Vec<ManagedShop> = shops
                 .iter()
                 .filter(|s| s.district_id == Some(d.id))
-                .map(managed)
+                .filter_map(managed)
                 .collect();
             ManagedDistrict {
                 slug: Some(d.slug.clone()),
@@ -176,7 +109,7 @@ async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<Mana
         let outside: Vec<ManagedShop> = shops
             .iter()
             .filter(|s| s.district_id.is_none())
-            .map(managed)
+            .filter_map(managed)
             .collect();
         if !outside.is_empty() {
             groups.push(ManagedDistrict {
@@ -261,6 +194,100 @@ async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<Mana
         todos,
         filter,
     })
+}
+
+/// Each of `shops` with what `/manage` and the dashboard show of it: its visibility, its
+/// onboarding step, its merchant and its owner's invitation (`invitations`: the open ones).
+#[cfg(feature = "ssr")]
+pub(crate) async fn managed_shops(
+    state: &crate::server::AppState,
+    town: &crate::server::Town,
+    shops: &[crate::server::Shop],
+    invitations: &[crate::server::Invitation],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<(i64, crate::model::ManagedShop)>, AppError> {
+    use std::collections::{HashMap, HashSet};
+
+    use crate::domain::onboarding;
+    use crate::model::records::*;
+    use crate::model::{ManagedShop, STALE_INVITATION_DAYS};
+    use crate::server::access::*;
+    use crate::server::{InvitedRole, Shop};
+
+    let claimed: HashSet<i64> = state
+        .store
+        .claimed_shop_ids(town.id)
+        .await
+        .map_err(store_error("loading merchants"))?
+        .into_iter()
+        .collect();
+    let pending: HashSet<i64> = invitations
+        .iter()
+        .filter(|i| i.role == InvitedRole::Owner)
+        .filter_map(|i| i.shop_id)
+        .collect();
+    let activity: HashMap<i64, crate::domain::visibility::ShopActivity> = state
+        .store
+        .shops_activity(town.id, now)
+        .await
+        .map_err(store_error("loading the shops' activity"))?
+        .into_iter()
+        .map(|a| (a.shop_id, a))
+        .collect();
+    // Each shop's newest owner invitation (used, open or expired): an unused one makes the
+    // shop "invited", and stale after a week (an expired one most of all).
+    let stale_before = now - chrono::TimeDelta::days(STALE_INVITATION_DAYS);
+    let mut latest_invitation: HashMap<i64, (bool, bool)> = HashMap::new();
+    for invitation in state
+        .store
+        .owner_invitations(town.id)
+        .await
+        .map_err(store_error("loading invitations"))?
+    {
+        if let Some(shop_id) = invitation.shop_id {
+            let unused = invitation.used_at.is_none();
+            latest_invitation
+                .entry(shop_id)
+                .or_insert((unused, unused && invitation.created_at < stale_before));
+        }
+    }
+    let managed = |shop: &Shop| {
+        let facts = activity.get(&shop.id);
+        let visibility = crate::domain::visibility::visibility(
+            shop,
+            facts.and_then(|a| a.last_post),
+            facts.map_or(0, |a| a.unanswered_reviews),
+            now,
+        );
+        let has_merchant = claimed.contains(&shop.id);
+        let invitation_pending = pending.contains(&shop.id);
+        let step = onboarding::step(onboarding::Facts {
+            invited: latest_invitation
+                .get(&shop.id)
+                .is_some_and(|(unused, _)| *unused),
+            has_merchant,
+            profile_completed: visibility.profile_completed(),
+            posted: facts.is_some_and(|a| a.merchant_posts > 0),
+            replied: facts.is_some_and(|a| a.replies > 0),
+        });
+        use crate::domain::visibility::Item;
+        ManagedShop {
+            slug: shop.slug.clone(),
+            name: shop.fields.name.clone(),
+            address_line: address(shop).street_line(),
+            has_merchant,
+            invitation_pending,
+            visibility: visibility.score(),
+            step: step.key().into(),
+            has_hours: visibility.done.contains(&Item::Hours),
+            has_photo: visibility.done.contains(&Item::Photo),
+            stale_invitation: !has_merchant
+                && latest_invitation
+                    .get(&shop.id)
+                    .is_some_and(|(_, stale)| *stale),
+        }
+    };
+    Ok(shops.iter().map(|shop| (shop.id, managed(shop))).collect())
 }
 
 /// The open invitations among `invitations` that the manager may see, with what they are for.

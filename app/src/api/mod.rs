@@ -2,6 +2,7 @@
 //! asking, calls the domain and the store.
 
 pub mod accounts;
+pub mod dashboard;
 pub mod districts;
 pub mod feeds;
 pub mod follows;

@@ -48,6 +48,8 @@ pub enum Action {
     PostForDistrict(i64),
     /// Invite a steward of a district.
     InviteSteward(i64),
+    /// The dashboard and the monthly report: the whole town (`None`) or one district.
+    ViewDashboard(Option<i64>),
     /// Invite another administrator of the town.
     InviteAdmin,
     /// The town's settings (e.g. its push defaults: quiet hours and limits).
@@ -144,9 +146,11 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         Action::ViewModerationQueue(Some(district)) => actor.stewards(Some(district)),
         Action::ViewModerationQueue(None) | Action::ViewModerationLog => false,
         Action::ManageShops(Some(district))
+        | Action::ViewDashboard(Some(district))
         | Action::PostForDistrict(district)
         | Action::AnswerDistrictMessages(district) => actor.stewards(Some(district)),
         Action::ManageShops(None)
+        | Action::ViewDashboard(None)
         | Action::InviteSteward(_)
         | Action::InviteAdmin
         | Action::ManageTown => false,

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod authz;
 pub mod categories;
 pub mod contact;
+pub mod dashboard;
 pub mod districts;
 pub mod email;
 pub mod feeds;

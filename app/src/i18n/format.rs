@@ -56,6 +56,26 @@ pub fn status_texts(locale: Locale, status: &OpenStatus) -> (String, Option<Stri
     }
 }
 
+/// "4 novembre 2026" from `2026-11-04` (the text itself if it is not such a date).
+pub fn long_date(locale: Locale, iso: &str) -> String {
+    let mut parts = iso.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    match (
+        parts.next().flatten(),
+        parts.next().flatten(),
+        parts.next().flatten(),
+    ) {
+        (Some(year), Some(month @ 1..=12), Some(day @ 1..=31)) => locale.tf(
+            "date.day_month_year",
+            &[
+                ("day", &day.to_string()),
+                ("month", &locale.t(&format!("month.{month}"))),
+                ("year", &year.to_string()),
+            ],
+        ),
+        _ => iso.to_owned(),
+    }
+}
+
 /// "aujourd'hui", "demain", "hier" or "samedi 28 novembre".
 pub fn date_label(locale: Locale, m: &LocalMoment) -> String {
     match m.day_offset {

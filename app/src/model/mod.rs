@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 mod account;
 pub use account::*;
+mod dashboard;
+pub use dashboard::*;
 mod messages;
 mod profile;
 mod reviews;

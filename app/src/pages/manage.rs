@@ -52,7 +52,10 @@ fn ManageContent(view: ManageView, strings: crate::i18n::Strings) -> impl IntoVi
             <p class="summary">
                 {locale.tf("manage.summary", &[("claimed", &claimed.to_string()), ("total", &total.to_string())])}
             </p>
-            <p><a class="button secondary" href="/moderation">{locale.t("manage.moderation")}</a></p>
+            <p class="shop-actions">
+                <a class="button secondary" href="/dashboard">{locale.t("manage.dashboard")}</a>
+                <a class="button secondary" href="/moderation">{locale.t("manage.moderation")}</a>
+            </p>
             <Onboarding steps todos filter=filter.clone()/>
             {(filter.is_some() && districts.is_empty()).then(|| view! { <p>{locale.t("manage.no_shops_here")}</p> })}
             {districts.into_iter().map(|d| view! { <DistrictShops district=d admin/> }).collect_view()}

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod counter;
+pub mod dashboard;
 pub mod district;
 pub mod feed;
 pub mod following;

@@ -19,6 +19,7 @@ macro_rules! on_pool {
 // `app::server::store`). Macros shared between files: `invitations` (accepting one inside a
 // transaction) before `accounts`, whose session opening `passkeys` uses.
 mod activity;
+mod dashboard;
 mod districts;
 mod feeds;
 mod follows;

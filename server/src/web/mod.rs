@@ -2,6 +2,7 @@
 //! language, feeds, search-engine files, the PWA's files, open data) and the front end's assets.
 
 pub mod assets;
+pub mod dashboard;
 pub mod feeds;
 pub mod open_data;
 pub mod pwa;

@@ -47,6 +47,7 @@ pub fn plain_routes() -> Router<RouterState> {
         .route("/events/{file}", get(feeds::event_ics))
         .route("/media/{name}", get(media))
         .route("/api/push/key", get(push_public_key))
+        .route("/dashboard/export.csv", get(super::dashboard::export_csv))
 }
 
 /// `GET /api/push/key`: the `applicationServerKey` browsers subscribe with,

@@ -10,6 +10,7 @@ mod common;
 
 mod accounts;
 mod activity;
+mod dashboard;
 mod districts;
 mod feeds;
 mod follows;

@@ -64,9 +64,10 @@ enum Action {
     AnswerDistrictMessage,
     CloseShopMessage,
     SetReviewRules,
+    ViewDashboard,
 }
 
-const ACTIONS: [Action; 30] = [
+const ACTIONS: [Action; 31] = [
     Action::OpenCounter,
     Action::Publish,
     Action::EditPost,
@@ -97,6 +98,7 @@ const ACTIONS: [Action; 30] = [
     Action::AnswerDistrictMessage,
     Action::CloseShopMessage,
     Action::SetReviewRules,
+    Action::ViewDashboard,
 ];
 
 /// Who may do what (the shop is in the steward's district; the other owner has another shop,
@@ -133,6 +135,8 @@ fn expected(action: Action, role: Role) -> bool {
         | Action::ManageTown
         | Action::SetReviewRules => role == Admin,
         Action::ManageShops => matches!(role, Steward | OtherSteward | Admin),
+        // The dashboard of the shop's district: its stewards and the admins.
+        Action::ViewDashboard => matches!(role, Steward | Admin),
         Action::Follow => true,
         Action::ReadAccount => role != Anonymous,
     }
@@ -342,6 +346,7 @@ impl World {
             ),
             Action::InviteAdmin => ("/api/invitations/create", "role=admin".to_string()),
             Action::ManageShops => ("/api/manage", String::new()),
+            Action::ViewDashboard => ("/api/dashboard", format!("district={}", self.district_slug)),
             Action::Follow => (
                 "/api/follow",
                 format!("target=shop&slug={}&follow=true", self.other_shop.slug),

@@ -356,6 +356,8 @@ fn server_functions_keep_their_addresses() {
         "POST /api/counter/publish",
         "POST /api/counter/reviews",
         "POST /api/counter/save",
+        "POST /api/dashboard",
+        "POST /api/dashboard/report",
         "POST /api/district",
         "POST /api/feed",
         "POST /api/follow",

@@ -7,6 +7,7 @@ mod common;
 
 mod activity;
 mod authorization;
+mod dashboard;
 mod hardening;
 mod http;
 mod merchants;

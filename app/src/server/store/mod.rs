@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 
 mod accounts;
 mod activity;
+mod dashboard;
 mod districts;
 mod feeds;
 mod follows;
@@ -23,6 +24,7 @@ mod towns;
 
 pub use accounts::AccountStore;
 pub use activity::ActivityStore;
+pub use dashboard::DashboardStore;
 pub use districts::DistrictStore;
 pub use feeds::FeedStore;
 pub use follows::FollowStore;
@@ -44,9 +46,9 @@ pub use towns::TownStore;
 /// `dyn Store` (whose supertraits' methods need no import): `use app::server::store::prelude::*`.
 pub mod prelude {
     pub use super::{
-        AccountStore, ActivityStore, DistrictStore, FeedStore, FollowStore, InvitationStore,
-        MessageStore, OutboxStore, PasskeyStore, PostStore, PushStore, ReviewStore, SearchStore,
-        ShopStore, Store, TownStore,
+        AccountStore, ActivityStore, DashboardStore, DistrictStore, FeedStore, FollowStore,
+        InvitationStore, MessageStore, OutboxStore, PasskeyStore, PostStore, PushStore,
+        ReviewStore, SearchStore, ShopStore, Store, TownStore,
     };
 }
 
@@ -79,6 +81,7 @@ pub trait Store:
     + ReviewStore
     + MessageStore
     + ActivityStore
+    + DashboardStore
     + Send
     + Sync
     + 'static

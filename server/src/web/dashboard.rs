@@ -1,0 +1,230 @@
+//! `GET /dashboard/export.csv?table=…`: each table of the dashboard as CSV (RFC 4180), for
+//! the same viewers and with the same "< 5" rule as the page.
+
+use app::domain::dashboard::{csv, Shown};
+use app::error::AppError;
+use app::i18n::Locale;
+use app::model::DashboardView;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::provide_context;
+use serde::Deserialize;
+
+use super::routes::RouterState;
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    table: Option<String>,
+    district: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    sort: Option<String>,
+}
+
+/// The tables that can be exported.
+const TABLES: [&str; 4] = ["figures", "days", "districts", "shops"];
+
+pub async fn export_csv(
+    State(state): State<RouterState>,
+    Query(query): Query<ExportQuery>,
+    parts: axum::http::request::Parts,
+) -> Response {
+    let locale = app::server::request_locale(Some(&parts), Locale::default());
+    let table = query.table.as_deref().unwrap_or("shops");
+    if !TABLES.contains(&table) {
+        return plain(StatusCode::NOT_FOUND, locale.t("dashboard.error.no_table"));
+    }
+    // The dashboard's own code, run as a server function would be: with the request, the
+    // application and somewhere for its cookies (a session extended on the way).
+    let owner = leptos::reactive::owner::Owner::new();
+    let response = leptos_axum::ResponseOptions::default();
+    owner.with(|| {
+        provide_context(parts);
+        provide_context(state.app.clone());
+        provide_context(response.clone());
+    });
+    let view = owner
+        .with(|| {
+            leptos::reactive::computed::ScopedFuture::new(app::api::dashboard::dashboard_view(
+                query.district,
+                query.from,
+                query.to,
+                query.sort,
+            ))
+        })
+        .await;
+    let mut answer = match view {
+        Ok(view) => match &view.period_error {
+            Some(message) => plain(StatusCode::BAD_REQUEST, message.clone()),
+            None => {
+                let filename = format!("quartier-{}-{}-{}.csv", table, view.from, view.to);
+                (
+                    [
+                        (
+                            header::CONTENT_TYPE,
+                            "text/csv; charset=utf-8; header=present".to_owned(),
+                        ),
+                        (
+                            header::CONTENT_DISPOSITION,
+                            format!("attachment; filename=\"{filename}\""),
+                        ),
+                        (header::CACHE_CONTROL, "private, no-store".to_owned()),
+                    ],
+                    csv(&rows(&view, table, locale)),
+                )
+                    .into_response()
+            }
+        },
+        Err(error) => {
+            let status =
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let message = match &error {
+                AppError::Validation { message, .. } => message.clone(),
+                other => locale.t(other.message_key()),
+            };
+            plain(status, message)
+        }
+    };
+    let extra = response
+        .0
+        .read()
+        .map(|parts| parts.headers.clone())
+        .unwrap_or_default();
+    for (name, value) in extra.iter() {
+        answer.headers_mut().append(name.clone(), value.clone());
+    }
+    drop(owner);
+    answer
+}
+
+fn plain(status: StatusCode, message: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
+}
+
+/// The lines of `table`, its header first.
+fn rows(view: &DashboardView, table: &str, locale: Locale) -> Vec<Vec<String>> {
+    let t = |key: &str| locale.t(key);
+    let optional = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
+    let rating = |tenths: Option<i64>| {
+        tenths
+            .map(|t| format!("{}.{}", t / 10, t % 10))
+            .unwrap_or_default()
+    };
+    match table {
+        "figures" => {
+            let mut rows = vec![vec![
+                t("dashboard.csv.figure"),
+                format!("{} – {}", view.from, view.to),
+                format!("{} – {}", view.previous_from, view.previous_to),
+            ]];
+            for figure in &view.figures {
+                rows.push(vec![
+                    t(&format!("dashboard.figure.{}", figure.key)),
+                    figure.value.text(),
+                    figure.previous.map(Shown::text).unwrap_or_default(),
+                ]);
+            }
+            for kind in &view.posts {
+                rows.push(vec![
+                    t(&format!("dashboard.kind.{}", kind.kind)),
+                    kind.count.to_string(),
+                    kind.previous.to_string(),
+                ]);
+            }
+            rows.push(vec![
+                t("dashboard.figure.average_rating"),
+                rating(view.rating_tenths),
+                String::new(),
+            ]);
+            rows.push(vec![
+                t("dashboard.figure.answered_percent"),
+                optional(view.answered_percent.map(i64::from)),
+                String::new(),
+            ]);
+            rows.push(vec![
+                t("dashboard.figure.open_rate"),
+                optional(view.open_rate_percent.map(i64::from)),
+                String::new(),
+            ]);
+            rows.push(vec![
+                t("dashboard.figure.average_visibility"),
+                optional(view.average_visibility.map(i64::from)),
+                String::new(),
+            ]);
+            rows
+        }
+        "days" => {
+            let mut rows = vec![vec![
+                t("dashboard.csv.day"),
+                t("dashboard.csv.views"),
+                t("dashboard.csv.follows"),
+            ]];
+            rows.extend(
+                view.trend
+                    .iter()
+                    .map(|d| vec![d.day.clone(), d.views.text(), d.follows.text()]),
+            );
+            rows
+        }
+        "districts" => {
+            let mut rows = vec![vec![
+                t("dashboard.csv.district"),
+                t("dashboard.csv.shops"),
+                t("dashboard.csv.followers"),
+                t("dashboard.csv.views"),
+                t("dashboard.csv.posts"),
+                t("dashboard.csv.visibility"),
+            ]];
+            rows.extend(view.districts.iter().map(|d| {
+                vec![
+                    d.name.clone(),
+                    d.shops.to_string(),
+                    d.followers.text(),
+                    d.views.text(),
+                    d.posts.to_string(),
+                    optional(d.average_visibility.map(i64::from)),
+                ]
+            }));
+            rows
+        }
+        _ => {
+            let mut rows = vec![vec![
+                t("dashboard.csv.shop"),
+                t("dashboard.csv.district"),
+                t("dashboard.csv.followers"),
+                t("dashboard.csv.follows"),
+                t("dashboard.csv.views"),
+                t("dashboard.csv.poster_scans"),
+                t("dashboard.csv.poster_follows"),
+                t("dashboard.csv.posts"),
+                t("dashboard.csv.reviews"),
+                t("dashboard.csv.rating"),
+                t("dashboard.csv.visibility"),
+                t("dashboard.csv.step"),
+            ]];
+            rows.extend(view.shops.iter().map(|s| {
+                vec![
+                    s.name.clone(),
+                    s.district.clone().unwrap_or_default(),
+                    s.followers.text(),
+                    s.new_follows.text(),
+                    s.views.text(),
+                    s.poster_scans.text(),
+                    s.poster_follows.text(),
+                    s.posts.to_string(),
+                    s.reviews.to_string(),
+                    rating(s.rating_tenths),
+                    s.visibility.to_string(),
+                    t(&format!("manage.step_label.{}", s.step)),
+                ]
+            }));
+            rows
+        }
+    }
+}
