@@ -104,22 +104,6 @@ pub async fn dashboard_view(
         ),
     };
     let previous = period.previous();
-    // A period's instants: from the first day's local midnight to the day after the last's
-    // (never after now: a post scheduled for later today is not out yet).
-    let midnight = |day: chrono::NaiveDate| {
-        use chrono::TimeZone;
-        tz.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
-            .earliest()
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc())
-    };
-    let instants = |p: Period| {
-        (
-            midnight(p.from),
-            midnight(p.to + chrono::TimeDelta::days(1)).min(now),
-        )
-    };
-
     let store = &state.store;
     let totals = |p: Period| store.metric_totals(town.id, district_id, p.from, p.to);
     let (current, before) = (
@@ -136,8 +120,8 @@ pub async fn dashboard_view(
             .map(|(_, n)| n)
             .sum::<i64>()
     };
-    let (from_at, to_at) = instants(period);
-    let (previous_from_at, previous_to_at) = instants(previous);
+    let (from_at, to_at) = period.instants(tz, now);
+    let (previous_from_at, previous_to_at) = previous.instants(tz, now);
     let posts = store
         .post_figures(town.id, district_id, from_at, to_at)
         .await
@@ -190,11 +174,6 @@ pub async fn dashboard_view(
         },
         metric("new_follows", Metric::Follow),
         metric("lost_follows", Metric::Unfollow),
-        people(
-            "page_views",
-            sum(&current, Metric::ShopView) + sum(&current, Metric::DistrictView),
-            sum(&before, Metric::ShopView) + sum(&before, Metric::DistrictView),
-        ),
         metric("shop_views", Metric::ShopView),
         metric("district_views", Metric::DistrictView),
         metric("post_views", Metric::PostView),
@@ -276,12 +255,7 @@ pub async fn dashboard_view(
             .collect();
     let scores: Vec<u8> = managed.values().map(|m| m.visibility).collect();
     let claimed = managed.values().filter(|m| m.has_merchant).count();
-    let average = |scores: &[u8]| {
-        (!scores.is_empty()).then(|| {
-            let sum: usize = scores.iter().map(|s| usize::from(*s)).sum();
-            u8::try_from((sum + scores.len() / 2) / scores.len()).unwrap_or(100)
-        })
-    };
+    let average = |scores: &[u8]| crate::domain::visibility::average(scores.iter().copied());
     let mut visibility_bands = [0usize; 4];
     for score in &scores {
         visibility_bands[usize::from((*score).min(99) / 25)] += 1;
@@ -300,13 +274,6 @@ pub async fn dashboard_view(
         .shop_totals(town.id, district_id, period.from, period.to)
         .await
         .map_err(store_error("loading the shops' figures"))?;
-    let shop_metric = |shop_id: i64, metric: Metric| {
-        shop_rows
-            .iter()
-            .filter(|(id, m, _)| *id == shop_id && *m == metric)
-            .map(|(_, _, n)| n)
-            .sum::<i64>()
-    };
     let follower_counts = store
         .follower_counts(town.id)
         .await
@@ -316,16 +283,30 @@ pub async fn dashboard_view(
         .iter()
         .map(|d| (d.id, d.name.as_str()))
         .collect();
+    let mut posts_by_shop: HashMap<i64, i64> = HashMap::new();
+    for row in &posts {
+        if let Some(shop) = row.shop_id {
+            *posts_by_shop.entry(shop).or_default() += row.posts;
+        }
+    }
+    let reviews_by_shop: HashMap<i64, &crate::domain::dashboard::ReviewFigures> =
+        reviews.iter().map(|r| (r.shop_id, r)).collect();
+    let mut metrics_by_shop: HashMap<(i64, Metric), i64> = HashMap::new();
+    for (shop, metric, n) in &shop_rows {
+        *metrics_by_shop.entry((*shop, *metric)).or_default() += n;
+    }
+    let shop_metric = |shop_id: i64, metric: Metric| {
+        metrics_by_shop
+            .get(&(shop_id, metric))
+            .copied()
+            .unwrap_or(0)
+    };
     let mut shop_table: Vec<DashboardShop> = shops
         .iter()
         .filter_map(|shop| {
             let managed = managed.get(&shop.id)?;
-            let shop_posts: i64 = posts
-                .iter()
-                .filter(|p| p.shop_id == Some(shop.id))
-                .map(|p| p.posts)
-                .sum();
-            let shop_reviews = reviews.iter().find(|r| r.shop_id == shop.id);
+            let shop_posts = posts_by_shop.get(&shop.id).copied().unwrap_or(0);
+            let shop_reviews = reviews_by_shop.get(&shop.id).copied();
             Some(DashboardShop {
                 slug: shop.slug.clone(),
                 name: shop.fields.name.clone(),
@@ -352,6 +333,8 @@ pub async fn dashboard_view(
     sort_shops(&mut shop_table, &sort);
 
     // The districts' table (the whole town only).
+    let district_of: HashMap<i64, Option<i64>> =
+        shops.iter().map(|s| (s.id, s.district_id)).collect();
     let mut district_table = Vec::new();
     if district.is_none() {
         for d in &all_districts {
@@ -368,15 +351,12 @@ pub async fn dashboard_view(
                 .distinct_followers(town.id, Some(d.id))
                 .await
                 .map_err(store_error("loading followers"))?;
-            let views = sum(&totals, Metric::ShopView)
-                + sum(&totals, Metric::DistrictView)
-                + sum(&totals, Metric::PostView);
+            // Pages, as in the shops' table (posts seen are a figure of their own).
+            let views = sum(&totals, Metric::ShopView) + sum(&totals, Metric::DistrictView);
             let district_posts = posts
                 .iter()
                 .filter(|p| match p.shop_id {
-                    Some(shop) => shops
-                        .iter()
-                        .any(|s| s.id == shop && s.district_id == Some(d.id)),
+                    Some(shop) => district_of.get(&shop) == Some(&Some(d.id)),
                     None => p.district_id == Some(d.id),
                 })
                 .map(|p| p.posts)
@@ -433,7 +413,11 @@ pub async fn dashboard_view(
         })
         .collect();
 
-    let open_rate_percent = percent(opened, delivered);
+    // A rate only from figures shown as they are: a rate of "< 5" would give the number away.
+    let open_rate_percent = match (Shown::people(opened), Shown::people(delivered)) {
+        (Shown::Count(opened), Shown::Count(delivered)) => percent(opened, delivered),
+        _ => None,
+    };
     Ok(DashboardView {
         scope_name: district.map_or_else(|| town.name.clone(), |d| d.name.clone()),
         district: district.map(|d| d.slug.clone()),
@@ -476,7 +460,8 @@ async fn report_view(
     district: Option<String>,
     month: Option<String>,
 ) -> Result<crate::model::MonthlyReportView, AppError> {
-    use crate::domain::dashboard::{parse_month, Period};
+    use crate::domain::activity::Metric;
+    use crate::domain::dashboard::{parse_month, Period, Shown};
     use crate::model::records::town_tz;
     use crate::model::{DashboardLink, MonthlyReportView};
     use crate::server::access::store_error;
@@ -514,23 +499,25 @@ async fn report_view(
             .map(|d| d.id),
         None => None,
     };
-    let midnight = |day: chrono::NaiveDate| {
-        use chrono::TimeZone;
-        tz.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
-            .earliest()
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc())
-    };
+    let (from_at, to_at) = period.instants(tz, now);
     let activity = state
         .store
-        .steward_activity(
-            town.id,
-            district_id,
-            midnight(period.from),
-            midnight(period.to + chrono::TimeDelta::days(1)).min(now),
-        )
+        .steward_activity(town.id, district_id, from_at, to_at)
         .await
         .map_err(store_error("loading the stewards' activity"))?;
+    // The pages seen (shops' and districts'), this month and the month before.
+    let mut page_views = [0i64; 2];
+    for (i, p) in [period, period.previous()].into_iter().enumerate() {
+        page_views[i] = state
+            .store
+            .metric_totals(town.id, district_id, p.from, p.to)
+            .await
+            .map_err(store_error("loading figures"))?
+            .into_iter()
+            .filter(|(m, _)| matches!(m, Metric::ShopView | Metric::DistrictView))
+            .map(|(_, n)| n)
+            .sum();
+    }
     let here = dashboard
         .district
         .as_deref()
@@ -556,6 +543,8 @@ async fn report_view(
         month_error,
         months,
         made_on: iso(today),
+        page_views: Shown::people(page_views[0]),
+        previous_page_views: Shown::people(page_views[1]),
         invitations: activity.invitations,
         accepted: activity.accepted,
         district_posts: activity.district_posts,

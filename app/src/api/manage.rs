@@ -82,11 +82,7 @@ async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<Mana
             .collect();
     let managed = |shop: &crate::server::Shop| managed.get(&shop.id).cloned();
     let average = |shops: &[ManagedShop]| {
-        (!shops.is_empty()).then(|| {
-            let sum: usize = shops.iter().map(|s| usize::from(s.visibility)).sum();
-            // Rounded to the nearest whole point.
-            u8::try_from((sum + shops.len() / 2) / shops.len()).unwrap_or(100)
-        })
+        crate::domain::visibility::average(shops.iter().map(|s| s.visibility))
     };
     let mut groups: Vec<ManagedDistrict> = districts
         .iter()

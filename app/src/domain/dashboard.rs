@@ -96,11 +96,21 @@ impl Period {
         (self.to - self.from).num_days() + 1
     }
 
-    /// What it is compared with: a whole month's previous month, otherwise the same number of
-    /// days just before.
+    /// What it is compared with: a month from its first day (whole or to date) with the same
+    /// days of the month before (as far as that month goes), otherwise the same number of days
+    /// just before.
     pub fn previous(self) -> Period {
-        if self == Period::month(self.from) {
-            return Period::month(self.from - TimeDelta::days(1));
+        if self.from.day() == 1 && self.to <= Period::month(self.from).to {
+            let before = Period::month(self.from - TimeDelta::days(1));
+            let to = (before.from + TimeDelta::days(self.days() - 1)).min(before.to);
+            return Period {
+                from: before.from,
+                to: if self == Period::month(self.from) {
+                    before.to
+                } else {
+                    to
+                },
+            };
         }
         let to = self.from - TimeDelta::days(1);
         Period {
@@ -114,9 +124,26 @@ impl Period {
         self.from.iter_days().take_while(move |d| *d <= self.to)
     }
 
-    /// The presets offered as links, by key: the last 7 and 30 days, this month, last month.
+    /// The instants it covers in time zone `tz`: from the first day's local midnight to the day
+    /// after the last's, never after `now` (what is scheduled for later today is not out yet).
+    pub fn instants(
+        self,
+        tz: chrono_tz::Tz,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+        (
+            day_start(tz, self.from),
+            day_start(tz, self.to + TimeDelta::days(1)).min(now),
+        )
+    }
+
+    /// The presets offered as links, by key: the last 7 and 30 days, this month (to today),
+    /// last month.
     pub fn presets(today: NaiveDate) -> [(&'static str, Period); 4] {
-        let this_month = Period::month(today);
+        let this_month = Period {
+            from: Period::month(today).from,
+            to: today,
+        };
         [
             (
                 "last_7_days",
@@ -142,6 +169,19 @@ impl Period {
 }
 
 pub use crate::model::Shown;
+
+/// When `day` starts in time zone `tz`: its local midnight, or the first instant after a
+/// daylight-saving gap that skips it.
+pub fn day_start(tz: chrono_tz::Tz, day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    (0..=3)
+        .find_map(|hour| {
+            let time = chrono::NaiveTime::from_hms_opt(hour, 0, 0)?;
+            tz.from_local_datetime(&day.and_time(time)).earliest()
+        })
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc())
+}
 
 /// The posts a shop (or a district: `shop_id` `None`) published in a period, of one kind, with
 /// their pushes.
@@ -277,6 +317,29 @@ mod tests {
         assert_eq!(Period::parse(Some(""), Some(" "), today).unwrap(), default);
         let presets = Period::presets(today);
         assert_eq!(presets[0].1.days(), 7);
+        // This month to date: compared with the same days of the month before.
+        assert_eq!(
+            presets[2].1,
+            Period {
+                from: day("2026-12-01"),
+                to: today
+            }
+        );
+        assert_eq!(
+            presets[2].1.previous(),
+            Period {
+                from: day("2026-11-01"),
+                to: day("2026-11-03")
+            }
+        );
+        // March 1–31 against all of February; March 1–30 against February as far as it goes.
+        let march = Period::month(day("2026-03-01"));
+        assert_eq!(march.previous(), Period::month(day("2026-02-01")));
+        let most_of_march = Period {
+            from: day("2026-03-01"),
+            to: day("2026-03-30"),
+        };
+        assert_eq!(most_of_march.previous(), Period::month(day("2026-02-01")));
         assert_eq!(presets[3].1, Period::month(day("2026-11-01")));
         assert_eq!(november.each_day().count(), 30);
         assert_eq!(parse_month("2026-11"), Some(day("2026-11-01")));
@@ -284,6 +347,33 @@ mod tests {
         assert_eq!(parse_day("262143-12-31"), None);
         assert_eq!(parse_month("+99999-01"), None);
         assert_eq!(parse_day("0999-12-31"), None);
+    }
+
+    #[test]
+    fn days_start_at_local_midnight() {
+        let brussels = chrono_tz::Europe::Brussels;
+        assert_eq!(
+            day_start(brussels, day("2026-11-26")).to_rfc3339(),
+            "2026-11-25T23:00:00+00:00"
+        );
+        assert_eq!(
+            day_start(brussels, day("2026-07-01")).to_rfc3339(),
+            "2026-06-30T22:00:00+00:00"
+        );
+        // Where the clocks skip midnight (Cuba in spring), the day starts at 01:00.
+        let havana = chrono_tz::America::Havana;
+        assert_eq!(
+            day_start(havana, day("2026-03-08")).to_rfc3339(),
+            "2026-03-08T05:00:00+00:00"
+        );
+        let period = Period {
+            from: day("2026-11-01"),
+            to: day("2026-11-30"),
+        };
+        let now: chrono::DateTime<chrono::Utc> = "2026-11-26T09:00:00Z".parse().unwrap();
+        let (from, to) = period.instants(brussels, now);
+        assert_eq!(from.to_rfc3339(), "2026-10-31T23:00:00+00:00");
+        assert_eq!(to, now);
     }
 
     #[test]

@@ -109,6 +109,14 @@ fn filled(value: &Option<String>) -> bool {
     value.as_deref().is_some_and(|v| !v.trim().is_empty())
 }
 
+/// The average of these scores, rounded to the nearest whole point (`None` without any).
+pub fn average(scores: impl IntoIterator<Item = u8>) -> Option<u8> {
+    let (sum, count) = scores.into_iter().fold((0usize, 0usize), |(sum, n), s| {
+        (sum + usize::from(s), n + 1)
+    });
+    (count > 0).then(|| u8::try_from((sum + count / 2) / count).unwrap_or(100))
+}
+
 /// The shop's visibility now, given its latest published post and its published reviews
 /// without a reply.
 pub fn visibility(

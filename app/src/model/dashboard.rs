@@ -171,6 +171,9 @@ pub struct MonthlyReportView {
     pub months: Vec<DashboardLink>,
     /// Today, `YYYY-MM-DD` (when the report was made).
     pub made_on: String,
+    /// The shops' and districts' pages seen this month and the month before.
+    pub page_views: Shown,
+    pub previous_page_views: Shown,
     pub invitations: i64,
     pub accepted: i64,
     pub district_posts: i64,

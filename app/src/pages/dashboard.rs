@@ -261,18 +261,28 @@ const CHART_HEIGHT: f64 = 150.0;
 #[component]
 fn BarChart(id: &'static str, title: String, values: Vec<(String, Shown)>) -> impl IntoView {
     let locale = use_locale();
+    // The summary says only what the bars say: exact days add up, "< 5" days are counted apart.
     let max = values
         .iter()
-        .map(|(_, v)| v.count().unwrap_or(crate::model::PRIVACY_THRESHOLD))
+        .filter_map(|(_, v)| v.count())
         .max()
         .unwrap_or(0);
     let top = scale_top(max);
     let total: i64 = values.iter().filter_map(|(_, v)| v.count()).sum();
+    let masked = values
+        .iter()
+        .filter(|(_, v)| *v == Shown::FewerThanFive)
+        .count();
     let width = CHART_WIDTH / values.len().max(1) as f64;
-    let summary = locale.tf(
+    let mut summary = locale.tf(
         "dashboard.chart.summary",
         &[("total", &total.to_string()), ("max", &max.to_string())],
     );
+    if masked > 0 {
+        summary.push(' ');
+        summary.push_str(&locale.plural("dashboard.chart.masked_days", masked as i64));
+    }
+    let pattern = format!("few-{id}");
     let title_id = format!("chart-{id}-title");
     view! {
         <figure class="chart">
@@ -280,17 +290,25 @@ fn BarChart(id: &'static str, title: String, values: Vec<(String, Shown)>) -> im
             <svg viewBox=format!("0 0 {CHART_WIDTH} {}", CHART_HEIGHT + 1.0) role="img"
                 aria-labelledby=title_id aria-describedby=format!("chart-{id}-summary")
                 preserveAspectRatio="none" class="bars">
+                <defs>
+                    <pattern id=pattern.clone() width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                        <rect width="2" height="6" class="hatch"/>
+                    </pattern>
+                </defs>
                 <line x1="0" y1=CHART_HEIGHT x2=CHART_WIDTH y2=CHART_HEIGHT class="axis"/>
                 {values.into_iter().enumerate().filter_map(|(i, (day, value))| {
-                    let (n, class) = match value {
+                    let (n, class, fill) = match value {
                         Shown::Count(0) => return None,
-                        Shown::Count(n) => (n, "bar"),
-                        Shown::FewerThanFive => (crate::model::PRIVACY_THRESHOLD, "bar few"),
+                        Shown::Count(n) => (n, "bar", None),
+                        // Hatched, outlined, at the height of 5: not a number.
+                        Shown::FewerThanFive => {
+                            (crate::model::PRIVACY_THRESHOLD, "few", Some(format!("url(#{pattern})")))
+                        }
                     };
                     let height = CHART_HEIGHT * n as f64 / top as f64;
                     Some(view! {
                         <rect x=format!("{:.2}", i as f64 * width + width * 0.1) y=format!("{:.2}", CHART_HEIGHT - height)
-                            width=format!("{:.2}", width * 0.8) height=format!("{height:.2}") class=class>
+                            width=format!("{:.2}", width * 0.8) height=format!("{height:.2}") class=class fill=fill>
                             <title>{format!("{} : {}", long_date(locale, &day), value.text())}</title>
                         </rect>
                     })
@@ -326,8 +344,10 @@ fn Shops(view: DashboardView) -> impl IntoView {
     let header = move |column: &'static str, key: &'static str| {
         let current = sorted == column;
         view! {
-            <th scope="col" aria-sort=if current { if column == "name" { "ascending" } else { "descending" } } else { "none" }>
-                <a href=format!("/dashboard?{query}&sort={column}#shops-title")>{locale.t(key)}</a>
+            <th scope="col" aria-sort=current.then_some(if column == "name" { "ascending" } else { "descending" })>
+                <a href=format!("/dashboard?{query}&sort={column}#shops-title")>
+                    {locale.t(key)}<span class="visually-hidden">{locale.t("dashboard.sort_hint")}</span>
+                </a>
             </th>
         }
     };
@@ -437,7 +457,7 @@ fn Onboarding(view: DashboardView) -> impl IntoView {
             <h3>{locale.t("manage.steps_title")}</h3>
             <ol class="funnel">
                 {view.funnel.iter().map(|step| view! {
-                    <li>{locale.t(&step.key)} " : " <strong>{step.count}</strong></li>
+                    <li>{locale.plural(&step.key, step.count as i64)}</li>
                 }).collect_view()}
             </ol>
             <p><a href="/manage">{locale.t("dashboard.to_manage")}</a></p>
@@ -536,7 +556,7 @@ fn ReportContent(view: crate::model::MonthlyReportView) -> impl IntoView {
         locale.tf(key, &args)
     };
     let views = {
-        let (total, before) = figure("page_views");
+        let (total, before) = (view.page_views, Some(view.previous_page_views));
         let change = evolution(total, before)
             .map(|c| {
                 fill(

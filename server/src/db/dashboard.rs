@@ -76,9 +76,10 @@ impl DashboardStore for SqlStore {
             "SELECT shop_id, district_id, kind, COUNT(*), CAST(SUM(targeted) AS BIGINT), \
              CAST(SUM(delivered) AS BIGINT), CAST(SUM(push_clicks) AS BIGINT) FROM (\
              SELECT p.shop_id, p.district_id, p.kind, p.push_clicks, \
-             (SELECT COUNT(*) FROM push_deliveries d WHERE d.post_id = p.id) AS targeted, \
              (SELECT COUNT(*) FROM push_deliveries d WHERE d.post_id = p.id \
-              AND d.state = 'delivered') AS delivered \
+              AND NOT d.is_update) AS targeted, \
+             (SELECT COUNT(*) FROM push_deliveries d WHERE d.post_id = p.id \
+              AND d.state = 'delivered' AND NOT d.is_update) AS delivered \
              FROM posts p LEFT JOIN shops s ON s.id = p.shop_id \
              WHERE p.town_id = $1 AND p.published_at >= $2 AND p.published_at < $3{district}\
              ) period_posts GROUP BY shop_id, district_id, kind ORDER BY shop_id, district_id, kind"

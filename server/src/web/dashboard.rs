@@ -30,7 +30,7 @@ pub async fn export_csv(
     Query(query): Query<ExportQuery>,
     parts: axum::http::request::Parts,
 ) -> Response {
-    let locale = app::server::request_locale(Some(&parts), Locale::default());
+    let locale = app::server::request_locale(Some(&parts), state.app.settings.default_locale);
     let table = query.table.as_deref().unwrap_or("shops");
     if !TABLES.contains(&table) {
         return plain(StatusCode::NOT_FOUND, locale.t("dashboard.error.no_table"));
