@@ -670,3 +670,71 @@ test("the town's admin opens the dashboard from « Gérer les commerces », sort
   // Its followers: a number, or "< 5" for fewer than five people.
   expect(lines[1].split(",")[2]).toMatch(/^(< 5|\d+)$/);
 });
+
+/** The text of each page of a PDF, read back with pdf.js. */
+async function pdfPages(pdf: Buffer): Promise<string[]> {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const document = await pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: false }).promise;
+  const pages: string[] = [];
+  for (let n = 1; n <= document.numPages; n++) {
+    const content = await (await document.getPage(n)).getTextContent();
+    pages.push(content.items.map((item) => ("str" in item ? item.str : "")).join(" ").replace(/\s+/g, " "));
+  }
+  return pages;
+}
+
+test("the monthly report prints to a clean A4 PDF that reads like a report", async ({ page }) => {
+  await page.goto("/sign-in");
+  await waitForHydration(page);
+  await signInFromMail(page, "admin@habay.test");
+  await expect(page).toHaveURL(/\/manage$/);
+  await page.goto("/dashboard");
+  await page.getByRole("link", { name: "Rapport mensuel (à imprimer)" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /^Rapport mensuel : / })).toBeVisible();
+  expect(await accessibilityViolations(page)).toEqual([]);
+  // This month's report (the demo's activity is today's).
+  const month = new Date().toISOString().slice(0, 7);
+  await page.goto(`/dashboard/report?month=${month}`);
+  const pdf = await page.pdf({ format: "A4", printBackground: true });
+  expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+  const pages = await pdfPages(pdf);
+  expect(pages.length).toBeGreaterThanOrEqual(1);
+  expect(pages.length).toBeLessThanOrEqual(3);
+  const text = pages.join(" ");
+  expect(text).toMatch(/Rapport mensuel : .+, \S+ \d{4}/);
+  expect(text).toContain("En bref");
+  expect(text).toMatch(/Les pages des commerces et des quartiers ont été consultées (\d+|moins de 5) fois/);
+  expect(text).toContain("Ce qu’ont fait les gestionnaires");
+  // What is for the screen only is not printed: the navigation, the other months, the tab bar.
+  expect(text).not.toContain("Autres mois");
+  expect(text).not.toContain("Mon quartier");
+});
+
+test("a steward's sheet of invitations prints one card per shop without a merchant, and each card's QR code opens its invitation", async ({ page }) => {
+  await page.goto("/sign-in");
+  await waitForHydration(page);
+  await signInFromMail(page, "admin@habay.test");
+  await expect(page).toHaveURL(/\/manage$/);
+  const button = page.getByRole("button", { name: /^Imprimer les invitations \(\d+\)$/ }).first();
+  const count = Number((await button.textContent())!.match(/\((\d+)\)/)![1]);
+  await button.click();
+  await expect(page.getByRole("heading", { level: 1, name: new RegExp(`: ${count} invitations à découper$`) })).toBeVisible();
+  const cards = page.locator(".sheet-card");
+  await expect(cards).toHaveCount(count);
+  expect(await accessibilityViolations(page)).toEqual([]);
+  // The first card's QR code holds its link, which opens that shop's invitation.
+  const first = cards.first();
+  const name = (await first.getByRole("heading", { level: 2 }).textContent())!;
+  const shot = PNG.sync.read(await first.locator(".sheet-qr svg").screenshot());
+  const decoded = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height);
+  expect(decoded?.data).toMatch(/\/invite\/[0-9a-f]{64}$/);
+  expect(await first.locator(".sheet-url").textContent()).toBe(decoded!.data);
+  const pdf = await page.pdf({ format: "A4" });
+  const pages = await pdfPages(pdf);
+  // Six cards to an A4 page (three rows of two), a card never cut across two pages.
+  expect(pages.length).toBeGreaterThanOrEqual(Math.ceil(count / 6));
+  expect(pages.length).toBeLessThanOrEqual(Math.ceil(count / 6) + 1);
+  expect(pages[0]).toContain(name);
+  await page.goto(new URL(decoded!.data).pathname);
+  await expect(page.getByText(name).first()).toBeVisible();
+});

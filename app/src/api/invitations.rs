@@ -387,3 +387,128 @@ async fn remove_inner(slug: String, user_id: i64) -> Result<(), AppError> {
         .map_err(store_error("removing a team member"))?;
     Ok(())
 }
+
+/// At most this many invitation cards per printed sheet (one district of a large town fits).
+pub const SHEET_MAX_CARDS: usize = 200;
+
+/// Printed sheets a steward or an administrator may make per hour.
+pub const SHEETS_PER_HOUR: i64 = 10;
+
+/// A printable sheet of invitations: one owner invitation made for each shop without a merchant
+/// in `district` (its slug), or in every district the viewer looks after (administrators: the
+/// whole town), each with its link and QR code. Earlier links stay valid until they expire.
+#[cfg(feature = "ssr")]
+pub async fn invitation_sheet(
+    district: Option<String>,
+) -> Result<crate::model::InvitationSheet, AppError> {
+    use std::collections::HashSet;
+
+    use crate::domain::authz::{allows, Action, ShopRef};
+    use crate::model::records::{address, town_tz};
+    use crate::model::{InvitationCard, InvitationSheet};
+    use crate::server::access::{district_or_404, store_error};
+    use crate::server::auth::{new_secret, secret_hash, INVITATION_LIFETIME};
+    use crate::server::{AppState, InvitedRole, NewInvitation, ShopFilter};
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let actor = state.actor(&town).await?;
+    let district = match district.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(slug) => Some(district_or_404(&state, &town, slug).await?),
+        None => None,
+    };
+    let admin = allows(&actor, Action::ManageShops(None));
+    let allowed = match &district {
+        Some(d) => allows(&actor, Action::ManageShops(Some(d.id))),
+        None => admin || actor.roles().is_some_and(|r| !r.districts.is_empty()),
+    };
+    if !allowed {
+        return Err(if actor.user_id().is_none() {
+            AppError::Unauthorized
+        } else {
+            AppError::Forbidden
+        });
+    }
+    let user = actor.user_id().unwrap_or_default();
+    state
+        .rate_limit(
+            &format!("invitation-sheet:{user}"),
+            SHEETS_PER_HOUR,
+            chrono::TimeDelta::hours(1),
+        )
+        .await?;
+    let claimed: HashSet<i64> = state
+        .store
+        .claimed_shop_ids(town.id)
+        .await
+        .map_err(store_error("loading merchants"))?
+        .into_iter()
+        .collect();
+    let shops: Vec<_> = state
+        .store
+        .shops(town.id, &ShopFilter::default())
+        .await
+        .map_err(store_error("loading shops"))?
+        .into_iter()
+        .filter(|s| !claimed.contains(&s.id))
+        .filter(|s| match &district {
+            Some(d) => s.district_id == Some(d.id),
+            None => true,
+        })
+        .filter(|s| {
+            allows(
+                &actor,
+                Action::InviteShopOwner(ShopRef {
+                    id: s.id,
+                    district_id: s.district_id,
+                }),
+            )
+        })
+        .take(SHEET_MAX_CARDS)
+        .collect();
+    let now = state.clock.now();
+    let tz = town_tz(&town);
+    let mut cards = Vec::with_capacity(shops.len());
+    for shop in &shops {
+        let token = new_secret()?;
+        let invitation = state
+            .store
+            .create_invitation(
+                town.id,
+                &NewInvitation {
+                    token_hash: secret_hash(&token),
+                    role: InvitedRole::Owner,
+                    shop_id: Some(shop.id),
+                    district_id: None,
+                    created_by: actor.user_id(),
+                    expires_at: now + INVITATION_LIFETIME,
+                },
+                now,
+            )
+            .await
+            .map_err(store_error("creating an invitation"))?;
+        let created = invitation_created(&state, &token, invitation.expires_at, tz)?;
+        let address = address(shop);
+        cards.push(InvitationCard {
+            shop_name: shop.fields.name.clone(),
+            address_line: [address.street_line(), address.locality_line()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", "),
+            url: created.url,
+            qr_svg: created.qr_svg,
+            expires_on: created.expires_on,
+        });
+    }
+    tracing::info!(
+        town = town.id,
+        by = actor.user_id(),
+        cards = cards.len(),
+        "invitation sheet printed"
+    );
+    Ok(InvitationSheet {
+        title: district.map_or_else(|| town.name.clone(), |d| d.name),
+        cards,
+    })
+}

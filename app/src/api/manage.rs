@@ -247,7 +247,17 @@ pub(crate) async fn managed_shops(
                 .or_insert((unused, unused && invitation.created_at < stale_before));
         }
     }
+    let notes: HashMap<i64, crate::domain::onboarding::ShopNote> = state
+        .store
+        .shop_notes(town.id)
+        .await
+        .map_err(store_error("loading the shops' notes"))?
+        .into_iter()
+        .map(|n| (n.shop_id, n))
+        .collect();
+    let tz = town_tz(town);
     let managed = |shop: &Shop| {
+        let note = notes.get(&shop.id);
         let facts = activity.get(&shop.id);
         let visibility = crate::domain::visibility::visibility(
             shop,
@@ -281,6 +291,8 @@ pub(crate) async fn managed_shops(
                 && latest_invitation
                     .get(&shop.id)
                     .is_some_and(|(_, stale)| *stale),
+            note: note.map(|n| n.note.clone()),
+            note_on: note.map(|n| crate::domain::posting::form_date(n.updated_at, tz)),
         }
     };
     Ok(shops.iter().map(|shop| (shop.id, managed(shop))).collect())
@@ -353,6 +365,51 @@ async fn town_push_view(
         shop_pushes_per_day: defaults.shop_pushes_per_day.unwrap_or(1),
         district_pushes_per_week: defaults.district_pushes_per_week.unwrap_or(3),
     })
+}
+
+/// Keeps a steward's note about a shop (empty: deletes it); stewards of its district and
+/// administrators. A plain form comes back to the shop on `/manage`.
+#[server(prefix = "/api", endpoint = "manage/note")]
+pub async fn save_shop_note(slug: String, #[server(default)] note: String) -> Result<(), AppError> {
+    let result = super::with_status(shop_note_inner(&slug, &note).await);
+    // Slugs are lower-case letters, digits and dashes; anything else is left out of the URL.
+    let shop: String = slug
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let back = match &result {
+        Ok(()) => format!("/manage?saved=note&note_shop={shop}#shop-{shop}"),
+        Err(error) => format!(
+            "/manage?note_error={}&note_shop={shop}#shop-{shop}",
+            super::error_code(error)
+        ),
+    };
+    super::redirect_plain_form(Some(&back));
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn shop_note_inner(slug: &str, note: &str) -> Result<(), AppError> {
+    use crate::domain::authz::Action;
+    use crate::domain::onboarding::{note_text, NOTE_MAX_CHARS};
+    use crate::server::access::{authorized_shop, store_error};
+    use crate::server::AppState;
+
+    let state = AppState::from_context()?;
+    let (_, shop, actor) = authorized_shop(&state, slug, Action::InviteShopOwner).await?;
+    let note = note_text(note).map_err(|_| AppError::Validation {
+        field: "note".into(),
+        message: super::request_locale().tf(
+            "manage.note.too_long",
+            &[("max", &NOTE_MAX_CHARS.to_string())],
+        ),
+    })?;
+    state
+        .store
+        .set_shop_note(shop.id, note.as_deref(), actor.user_id(), state.clock.now())
+        .await
+        .map_err(store_error("saving a shop's note"))?;
+    Ok(())
 }
 
 /// The longest wait a town may set before a new account reviews: a week, in minutes.

@@ -11,3 +11,19 @@ pub mod query;
 pub mod reviews;
 pub mod shop_list;
 pub mod status;
+
+/// The text of a `<textarea>` as the server writes it. Leptos writes a textarea's children
+/// without escaping them (as it does a `<script>`'s), so a text holding `</textarea>` would end
+/// the element and the rest would be read as markup. `&` and `<` are escaped here: the browser
+/// reads the character references in a textarea back to the text typed. In the browser (an
+/// island drawing a textarea itself) the text is a text node already.
+pub fn textarea_text(text: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        text.replace('&', "&amp;").replace('<', "&lt;")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text.to_owned()
+    }
+}

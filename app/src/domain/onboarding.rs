@@ -153,3 +153,49 @@ mod tests {
         );
     }
 }
+
+/// The longest note a steward may keep about a shop, in characters.
+pub const NOTE_MAX_CHARS: usize = 500;
+
+/// A steward's note about a shop they onboard ("passed by on 3/12, owner away").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShopNote {
+    pub shop_id: i64,
+    pub note: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A note as typed: trimmed and NFC, control characters other than line breaks dropped; `None`
+/// when nothing is left (the note is deleted); `Err` past [`NOTE_MAX_CHARS`].
+pub fn note_text(input: &str) -> Result<Option<String>, usize> {
+    use unicode_normalization::UnicodeNormalization;
+    let text: String = input
+        .nfc()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect();
+    let text = text.trim();
+    let length = text.chars().count();
+    if length > NOTE_MAX_CHARS {
+        return Err(length);
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
+}
+
+#[cfg(test)]
+mod note_tests {
+    use super::*;
+
+    #[test]
+    fn notes_are_trimmed_cleaned_and_limited() {
+        assert_eq!(note_text("  \n "), Ok(None));
+        assert_eq!(
+            note_text(" Passé le 3/12,\r\npropriétaire absent \u{7} "),
+            Ok(Some("Passé le 3/12,\npropriétaire absent".into()))
+        );
+        assert_eq!(
+            note_text(&"é".repeat(500)).map(|n| n.map(|t| t.chars().count())),
+            Ok(Some(500))
+        );
+        assert_eq!(note_text(&"e".repeat(501)), Err(501));
+    }
+}

@@ -205,6 +205,25 @@ pub struct InvitationCreated {
     pub expires_on: String,
 }
 
+/// One card of a printed sheet of invitations: a shop's owner invitation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationCard {
+    pub shop_name: String,
+    pub address_line: String,
+    pub url: String,
+    pub qr_svg: String,
+    /// Local date, `YYYY-MM-DD`.
+    pub expires_on: String,
+}
+
+/// A printed sheet of invitations (one card per shop without a merchant).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationSheet {
+    /// The district's or the town's name.
+    pub title: String,
+    pub cards: Vec<InvitationCard>,
+}
+
 /// What an invitation link leads to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationView {
@@ -240,6 +259,9 @@ pub struct ManagedShop {
     pub has_photo: bool,
     /// Its owner's invitation is open and older than [`STALE_INVITATION_DAYS`] days.
     pub stale_invitation: bool,
+    /// The stewards' note about it, and the local date (`YYYY-MM-DD`) it was last changed.
+    pub note: Option<String>,
+    pub note_on: Option<String>,
 }
 
 /// An invitation older than this, still unused, is on the steward's to-do list.

@@ -59,6 +59,11 @@ fn ManageContent(view: ManageView, strings: crate::i18n::Strings) -> impl IntoVi
             <Onboarding steps todos filter=filter.clone()/>
             {(filter.is_some() && districts.is_empty()).then(|| view! { <p>{locale.t("manage.no_shops_here")}</p> })}
             {districts.into_iter().map(|d| view! { <DistrictShops district=d admin/> }).collect_view()}
+            {admin.then(|| view! {
+                <form method="post" action="/manage/invitations/sheet">
+                    <button type="submit" class="button secondary">{locale.t("manage.print_invitations_all")}</button>
+                </form>
+            })}
             <Invitations invitations/>
             {town_push.map(|values| view! { <TownNotifications values/> })}
             {review_rules.map(|rules| view! { <ReviewRules rules/> })}
@@ -83,6 +88,16 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
         average_visibility,
         waiting,
     } = district;
+    let (note_shop, note_feedback) =
+        crate::components::query::use_page_query().with_untracked(|q| {
+            (
+                q.get("note_shop"),
+                (
+                    q.get("saved").as_deref() == Some("note"),
+                    q.get("note_error"),
+                ),
+            )
+        });
     view! {
         <section class="managed-district">
             <h2>{name.clone()}</h2>
@@ -92,6 +107,15 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
             })}
             {slug.clone().map(|slug| view! {
                 <p><a href=format!("/districts/{slug}/messages")>{locale.t("manage.district_messages")}</a></p>
+            })}
+            {(slug.is_some() && waiting > 0).then(|| view! {
+                <form method="post" action="/manage/invitations/sheet" class="inline-form">
+                    <input type="hidden" name="district" value=slug.clone().unwrap_or_default()/>
+                    <button type="submit" class="button secondary small">
+                        {locale.tf("manage.print_invitations", &[("count", &waiting.to_string())])}
+                    </button>
+                </form>
+                <p class="hint">{locale.t("manage.print_help")}</p>
             })}
             {(admin && slug.is_some()).then(|| view! {
                 <InviteButton role="steward" target=slug.clone().unwrap_or_default() label=locale.tf("manage.invite_steward", &[("district", &name)]) return_to="/manage".into()/>
@@ -105,8 +129,10 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
                     } else {
                         ("badge ended", "manage.status.unclaimed")
                     };
+                    let (saved, error) = note_feedback.clone();
+                    let here = note_shop.as_deref() == Some(shop.slug.as_str());
                     view! {
-                        <li class="managed-shop">
+                        <li class="managed-shop" id=format!("shop-{}", shop.slug)>
                             <div>
                                 <a href=format!("/shops/{}", shop.slug)><strong>{shop.name.clone()}</strong></a>
                                 {shop.address_line.clone().map(|a| view! { <span class="hint">" · " {a}</span> })}
@@ -114,6 +140,34 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
                                 " " <span class="hint managed-step">{locale.t(&format!("manage.step_label.{}", shop.step))}</span>
                                 " " <span class="hint managed-visibility">{locale.tf("manage.visibility", &[("score", &shop.visibility.to_string())])}</span>
                             </div>
+                            {shop.note.clone().map(|note| view! {
+                                <p class="shop-note">{note} " "
+                                    <span class="hint">{locale.tf("manage.note.on", &[("date", &crate::i18n::format::long_date(locale, shop.note_on.as_deref().unwrap_or_default()))])}</span>
+                                </p>
+                            })}
+                            {(here && saved).then(|| view! { <p class="notice success" role="status">{locale.t("manage.note.saved")}</p> })}
+                            {here.then_some(error).flatten().map(|code| view! {
+                                <p class="notice error" role="alert">{locale.tf(
+                                    match code.as_str() {
+                                        "invalid-note" => "manage.note.too_long",
+                                        "forbidden" => "error.forbidden",
+                                        "unauthorized" => "error.unauthorized",
+                                        "not-found" => "error.not_found",
+                                        _ => "error.internal",
+                                    },
+                                    &[("max", "500")],
+                                )}</p>
+                            })}
+                            <details class="shop-note-form" open=here>
+                                <summary>{locale.t(if shop.note.is_some() { "manage.note.edit" } else { "manage.note.add" })}</summary>
+                                <form method="post" action="/api/manage/note" class="stacked-form">
+                                    <input type="hidden" name="slug" value=shop.slug.clone()/>
+                                    <label for=format!("note-{}", shop.slug)>{locale.tf("manage.note.label", &[("shop", &shop.name)])}</label>
+                                    <textarea id=format!("note-{}", shop.slug) name="note" rows="3" maxlength="500">{crate::components::textarea_text(&shop.note.clone().unwrap_or_default())}</textarea>
+                                    <p class="hint">{locale.t("manage.note.hint")}</p>
+                                    <button type="submit" class="button secondary small">{locale.t("manage.note.save")}</button>
+                                </form>
+                            </details>
                             <div class="shop-actions">
                                 <a class="button secondary small" href=format!("/counter/{}", shop.slug)>{locale.t("manage.post_for")}</a>
                                 {(!shop.has_merchant).then(|| view! {

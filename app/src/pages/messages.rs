@@ -54,7 +54,7 @@ pub fn SuggestionSection(to: &'static str, slug: String, name: String) -> impl I
                 <input type="hidden" name="to" value=to/>
                 <input type="hidden" name="slug" value=slug/>
                 <label for="message-body">{locale.t("message.body")}</label>
-                <textarea id="message-body" name="body" rows="4" required aria-describedby="message-body-hint">{draft.body}</textarea>
+                <textarea id="message-body" name="body" rows="4" required aria-describedby="message-body-hint">{crate::components::textarea_text(&draft.body)}</textarea>
                 <p class="hint" id="message-body-hint">{locale.t("message.body_hint")}</p>
                 <label for="message-email">{locale.t("message.email")}</label>
                 <input type="email" id="message-email" name="email" value=draft.email autocomplete="email" aria-describedby="message-email-hint"/>
@@ -179,7 +179,7 @@ fn MyMessagesContent(mine: MyMessages) -> impl IntoView {
                                                     {failed.clone().map(|code| view! {
                                                         <p class="notice error" id=error_id.clone() role="alert">{locale.t(message_error_key(&code))}</p>
                                                     })}
-                                                    <textarea id=field.clone() name="body" rows="4" required aria-describedby=described.clone()>{text.clone()}</textarea>
+                                                    <textarea id=field.clone() name="body" rows="4" required aria-describedby=described.clone()>{crate::components::textarea_text(&text)}</textarea>
                                                     <button type="submit" class="button small">{locale.t("message.save_edit")}</button>
                                                 </form>
                                             </details>
@@ -338,7 +338,7 @@ fn InboxItem(message: MessageView, error: Option<String>, typed: String) -> impl
                     {error.map(|code| view! {
                         <p class="notice error" id=error_id.clone() role="alert">{locale.t(message_error_key(&code))}</p>
                     })}
-                    <textarea id=field.clone() name="body" rows="3" required aria-describedby=described.clone()>{typed.clone()}</textarea>
+                    <textarea id=field.clone() name="body" rows="3" required aria-describedby=described.clone()>{crate::components::textarea_text(&typed)}</textarea>
                     <button type="submit" class="button small">{locale.t("message.send_answer")}</button>
                 </form>
                 <form method="post" action=CloseMessage::url() class="inline-form">

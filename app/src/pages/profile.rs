@@ -169,7 +169,7 @@ fn AboutFields(categories: Vec<String>, form: ProfileForm, errors: FieldErrors) 
                 maxlength=crate::api::profile::DESCRIPTION_MAX.to_string()
                 aria-describedby="profile-description-hint"
                 aria-invalid=invalid("description")
-            >{form.description.clone()}</textarea>
+            >{crate::components::textarea_text(&form.description)}</textarea>
             <p id="profile-description-hint" class="hint">{locale.t("profile.description_hint")}</p>
             <p class="error" role="alert">{field_error("description")}</p>
         </fieldset>
@@ -218,7 +218,7 @@ fn ListingsFields(form: ProfileForm, errors: FieldErrors) -> impl IntoView {
             <p class="error" role="alert">{field_error("google_place")}</p>
             <label for="profile-listings">{locale.t("profile.listings")}</label>
             <textarea id="profile-listings" name="listings" rows="3" aria-invalid=invalid("listings")
-                aria-describedby="profile-listings-hint">{form.listings.clone()}</textarea>
+                aria-describedby="profile-listings-hint">{crate::components::textarea_text(&form.listings)}</textarea>
             <p id="profile-listings-hint" class="hint">{locale.t("profile.listings_hint")}</p>
             <p class="error" role="alert">{field_error("listings")}</p>
         </fieldset>

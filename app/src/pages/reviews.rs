@@ -208,7 +208,7 @@ fn ReviewForm(
                 }).collect_view()}
             </fieldset>
             <label for="review-body">{locale.t("review.body")}</label>
-            <textarea id="review-body" name="body" rows="5" aria-describedby="review-body-hint">{body}</textarea>
+            <textarea id="review-body" name="body" rows="5" aria-describedby="review-body-hint">{crate::components::textarea_text(&body)}</textarea>
             <p class="hint" id="review-body-hint">{locale.t("review.body_hint")}</p>
             <label for="review-visited">{locale.t("review.visited")}</label>
             <input type="date" id="review-visited" name="visited_on" value=visited_on max=today/>

@@ -52,6 +52,62 @@ fn shop_filter_clause(filter: &ShopFilter) -> String {
 
 #[async_trait]
 impl ShopStore for SqlStore {
+    async fn shop_notes(
+        &self,
+        town_id: i64,
+    ) -> StoreResult<Vec<app::domain::onboarding::ShopNote>> {
+        let sql = "SELECT n.shop_id, n.note, n.updated_at FROM shop_notes n \
+                   JOIN shops s ON s.id = n.shop_id WHERE s.town_id = $1 ORDER BY n.shop_id";
+        let rows: Vec<(i64, String, DateTime<Utc>)> = on_pool!(self, |pool| sqlx::query_as(sql)
+            .bind(town_id)
+            .fetch_all(pool)
+            .await
+            .map_err(store_error))?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(shop_id, note, updated_at)| app::domain::onboarding::ShopNote {
+                    shop_id,
+                    note,
+                    updated_at,
+                },
+            )
+            .collect())
+    }
+
+    async fn set_shop_note(
+        &self,
+        shop_id: i64,
+        note: Option<&str>,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let now = now.trunc_subsecs(0);
+        on_pool!(self, |pool| {
+            match note {
+                Some(note) => sqlx::query(
+                    "INSERT INTO shop_notes (shop_id, note, updated_at, updated_by) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (shop_id) DO UPDATE \
+                     SET note = excluded.note, updated_at = excluded.updated_at, \
+                     updated_by = excluded.updated_by",
+                )
+                .bind(shop_id)
+                .bind(note)
+                .bind(now)
+                .bind(by)
+                .execute(pool)
+                .await
+                .map_err(store_error)?,
+                None => sqlx::query("DELETE FROM shop_notes WHERE shop_id = $1")
+                    .bind(shop_id)
+                    .execute(pool)
+                    .await
+                    .map_err(store_error)?,
+            };
+            Ok(())
+        })
+    }
+
     async fn shops_activity(
         &self,
         town_id: i64,

@@ -8,9 +8,9 @@ use app::model::DashboardView;
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use leptos::prelude::provide_context;
 use serde::Deserialize;
 
+use super::context::{in_request_context, with_headers};
 use super::routes::RouterState;
 
 #[derive(Deserialize)]
@@ -35,26 +35,11 @@ pub async fn export_csv(
     if !TABLES.contains(&table) {
         return plain(StatusCode::NOT_FOUND, locale.t("dashboard.error.no_table"));
     }
-    // The dashboard's own code, run as a server function would be: with the request, the
-    // application and somewhere for its cookies (a session extended on the way).
-    let owner = leptos::reactive::owner::Owner::new();
-    let response = leptos_axum::ResponseOptions::default();
-    owner.with(|| {
-        provide_context(parts);
-        provide_context(state.app.clone());
-        provide_context(response.clone());
-    });
-    let view = owner
-        .with(|| {
-            leptos::reactive::computed::ScopedFuture::new(app::api::dashboard::dashboard_view(
-                query.district,
-                query.from,
-                query.to,
-                query.sort,
-            ))
-        })
-        .await;
-    let mut answer = match view {
+    let (view, headers) = in_request_context(&state, parts, || {
+        app::api::dashboard::dashboard_view(query.district, query.from, query.to, query.sort)
+    })
+    .await;
+    let answer = match view {
         Ok(view) => match &view.period_error {
             Some(message) => plain(StatusCode::BAD_REQUEST, message.clone()),
             None => {
@@ -86,16 +71,7 @@ pub async fn export_csv(
             plain(status, message)
         }
     };
-    let extra = response
-        .0
-        .read()
-        .map(|parts| parts.headers.clone())
-        .unwrap_or_default();
-    for (name, value) in extra.iter() {
-        answer.headers_mut().append(name.clone(), value.clone());
-    }
-    drop(owner);
-    answer
+    with_headers(answer, &headers)
 }
 
 fn plain(status: StatusCode, message: String) -> Response {

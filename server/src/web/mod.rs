@@ -2,8 +2,10 @@
 //! language, feeds, search-engine files, the PWA's files, open data) and the front end's assets.
 
 pub mod assets;
+pub mod context;
 pub mod dashboard;
 pub mod feeds;
+pub mod invitations;
 pub mod open_data;
 pub mod pwa;
 pub mod routes;

@@ -48,6 +48,10 @@ pub fn plain_routes() -> Router<RouterState> {
         .route("/media/{name}", get(media))
         .route("/api/push/key", get(push_public_key))
         .route("/dashboard/export.csv", get(super::dashboard::export_csv))
+        .route(
+            "/manage/invitations/sheet",
+            post(super::invitations::invitation_sheet),
+        )
 }
 
 /// `GET /api/push/key`: the `applicationServerKey` browsers subscribe with,

@@ -130,6 +130,34 @@ async fn contract(store: &dyn Store) {
     assert_eq!(cafe_now.merchant_posts, 1);
     assert_eq!(cafe_now.last_post, Some(t0));
     // Later, the scheduled news is the café's latest.
+    // The stewards' notes: kept, replaced, deleted; the town's only.
+    assert!(store.shop_notes(town.id).await.unwrap().is_empty());
+    store
+        .set_shop_note(bakery.id, Some("Passé le 3/12"), Some(marie.id), t0)
+        .await
+        .unwrap();
+    store
+        .set_shop_note(cafe.id, Some("Rappeler"), None, t0)
+        .await
+        .unwrap();
+    store
+        .set_shop_note(
+            bakery.id,
+            Some("Propriétaire absent"),
+            Some(paul.id),
+            t0 + TimeDelta::hours(1),
+        )
+        .await
+        .unwrap();
+    let notes = store.shop_notes(town.id).await.unwrap();
+    let bakery_note = notes.iter().find(|n| n.shop_id == bakery.id).unwrap();
+    assert_eq!(notes.len(), 2);
+    assert_eq!(bakery_note.note, "Propriétaire absent");
+    assert_eq!(bakery_note.updated_at, t0 + TimeDelta::hours(1));
+    assert!(store.shop_notes(h.other_town.id).await.unwrap().is_empty());
+    store.set_shop_note(cafe.id, None, None, t0).await.unwrap();
+    assert_eq!(store.shop_notes(town.id).await.unwrap().len(), 1);
+
     let later = posts.scheduled.content.published_at + TimeDelta::minutes(1);
     let activity = store.shops_activity(town.id, later).await.unwrap();
     let cafe_now = activity.iter().find(|a| a.shop_id == cafe.id).unwrap();

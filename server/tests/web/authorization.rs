@@ -65,9 +65,10 @@ enum Action {
     CloseShopMessage,
     SetReviewRules,
     ViewDashboard,
+    SaveShopNote,
 }
 
-const ACTIONS: [Action; 31] = [
+const ACTIONS: [Action; 32] = [
     Action::OpenCounter,
     Action::Publish,
     Action::EditPost,
@@ -99,6 +100,7 @@ const ACTIONS: [Action; 31] = [
     Action::CloseShopMessage,
     Action::SetReviewRules,
     Action::ViewDashboard,
+    Action::SaveShopNote,
 ];
 
 /// Who may do what (the shop is in the steward's district; the other owner has another shop,
@@ -137,6 +139,8 @@ fn expected(action: Action, role: Role) -> bool {
         Action::ManageShops => matches!(role, Steward | OtherSteward | Admin),
         // The dashboard of the shop's district: its stewards and the admins.
         Action::ViewDashboard => matches!(role, Steward | Admin),
+        // A note about the shop: its district's stewards and the admins (not its merchant).
+        Action::SaveShopNote => matches!(role, Steward | Admin),
         Action::Follow => true,
         Action::ReadAccount => role != Anonymous,
     }
@@ -346,6 +350,7 @@ impl World {
             ),
             Action::InviteAdmin => ("/api/invitations/create", "role=admin".to_string()),
             Action::ManageShops => ("/api/manage", String::new()),
+            Action::SaveShopNote => ("/api/manage/note", format!("slug={slug}&note=Pass%C3%A9")),
             Action::ViewDashboard => ("/api/dashboard", format!("district={}", self.district_slug)),
             Action::Follow => (
                 "/api/follow",

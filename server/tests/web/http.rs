@@ -369,6 +369,7 @@ fn server_functions_keep_their_addresses() {
         "POST /api/invitations/revoke",
         "POST /api/invitations/show",
         "POST /api/manage",
+        "POST /api/manage/note",
         "POST /api/manage/reviews",
         "POST /api/map",
         "POST /api/me",

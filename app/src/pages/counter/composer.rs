@@ -119,7 +119,7 @@ pub(super) fn Composer(
                     prop:value=move || body.get()
                     on:input=move |ev| body.set(event_target_value(&ev))
                     aria-describedby="post-body-error"
-                >{form.body.clone()}</textarea>
+                >{crate::components::textarea_text(&form.body)}</textarea>
                 <p id="post-body-error" class="error" role="alert">{field_error("body")}</p>
 
                 <KindFields kind=kind.clone() form=form.clone() failure/>

@@ -118,7 +118,7 @@ fn InboxItem(
                         {locale.t(if code == "forbidden" { "error.forbidden" } else { review_error_key(&code) })}
                     </p>
                 })}
-                <textarea id=field name="body" rows="3" required>{text}</textarea>
+                <textarea id=field name="body" rows="3" required>{crate::components::textarea_text(&text)}</textarea>
                 <button type="submit" class="button small">{locale.t(if has_reply { "inbox.save_reply" } else { "inbox.send_reply" })}</button>
             </form>
             {has_reply.then(|| view! {

@@ -11,6 +11,21 @@ use crate::domain::shops::{BoundingBox, Shop, ShopFields, ShopFilter, ShopProfil
 pub trait ShopStore: Send + Sync {
     /// For each shop of the town: its latest post published by `now` and its published reviews
     /// without a visible reply (for the shops' visibility, in one query).
+    /// The stewards' notes about the town's shops.
+    async fn shop_notes(
+        &self,
+        town_id: i64,
+    ) -> StoreResult<Vec<crate::domain::onboarding::ShopNote>>;
+
+    /// Keeps `note` about the shop (`None` deletes it).
+    async fn set_shop_note(
+        &self,
+        shop_id: i64,
+        note: Option<&str>,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
     async fn shops_activity(
         &self,
         town_id: i64,
