@@ -710,7 +710,7 @@ test("the monthly report prints to a clean A4 PDF that reads like a report", asy
   expect(text).not.toContain("Mon quartier");
 });
 
-test("a steward's sheet of invitations prints one card per shop without a merchant, and each card's QR code opens its invitation", async ({ page }) => {
+test("the town's sheet of invitations for a district prints one card per shop without a merchant, and each card's QR code opens its invitation", async ({ page }) => {
   await page.goto("/sign-in");
   await waitForHydration(page);
   await signInFromMail(page, "admin@habay.test");

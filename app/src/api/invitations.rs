@@ -464,30 +464,38 @@ pub async fn invitation_sheet(
                 }),
             )
         })
-        .take(SHEET_MAX_CARDS)
         .collect();
+    let waiting = shops.len();
+    let shops: Vec<_> = shops.into_iter().take(SHEET_MAX_CARDS).collect();
     let now = state.clock.now();
     let tz = town_tz(&town);
-    let mut cards = Vec::with_capacity(shops.len());
+    // One new owner invitation per shop, all in one transaction; each replaces the shop's
+    // earlier unused ones (a sheet lost or binned leaves no other valid card behind).
+    let mut tokens = Vec::with_capacity(shops.len());
+    let mut invitations = Vec::with_capacity(shops.len());
     for shop in &shops {
         let token = new_secret()?;
-        let invitation = state
-            .store
-            .create_invitation(
-                town.id,
-                &NewInvitation {
-                    token_hash: secret_hash(&token),
-                    role: InvitedRole::Owner,
-                    shop_id: Some(shop.id),
-                    district_id: None,
-                    created_by: actor.user_id(),
-                    expires_at: now + INVITATION_LIFETIME,
-                },
-                now,
-            )
-            .await
-            .map_err(store_error("creating an invitation"))?;
-        let created = invitation_created(&state, &token, invitation.expires_at, tz)?;
+        invitations.push(NewInvitation {
+            token_hash: secret_hash(&token),
+            role: InvitedRole::Owner,
+            shop_id: Some(shop.id),
+            district_id: None,
+            created_by: actor.user_id(),
+            expires_at: now + INVITATION_LIFETIME,
+        });
+        tokens.push(token);
+    }
+    let made = state
+        .store
+        .replace_owner_invitations(town.id, &invitations, now)
+        .await
+        .map_err(store_error("creating the sheet's invitations"))?;
+    let mut cards = Vec::with_capacity(made.len());
+    for (shop, (token, invitation)) in shops.iter().zip(tokens.iter().zip(&invitations)) {
+        let Some(stored) = made.iter().find(|m| m.shop_id == invitation.shop_id) else {
+            continue;
+        };
+        let created = invitation_created(&state, token, stored.expires_at, tz)?;
         let address = address(shop);
         cards.push(InvitationCard {
             shop_name: shop.fields.name.clone(),
@@ -508,7 +516,24 @@ pub async fn invitation_sheet(
         "invitation sheet printed"
     );
     Ok(InvitationSheet {
-        title: district.map_or_else(|| town.name.clone(), |d| d.name),
+        title: match district {
+            Some(d) => d.name,
+            None if admin => town.name.clone(),
+            // A steward's sheet without a district: their districts'.
+            None => {
+                let names: Vec<String> = state
+                    .store
+                    .districts(town.id)
+                    .await
+                    .map_err(store_error("loading districts"))?
+                    .into_iter()
+                    .filter(|d| allows(&actor, Action::ManageShops(Some(d.id))))
+                    .map(|d| d.name)
+                    .collect();
+                names.join(", ")
+            }
+        },
         cards,
+        waiting,
     })
 }

@@ -396,7 +396,7 @@ async fn shop_note_inner(slug: &str, note: &str) -> Result<(), AppError> {
     use crate::server::AppState;
 
     let state = AppState::from_context()?;
-    let (_, shop, actor) = authorized_shop(&state, slug, Action::InviteShopOwner).await?;
+    let (_, shop, actor) = authorized_shop(&state, slug, Action::EditShopNote).await?;
     let note = note_text(note).map_err(|_| AppError::Validation {
         field: "note".into(),
         message: super::request_locale().tf(

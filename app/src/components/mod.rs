@@ -20,7 +20,14 @@ pub mod status;
 pub fn textarea_text(text: &str) -> String {
     #[cfg(feature = "ssr")]
     {
-        text.replace('&', "&amp;").replace('<', "&lt;")
+        let escaped = text.replace('&', "&amp;").replace('<', "&lt;");
+        // The browser drops a line break just after `<textarea>`: a text starting with one
+        // keeps it with a second.
+        if escaped.starts_with('\n') {
+            format!("\n{escaped}")
+        } else {
+            escaped
+        }
     }
     #[cfg(not(feature = "ssr"))]
     {

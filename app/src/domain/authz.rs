@@ -42,6 +42,8 @@ pub enum Action {
     ManageShopStaff(ShopRef),
     /// Invite a shop's owner (hand a shop over to its merchant).
     InviteShopOwner(ShopRef),
+    /// Keep the onboarding note about a shop (its district's stewards; not its merchant).
+    EditShopNote(ShopRef),
     /// The list of shops to onboard: the whole town (`None`) or one district.
     ManageShops(Option<i64>),
     /// Broadcast as a district.
@@ -140,9 +142,9 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         Action::ManageShopStaff(shop) => {
             actor.shop_role(shop.id) == Some(ShopRole::Owner) || actor.stewards(shop.district_id)
         }
-        Action::InviteShopOwner(shop) | Action::ModerateReviews(shop) => {
-            actor.stewards(shop.district_id)
-        }
+        Action::InviteShopOwner(shop)
+        | Action::EditShopNote(shop)
+        | Action::ModerateReviews(shop) => actor.stewards(shop.district_id),
         Action::ViewModerationQueue(Some(district)) => actor.stewards(Some(district)),
         Action::ViewModerationQueue(None) | Action::ViewModerationLog => false,
         Action::ManageShops(Some(district))

@@ -154,8 +154,7 @@ mod tests {
     }
 }
 
-/// The longest note a steward may keep about a shop, in characters.
-pub const NOTE_MAX_CHARS: usize = 500;
+pub use crate::model::NOTE_MAX_CHARS;
 
 /// A steward's note about a shop they onboard ("passed by on 3/12, owner away").
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -222,7 +222,15 @@ pub struct InvitationSheet {
     /// The district's or the town's name.
     pub title: String,
     pub cards: Vec<InvitationCard>,
+    /// Shops without a merchant in all (more than the cards past the sheet's limit).
+    pub waiting: usize,
 }
+
+/// How long an invitation link stays valid, in days.
+pub const INVITATION_DAYS: i64 = 14;
+
+/// The longest note a steward may keep about a shop, in characters.
+pub const NOTE_MAX_CHARS: usize = 500;
 
 /// What an invitation link leads to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -115,7 +115,7 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
                         {locale.tf("manage.print_invitations", &[("count", &waiting.to_string())])}
                     </button>
                 </form>
-                <p class="hint">{locale.t("manage.print_help")}</p>
+                <p class="hint">{locale.tf("manage.print_help", &[("days", &crate::model::INVITATION_DAYS.to_string())])}</p>
             })}
             {(admin && slug.is_some()).then(|| view! {
                 <InviteButton role="steward" target=slug.clone().unwrap_or_default() label=locale.tf("manage.invite_steward", &[("district", &name)]) return_to="/manage".into()/>
@@ -146,8 +146,8 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
                                 </p>
                             })}
                             {(here && saved).then(|| view! { <p class="notice success" role="status">{locale.t("manage.note.saved")}</p> })}
-                            {here.then_some(error).flatten().map(|code| view! {
-                                <p class="notice error" role="alert">{locale.tf(
+                            {here.then_some(error.clone()).flatten().map(|code| view! {
+                                <p class="notice error" role="alert" id=format!("note-{}-error", shop.slug)>{locale.tf(
                                     match code.as_str() {
                                         "invalid-note" => "manage.note.too_long",
                                         "forbidden" => "error.forbidden",
@@ -155,7 +155,7 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
                                         "not-found" => "error.not_found",
                                         _ => "error.internal",
                                     },
-                                    &[("max", "500")],
+                                    &[("max", &crate::model::NOTE_MAX_CHARS.to_string())],
                                 )}</p>
                             })}
                             <details class="shop-note-form" open=here>
@@ -163,8 +163,16 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
                                 <form method="post" action="/api/manage/note" class="stacked-form">
                                     <input type="hidden" name="slug" value=shop.slug.clone()/>
                                     <label for=format!("note-{}", shop.slug)>{locale.tf("manage.note.label", &[("shop", &shop.name)])}</label>
-                                    <textarea id=format!("note-{}", shop.slug) name="note" rows="3" maxlength="500">{crate::components::textarea_text(&shop.note.clone().unwrap_or_default())}</textarea>
-                                    <p class="hint">{locale.t("manage.note.hint")}</p>
+                                    <textarea id=format!("note-{}", shop.slug) name="note" rows="3"
+                                        maxlength=crate::model::NOTE_MAX_CHARS.to_string()
+                                        aria-describedby=if here && error.is_some() {
+                                            format!("note-{0}-hint note-{0}-error", shop.slug)
+                                        } else {
+                                            format!("note-{}-hint", shop.slug)
+                                        }
+                                        aria-invalid=(here && error.is_some()).then_some("true")
+                                    >{crate::components::textarea_text(&shop.note.clone().unwrap_or_default())}</textarea>
+                                    <p class="hint" id=format!("note-{}-hint", shop.slug)>{locale.t("manage.note.hint")}</p>
                                     <button type="submit" class="button secondary small">{locale.t("manage.note.save")}</button>
                                 </form>
                             </details>

@@ -18,7 +18,7 @@ pub const SESSION_MAX_AGE: TimeDelta = TimeDelta::days(90);
 /// A sign-in link works once, within this time.
 pub const SIGN_IN_LINK_LIFETIME: TimeDelta = TimeDelta::minutes(15);
 /// An invitation works once, within this time.
-pub const INVITATION_LIFETIME: TimeDelta = TimeDelta::days(14);
+pub const INVITATION_LIFETIME: TimeDelta = TimeDelta::days(crate::model::INVITATION_DAYS);
 
 /// Sign-in requests allowed: per e-mail address from one client, a few within a short window;
 /// per client, whatever the addresses; per e-mail address in all (bounds the mail many clients

@@ -75,6 +75,48 @@ macro_rules! accept_in_tx {
     }};
 }
 
+/// A printed sheet's owner invitations in one write transaction (see
+/// `InvitationStore::replace_owner_invitations`).
+macro_rules! replace_owner_invitations_in_tx {
+    ($pool:expr, $town_id:expr, $invitations:expr, $now:expr) => {{
+        let mut tx = $pool.begin_write().await.map_err(store_error)?;
+        let mut made = Vec::with_capacity($invitations.len());
+        for invitation in $invitations {
+            let Some(shop_id) = invitation.shop_id else {
+                continue;
+            };
+            sqlx::query(
+                "DELETE FROM invitations WHERE town_id = $1 AND shop_id = $2 \
+                 AND role = 'owner' AND used_at IS NULL",
+            )
+            .bind($town_id)
+            .bind(shop_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+            let sql = format!(
+                "INSERT INTO invitations (token_hash, town_id, role, shop_id, district_id, \
+                 created_by, created_at, expires_at) SELECT $2, $1, 'owner', $3, NULL, $4, $5, $6 \
+                 WHERE EXISTS (SELECT 1 FROM shops WHERE id = $3 AND town_id = $1) \
+                 RETURNING {INVITATION_COLUMNS}"
+            );
+            let row = sqlx::query_as::<_, InvitationRow>(&sql)
+                .bind($town_id)
+                .bind(&invitation.token_hash)
+                .bind(shop_id)
+                .bind(invitation.created_by)
+                .bind($now)
+                .bind(invitation.expires_at.trunc_subsecs(0))
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            made.extend(row.and_then(InvitationRow::into_invitation));
+        }
+        tx.commit().await.map_err(store_error)?;
+        Ok(made)
+    }};
+}
+
 #[async_trait]
 impl InvitationStore for SqlStore {
     async fn create_invitation(
@@ -162,6 +204,21 @@ impl InvitationStore for SqlStore {
     async fn owner_invitations(&self, town_id: i64) -> StoreResult<Vec<Invitation>> {
         self.invitations_where("role = 'owner' AND shop_id IS NOT NULL", town_id, None)
             .await
+    }
+
+    async fn replace_owner_invitations(
+        &self,
+        town_id: i64,
+        invitations: &[NewInvitation],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Invitation>> {
+        let now = now.trunc_subsecs(0);
+        match &self.pool {
+            Pool::Sqlite(pool) => replace_owner_invitations_in_tx!(pool, town_id, invitations, now),
+            Pool::Postgres(pool) => {
+                replace_owner_invitations_in_tx!(pool, town_id, invitations, now)
+            }
+        }
     }
 
     async fn revoke_invitation(&self, town_id: i64, id: i64) -> StoreResult<bool> {

@@ -72,8 +72,13 @@ fn render(sheet: &InvitationSheet, locale: app::i18n::Locale, css: &str) -> Stri
 </li>"#,
                 name = escape_html(&card.shop_name),
                 address = escape_html(&card.address_line),
-                // Markup the server drew from the link (no text of anyone's).
-                qr = card.qr_svg,
+                // Markup the server drew from the link (no text of anyone's); the link is
+                // printed below it as text.
+                qr = card.qr_svg.replacen(
+                    "<svg",
+                    "<svg aria-hidden=\"true\" focusable=\"false\"",
+                    1
+                ),
                 step1 = t("sheet.step_scan"),
                 step2 = t("sheet.step_sign_in"),
                 step3 = t("sheet.step_shop"),
@@ -88,11 +93,23 @@ fn render(sheet: &InvitationSheet, locale: app::i18n::Locale, css: &str) -> Stri
             )
         })
         .collect();
-    let empty = if sheet.cards.is_empty() {
-        format!("<p>{}</p>", t("sheet.empty"))
-    } else {
-        String::new()
-    };
+    let days = app::model::INVITATION_DAYS.to_string();
+    let mut notes = String::new();
+    if sheet.cards.is_empty() {
+        notes.push_str(&format!("<p>{}</p>\n", t("sheet.empty")));
+    }
+    if sheet.waiting > sheet.cards.len() {
+        notes.push_str(&format!(
+            "<p class=\"notice\">{}</p>\n",
+            escape_html(&locale.tf(
+                "sheet.capped",
+                &[
+                    ("count", &sheet.cards.len().to_string()),
+                    ("waiting", &sheet.waiting.to_string()),
+                ]
+            ))
+        ));
+    }
     format!(
         r#"<!DOCTYPE html>
 <html lang="{lang}">
@@ -108,22 +125,20 @@ fn render(sheet: &InvitationSheet, locale: app::i18n::Locale, css: &str) -> Stri
 <h1 class="sheet-title">{title}</h1>
 <p class="sheet-help">{help}</p>
 <p class="sheet-help"><a href="/manage">{back}</a></p>
-{empty}<ul class="sheet-cards" role="list">
+{notes}<ul class="sheet-cards" role="list">
 {cards}
 </ul>
 </main>
 </body>
 </html>"#,
         lang = locale.code(),
-        title = escape_html(&locale.tf(
-            "sheet.title",
-            &[
-                ("scope", &sheet.title),
-                ("count", &sheet.cards.len().to_string())
-            ]
-        )),
+        title = escape_html(
+            &locale
+                .plural("sheet.title", sheet.cards.len() as i64)
+                .replace("{scope}", &sheet.title)
+        ),
         css = escape_html(css),
-        help = t("sheet.help"),
+        help = escape_html(&locale.tf("sheet.help", &[("days", &days)])),
         back = t("sheet.back"),
     )
 }

@@ -129,7 +129,6 @@ async fn contract(store: &dyn Store) {
     let cafe_now = activity.iter().find(|a| a.shop_id == cafe.id).unwrap();
     assert_eq!(cafe_now.merchant_posts, 1);
     assert_eq!(cafe_now.last_post, Some(t0));
-    // Later, the scheduled news is the café's latest.
     // The stewards' notes: kept, replaced, deleted; the town's only.
     assert!(store.shop_notes(town.id).await.unwrap().is_empty());
     store
@@ -158,6 +157,7 @@ async fn contract(store: &dyn Store) {
     store.set_shop_note(cafe.id, None, None, t0).await.unwrap();
     assert_eq!(store.shop_notes(town.id).await.unwrap().len(), 1);
 
+    // Later, the scheduled news is the café's latest.
     let later = posts.scheduled.content.published_at + TimeDelta::minutes(1);
     let activity = store.shops_activity(town.id, later).await.unwrap();
     let cafe_now = activity.iter().find(|a| a.shop_id == cafe.id).unwrap();

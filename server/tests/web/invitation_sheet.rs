@@ -15,7 +15,7 @@ use common::web::*;
 const SHEET: &str = "/manage/invitations/sheet";
 
 /// The `/invite/{token}` tokens on the page, in order.
-fn tokens(page: &str) -> Vec<String> {
+fn tokens_of(page: &str) -> Vec<String> {
     page.split("/invite/")
         .skip(1)
         .map(|rest| rest.chars().take_while(|c| c.is_ascii_hexdigit()).collect())
@@ -103,7 +103,7 @@ async fn a_steward_prints_one_invitation_card_per_shop_without_a_merchant() {
     assert!(!page.contains(&format!("<h2>{}</h2>", bakery.fields.name)));
     assert!(page.contains("Valable jusqu’au 10 décembre 2026"));
     // Each card is its own owner invitation for its shop, open.
-    let tokens = tokens(&page);
+    let tokens = tokens_of(&page);
     assert_eq!(tokens.len(), waiting.len());
     for (token, shop) in tokens.iter().zip(&waiting) {
         let invitation = app
@@ -139,11 +139,35 @@ async fn a_steward_prints_one_invitation_card_per_shop_without_a_merchant() {
         .header(header::ORIGIN, "https://evil.example")
         .body(axum::body::Body::from(body.clone()))
         .unwrap();
+    let before = app.store.owner_invitations(town.id).await.unwrap().len();
     let (status, _, _) = send(&app, cross_site).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.store.owner_invitations(town.id).await.unwrap().len(),
+        before
+    );
+
+    // Without a district: every district the steward looks after (theirs only).
+    let (status, _, all) = post_plain_form(&app, SHEET, "district=", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        all.matches("<li class=\"sheet-card\">").count(),
+        waiting.len()
+    );
+    assert!(all.contains(&format!("<title>{} : ", escape_html(&theirs.name))));
+    // The new cards replace the first sheet's: its links no longer work.
+    for token in &tokens {
+        assert!(app
+            .store
+            .invitation_by_token(&secret_hash(token))
+            .await
+            .unwrap()
+            .is_none());
+    }
+    assert!(tokens_of(&all).iter().all(|t| !tokens.contains(t)));
 
     // Ten sheets an hour.
-    for _ in 1..app::api::invitations::SHEETS_PER_HOUR {
+    for _ in 2..app::api::invitations::SHEETS_PER_HOUR {
         let (status, _, _) = post_plain_form(&app, SHEET, &body, Some(&cookie)).await;
         assert_eq!(status, StatusCode::OK);
     }

@@ -38,6 +38,16 @@ pub trait InvitationStore: Send + Sync {
     /// Withdraws an unused invitation; `false` if there was none.
     async fn revoke_invitation(&self, town_id: i64, id: i64) -> StoreResult<bool>;
 
+    /// New owner invitations for the town's shops (a printed sheet), in one transaction: each
+    /// shop's earlier unused owner invitations are withdrawn first (the new card replaces them).
+    /// Shops of another town are skipped.
+    async fn replace_owner_invitations(
+        &self,
+        town_id: i64,
+        invitations: &[NewInvitation],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Invitation>>;
+
     /// Every owner invitation of the town's shops, used or not, expired or not, newest first
     /// (the onboarding's "invited" and its stale invitations).
     async fn owner_invitations(&self, town_id: i64) -> StoreResult<Vec<Invitation>>;

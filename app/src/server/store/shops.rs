@@ -9,8 +9,6 @@ use crate::domain::shops::{BoundingBox, Shop, ShopFields, ShopFilter, ShopProfil
 /// Shops: imports, profiles, lists and the map's rectangle.
 #[async_trait]
 pub trait ShopStore: Send + Sync {
-    /// For each shop of the town: its latest post published by `now` and its published reviews
-    /// without a visible reply (for the shops' visibility, in one query).
     /// The stewards' notes about the town's shops.
     async fn shop_notes(
         &self,
@@ -26,6 +24,8 @@ pub trait ShopStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
 
+    /// For each shop of the town: its latest post published by `now` and its published reviews
+    /// without a visible reply (for the shops' visibility, in one query).
     async fn shops_activity(
         &self,
         town_id: i64,
