@@ -377,9 +377,16 @@ async fn generate(store: &SqlStore, raw: &Raw, now: DateTime<Utc>) -> (i64, Stri
     counts.sort_by(|a, b| (&a.1, a.2, a.3, a.4, a.5).cmp(&(&b.1, b.2, b.3, b.4, b.5)));
     counts.dedup_by(|a, b| (&a.1, a.2, a.3, a.4, a.5) == (&b.1, b.2, b.3, b.4, b.5));
     raw.insert_counts(&counts).await;
-    on_raw!(raw, |pool| {
-        sqlx::query("ANALYZE").execute(pool).await.unwrap();
-    });
+    // As a database in use would be: statistics gathered, and (PostgreSQL) the tables
+    // vacuumed by autovacuum, which index-only scans rely on.
+    match raw {
+        Raw::Sqlite(pool) => {
+            sqlx::query("ANALYZE").execute(pool).await.unwrap();
+        }
+        Raw::Postgres(pool) => {
+            sqlx::query("VACUUM ANALYZE").execute(pool).await.unwrap();
+        }
+    }
     println!("  generated in {:.0} s", started.elapsed().as_secs_f64());
 
     // The town's administrator, signed in.
@@ -515,8 +522,12 @@ async fn bench(store: SqlStore, url: &str, backend: &str) -> SqlStore {
         for _ in 0..5 {
             time_page(&router, uri, &cookie).await;
         }
-        let mut samples = Vec::with_capacity(100);
-        for _ in 0..100 {
+        let runs: usize = std::env::var("QUARTIER_BENCH_SAMPLES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(100);
+        let mut samples = Vec::with_capacity(runs);
+        for _ in 0..runs {
             samples.push(time_page(&router, uri, &cookie).await);
         }
         report(&format!("  {backend}: {label}"), samples);
@@ -531,11 +542,23 @@ async fn main() {
         println!("dashboard benchmarks: run with `cargo bench -p server --bench dashboard`");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let (store, url) = sqlite(&dir, "dashboard").await;
-    let store = bench(store, &url, "SQLite").await;
-    store.close().await;
-    let (store, admin, db, url) = postgres("dashboard").await;
-    let store = bench(store, &url, "PostgreSQL").await;
-    drop_postgres(store, &admin, &db).await;
+    // QUARTIER_BENCH_ONLY=sqlite|postgres runs one; QUARTIER_BENCH_KEEP=1 keeps the
+    // PostgreSQL database (its name printed) to look at the queries' plans afterwards.
+    let only = std::env::var("QUARTIER_BENCH_ONLY").unwrap_or_default();
+    if only != "postgres" {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, url) = sqlite(&dir, "dashboard").await;
+        let store = bench(store, &url, "SQLite").await;
+        store.close().await;
+    }
+    if only != "sqlite" {
+        let (store, admin, db, url) = postgres("dashboard").await;
+        let store = bench(store, &url, "PostgreSQL").await;
+        if std::env::var("QUARTIER_BENCH_KEEP").is_ok() {
+            println!("kept: {url}");
+            store.close().await;
+        } else {
+            drop_postgres(store, &admin, &db).await;
+        }
+    }
 }

@@ -70,19 +70,22 @@ impl DashboardStore for SqlStore {
         } else {
             ""
         };
-        // Each post's deliveries are counted through the (post_id, state) index: the period's
-        // posts only, never a scan of every delivery.
+        // The period's posts' deliveries, counted from the (post_id, is_update, state) index
+        // alone, then summed with the posts per shop and kind.
         let sql = format!(
-            "SELECT shop_id, district_id, kind, COUNT(*), CAST(SUM(targeted) AS BIGINT), \
-             CAST(SUM(delivered) AS BIGINT), CAST(SUM(push_clicks) AS BIGINT) FROM (\
-             SELECT p.shop_id, p.district_id, p.kind, p.push_clicks, \
-             (SELECT COUNT(*) FROM push_deliveries d WHERE d.post_id = p.id \
-              AND NOT d.is_update) AS targeted, \
-             (SELECT COUNT(*) FROM push_deliveries d WHERE d.post_id = p.id \
-              AND d.state = 'delivered' AND NOT d.is_update) AS delivered \
+            "SELECT p.shop_id, p.district_id, p.kind, COUNT(*), \
+             CAST(COALESCE(SUM(d.targeted), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(d.delivered), 0) AS BIGINT), CAST(SUM(p.push_clicks) AS BIGINT) \
              FROM posts p LEFT JOIN shops s ON s.id = p.shop_id \
-             WHERE p.town_id = $1 AND p.published_at >= $2 AND p.published_at < $3{district}\
-             ) period_posts GROUP BY shop_id, district_id, kind ORDER BY shop_id, district_id, kind"
+             LEFT JOIN (SELECT post_id, COUNT(*) AS targeted, \
+                        COUNT(CASE WHEN state = 'delivered' THEN 1 END) AS delivered \
+                        FROM push_deliveries WHERE NOT is_update AND post_id IN \
+                        (SELECT id FROM posts WHERE town_id = $1 AND published_at >= $2 \
+                         AND published_at < $3) \
+                        GROUP BY post_id) d ON d.post_id = p.id \
+             WHERE p.town_id = $1 AND p.published_at >= $2 AND p.published_at < $3{district} \
+             GROUP BY p.shop_id, p.district_id, p.kind \
+             ORDER BY p.shop_id, p.district_id, p.kind"
         );
         let (from, to) = (from.trunc_subsecs(0), to.trunc_subsecs(0));
         let rows: Vec<(Option<i64>, Option<i64>, String, i64, i64, i64, i64)> =

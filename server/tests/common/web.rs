@@ -345,6 +345,42 @@ pub async fn owner_session(app: &TestApp, slug: &str, email: &str) -> String {
     cookie
 }
 
+/// A signed-in steward of district `district_id` (an invitation accepted): the session cookie
+/// and the account.
+pub async fn steward_session(
+    app: &TestApp,
+    district_id: i64,
+    email: &str,
+) -> (String, app::server::User) {
+    use app::server::{InvitedRole, NewInvitation};
+    let now: chrono::DateTime<chrono::Utc> = NOW.parse().unwrap();
+    let town = app.store.first_town().await.unwrap().unwrap();
+    let cookie = sign_in(app, email).await;
+    let user = app.store.user_by_email(email).await.unwrap().unwrap();
+    let token = format!("steward-{district_id}-{email}");
+    app.store
+        .create_invitation(
+            town.id,
+            &NewInvitation {
+                token_hash: token.clone(),
+                role: InvitedRole::Steward,
+                shop_id: None,
+                district_id: Some(district_id),
+                created_by: None,
+                expires_at: now + chrono::TimeDelta::days(14),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    app.store
+        .accept_invitation(&token, user.id, now)
+        .await
+        .unwrap()
+        .expect("accepted");
+    (cookie, user)
+}
+
 /// The demo town and its shop `slug`.
 pub async fn town_and_shop(app: &TestApp, slug: &str) -> (app::server::Town, app::server::Shop) {
     let town = app

@@ -4,9 +4,9 @@
 
 use app::domain::activity::{Hit, Metric, Tally};
 use app::server::store::prelude::*;
-use app::server::{District, InvitedRole, NewInvitation, Shop, Town};
+use app::server::{Shop, Town};
 use axum::http::{header, StatusCode};
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::common;
 use common::web::*;
@@ -25,35 +25,6 @@ async fn count(app: &TestApp, town: &Town, shop: &Shop, metric: Metric, on: &str
         .count_hits(town.id, day(on), &vec![hit; n])
         .await
         .unwrap();
-}
-
-/// A signed-in steward of `district`.
-async fn steward_of(app: &TestApp, town: &Town, district: &District, email: &str) -> String {
-    let now: DateTime<Utc> = NOW.parse().unwrap();
-    let cookie = sign_in(app, email).await;
-    let user = app.store.user_by_email(email).await.unwrap().unwrap();
-    let token = format!("steward-{}", district.slug);
-    app.store
-        .create_invitation(
-            town.id,
-            &NewInvitation {
-                token_hash: token.clone(),
-                role: InvitedRole::Steward,
-                shop_id: None,
-                district_id: Some(district.id),
-                created_by: None,
-                expires_at: now + TimeDelta::days(14),
-            },
-            now,
-        )
-        .await
-        .unwrap();
-    app.store
-        .accept_invitation(&token, user.id, now)
-        .await
-        .unwrap()
-        .unwrap();
-    cookie
 }
 
 /// Parses CSV (RFC 4180: quoted fields, doubled quotes, CRLF) back into rows.
@@ -239,7 +210,7 @@ async fn a_steward_sees_their_district_only() {
         .iter()
         .find(|d| d.id != theirs.id)
         .expect("another district");
-    let steward = steward_of(&app, &town, theirs, "asbl@habay.test").await;
+    let steward = steward_session(&app, theirs.id, "asbl@habay.test").await.0;
     count(&app, &town, &bakery, Metric::ShopView, "2026-11-20", 9).await;
 
     // Without a district: theirs, never the town.
@@ -361,7 +332,7 @@ async fn the_monthly_report_says_the_month_in_sentences() {
         .iter()
         .find(|d| Some(d.id) == bakery.district_id)
         .unwrap();
-    let steward = steward_of(&app, &town, other, "asbl@habay.test").await;
+    let steward = steward_session(&app, other.id, "asbl@habay.test").await.0;
     let (status, _, _) = get_with_cookie(
         &app,
         &format!("/dashboard/report?district={}", theirs.slug),

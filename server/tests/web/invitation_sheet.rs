@@ -5,9 +5,9 @@
 use app::server::auth::secret_hash;
 use app::server::sign_in::escape_html;
 use app::server::store::prelude::*;
-use app::server::{InvitedRole, NewInvitation};
+use app::server::InvitedRole;
 use axum::http::{header, StatusCode};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::common;
 use common::web::*;
@@ -36,33 +36,7 @@ async fn a_steward_prints_one_invitation_card_per_shop_without_a_merchant() {
     let other = districts.iter().find(|d| d.id != theirs.id).unwrap();
     // The bakery already has its merchant: no card for it.
     owner_session(&app, "boulangerie-jacob", "boulanger@habay.test").await;
-    let cookie = sign_in(&app, "asbl@habay.test").await;
-    let steward = app
-        .store
-        .user_by_email("asbl@habay.test")
-        .await
-        .unwrap()
-        .unwrap();
-    app.store
-        .create_invitation(
-            town.id,
-            &NewInvitation {
-                token_hash: "steward".into(),
-                role: InvitedRole::Steward,
-                shop_id: None,
-                district_id: Some(theirs.id),
-                created_by: None,
-                expires_at: now + TimeDelta::days(14),
-            },
-            now,
-        )
-        .await
-        .unwrap();
-    app.store
-        .accept_invitation("steward", steward.id, now)
-        .await
-        .unwrap()
-        .unwrap();
+    let (cookie, steward) = steward_session(&app, theirs.id, "asbl@habay.test").await;
     let claimed = app.store.claimed_shop_ids(town.id).await.unwrap();
     let waiting: Vec<_> = app
         .store

@@ -2,9 +2,7 @@
 //! and the admins only, cleaned and limited, deleted when emptied; works without JavaScript.
 
 use app::server::store::prelude::*;
-use app::server::{InvitedRole, NewInvitation};
 use axum::http::{header, StatusCode};
-use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::common;
 use common::web::*;
@@ -12,7 +10,6 @@ use common::web::*;
 #[tokio::test]
 async fn a_steward_keeps_a_note_about_a_shop() {
     let app = app().await;
-    let now: DateTime<Utc> = NOW.parse().unwrap();
     let (town, bakery) = town_and_shop(&app, "boulangerie-jacob").await;
     let districts = app.store.districts(town.id).await.unwrap();
     let theirs = districts
@@ -20,32 +17,10 @@ async fn a_steward_keeps_a_note_about_a_shop() {
         .find(|d| Some(d.id) == bakery.district_id)
         .unwrap();
     let other = districts.iter().find(|d| d.id != theirs.id).unwrap();
-    let mut cookies = Vec::new();
-    for (email, district) in [("asbl@habay.test", theirs), ("autre@habay.test", other)] {
-        let cookie = sign_in(&app, email).await;
-        let user = app.store.user_by_email(email).await.unwrap().unwrap();
-        app.store
-            .create_invitation(
-                town.id,
-                &NewInvitation {
-                    token_hash: format!("steward-{email}"),
-                    role: InvitedRole::Steward,
-                    shop_id: None,
-                    district_id: Some(district.id),
-                    created_by: None,
-                    expires_at: now + TimeDelta::days(14),
-                },
-                now,
-            )
-            .await
-            .unwrap();
-        app.store
-            .accept_invitation(&format!("steward-{email}"), user.id, now)
-            .await
-            .unwrap()
-            .unwrap();
-        cookies.push(cookie);
-    }
+    let cookies = [
+        steward_session(&app, theirs.id, "asbl@habay.test").await.0,
+        steward_session(&app, other.id, "autre@habay.test").await.0,
+    ];
     let (steward, other_steward) = (&cookies[0], &cookies[1]);
 
     // Saved from a plain form: back to the shop on /manage, which shows it (escaped).
