@@ -67,13 +67,7 @@ pub async fn dashboard_view(
         .iter()
         .filter(|d| allows(&actor, Action::ViewDashboard(Some(d.id))))
         .collect();
-    let refused = || {
-        if actor.user_id().is_none() {
-            AppError::Unauthorized
-        } else {
-            AppError::Forbidden
-        }
-    };
+    let refused = || crate::server::auth::refusal(&actor);
     let district = match district.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(slug) => {
             let found = all_districts
@@ -376,13 +370,6 @@ pub async fn dashboard_view(
     // Links: the scopes the viewer may see, the period presets.
     let iso = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let period_query = format!("from={}&to={}", iso(period.from), iso(period.to));
-    let district_query = |slug: Option<&str>| {
-        slug.map(|s| {
-            let encoded: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
-            format!("district={encoded}&")
-        })
-        .unwrap_or_default()
-    };
     let mut scopes = Vec::new();
     if admin {
         scopes.push(DashboardLink {
@@ -518,14 +505,7 @@ async fn report_view(
             .map(|(_, n)| n)
             .sum();
     }
-    let here = dashboard
-        .district
-        .as_deref()
-        .map(|d| {
-            let encoded: String = form_urlencoded::byte_serialize(d.as_bytes()).collect();
-            format!("district={encoded}&")
-        })
-        .unwrap_or_default();
+    let here = district_query(dashboard.district.as_deref());
     let month_text = |first: chrono::NaiveDate| first.format("%Y-%m").to_string();
     let mut months = Vec::new();
     let mut first = Period::month(today).from;
@@ -551,6 +531,16 @@ async fn report_view(
         posts_on_behalf: activity.posts_on_behalf,
         dashboard,
     })
+}
+
+/// `district=…&` for a district's links (nothing for the whole town).
+#[cfg(feature = "ssr")]
+fn district_query(slug: Option<&str>) -> String {
+    slug.map(|s| {
+        let encoded: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
+        format!("district={encoded}&")
+    })
+    .unwrap_or_default()
 }
 
 /// Sorts the shops' table by `column`: numbers from the largest ("< 5" between 0 and 5), the

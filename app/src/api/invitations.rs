@@ -423,11 +423,7 @@ pub async fn invitation_sheet(
         None => admin || actor.roles().is_some_and(|r| !r.districts.is_empty()),
     };
     if !allowed {
-        return Err(if actor.user_id().is_none() {
-            AppError::Unauthorized
-        } else {
-            AppError::Forbidden
-        });
+        return Err(crate::server::auth::refusal(&actor));
     }
     let user = actor.user_id().unwrap_or_default();
     state

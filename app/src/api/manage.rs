@@ -57,11 +57,7 @@ async fn manage_inner(step: Option<String>, todo: Option<String>) -> Result<Mana
         .filter(|d| admin || allows(&actor, Action::ManageShops(Some(d.id))))
         .collect();
     if !admin && districts.is_empty() {
-        return Err(if actor.user_id().is_none() {
-            AppError::Unauthorized
-        } else {
-            AppError::Forbidden
-        });
+        return Err(crate::server::auth::refusal(&actor));
     }
     let tz = town_tz(&town);
     let now = state.clock.now();

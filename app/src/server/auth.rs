@@ -231,14 +231,21 @@ impl AppState {
     }
 }
 
+/// Why `actor` may not do something: sign in first (anonymous), or not theirs to do.
+pub fn refusal(actor: &Actor) -> AppError {
+    if *actor == Actor::Anonymous {
+        AppError::Unauthorized
+    } else {
+        AppError::Forbidden
+    }
+}
+
 /// `actor` if allowed to do `action`, else the error to send.
 pub fn authorize(actor: Actor, action: Action) -> Result<Actor, AppError> {
     if allows(&actor, action) {
         Ok(actor)
-    } else if actor == Actor::Anonymous {
-        Err(AppError::Unauthorized)
     } else {
-        Err(AppError::Forbidden)
+        Err(refusal(&actor))
     }
 }
 
