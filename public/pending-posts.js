@@ -79,7 +79,8 @@
     var entry = {
       key: field("idempotency_key") || String(Date.now()) + "-" + Math.random().toString(16).slice(2),
       url: url,
-      shop: field("slug"),
+      // Whose counter lists it: a shop's slug, or "district:" and a district's.
+      shop: field("district") ? "district:" + field("district") : field("slug"),
       title: field("title"),
       kind: field("kind"),
       fields: fields,

@@ -161,6 +161,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/moderation") view=crate::pages::moderation::ModerationPage ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view=crate::pages::messages::MyMessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/counter/:slug/messages") view=crate::pages::messages::ShopMessagesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/districts/:slug/counter") view=crate::pages::counter::district::DistrictCounterPage ssr=SsrMode::Async/>
                     <Route path=path!("/districts/:slug/messages") view=crate::pages::messages::DistrictMessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/reviews/:id/report") view=crate::pages::reviews::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/manage") view=ManagePage ssr=SsrMode::Async/>

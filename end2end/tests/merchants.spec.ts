@@ -738,3 +738,72 @@ test("the town's sheet of invitations for a district prints one card per shop wi
   await page.goto(new URL(decoded!.data).pathname);
   await expect(page.getByText(name).first()).toBeVisible();
 });
+
+test("the town makes a steward for the centre, who broadcasts an event co-organised with the bakery from the phone; a resident following the district reads it", async ({ browser, page }) => {
+  // The admin invites the district's steward (the merchants' association).
+  await page.goto("/sign-in");
+  await waitForHydration(page);
+  await signInFromMail(page, "admin@habay.test");
+  await expect(page).toHaveURL(/\/manage$/);
+  await waitForHydration(page);
+  const district = page.locator(".managed-district", {
+    has: page.getByRole("heading", { level: 2, name: "Habay-la-Neuve centre" }),
+  });
+  await district.getByRole("button", { name: "Inviter un·e gestionnaire pour Habay-la-Neuve centre" }).click();
+  const link = district.locator(".invitation-url").first();
+  await expect(link).toHaveText(/\/invite\/[0-9a-f]{64}$/);
+  const invitation = new URL((await link.textContent())!).pathname;
+
+  // The steward accepts it on the phone and opens the district's counter.
+  const steward = await phone(browser);
+  const phonePage = await steward.newPage();
+  const errors: string[] = [];
+  phonePage.on("pageerror", (error) => errors.push(error.message));
+  await phonePage.goto(invitation);
+  await waitForHydration(phonePage);
+  await signInFromMail(phonePage, "asbl@centre.test");
+  await expect(phonePage).toHaveURL(/\/manage$/);
+  await phonePage.getByRole("link", { name: "Publier au nom du quartier" }).click();
+  await expect(phonePage).toHaveURL(/\/districts\/habay-la-neuve-centre\/counter$/);
+  await expect(phonePage.getByRole("heading", { level: 1, name: "Habay-la-Neuve centre" })).toBeVisible();
+  await waitForHydration(phonePage);
+
+  // An event in three days, with the bakery as co-organiser and its followers notified.
+  const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+  await phonePage.locator('a.counter-kind[data-kind="event"]').click();
+  await expect(phonePage.getByRole("heading", { name: "Événement", level: 2 })).toBeVisible();
+  await waitForHydration(phonePage);
+  await phonePage.getByLabel("Titre").fill("Nocturne des commerçants");
+  await phonePage.getByLabel("Début").fill(`${day}T18:00`);
+  await phonePage.getByLabel("Lieu (facultatif)").fill("Place du Marché");
+  await phonePage.getByLabel("Prévenir aussi les abonnés des commerces").check();
+  await phonePage.locator(".co-organisers summary").click();
+  await phonePage.getByLabel("Boulangerie Jacob").check();
+  await expect(phonePage.locator(".notification-title")).toHaveText("Habay-la-Neuve centre");
+  expect(await accessibilityViolations(phonePage)).toEqual([]);
+  // No wider than the phone.
+  expect(await phonePage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await phonePage.getByRole("button", { name: "Publier" }).click();
+  await expect(phonePage.getByText("C’est publié !")).toBeVisible();
+  const item = phonePage.locator(".counter-post", { hasText: "Nocturne des commerçants" });
+  await expect(item).toHaveCount(1);
+  await expect(item.locator(".post-co-organisers")).toHaveText("Avec : Boulangerie Jacob");
+  expect(errors).toEqual([]);
+  await steward.close();
+
+  // A resident follows the district and finds the event in the feed; the bakery's page has it too.
+  const resident = await phone(browser);
+  const residentPage = await resident.newPage();
+  await residentPage.goto("/districts/habay-la-neuve-centre");
+  await waitForHydration(residentPage);
+  await residentPage.getByRole("button", { name: "Suivre Habay-la-Neuve centre" }).click();
+  await expect(residentPage.getByText("Vous suivez ce quartier.")).toBeVisible();
+  await residentPage.goto("/feed");
+  await expect(residentPage.locator(".post", { hasText: "Nocturne des commerçants" }).first()).toBeVisible();
+  await residentPage.goto("/shops/boulangerie-jacob");
+  const onShop = residentPage.locator(".post", { hasText: "Nocturne des commerçants" }).first();
+  await expect(onShop).toBeVisible();
+  await expect(onShop.getByRole("link", { name: "Habay-la-Neuve centre" })).toBeVisible();
+  await expect(onShop.locator(".post-co-organisers")).toContainText("Boulangerie Jacob");
+  await resident.close();
+});

@@ -255,6 +255,7 @@ async fn generate(store: &SqlStore, raw: &Raw, now: DateTime<Utc>) -> (i64, Stri
                 ends_at: None,
                 place: None,
                 published_at: published,
+                broadcast: Default::default(),
             }
         })
         .collect();

@@ -136,6 +136,7 @@ async fn fan_out(audience: usize) {
                 ends_at: None,
                 place: None,
                 published_at: now,
+                broadcast: Default::default(),
             },
             &PostOrigin::default(),
             now,

@@ -189,6 +189,7 @@ async fn bench_search(store: &SqlStore, backend: &str) {
                 ends_at: None,
                 place: None,
                 published_at: now - TimeDelta::minutes(i as i64),
+                broadcast: Default::default(),
             }
         })
         .collect();

@@ -205,10 +205,11 @@ pub async fn authors_of<'a>(
     use crate::server::access::store_error;
     use crate::server::PostAuthor;
 
+    // The shops that wrote them, and those co-organising the districts' events.
     let mut shop_ids: Vec<i64> = posts
-        .filter_map(|p| match p.content.author {
-            PostAuthor::Shop(id) => Some(id),
-            PostAuthor::District(_) => None,
+        .flat_map(|p| match p.content.author {
+            PostAuthor::Shop(id) => vec![id],
+            PostAuthor::District(_) => p.content.broadcast.co_organisers.clone(),
         })
         .collect();
     shop_ids.sort_unstable();

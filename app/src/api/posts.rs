@@ -1,5 +1,6 @@
 //! Posts from the counter: a merchant (or the shop's steward) writes, edits and deletes the
-//! shop's posts, and sees its numbers and team.
+//! shop's posts, and sees its numbers and team; a district's stewards do the same as the
+//! district (its counter: whom a post reaches, the shops co-organising it).
 
 // The post form's fields are the server function's arguments.
 #![allow(clippy::too_many_arguments)]
@@ -13,6 +14,47 @@ use crate::model::CounterView;
 pub const POSTS_PER_HOUR: i64 = 30;
 /// Edits and deletions of posts per merchant per hour.
 pub const POST_CHANGES_PER_HOUR: i64 = 60;
+
+/// Whose counter a form posts from: a shop's (`slug`) or a district's (`district`, its slug).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CounterOf {
+    Shop(String),
+    District(String),
+}
+
+impl CounterOf {
+    /// From a form's `slug` and `district` fields (a district's wins).
+    pub fn from_fields(slug: Option<String>, district: Option<String>) -> CounterOf {
+        match district.filter(|d| !d.is_empty()) {
+            Some(district) => CounterOf::District(district),
+            None => CounterOf::Shop(slug.unwrap_or_default()),
+        }
+    }
+
+    /// The counter's page.
+    pub fn path(&self) -> String {
+        match self {
+            CounterOf::Shop(slug) => format!("/counter/{slug}"),
+            CounterOf::District(slug) => format!("/districts/{slug}/counter"),
+        }
+    }
+
+    /// The key of its posts in the offline queue (`public/pending-posts.js`).
+    pub fn queue_key(&self) -> String {
+        match self {
+            CounterOf::Shop(slug) => slug.clone(),
+            CounterOf::District(slug) => format!("district:{slug}"),
+        }
+    }
+
+    /// The hidden field that names it in a form, and its value.
+    pub fn field(&self) -> (&'static str, String) {
+        match self {
+            CounterOf::Shop(slug) => ("slug", slug.clone()),
+            CounterOf::District(slug) => ("district", slug.clone()),
+        }
+    }
+}
 
 /// The rate-limit key of a merchant's edits and deletions.
 #[cfg(feature = "ssr")]
@@ -157,6 +199,139 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
     })
 }
 
+/// Everything the counter of district `slug` shows its stewards (and the town's admins).
+#[server(prefix = "/api", endpoint = "counter/district")]
+pub async fn get_district_counter(
+    slug: String,
+) -> Result<crate::model::DistrictCounterView, AppError> {
+    super::with_status(district_counter_inner(slug).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn district_counter_inner(
+    slug: String,
+) -> Result<crate::model::DistrictCounterView, AppError> {
+    use crate::domain::posting::default_offer_dates;
+    use crate::model::records::*;
+    use crate::model::{DistrictCounterView, DistrictLink, PostForm, ShopChoice};
+    use crate::server::access::*;
+    use crate::server::AppState;
+
+    let state = AppState::from_context()?;
+    let town = state.town().await?;
+    let district = district_or_404(&state, &town, &slug).await?;
+    state
+        .authorize(
+            &town,
+            crate::domain::authz::Action::PostForDistrict(district.id),
+        )
+        .await?;
+    let tz = town_tz(&town);
+    let now = state.clock.now();
+    let posts = state
+        .store
+        .district_posts(town.id, district.id, 50)
+        .await
+        .map_err(store_error("loading posts"))?;
+    let authors = super::feeds::authors_of(&state, &town, posts.iter()).await?;
+    let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
+    let views: std::collections::HashMap<i64, i64> = state
+        .store
+        .post_counts(crate::domain::activity::Metric::PostView, &ids)
+        .await
+        .map_err(store_error("counting views"))?
+        .into_iter()
+        .collect();
+    let pushes: std::collections::HashMap<i64, crate::model::PushSummary> = state
+        .store
+        .post_push_summaries(&ids)
+        .await
+        .map_err(store_error("counting notifications"))?
+        .into_iter()
+        .map(|(id, summary)| (id, summary.into()))
+        .collect();
+    let counter_posts = posts
+        .iter()
+        .filter_map(|post| {
+            let view = post_view(post, &authors, tz, now)?;
+            let seen = views.get(&post.id).copied().unwrap_or(0);
+            Some(counter_post(
+                post,
+                view,
+                seen,
+                pushes.get(&post.id).copied(),
+                tz,
+                now,
+            ))
+        })
+        .collect();
+    let followers = state
+        .store
+        .follower_counts(town.id)
+        .await
+        .map_err(store_error("counting followers"))?
+        .districts
+        .into_iter()
+        .find(|(id, _)| *id == district.id)
+        .map_or(0, |(_, n)| n);
+    let with_shop_followers = state
+        .store
+        .distinct_followers(town.id, Some(district.id))
+        .await
+        .map_err(store_error("counting followers"))?;
+    let (push_reach, push_reach_with_shops) = state
+        .store
+        .district_push_reach(district.id)
+        .await
+        .map_err(store_error("counting notifications"))?;
+    let shops = state
+        .store
+        .shops(
+            town.id,
+            &crate::server::ShopFilter {
+                category: None,
+                district_id: Some(district.id),
+            },
+        )
+        .await
+        .map_err(store_error("listing shops"))?
+        .into_iter()
+        .map(|s| ShopChoice {
+            id: s.id,
+            name: s.fields.name,
+        })
+        .collect();
+    let messages = state
+        .store
+        .message_stats(
+            crate::domain::messages::Recipient::District(district.id),
+            month_start(now, tz),
+        )
+        .await
+        .map_err(store_error("counting messages"))?;
+    let (valid_from, valid_until) = default_offer_dates(now, tz);
+    Ok(DistrictCounterView {
+        district: DistrictLink {
+            slug: district.slug,
+            name: district.name,
+        },
+        posts: counter_posts,
+        followers,
+        with_shop_followers,
+        push_reach,
+        push_reach_with_shops,
+        blank: PostForm {
+            kind: "event".into(),
+            valid_from: Some(valid_from),
+            valid_until: Some(valid_until),
+            idempotency_key: Some(crate::server::device::new_token()?),
+            ..PostForm::default()
+        },
+        shops,
+        messages_to_answer: messages.open,
+    })
+}
+
 /// The checklist of a shop's visibility: missing items first, each with the address of its fix.
 #[cfg(feature = "ssr")]
 pub(crate) fn visibility_view(
@@ -241,6 +416,8 @@ fn counter_post(
             place: c.place.clone(),
             publish_at: (c.published_at > now).then(|| form_date_time(c.published_at, tz)),
             idempotency_key: None,
+            notify_shop_followers: c.broadcast.notify_shop_followers,
+            co_organisers: c.broadcast.co_organisers.clone(),
         },
     }
 }
@@ -268,11 +445,13 @@ async fn team_members(
         .collect())
 }
 
-/// Publishes a new post of shop `slug` (or, with `post_id`, saves the edited post). A form
-/// sent twice with the same `idempotency_key` publishes once. Returns the post's id.
+/// Publishes a new post of shop `slug`, or of `district` (its slug) as its stewards (or, with
+/// `post_id`, saves the edited post). A form sent twice with the same `idempotency_key`
+/// publishes once. Returns the post's id.
 #[server(prefix = "/api", endpoint = "counter/save")]
 pub async fn save_post(
-    slug: String,
+    slug: Option<String>,
+    district: Option<String>,
     post_id: Option<i64>,
     kind: String,
     title: String,
@@ -284,7 +463,9 @@ pub async fn save_post(
     place: Option<String>,
     publish_at: Option<String>,
     idempotency_key: Option<String>,
+    notify_shop_followers: Option<String>,
 ) -> Result<i64, AppError> {
+    let counter = CounterOf::from_fields(slug, district);
     let form = crate::model::PostForm {
         kind,
         title,
@@ -296,10 +477,13 @@ pub async fn save_post(
         place,
         publish_at,
         idempotency_key,
+        notify_shop_followers: notify_shop_followers.is_some(),
+        // Chosen in the counter's multipart form (`publish_post`): a field sent once per shop.
+        co_organisers: Vec::new(),
     };
     let result =
-        super::with_status(save_inner(&slug, post_id, form.clone(), PhotoChange::Keep).await);
-    redirect_after_save(&slug, post_id, &form, &result);
+        super::with_status(save_inner(&counter, post_id, form.clone(), PhotoChange::Keep).await);
+    redirect_after_save(&counter, post_id, &form, &result);
     result
 }
 
@@ -315,13 +499,14 @@ pub enum PhotoChange {
 /// the error and everything that was typed (so nothing is lost).
 #[cfg(feature = "ssr")]
 fn redirect_after_save(
-    slug: &str,
+    counter: &CounterOf,
     post_id: Option<i64>,
     form: &crate::model::PostForm,
     result: &Result<i64, AppError>,
 ) {
+    let path = counter.path();
     match result {
-        Ok(id) => super::redirect_plain_form(Some(&format!("/counter/{slug}?saved={id}"))),
+        Ok(id) => super::redirect_plain_form(Some(&format!("{path}?saved={id}"))),
         Err(error) => {
             let mut query = form_urlencoded::Serializer::new(String::new());
             query.append_pair("error", &super::error_code(error));
@@ -345,10 +530,13 @@ fn redirect_after_save(
                     query.append_pair(name, value);
                 }
             }
-            super::redirect_plain_form(Some(&format!(
-                "/counter/{slug}?{}#composer",
-                query.finish()
-            )))
+            if form.notify_shop_followers {
+                query.append_pair("notify_shop_followers", "on");
+            }
+            for id in &form.co_organisers {
+                query.append_pair("co_organisers", &id.to_string());
+            }
+            super::redirect_plain_form(Some(&format!("{path}?{}#composer", query.finish())))
         }
     }
 }
@@ -376,7 +564,7 @@ pub async fn publish_post(data: leptos::server_fn::codec::MultipartData) -> Resu
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
     };
-    let slug = get("slug").unwrap_or_default();
+    let counter = CounterOf::from_fields(get("slug"), get("district"));
     let post_id = get("post_id").and_then(|id| id.parse::<i64>().ok());
     let form = crate::model::PostForm {
         kind: get("kind").unwrap_or_default(),
@@ -389,6 +577,12 @@ pub async fn publish_post(data: leptos::server_fn::codec::MultipartData) -> Resu
         place: get("place"),
         publish_at: get("publish_at"),
         idempotency_key: get("idempotency_key"),
+        notify_shop_followers: get("notify_shop_followers").is_some(),
+        co_organisers: fields
+            .iter()
+            .filter(|(n, _)| n == "co_organisers")
+            .map(|(_, v)| v.parse::<i64>().unwrap_or(0))
+            .collect(),
     };
     let change = match photo {
         Err(error) => Err(error),
@@ -397,11 +591,11 @@ pub async fn publish_post(data: leptos::server_fn::codec::MultipartData) -> Resu
         Ok(None) => Ok(PhotoChange::Keep),
     };
     let result = match change {
-        Ok(change) => save_inner(&slug, post_id, form.clone(), change).await,
+        Ok(change) => save_inner(&counter, post_id, form.clone(), change).await,
         Err(error) => Err(error),
     };
     let result = super::with_status(result);
-    redirect_after_save(&slug, post_id, &form, &result);
+    redirect_after_save(&counter, post_id, &form, &result);
     result
 }
 
@@ -411,6 +605,9 @@ fn is_post_field(name: &str) -> bool {
     matches!(
         name,
         "slug"
+            | "district"
+            | "notify_shop_followers"
+            | "co_organisers"
             | "post_id"
             | "kind"
             | "title"
@@ -429,7 +626,7 @@ fn is_post_field(name: &str) -> bool {
 
 #[cfg(feature = "ssr")]
 async fn save_inner(
-    slug: &str,
+    counter: &CounterOf,
     post_id: Option<i64>,
     form: crate::model::PostForm,
     photo: PhotoChange,
@@ -440,12 +637,7 @@ async fn save_inner(
     use crate::server::{AppState, PostAuthor, PostOrigin};
 
     let state = AppState::from_context()?;
-    let (town, shop, actor) = crate::server::access::authorized_shop(
-        &state,
-        slug,
-        crate::domain::authz::Action::PostForShop,
-    )
-    .await?;
+    let (town, author, by_steward, actor) = authorized_author(&state, counter).await?;
     let user_id = actor.user_id().ok_or(AppError::Unauthorized)?;
     let locale = super::request_locale();
     let invalid = |e: crate::domain::posting::FieldError| AppError::Validation {
@@ -453,8 +645,12 @@ async fn save_inner(
         message: locale.t(e.key),
     };
     let now = state.clock.now();
-    let mut post =
-        post_from_form(&form, PostAuthor::Shop(shop.id), now, town_tz(&town)).map_err(invalid)?;
+    let mut post = post_from_form(&form, author, now, town_tz(&town)).map_err(invalid)?;
+    if let PostAuthor::District(district_id) = author {
+        post.broadcast = broadcast_from_form(&state, &town, district_id, &form)
+            .await?
+            .map_err(invalid)?;
+    }
     // Counted before the photo is decoded (the costly part): a flood of uploads is refused
     // without touching one.
     match post_id {
@@ -486,7 +682,7 @@ async fn save_inner(
                 .post_by_id(town.id, id)
                 .await
                 .map_err(store_error("loading a post"))?
-                .filter(|p| p.content.author == PostAuthor::Shop(shop.id))
+                .filter(|p| p.content.author == author)
                 .ok_or(AppError::NotFound)?,
         ),
     };
@@ -526,7 +722,7 @@ async fn save_inner(
             let key = idempotency_key(form.idempotency_key.as_deref()).map_err(invalid)?;
             let origin = PostOrigin {
                 user_id: Some(user_id),
-                by_steward: actor.acts_on_behalf(shop_ref(&shop)),
+                by_steward,
                 idempotency_key: key,
             };
             let (saved, created) = state
@@ -540,28 +736,28 @@ async fn save_inner(
     }
 }
 
-/// Deletes a post of shop `slug`.
+/// Deletes a post of shop `slug` (or of `district`, its slug).
 #[server(prefix = "/api", endpoint = "counter/delete")]
-pub async fn delete_post(slug: String, post_id: i64) -> Result<(), AppError> {
-    let result = super::with_status(delete_inner(&slug, post_id).await);
+pub async fn delete_post(
+    slug: Option<String>,
+    district: Option<String>,
+    post_id: i64,
+) -> Result<(), AppError> {
+    let counter = CounterOf::from_fields(slug, district);
+    let result = super::with_status(delete_inner(&counter, post_id).await);
     if result.is_ok() {
-        super::redirect_plain_form(Some(&format!("/counter/{slug}?deleted=1")));
+        super::redirect_plain_form(Some(&format!("{}?deleted=1", counter.path())));
     }
     result
 }
 
 #[cfg(feature = "ssr")]
-async fn delete_inner(slug: &str, post_id: i64) -> Result<(), AppError> {
+async fn delete_inner(counter: &CounterOf, post_id: i64) -> Result<(), AppError> {
     use crate::server::access::*;
-    use crate::server::{AppState, PostAuthor};
+    use crate::server::AppState;
 
     let state = AppState::from_context()?;
-    let (town, shop, actor) = crate::server::access::authorized_shop(
-        &state,
-        slug,
-        crate::domain::authz::Action::PostForShop,
-    )
-    .await?;
+    let (town, author, _, actor) = authorized_author(&state, counter).await?;
     let user_id = actor.user_id().ok_or(AppError::Unauthorized)?;
     state
         .rate_limit(
@@ -575,7 +771,7 @@ async fn delete_inner(slug: &str, post_id: i64) -> Result<(), AppError> {
         .post_by_id(town.id, post_id)
         .await
         .map_err(store_error("loading a post"))?
-        .filter(|p| p.content.author == PostAuthor::Shop(shop.id))
+        .filter(|p| p.content.author == author)
         .ok_or(AppError::NotFound)?;
     state
         .store
@@ -584,4 +780,83 @@ async fn delete_inner(slug: &str, post_id: i64) -> Result<(), AppError> {
         .map_err(store_error("deleting a post"))?;
     tracing::info!(post = post_id, user = actor.user_id(), "post deleted");
     Ok(())
+}
+
+/// The town, the author a counter posts as, whether it is a steward's post on a shop's behalf,
+/// and the signed-in actor, if the actor may post there; 404, 401 or 403 otherwise.
+#[cfg(feature = "ssr")]
+async fn authorized_author(
+    state: &crate::server::AppState,
+    counter: &CounterOf,
+) -> Result<
+    (
+        crate::server::Town,
+        crate::server::PostAuthor,
+        bool,
+        crate::domain::authz::Actor,
+    ),
+    AppError,
+> {
+    use crate::domain::authz::Action;
+    use crate::server::access::*;
+    use crate::server::PostAuthor;
+
+    match counter {
+        CounterOf::Shop(slug) => {
+            let (town, shop, actor) = authorized_shop(state, slug, Action::PostForShop).await?;
+            let on_behalf = actor.acts_on_behalf(shop_ref(&shop));
+            Ok((town, PostAuthor::Shop(shop.id), on_behalf, actor))
+        }
+        CounterOf::District(slug) => {
+            let town = state.town().await?;
+            let district = district_or_404(state, &town, slug).await?;
+            let actor = state
+                .authorize(&town, Action::PostForDistrict(district.id))
+                .await?;
+            Ok((town, PostAuthor::District(district.id), false, actor))
+        }
+    }
+}
+
+/// Whom a district's post reaches beyond its followers, from the form: its co-organisers must be
+/// shops of the district (at most [`crate::server::MAX_CO_ORGANISERS`]).
+#[cfg(feature = "ssr")]
+async fn broadcast_from_form(
+    state: &crate::server::AppState,
+    town: &crate::server::Town,
+    district_id: i64,
+    form: &crate::model::PostForm,
+) -> Result<Result<crate::server::Broadcast, crate::domain::posting::FieldError>, AppError> {
+    use crate::domain::posting::FieldError;
+    use crate::server::access::store_error;
+
+    let mut co_organisers = form.co_organisers.clone();
+    co_organisers.sort_unstable();
+    co_organisers.dedup();
+    if co_organisers.len() > crate::server::MAX_CO_ORGANISERS {
+        return Ok(Err(FieldError {
+            field: "co_organisers",
+            key: "post.error.co_organisers_many",
+        }));
+    }
+    let shops = state
+        .store
+        .shops_by_ids(town.id, &co_organisers)
+        .await
+        .map_err(store_error("loading co-organisers"))?;
+    let all_in_district = co_organisers.iter().all(|id| {
+        shops
+            .iter()
+            .any(|s| s.id == *id && s.district_id == Some(district_id))
+    });
+    if !all_in_district {
+        return Ok(Err(FieldError {
+            field: "co_organisers",
+            key: "post.error.co_organiser",
+        }));
+    }
+    Ok(Ok(crate::server::Broadcast {
+        co_organisers,
+        notify_shop_followers: form.notify_shop_followers,
+    }))
 }

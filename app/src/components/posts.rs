@@ -34,7 +34,8 @@ pub fn PostCard(post: PostView, #[prop(default = true)] show_author: bool) -> im
         <article class=format!("post post-{kind}") id=format!("post-{}", post.id) aria-labelledby=labelled_by>
             <p class="post-kind">
                 <span class=format!("tag tag-{kind}")>{locale.t(&format!("post.kind.{kind}"))}</span>
-                {show_author.then(|| view! {
+                // A district's event on a shop's page: whose it is.
+                {(show_author || (post.by_district && !post.co_organisers.is_empty())).then(|| view! {
                     " " <a class="post-author" href=post.author_url.clone()>{post.author_name.clone()}</a>
                 })}
             </p>
@@ -59,6 +60,15 @@ pub fn PostCard(post: PostView, #[prop(default = true)] show_author: bool) -> im
             })}
             <p class="post-body">{post.body.clone()}</p>
             {post.on_behalf.then(|| view! { <p class="post-on-behalf">{locale.t("post.on_behalf")}</p> })}
+            {(!post.co_organisers.is_empty()).then(|| view! {
+                <p class="post-co-organisers">
+                    {locale.t("post.co_organised")} " "
+                    {post.co_organisers.iter().enumerate().map(|(i, shop)| view! {
+                        {(i > 0).then_some(", ")}
+                        <a href=shop.url.clone()>{shop.name.clone()}</a>
+                    }).collect_view()}
+                </p>
+            })}
             {validity.map(|v| view! { <p class="post-validity">{v}</p> })}
             <p class="post-meta">
                 <time datetime=post.published.iso.clone()>{published}</time>

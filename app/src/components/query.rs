@@ -23,6 +23,17 @@ impl PageQuery {
         })
     }
 
+    /// Every value of `name` (a field sent several times), in order.
+    pub fn get_all(&self, name: &str) -> Vec<String> {
+        self.0.with_value(|pairs| {
+            pairs
+                .iter()
+                .filter(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+                .collect()
+        })
+    }
+
     /// `f` applied to the query (the page's query does not change while it is shown).
     pub fn with<T>(&self, f: impl FnOnce(&Self) -> T) -> T {
         f(self)

@@ -162,6 +162,7 @@ pub fn post_from_form(
         ends_at: None,
         place: None,
         published_at,
+        broadcast: Default::default(),
     };
     match kind {
         PostKind::Offer => {

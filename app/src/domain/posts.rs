@@ -55,7 +55,23 @@ pub struct NewPost {
     pub place: Option<String>,
     /// When it shows in feeds (a future time schedules it).
     pub published_at: DateTime<Utc>,
+    /// A district's post: whom it reaches beyond the district's followers (empty for a shop's).
+    pub broadcast: Broadcast,
 }
+
+/// What a district's post reaches beyond the district's followers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Broadcast {
+    /// The shops of the district that co-organise it (ids, ascending): each one's page and feeds
+    /// show it, and their followers' feeds.
+    pub co_organisers: Vec<i64>,
+    /// Notify the followers of the shops too: of the co-organisers when there are some, else of
+    /// every shop of the district (under the residents' caps on district posts).
+    pub notify_shop_followers: bool,
+}
+
+/// The most shops one district post lists as co-organisers.
+pub const MAX_CO_ORGANISERS: usize = 50;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Post {

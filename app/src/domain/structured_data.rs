@@ -117,7 +117,8 @@ pub fn opening_hours_specification(week: &[DayHours]) -> Vec<Value> {
 
 /// The business with its current offers (`makesOffer`) and, when it has upcoming events, a
 /// `@graph` of the business and one `Event` per event (organised by the business, at its
-/// address unless the event names a place).
+/// address unless the event names a place; a district's event it co-organises: by the district
+/// and the business).
 pub fn with_posts(
     mut business: Value,
     page_url: &str,
@@ -127,7 +128,7 @@ pub fn with_posts(
     let business_id = format!("{page_url}#business");
     let offers: Vec<Value> = posts
         .iter()
-        .filter(|p| p.kind == PostKindView::Offer)
+        .filter(|p| p.kind == PostKindView::Offer && !p.by_district)
         .map(|p| {
             let mut offer = Map::new();
             offer.insert("@type".into(), json!("Offer"));
@@ -157,12 +158,24 @@ pub fn with_posts(
         map.remove("@context");
     }
     graph.push(business);
-    let organizer = json!({ "@id": business_id });
+    let business_ref = json!({ "@id": business_id });
     for event in events {
         let place = event
             .place
             .as_ref()
             .map_or(business_name.clone().unwrap_or(Value::Null), |p| json!(p));
+        let organizer = if event.by_district {
+            json!([
+                {
+                    "@type": "Organization",
+                    "name": event.author_name,
+                    "url": format!("{}{}", origin(page_url), event.author_url),
+                },
+                business_ref,
+            ])
+        } else {
+            business_ref.clone()
+        };
         graph.extend(event_node(
             page_url,
             event,
@@ -172,6 +185,15 @@ pub fn with_posts(
         ));
     }
     json!({ "@context": "https://schema.org", "@graph": graph })
+}
+
+/// The scheme and host of an absolute URL (`https://habay.example/shops/x` → `https://habay.example`).
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(i) => &url[..after_scheme + i],
+        None => url,
+    }
 }
 
 /// A schema.org `Event` for an event post shown on `page_url` (`None` without a start).
@@ -313,4 +335,23 @@ pub fn script_json(value: &Value) -> String {
 
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn origin_is_the_scheme_and_host() {
+        assert_eq!(
+            super::origin("https://habay.example/shops/x#business"),
+            "https://habay.example"
+        );
+        assert_eq!(
+            super::origin("http://127.0.0.1:3000/shops/x"),
+            "http://127.0.0.1:3000"
+        );
+        assert_eq!(
+            super::origin("https://habay.example"),
+            "https://habay.example"
+        );
+    }
 }

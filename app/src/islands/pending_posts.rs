@@ -72,9 +72,11 @@ pub async fn enqueue(url: &str, data: &web_sys::FormData) -> bool {
     js::enqueue(url, data).await.is_ok()
 }
 
-/// The shop's queued posts; when one has been sent, the counter reloads to show it published.
+/// A counter's queued posts (`queue`: its key in the queue, `page`: the counter's address); when
+/// one has been sent, the counter reloads to show it published.
 #[component]
-pub fn PendingPostsList(slug: String) -> impl IntoView {
+pub fn PendingPostsList(queue: String, page: String) -> impl IntoView {
+    let slug = queue;
     let locale = use_locale();
     let queued = RwSignal::new(Vec::<QueuedPost>::new());
     #[cfg(feature = "hydrate")]
@@ -106,6 +108,7 @@ pub fn PendingPostsList(slug: String) -> impl IntoView {
         });
         let sent = window_event_listener_untyped("quartier-pending-posts-sent", {
             let slug = slug.clone();
+            let page = page.clone();
             move |event| {
                 use wasm_bindgen::JsCast;
                 let detail = event
@@ -120,7 +123,7 @@ pub fn PendingPostsList(slug: String) -> impl IntoView {
                 refresh();
                 if get("shop").as_deref() == Some(slug.as_str()) {
                     let id = get("id").unwrap_or_default();
-                    crate::components::query::go_to(&format!("/counter/{slug}?saved={id}"));
+                    crate::components::query::go_to(&format!("{page}?saved={id}"));
                 }
             }
         });
@@ -130,7 +133,7 @@ pub fn PendingPostsList(slug: String) -> impl IntoView {
             loaded.remove();
         });
     }
-    let _ = &slug;
+    let _ = (&slug, &page);
     let discard = move |key: String| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {

@@ -74,6 +74,12 @@ pub struct PostForm {
     /// Chosen once per post by the form, so that a resent form publishes once.
     #[serde(default)]
     pub idempotency_key: Option<String>,
+    /// A district's post: notify the followers of its shops too (of the co-organisers, if any).
+    #[serde(default)]
+    pub notify_shop_followers: bool,
+    /// A district's post: the shops of the district that co-organise it (their ids).
+    #[serde(default)]
+    pub co_organisers: Vec<i64>,
 }
 
 /// Where a merchant's post stands.
@@ -174,6 +180,34 @@ pub struct CounterView {
     pub messages_to_answer: i64,
     /// The shop's "visibilité": its score and checklist.
     pub visibility: VisibilityView,
+}
+
+/// A district's counter, for its stewards: broadcasting as the district, its posts and reach.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistrictCounterView {
+    pub district: DistrictLink,
+    pub posts: Vec<CounterPost>,
+    /// Residents following the district itself.
+    pub followers: i64,
+    /// Residents following the district or one of its shops (each once).
+    pub with_shop_followers: i64,
+    /// Phones and browsers the district's next event is pushed to: its followers', and with its
+    /// shops' followers.
+    pub push_reach: i64,
+    pub push_reach_with_shops: i64,
+    /// A blank form: a fresh idempotency key and the default offer dates.
+    pub blank: PostForm,
+    /// The district's shops, the possible co-organisers (by name).
+    pub shops: Vec<ShopChoice>,
+    /// Private messages to the district waiting for an answer.
+    pub messages_to_answer: i64,
+}
+
+/// A shop one can pick in a form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopChoice {
+    pub id: i64,
+    pub name: String,
 }
 
 /// A shop's "visibilité" (0–100) and what makes it: missing items first, each with where to

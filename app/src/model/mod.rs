@@ -173,6 +173,16 @@ pub struct PostView {
     pub ics_url: Option<String>,
     /// Where the post is shown in full (its author's page, at the post).
     pub url: String,
+    /// A district's co-organised event: the shops taking part, with their pages.
+    #[serde(default)]
+    pub co_organisers: Vec<NamedLink>,
+}
+
+/// A named page: a link's text and address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedLink {
+    pub name: String,
+    pub url: String,
 }
 
 /// Whether this device follows a shop or district, and how many do.

@@ -169,6 +169,15 @@ pub fn post_view(post: &Post, authors: &Authors, tz: Tz, now: DateTime<Utc>) -> 
         ends: c.ends_at.map(|t| local_moment(t, tz, now)),
         place: c.place.clone(),
         ics_url: (c.kind == PostKind::Event).then(|| format!("/events/{}.ics", post.id)),
+        co_organisers: c
+            .broadcast
+            .co_organisers
+            .iter()
+            .filter_map(|&id| {
+                let (name, url, _) = authors.of(PostAuthor::Shop(id))?;
+                Some(super::NamedLink { name, url })
+            })
+            .collect(),
     })
 }
 

@@ -106,7 +106,11 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
                 <p class="hint">{locale.tf("manage.average_visibility", &[("score", &v.to_string())])}</p>
             })}
             {slug.clone().map(|slug| view! {
-                <p><a href=format!("/districts/{slug}/messages")>{locale.t("manage.district_messages")}</a></p>
+                <p class="counter-links">
+                    <a class="button primary small" href=format!("/districts/{slug}/counter")>{locale.t("manage.district_counter")}</a>
+                    " "
+                    <a href=format!("/districts/{slug}/messages")>{locale.t("manage.district_messages")}</a>
+                </p>
             })}
             {(slug.is_some() && waiting > 0).then(|| view! {
                 <form method="post" action="/manage/invitations/sheet" class="inline-form">

@@ -1,8 +1,8 @@
 //! `quartier demo`: Habay's real shops (OpenStreetMap, 2020) as a demo town with two districts.
 
 use app::server::{
-    FeedScope, NewDistrict, NewPost, NewTown, PostAuthor, PostKind, ShopFilter, Store, StoreError,
-    Town,
+    Broadcast, FeedScope, NewDistrict, NewPost, NewTown, PostAuthor, PostKind, ShopFilter, Store,
+    StoreError, Town,
 };
 use chrono::{DateTime, Datelike, Days, NaiveTime, TimeDelta, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
@@ -92,6 +92,8 @@ struct DemoPost {
     valid_days: Option<u64>,
     /// Events: start (days from today, local hour and minute), duration in minutes, place.
     event: Option<(u64, u32, u32, i64, &'static str)>,
+    /// A district's post: the shops (by name) that co-organise it; their followers are notified.
+    with: &'static [&'static str],
 }
 
 const fn offer(
@@ -109,6 +111,7 @@ const fn offer(
         hours_ago,
         valid_days: Some(valid_days),
         event: None,
+        with: &[],
     }
 }
 
@@ -126,6 +129,7 @@ const fn news(
         hours_ago,
         valid_days: None,
         event: None,
+        with: &[],
     }
 }
 
@@ -146,6 +150,7 @@ const DEMO_POSTS: &[DemoPost] = &[
         hours_ago: 120,
         valid_days: None,
         event: Some((2, 14, 0, 150, "Au magasin")),
+        with: &[],
     },
     news("Optique Dussart", "Nouvelle collection de montures",
         "Les montures de créateurs belges de l'hiver sont en vitrine. Examen de la vue sur rendez-vous.", 140),
@@ -159,6 +164,7 @@ const DEMO_POSTS: &[DemoPost] = &[
         hours_ago: 46,
         valid_days: None,
         event: Some((3, 19, 0, 240, "Les Plats Canailles")),
+        with: &[],
     },
     news("Pharmacie Berg", "Vaccination contre la grippe le samedi matin",
         "Sans rendez-vous, de 9 h à 12 h, pour les personnes de plus de 18 ans. Pensez à votre carte d'identité.", 26),
@@ -180,6 +186,7 @@ const DEMO_POSTS: &[DemoPost] = &[
         hours_ago: 30,
         valid_days: None,
         event: Some((DAYS_TO_SATURDAY, 14, 0, 420, "Centre de Habay-la-Neuve")),
+        with: &["Boulangerie Rigaux", "Les Plats Canailles", "Papa d'Eugénie", "Press shop"],
     },
     news("marbehan", "Les illuminations de Marbehan s'allument",
         "Les commerçants de Marbehan décorent leurs vitrines : venez les découvrir en fin de journée.", 12),
@@ -277,6 +284,14 @@ pub async fn seed_posts(
                     ends_at,
                     place,
                     published_at,
+                    broadcast: Broadcast {
+                        co_organisers: shops
+                            .iter()
+                            .filter(|s| demo.with.contains(&s.fields.name.as_str()))
+                            .map(|s| s.id)
+                            .collect(),
+                        notify_shop_followers: matches!(author, PostAuthor::District(_)),
+                    },
                 },
                 now,
             )

@@ -16,12 +16,19 @@ fn scope_clause(scope: FeedScope, n: usize) -> (String, i64) {
             format!(
                 "(shop_id IN (SELECT shop_id FROM shop_follows WHERE profile_id = ${n}) \
                  OR district_id IN (SELECT district_id FROM district_follows WHERE profile_id = ${n}) \
-                 OR district_id IN (SELECT s.district_id FROM shop_follows f \
-                 JOIN shops s ON s.id = f.shop_id WHERE f.profile_id = ${n}))"
+                 OR id IN (SELECT ps.post_id FROM post_shops ps JOIN shop_follows f \
+                 ON f.shop_id = ps.shop_id WHERE f.profile_id = ${n}) \
+                 OR (notify_shop_followers AND district_id IN (SELECT s.district_id \
+                 FROM shop_follows f JOIN shops s ON s.id = f.shop_id WHERE f.profile_id = ${n}) \
+                 AND NOT EXISTS (SELECT 1 FROM post_shops ps WHERE ps.post_id = posts.id)))"
             ),
             id,
         ),
-        FeedScope::Shop(id) => (format!("shop_id = ${n}"), id),
+        // Its own posts and the district's events it co-organises.
+        FeedScope::Shop(id) => (
+            format!("(shop_id = ${n} OR id IN (SELECT post_id FROM post_shops WHERE shop_id = ${n}))"),
+            id,
+        ),
         FeedScope::District(id) => (
             format!(
                 "(district_id = ${n} OR shop_id IN (SELECT id FROM shops WHERE district_id = ${n}))"
@@ -56,7 +63,7 @@ impl FeedStore for SqlStore {
              ORDER BY published_at DESC, id DESC LIMIT $3"
         );
         let now = now.trunc_subsecs(0);
-        on_pool!(self, |pool| {
+        let posts = on_pool!(self, |pool| {
             let mut q = sqlx::query_as::<_, PostRow>(&sql)
                 .bind(town_id)
                 .bind(now)
@@ -69,7 +76,8 @@ impl FeedStore for SqlStore {
                 .await
                 .map(|rows| rows.into_iter().filter_map(PostRow::into_post).collect())
                 .map_err(store_error)
-        })
+        })?;
+        super::posts::with_co_organisers(self, posts).await
     }
 
     async fn upcoming_events(
@@ -87,7 +95,7 @@ impl FeedStore for SqlStore {
              AND {scope_clause} ORDER BY starts_at, id LIMIT $3"
         );
         let now = now.trunc_subsecs(0);
-        on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
+        let posts = on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
             .bind(town_id)
             .bind(now)
             .bind(limit)
@@ -96,7 +104,8 @@ impl FeedStore for SqlStore {
             .fetch_all(pool)
             .await
             .map(|rows| rows.into_iter().filter_map(PostRow::into_post).collect())
-            .map_err(store_error))
+            .map_err(store_error))?;
+        super::posts::with_co_organisers(self, posts).await
     }
 
     async fn recent_posts(
@@ -111,7 +120,7 @@ impl FeedStore for SqlStore {
             "SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND published_at <= $2 \
              AND {scope_clause} ORDER BY published_at DESC, id DESC LIMIT $3"
         );
-        on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
+        let posts = on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
             .bind(town_id)
             .bind(now.trunc_subsecs(0))
             .bind(limit)
@@ -119,6 +128,7 @@ impl FeedStore for SqlStore {
             .fetch_all(pool)
             .await
             .map(|rows| rows.into_iter().filter_map(PostRow::into_post).collect())
-            .map_err(store_error))
+            .map_err(store_error))?;
+        super::posts::with_co_organisers(self, posts).await
     }
 }

@@ -143,7 +143,8 @@ impl SqlStore {
 }
 
 /// The deliveries of a job: one per subscription of the residents whose follow asks for this
-/// kind of post (a district's post: followers of the district and of its shops), each `capped`
+/// kind of post (a district's post: followers of the district, and when the steward asked for it
+/// of its co-organising shops, or without co-organisers of all its shops), each `capped`
 /// at once when the resident already had their share (one shop's posts today, district posts
 /// this week: the resident's setting, else the town's). Parameters: $1 job, $2 post, $3 now,
 /// $4 shop or district, $5 town, $6 the post's kind, $7 the start of the cap's window.
@@ -159,8 +160,11 @@ fn expansion_sql(shop_post: bool) -> String {
         (
             format!(
                 "SELECT f.profile_id FROM district_follows f WHERE f.district_id = $4 AND {wants} \
-                 UNION SELECT f.profile_id FROM shop_follows f JOIN shops sh ON sh.id = f.shop_id \
-                 WHERE sh.district_id = $4 AND {wants}"
+                 UNION SELECT f.profile_id FROM shop_follows f \
+                 JOIN posts p ON p.id = $2 AND p.notify_shop_followers \
+                 WHERE {wants} AND (f.shop_id IN (SELECT shop_id FROM post_shops WHERE post_id = $2) \
+                 OR (NOT EXISTS (SELECT 1 FROM post_shops WHERE post_id = $2) \
+                 AND f.shop_id IN (SELECT id FROM shops WHERE district_id = $4)))"
             ),
             "l.district_post",
             "COALESCE(ps.district_pushes_per_week, t.district_pushes_per_week)",

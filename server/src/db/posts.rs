@@ -34,13 +34,72 @@ async fn by_idempotency_key(
 ) -> StoreResult<Option<Post>> {
     let sql =
         format!("SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND idempotency_key = $2");
-    on_pool!(store, |pool| sqlx::query_as::<_, PostRow>(&sql)
+    let post = on_pool!(store, |pool| sqlx::query_as::<_, PostRow>(&sql)
         .bind(town_id)
         .bind(key)
         .fetch_optional(pool)
         .await
         .map(|row| row.and_then(PostRow::into_post))
-        .map_err(store_error))
+        .map_err(store_error))?;
+    Ok(with_co_organisers(store, post.into_iter().collect())
+        .await?
+        .pop())
+}
+
+/// Fills in the co-organisers of the district posts among `posts` (one query, none when there is
+/// no district post).
+pub(super) async fn with_co_organisers(
+    store: &SqlStore,
+    mut posts: Vec<Post>,
+) -> StoreResult<Vec<Post>> {
+    let ids: Vec<i64> = posts
+        .iter()
+        .filter(|p| matches!(p.content.author, PostAuthor::District(_)))
+        .map(|p| p.id)
+        .collect();
+    for chunk in ids.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT post_id, shop_id FROM post_shops WHERE post_id IN ({}) \
+             ORDER BY post_id, shop_id",
+            placeholders.join(", ")
+        );
+        let pairs: Vec<(i64, i64)> = on_pool!(store, |pool| {
+            let mut query = sqlx::query_as(&sql);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            query.fetch_all(pool).await.map_err(store_error)
+        })?;
+        for (post_id, shop_id) in pairs {
+            if let Some(post) = posts.iter_mut().find(|p| p.id == post_id) {
+                post.content.broadcast.co_organisers.push(shop_id);
+            }
+        }
+    }
+    Ok(posts)
+}
+
+/// Writes the co-organisers of a post in transaction `$tx` (replacing any): shops of the post's
+/// district only, others are left out.
+macro_rules! write_co_organisers {
+    ($tx:expr, $id:expr, $shops:expr) => {{
+        sqlx::query("DELETE FROM post_shops WHERE post_id = $1")
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
+        for shop_id in $shops {
+            sqlx::query(
+                "INSERT INTO post_shops (post_id, shop_id) SELECT p.id, s.id FROM posts p \
+                 JOIN shops s ON s.district_id = p.district_id WHERE p.id = $1 AND s.id = $2 \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind($id)
+            .bind(shop_id)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
 }
 
 /// How long after an edit the phones that have the post get its new version (the edits made
@@ -65,13 +124,16 @@ impl PostStore for SqlStore {
 
     async fn post_by_id(&self, town_id: i64, id: i64) -> StoreResult<Option<Post>> {
         let sql = format!("SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND id = $2");
-        on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
+        let post = on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
             .bind(town_id)
             .bind(id)
             .fetch_optional(pool)
             .await
             .map(|row| row.and_then(PostRow::into_post))
-            .map_err(store_error))
+            .map_err(store_error))?;
+        Ok(with_co_organisers(self, post.into_iter().collect())
+            .await?
+            .pop())
     }
 
     async fn publish_post(
@@ -98,8 +160,9 @@ impl PostStore for SqlStore {
         let sql = format!(
             "INSERT INTO posts (town_id, shop_id, district_id, kind, title, body, photo, \
              valid_from, valid_until, starts_at, ends_at, place, search_text, published_at, \
-             created_at, updated_at, author_user_id, by_steward, idempotency_key) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18 \
+             created_at, updated_at, author_user_id, by_steward, idempotency_key, \
+             notify_shop_followers) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18, $19 \
              WHERE EXISTS ({author_check}) RETURNING {POST_COLUMNS}"
         );
         let text = search::post_text(&post.title, &post.body, post.place.as_deref());
@@ -119,9 +182,11 @@ impl PostStore for SqlStore {
             .bind(origin.user_id)
             .bind(origin.by_steward)
             .bind(&origin.idempotency_key)
+            .bind(post.broadcast.notify_shop_followers)
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(row) = &row {
+                write_co_organisers!(tx, row.id, &post.broadcast.co_organisers);
                 sqlx::query(
                     "INSERT INTO push_jobs (post_id, due_at, created_at) VALUES ($1, $2, $3)",
                 )
@@ -149,6 +214,10 @@ impl PostStore for SqlStore {
         let post = row
             .and_then(PostRow::into_post)
             .ok_or_else(|| StoreError::Conflict("the post's author is not in this town".into()))?;
+        let post = with_co_organisers(self, vec![post])
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::Conflict("the post vanished".into()))?;
         if let PostAuthor::Shop(shop_id) = post.content.author {
             self.refresh_shop_posts_text(&[shop_id], now).await?;
         }
@@ -165,7 +234,8 @@ impl PostStore for SqlStore {
         let sql = format!(
             "UPDATE posts SET kind = $3, title = $4, body = $5, photo = $6, valid_from = $7, \
              valid_until = $8, starts_at = $9, ends_at = $10, place = $11, search_text = $12, \
-             published_at = $13, updated_at = $14 WHERE town_id = $1 AND id = $2 \
+             published_at = $13, updated_at = $14, notify_shop_followers = $15 \
+             WHERE town_id = $1 AND id = $2 \
              RETURNING {POST_COLUMNS}"
         );
         let lock = self.dialect().for_update();
@@ -188,8 +258,12 @@ impl PostStore for SqlStore {
                 text
             )
             .bind(now)
+            .bind(post.broadcast.notify_shop_followers)
             .fetch_optional(&mut *tx)
             .await?;
+            if let Some(row) = &row {
+                write_co_organisers!(tx, row.id, &post.broadcast.co_organisers);
+            }
             if let (Some(row), Some((title, body, photo))) = (&row, before) {
                 // Not announced yet: the announcement follows the publication time.
                 sqlx::query(
@@ -226,7 +300,9 @@ impl PostStore for SqlStore {
         .await
         .map_err(store_error)
         })?;
-        let post = row.and_then(PostRow::into_post);
+        let post = with_co_organisers(self, row.and_then(PostRow::into_post).into_iter().collect())
+            .await?
+            .pop();
         if let Some(PostAuthor::Shop(shop_id)) = post.as_ref().map(|p| p.content.author) {
             self.refresh_shop_posts_text(&[shop_id], now).await?;
         }
@@ -260,6 +336,27 @@ impl PostStore for SqlStore {
             .await
             .map(|rows| rows.into_iter().filter_map(PostRow::into_post).collect())
             .map_err(store_error))
+    }
+
+    async fn district_posts(
+        &self,
+        town_id: i64,
+        district_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Post>> {
+        let sql = format!(
+            "SELECT {POST_COLUMNS} FROM posts WHERE town_id = $1 AND district_id = $2 \
+             ORDER BY published_at DESC, id DESC LIMIT $3"
+        );
+        let posts = on_pool!(self, |pool| sqlx::query_as::<_, PostRow>(&sql)
+            .bind(town_id)
+            .bind(district_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+            .map(|rows| rows.into_iter().filter_map(PostRow::into_post).collect())
+            .map_err(store_error))?;
+        with_co_organisers(self, posts).await
     }
 }
 

@@ -92,6 +92,24 @@ impl PushStore for SqlStore {
         .map_err(store_error))
     }
 
+    async fn district_push_reach(&self, district_id: i64) -> StoreResult<(i64, i64)> {
+        let wants = "f.notify IN ('all', 'events')";
+        let sql = format!(
+            "SELECT \
+             (SELECT COUNT(*) FROM push_subscriptions s WHERE s.profile_id IN \
+               (SELECT f.profile_id FROM district_follows f WHERE f.district_id = $1 AND {wants})), \
+             (SELECT COUNT(*) FROM push_subscriptions s WHERE s.profile_id IN \
+               (SELECT f.profile_id FROM district_follows f WHERE f.district_id = $1 AND {wants} \
+                UNION SELECT f.profile_id FROM shop_follows f JOIN shops sh ON sh.id = f.shop_id \
+                WHERE sh.district_id = $1 AND {wants}))"
+        );
+        on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(district_id)
+            .fetch_one(pool)
+            .await
+            .map_err(store_error))
+    }
+
     async fn record_push_click(&self, town_id: i64, post_id: i64) -> StoreResult<bool> {
         on_pool!(self, |pool| sqlx::query(
             "UPDATE posts SET push_clicks = push_clicks + 1 WHERE town_id = $1 AND id = $2"

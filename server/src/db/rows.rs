@@ -1,8 +1,8 @@
 //! Row types shared by both drivers, and their conversion to the app's records.
 
 use app::server::{
-    District, Invitation, InvitedRole, Listings, NewPost, Post, PostAuthor, PostKind, Shop,
-    ShopFields, ShopMember, ShopRole, Town, User,
+    Broadcast, District, Invitation, InvitedRole, Listings, NewPost, Post, PostAuthor, PostKind,
+    Shop, ShopFields, ShopMember, ShopRole, Town, User,
 };
 use chrono::{DateTime, Utc};
 
@@ -129,7 +129,8 @@ pub struct CategoryCountRow {
 
 pub const POST_COLUMNS: &str =
     "id, town_id, shop_id, district_id, kind, title, body, photo, valid_from, valid_until, \
-     starts_at, ends_at, place, published_at, created_at, updated_at, author_user_id, by_steward";
+     starts_at, ends_at, place, published_at, created_at, updated_at, author_user_id, by_steward, \
+     notify_shop_followers";
 
 #[derive(sqlx::FromRow)]
 pub struct PostRow {
@@ -151,6 +152,7 @@ pub struct PostRow {
     pub updated_at: DateTime<Utc>,
     pub author_user_id: Option<i64>,
     pub by_steward: bool,
+    pub notify_shop_followers: bool,
 }
 
 impl PostRow {
@@ -176,6 +178,11 @@ impl PostRow {
                 ends_at: self.ends_at,
                 place: self.place,
                 published_at: self.published_at,
+                // The co-organisers are in their own table: `with_co_organisers` reads them.
+                broadcast: Broadcast {
+                    co_organisers: Vec::new(),
+                    notify_shop_followers: self.notify_shop_followers,
+                },
             },
             created_at: self.created_at,
             updated_at: self.updated_at,

@@ -111,6 +111,7 @@ pub fn post(author: PostAuthor, kind: PostKind, title: &str, published: DateTime
         ends_at: None,
         place: None,
         published_at: published,
+        broadcast: Default::default(),
     }
 }
 
@@ -308,6 +309,11 @@ pub async fn habay_posts(store: &dyn Store, habay: &Habay) -> HabayPosts {
         starts_at: Some(t0 + TimeDelta::days(2)),
         ends_at: Some(t0 + TimeDelta::days(2) + TimeDelta::hours(5)),
         place: Some("Place de l'Hôtel de Ville".into()),
+        // For the followers of the district's shops too.
+        broadcast: app::server::Broadcast {
+            co_organisers: Vec::new(),
+            notify_shop_followers: true,
+        },
         ..post(
             PostAuthor::District(habay.centre.id),
             PostKind::Event,

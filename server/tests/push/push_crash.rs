@@ -69,6 +69,7 @@ async fn fan_out_queued() -> (tempfile::TempDir, String, PushService) {
                 ends_at: None,
                 place: None,
                 published_at: now,
+                broadcast: Default::default(),
             },
             &PostOrigin::default(),
             now,

@@ -146,6 +146,7 @@ fn offer(clock: &TestClock, shop: i64, title: &str, body: &str) -> NewPost {
         ends_at: None,
         place: None,
         published_at: now,
+        broadcast: Default::default(),
     }
 }
 
@@ -1181,6 +1182,188 @@ async fn notices_reach_every_browser_after_quiet_hours(store: SqlStore) {
 }
 
 /// Each scenario runs on a temporary SQLite file and on a fresh PostgreSQL database.
+/// A district's broadcast reaches its followers; the followers of its shops only when the steward
+/// asks for it: of the co-organising shops when there are some, else of all its shops. Feeds
+/// show it to the same residents, and to the co-organisers' followers; each co-organiser's page
+/// lists it.
+async fn district_broadcasts_reach_whom_the_steward_chose(store: SqlStore) {
+    use app::server::{Broadcast, FeedScope};
+    let service = PushService::start().await;
+    let town = town(&store).await;
+    let centre = common::fixtures::district(&store, town.town_id, "centre", "Centre").await;
+    store
+        .set_shop_districts(
+            town.town_id,
+            &[
+                (town.bakery, Some(centre.id)),
+                (town.florist, Some(centre.id)),
+            ],
+        )
+        .await
+        .unwrap();
+    let district_phone = service.subscribe();
+    let bakery_phone = service.subscribe();
+    let florist_phone = service.subscribe();
+    let by_district = resident(&store, "district", &[], &district_phone).await;
+    store
+        .set_district_follow(by_district, centre.id, true, Utc::now())
+        .await
+        .unwrap();
+    let by_bakery = resident(&store, "bakery", &[town.bakery], &bakery_phone).await;
+    let by_florist = resident(&store, "florist", &[town.florist], &florist_phone).await;
+
+    let clock = midday();
+    let mut recorded = start_worker(
+        &store,
+        clock.clone(),
+        fast_settings(),
+        Duration::from_secs(5),
+    )
+    .await;
+    let broadcast = |title: &str, broadcast: Broadcast| {
+        let mut post = offer(&clock, town.bakery, title, "");
+        post.kind = PostKind::Event;
+        post.valid_until = None;
+        post.starts_at = Some(clock.now() + TimeDelta::days(2));
+        post.author = PostAuthor::District(centre.id);
+        post.broadcast = broadcast;
+        post
+    };
+    // The district's followers only.
+    let own = publish(
+        &store,
+        &clock,
+        &town,
+        &broadcast("Réunion", Broadcast::default()),
+    )
+    .await;
+    outcomes(&mut recorded, 1).await;
+    // And every shop's followers.
+    let all_shops = broadcast(
+        "Braderie",
+        Broadcast {
+            notify_shop_followers: true,
+            co_organisers: Vec::new(),
+        },
+    );
+    let all_shops = publish(&store, &clock, &town, &all_shops).await;
+    outcomes(&mut recorded, 4).await;
+    // And the co-organisers' followers only.
+    let with_bakery = broadcast(
+        "Dégustation",
+        Broadcast {
+            notify_shop_followers: true,
+            co_organisers: vec![town.bakery],
+        },
+    );
+    let with_bakery = publish(&store, &clock, &town, &with_bakery).await;
+    outcomes(&mut recorded, 6).await;
+    // Co-organised, no push beyond the district's followers (the district's cap, three a week,
+    // now reached for its follower: capped, in the feed).
+    let quiet = broadcast(
+        "Concours de vitrines",
+        Broadcast {
+            notify_shop_followers: false,
+            co_organisers: vec![town.florist],
+        },
+    );
+    let quiet = publish(&store, &clock, &town, &quiet).await;
+    // The probe: a florist's own post, queued after it, shows when the worker has dealt with it.
+    publish(
+        &store,
+        &clock,
+        &town,
+        &offer(&clock, town.florist, "Sonde", ""),
+    )
+    .await;
+    outcomes(&mut recorded, 7).await;
+
+    let to = |post: i64| {
+        let mut to: Vec<usize> = service
+            .received()
+            .iter()
+            .filter(|r| r.json()["notification"]["tag"] == format!("post-{post}"))
+            .map(|r| r.subscription)
+            .collect();
+        to.sort();
+        to
+    };
+    assert_eq!(to(own), vec![district_phone.index]);
+    assert_eq!(
+        to(all_shops),
+        vec![
+            district_phone.index,
+            bakery_phone.index,
+            florist_phone.index
+        ]
+    );
+    assert_eq!(
+        to(with_bakery),
+        vec![district_phone.index, bakery_phone.index]
+    );
+    assert_eq!(to(quiet), Vec::<usize>::new());
+    let figures = store.push_figures(quiet).await.unwrap();
+    assert_eq!((figures.targeted, figures.skipped), (1, 1), "{figures:?}");
+
+    let saved = store
+        .post_by_id(town.town_id, with_bakery)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.content.broadcast.co_organisers, vec![town.bakery]);
+    assert!(saved.content.broadcast.notify_shop_followers);
+
+    let now = clock.now();
+    let feed = |scope: FeedScope| {
+        let store = store.clone();
+        async move {
+            let mut ids: Vec<i64> = store
+                .upcoming_events(town.town_id, scope, now, 50)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| p.id)
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    assert_eq!(
+        feed(FeedScope::Profile(by_district)).await,
+        vec![own, all_shops, with_bakery, quiet]
+    );
+    assert_eq!(
+        feed(FeedScope::Profile(by_bakery)).await,
+        vec![all_shops, with_bakery]
+    );
+    assert_eq!(
+        feed(FeedScope::Profile(by_florist)).await,
+        vec![all_shops, quiet]
+    );
+    assert_eq!(feed(FeedScope::Shop(town.bakery)).await, vec![with_bakery]);
+    assert_eq!(feed(FeedScope::Shop(town.florist)).await, vec![quiet]);
+    assert_eq!(
+        feed(FeedScope::District(centre.id)).await,
+        vec![own, all_shops, with_bakery, quiet]
+    );
+
+    // A co-organiser outside the district is left out; an edit replaces the list.
+    let other = common::fixtures::district(&store, town.town_id, "gare", "Gare").await;
+    store
+        .set_shop_districts(town.town_id, &[(town.florist, Some(other.id))])
+        .await
+        .unwrap();
+    let mut edited = broadcast("Dégustation", Broadcast::default());
+    edited.broadcast.co_organisers = vec![town.bakery, town.florist];
+    let edited = store
+        .update_post(town.town_id, with_bakery, &edited, clock.now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(edited.content.broadcast.co_organisers, vec![town.bakery]);
+    assert!(!edited.content.broadcast.notify_shop_followers);
+}
+
 macro_rules! on_both_databases {
     ($($scenario:ident),* $(,)?) => {
         mod sqlite {
@@ -1205,6 +1388,7 @@ macro_rules! on_both_databases {
 }
 
 on_both_databases!(
+    district_broadcasts_reach_whom_the_steward_chose,
     notices_reach_every_browser_after_quiet_hours,
     edits_replace_what_phones_have,
     quiet_hours_defer_until_morning,

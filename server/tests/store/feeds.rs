@@ -46,7 +46,8 @@ async fn contract(store: &dyn Store) {
         .await
         .unwrap();
 
-    // My feed: the bakery's live offer; the centre's event (the bakery is in the centre).
+    // My feed: the bakery's live offer; the centre's event (the bakery is in the centre, and
+    // the event is for its shops' followers too).
     let timeline = store
         .timeline(town.id, FeedScope::Profile(me), t0, None, 20)
         .await

@@ -107,6 +107,7 @@ proptest! {
             place,
             publish_at,
             idempotency_key: None,
+            ..PostForm::default()
         };
         let now = "2026-11-26T09:00:00Z".parse().unwrap();
         match app::domain::posting::post_from_form(

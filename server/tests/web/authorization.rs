@@ -66,9 +66,13 @@ enum Action {
     SetReviewRules,
     ViewDashboard,
     SaveShopNote,
+    OpenDistrictCounter,
+    BroadcastAsDistrict,
+    EditDistrictPost,
+    DeleteDistrictPost,
 }
 
-const ACTIONS: [Action; 32] = [
+const ACTIONS: [Action; 36] = [
     Action::OpenCounter,
     Action::Publish,
     Action::EditPost,
@@ -101,6 +105,10 @@ const ACTIONS: [Action; 32] = [
     Action::SetReviewRules,
     Action::ViewDashboard,
     Action::SaveShopNote,
+    Action::OpenDistrictCounter,
+    Action::BroadcastAsDistrict,
+    Action::EditDistrictPost,
+    Action::DeleteDistrictPost,
 ];
 
 /// Who may do what (the shop is in the steward's district; the other owner has another shop,
@@ -141,6 +149,11 @@ fn expected(action: Action, role: Role) -> bool {
         Action::ViewDashboard => matches!(role, Steward | Admin),
         // A note about the shop: its district's stewards and the admins (not its merchant).
         Action::SaveShopNote => matches!(role, Steward | Admin),
+        // Posting as the shop's district: its stewards and the admins (not its merchants).
+        Action::OpenDistrictCounter
+        | Action::BroadcastAsDistrict
+        | Action::EditDistrictPost
+        | Action::DeleteDistrictPost => matches!(role, Steward | Admin),
         Action::Follow => true,
         Action::ReadAccount => role != Anonymous,
     }
@@ -220,12 +233,16 @@ impl World {
 
     /// A fresh post of the shop, for edit and delete checks.
     async fn post(&self) -> i64 {
+        self.post_by(PostAuthor::Shop(self.shop.id)).await
+    }
+
+    async fn post_by(&self, author: PostAuthor) -> i64 {
         self.app
             .store
             .insert_post(
                 self.town_id,
                 &NewPost {
-                    author: PostAuthor::Shop(self.shop.id),
+                    author,
                     kind: PostKind::News,
                     title: "Nouvel arrivage".into(),
                     body: String::new(),
@@ -236,6 +253,7 @@ impl World {
                     ends_at: None,
                     place: None,
                     published_at: now(),
+                    broadcast: Default::default(),
                 },
                 now(),
             )
@@ -407,6 +425,50 @@ impl World {
                 ("/api/messages/close", format!("id={id}&close=true"))
             }
             Action::SetReviewRules => ("/api/manage/reviews", "min_account_minutes=0".to_string()),
+            Action::OpenDistrictCounter => (
+                "/api/counter/district",
+                format!("slug={}", self.district_slug),
+            ),
+            Action::BroadcastAsDistrict => {
+                let shop_id = self.shop.id.to_string();
+                let (status, _, _) = call_multipart(
+                    &self.app,
+                    "/api/counter/publish",
+                    &[
+                        ("district", &self.district_slug),
+                        ("kind", "news"),
+                        ("title", "Info"),
+                        ("notify_shop_followers", "on"),
+                        ("co_organisers", &shop_id),
+                    ],
+                    None,
+                    cookie,
+                    false,
+                )
+                .await;
+                return if status == StatusCode::OK {
+                    Ok(())
+                } else {
+                    Err(status)
+                };
+            }
+            Action::EditDistrictPost => {
+                let id = self.post_by(PostAuthor::District(self.district_id)).await;
+                (
+                    "/api/counter/save",
+                    format!(
+                        "district={}&post_id={id}&kind=news&title=Modifi%C3%A9",
+                        self.district_slug
+                    ),
+                )
+            }
+            Action::DeleteDistrictPost => {
+                let id = self.post_by(PostAuthor::District(self.district_id)).await;
+                (
+                    "/api/counter/delete",
+                    format!("district={}&post_id={id}", self.district_slug),
+                )
+            }
             Action::OpenProfile => ("/api/profile", format!("slug={slug}")),
             Action::ManageTown => (
                 "/api/notifications/town",

@@ -353,6 +353,7 @@ fn server_functions_keep_their_addresses() {
         "POST /api/auth/sign-out-everywhere",
         "POST /api/counter",
         "POST /api/counter/delete",
+        "POST /api/counter/district",
         "POST /api/counter/publish",
         "POST /api/counter/reviews",
         "POST /api/counter/save",

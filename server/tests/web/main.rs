@@ -7,6 +7,7 @@ mod common;
 
 mod activity;
 mod authorization;
+mod broadcasts;
 mod dashboard;
 mod hardening;
 mod http;

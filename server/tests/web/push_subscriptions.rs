@@ -239,6 +239,7 @@ async fn merchants_see_how_their_notifications_went() {
                 ends_at: None,
                 place: None,
                 published_at: now,
+                broadcast: Default::default(),
             },
             &PostOrigin::default(),
             now,

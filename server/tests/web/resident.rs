@@ -459,6 +459,7 @@ async fn more_posts_come_rendered_page_after_page() {
                     ends_at: None,
                     place: None,
                     published_at: now - chrono::TimeDelta::minutes(60 + n),
+                    broadcast: Default::default(),
                 },
                 now,
             )

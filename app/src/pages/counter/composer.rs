@@ -4,13 +4,14 @@
 
 use leptos::prelude::*;
 
+use crate::api::posts::CounterOf;
 use crate::components::query::{go_to, typed_value};
 use crate::i18n::use_locale;
 use crate::islands::account::error_text;
-use crate::model::PostForm;
+use crate::model::{PostForm, ShopChoice};
 
 /// Field names of the post form, in the order of the server function's arguments.
-const FORM_FIELDS: [&str; 9] = [
+const FORM_FIELDS: [&str; 10] = [
     "kind",
     "title",
     "body",
@@ -20,14 +21,20 @@ const FORM_FIELDS: [&str; 9] = [
     "ends_at",
     "place",
     "publish_at",
+    "co_organisers",
 ];
 
 /// The post form, with a preview of the notification. A plain `multipart/form-data` form
 /// (it works without JavaScript); once the app runs, it is sent in the background.
 #[component]
 pub(super) fn Composer(
-    slug: String,
-    shop_name: String,
+    /// Whose counter: the form's hidden field, where it goes back to.
+    counter: CounterOf,
+    /// The shop's or district's name (the notification's title).
+    poster_name: String,
+    /// A district's form: the shops that may co-organise (`None` for a shop's form).
+    #[prop(optional)]
+    audience: Option<Vec<ShopChoice>>,
     form: PostForm,
     editing: Option<i64>,
     error: Option<String>,
@@ -42,12 +49,14 @@ pub(super) fn Composer(
     let body = RwSignal::new(typed_value("post-body").unwrap_or_else(|| form.body.clone()));
     let chosen_photo = RwSignal::new(None::<String>);
     let queued = RwSignal::new(false);
-    let back_to = slug.clone();
+    let page = counter.path();
+    let back_to = page.clone();
     Effect::new(move |_| {
         if let Some(Ok(id)) = outcome.get() {
-            go_to(&format!("/counter/{back_to}?saved={id}"));
+            go_to(&format!("{back_to}?saved={id}"));
         }
     });
+    let (counter_field, counter_value) = counter.field();
     let sending = Sending {
         pending,
         outcome,
@@ -86,7 +95,7 @@ pub(super) fn Composer(
                 class="stacked-form post-form"
                 on:submit=on_submit
             >
-                <input type="hidden" name="slug" value=slug.clone()/>
+                <input type="hidden" name=counter_field value=counter_value/>
                 <input type="hidden" name="kind" value=kind.clone()/>
                 {editing.map(|id| view! { <input type="hidden" name="post_id" value=id.to_string()/> })}
                 {form.idempotency_key.clone().filter(|_| editing.is_none()).map(|k| view! {
@@ -126,6 +135,8 @@ pub(super) fn Composer(
 
                 <PhotoField current_photo=current_photo.clone() chosen_photo failure/>
 
+                {audience.map(|shops| view! { <AudienceFields shops form=form.clone() failure/> })}
+
                 <details class="schedule" open=form.publish_at.is_some()>
                     <summary>{locale.t("post.schedule")}</summary>
                     <label for="post-publish-at">{locale.t("post.field.publish_at")}</label>
@@ -134,7 +145,7 @@ pub(super) fn Composer(
                     <p class="error" role="alert">{field_error("publish_at")}</p>
                 </details>
 
-                <NotificationPreview shop_name=shop_name.clone() title body chosen_photo/>
+                <NotificationPreview shop_name=poster_name.clone() title body chosen_photo/>
 
                 {move || queued.get().then(|| view! {
                     <p class="notice warning" role="status">{locale.t("pending_posts.queued")}</p>
@@ -146,7 +157,7 @@ pub(super) fn Composer(
                 <button type="submit" class="button primary big" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
                     {if editing.is_some() { locale.t("post.save") } else { locale.t("post.publish") }}
                 </button>
-                <a class="button secondary" href=format!("/counter/{slug}")>{locale.t("post.cancel")}</a>
+                <a class="button secondary" href=page.clone()>{locale.t("post.cancel")}</a>
             </form>
         </section>
     }
@@ -263,6 +274,48 @@ fn KindFields(kind: String, form: PostForm, failure: Memo<Failure>) -> impl Into
             <input id="post-place" name="place" maxlength="120" value=form.place.clone().unwrap_or_default()/>
             <p class="error" role="alert">{field_error("place")}</p>
         })}
+    }
+}
+
+/// A district's post: whom it reaches beyond the district's followers (the followers of its
+/// shops), and the shops co-organising it.
+#[component]
+fn AudienceFields(shops: Vec<ShopChoice>, form: PostForm, failure: Memo<Failure>) -> impl IntoView {
+    let locale = use_locale();
+    let chosen = form.co_organisers.len();
+    view! {
+        <fieldset class="audience">
+            <legend>{locale.t("post.audience.legend")}</legend>
+            <p class="hint">{locale.t("post.audience.district")}</p>
+            <label class="checkbox">
+                <input type="checkbox" name="notify_shop_followers" value="on" checked=form.notify_shop_followers aria-describedby="post-audience-shops-help"/>
+                {locale.t("post.audience.shops")}
+            </label>
+            <p id="post-audience-shops-help" class="hint">{locale.t("post.audience.shops_help")}</p>
+            {(!shops.is_empty()).then(|| view! {
+                <details class="co-organisers" open=chosen > 0>
+                    <summary>
+                        {locale.t("post.audience.co_organisers")}
+                        {(chosen > 0).then(|| view! { " " <span class="badge">{locale.plural("post.audience.chosen", chosen as i64)}</span> })}
+                    </summary>
+                    <p id="post-co-organisers-help" class="hint">{locale.t("post.audience.co_organisers_help")}</p>
+                    <ul class="checkbox-list" role="list">
+                        {shops.into_iter().map(|shop| {
+                            let checked = form.co_organisers.contains(&shop.id);
+                            view! {
+                                <li>
+                                    <label class="checkbox">
+                                        <input type="checkbox" name="co_organisers" value=shop.id.to_string() checked=checked aria-describedby="post-co-organisers-help"/>
+                                        {shop.name}
+                                    </label>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })}
+            <p class="error" role="alert">{field_error(failure, "co_organisers")}</p>
+        </fieldset>
     }
 }
 

@@ -7,6 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 mod composer;
+pub mod district;
 mod posts;
 pub mod reviews;
 mod team;
@@ -14,7 +15,7 @@ mod team;
 use crate::components::query::use_page_query;
 
 use crate::api::accounts::get_me;
-use crate::api::posts::get_counter;
+use crate::api::posts::{get_counter, CounterOf};
 use crate::i18n::use_locale;
 use crate::islands::account::error_code_text;
 use crate::model::{CounterPost, CounterView, PostForm, PostStatus};
@@ -36,16 +37,25 @@ pub fn CounterIndexPage() -> impl IntoView {
             {match me {
                 None => view! { <SignInNeeded return_to="/counter".into()/> }.into_any(),
                 Some(me) => {
-                    if me.shops.len() == 1 {
+                    if me.shops.len() == 1 && me.districts.is_empty() {
                         #[cfg(feature = "ssr")]
                         leptos_axum::redirect(&format!("/counter/{}", me.shops[0].slug));
                     }
                     view! {
                         <section class="page counter-index narrow">
                             <h1>{locale.t("counter.title")}</h1>
+                            {(!me.districts.is_empty()).then(|| view! {
+                                <h2>{locale.t("district_counter.as_district")}</h2>
+                                <ul class="link-list" role="list">
+                                    {me.districts.iter().map(|d| view! {
+                                        <li><a class="button primary big" href=format!("/districts/{}/counter", d.slug)>{d.name.clone()}</a></li>
+                                    }).collect_view()}
+                                </ul>
+                                {(!me.shops.is_empty()).then(|| view! { <h2>{locale.t("district_counter.as_shop")}</h2> })}
+                            })}
                             {if me.shops.is_empty() {
                                 view! {
-                                    <p>{locale.t("counter.no_shop")}</p>
+                                    {me.districts.is_empty().then(|| view! { <p>{locale.t("counter.no_shop")}</p> })}
                                     {(me.admin || !me.districts.is_empty()).then(|| view! {
                                         <p><a class="button secondary" href="/manage">{locale.t("manage.title")}</a></p>
                                     })}
@@ -117,28 +127,12 @@ fn CounterContent(view: CounterView, strings: crate::i18n::Strings) -> impl Into
         visibility,
     } = view;
     let slug = shop.slug.clone();
+    let counter = CounterOf::Shop(slug.clone());
     let shop_name = shop.name.clone();
 
     let composer_state = composer_state(&posts, blank, query, locale);
     let (flash, error) = flash_and_error(query, locale, &shop.name);
 
-    let kinds = [
-        (
-            "offer",
-            "counter.new_offer",
-            "M20 12l-8 8-8-8V4h8zM7.5 6A1.5 1.5 0 1 0 7.5 9 1.5 1.5 0 0 0 7.5 6z",
-        ),
-        (
-            "event",
-            "counter.new_event",
-            "M7 2v2H5a2 2 0 0 0-2 2v14h18V6a2 2 0 0 0-2-2h-2V2h-2v2H9V2zm-2 8h14v8H5z",
-        ),
-        (
-            "news",
-            "counter.new_news",
-            "M4 4h16v16H4zm2 2v4h12V6zm0 6v2h12v-2zm0 4v2h8v-2z",
-        ),
-    ];
     let (live, others): (Vec<CounterPost>, Vec<CounterPost>) = posts
         .into_iter()
         .partition(|p| p.status != PostStatus::Ended);
@@ -180,44 +174,70 @@ fn CounterContent(view: CounterView, strings: crate::i18n::Strings) -> impl Into
             })}
             {move || error.clone().filter(|_| composer_state.with(|c| c.1.is_none())).map(|e| view! { <p class="notice warning" role="alert">{e}</p> })}
 
-            <nav class="counter-kinds" aria-label=locale.t("counter.new_post")>
-                {kinds.into_iter().map(|(kind, key, icon)| {
-                    let current = move || composer_state.with(|(editing, form, _, _)| {
-                        editing.is_none() && form.as_ref().is_some_and(|f| f.kind == kind)
-                    });
-                    view! {
-                        <a
-                            class="counter-kind"
-                            href=format!("/counter/{slug}?new={kind}#composer")
-                            aria-current=move || current().then_some("true")
-                            data-kind=kind
-                        >
-                            <svg viewBox="0 0 24 24" width="32" height="32" aria-hidden="true" focusable="false"><path d=icon fill="currentColor"/></svg>
-                            <span>{locale.t(key)}</span>
-                        </a>
-                    }
-                }).collect_view()}
-            </nav>
+            <KindsNav page=counter.path() composer_state/>
 
             {
-                let slug = slug.clone();
+                let counter = counter.clone();
                 let shop_name = shop_name.clone();
                 move || {
                     let (editing, form, error, current_photo) = composer_state.get();
                     form.map(|form| view! {
-                        <Composer slug=slug.clone() shop_name=shop_name.clone() form editing error current_photo/>
+                        <Composer counter=counter.clone() poster_name=shop_name.clone() form editing error current_photo/>
                     })
                 }
             }
 
-            <crate::islands::pending_posts::PendingPostsList slug=slug.clone()/>
+            <crate::islands::pending_posts::PendingPostsList queue=counter.queue_key() page=counter.path()/>
 
             <CounterStats followers new_followers_week push_reach push_month/>
 
-            <CounterPosts slug=slug.clone() live others/>
+            <CounterPosts counter=counter.clone() live others/>
 
             {team.map(|members| view! { <Team slug=slug.clone() members can_invite=can_invite_staff/> })}
         </section>
+    }
+}
+
+/// The three big buttons: a new offer, event or news (the open one marked).
+#[component]
+fn KindsNav(page: String, composer_state: Memo<ComposerState>) -> impl IntoView {
+    let locale = use_locale();
+    let kinds = [
+        (
+            "offer",
+            "counter.new_offer",
+            "M20 12l-8 8-8-8V4h8zM7.5 6A1.5 1.5 0 1 0 7.5 9 1.5 1.5 0 0 0 7.5 6z",
+        ),
+        (
+            "event",
+            "counter.new_event",
+            "M7 2v2H5a2 2 0 0 0-2 2v14h18V6a2 2 0 0 0-2-2h-2V2h-2v2H9V2zm-2 8h14v8H5z",
+        ),
+        (
+            "news",
+            "counter.new_news",
+            "M4 4h16v16H4zm2 2v4h12V6zm0 6v2h12v-2zm0 4v2h8v-2z",
+        ),
+    ];
+    view! {
+        <nav class="counter-kinds" aria-label=locale.t("counter.new_post")>
+            {kinds.into_iter().map(|(kind, key, icon)| {
+                let current = move || composer_state.with(|(editing, form, _, _)| {
+                    editing.is_none() && form.as_ref().is_some_and(|f| f.kind == kind)
+                });
+                view! {
+                    <a
+                        class="counter-kind"
+                        href=format!("{page}?new={kind}#composer")
+                        aria-current=move || current().then_some("true")
+                        data-kind=kind
+                    >
+                        <svg viewBox="0 0 24 24" width="32" height="32" aria-hidden="true" focusable="false"><path d=icon fill="currentColor"/></svg>
+                        <span>{locale.t(key)}</span>
+                    </a>
+                }
+            }).collect_view()}
+        </nav>
     }
 }
 
@@ -266,6 +286,12 @@ fn composer_state(
                 place: q.get("place"),
                 publish_at: q.get("publish_at"),
                 idempotency_key: q.get("idempotency_key").or(blank.idempotency_key.clone()),
+                notify_shop_followers: q.get("notify_shop_followers").is_some(),
+                co_organisers: q
+                    .get_all("co_organisers")
+                    .iter()
+                    .filter_map(|id| id.parse().ok())
+                    .collect(),
             });
             let form = match (edited, returned, q.get("new")) {
                 (Some((_, form, _)), _, _) => Some(form.clone()),
@@ -347,20 +373,24 @@ fn CounterStats(
 
 /// The shop's live and scheduled posts, then the ended ones folded.
 #[component]
-fn CounterPosts(slug: String, live: Vec<CounterPost>, others: Vec<CounterPost>) -> impl IntoView {
+fn CounterPosts(
+    counter: CounterOf,
+    live: Vec<CounterPost>,
+    others: Vec<CounterPost>,
+) -> impl IntoView {
     let locale = use_locale();
     view! {
         <section aria-labelledby="posts-title">
             <h2 id="posts-title">{locale.t("counter.posts")}</h2>
             {live.is_empty().then(|| view! { <p class="hint">{locale.t("counter.no_posts")}</p> })}
             <ul class="post-list counter-posts" role="list">
-                {live.into_iter().map(|p| view! { <CounterPostItem slug=slug.clone() post=p/> }).collect_view()}
+                {live.into_iter().map(|p| view! { <CounterPostItem counter=counter.clone() post=p/> }).collect_view()}
             </ul>
             {(!others.is_empty()).then(|| view! {
                 <details class="ended-posts">
                     <summary>{locale.plural("counter.ended", others.len() as i64)}</summary>
                     <ul class="post-list counter-posts" role="list">
-                        {others.into_iter().map(|p| view! { <CounterPostItem slug=slug.clone() post=p/> }).collect_view()}
+                        {others.into_iter().map(|p| view! { <CounterPostItem counter=counter.clone() post=p/> }).collect_view()}
                     </ul>
                 </details>
             })}

@@ -1,8 +1,8 @@
-//! One of the shop's posts on the counter: its state, views and push figures, edit and delete.
+//! One of the shop's (or district's) posts on the counter: its state, views and push figures, edit and delete.
 
 use leptos::prelude::*;
 
-use crate::api::posts::DeletePost;
+use crate::api::posts::{CounterOf, DeletePost};
 use crate::components::posts::PostCard;
 use crate::components::query::go_to;
 use crate::i18n::use_locale;
@@ -10,15 +10,17 @@ use crate::model::{CounterPost, PostStatus};
 
 /// A post in the counter's list.
 #[component]
-pub(super) fn CounterPostItem(slug: String, post: CounterPost) -> impl IntoView {
+pub(super) fn CounterPostItem(counter: CounterOf, post: CounterPost) -> impl IntoView {
     let locale = use_locale();
     let delete = ServerAction::<DeletePost>::new();
-    let back_to = slug.clone();
+    let page = counter.path();
+    let back_to = page.clone();
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
-            go_to(&format!("/counter/{back_to}?deleted=1"));
+            go_to(&format!("{back_to}?deleted=1"));
         }
     });
+    let (field, value) = counter.field();
     let id = post.post.id;
     let status_key = match post.status {
         PostStatus::Scheduled => "counter.status.scheduled",
@@ -49,11 +51,11 @@ pub(super) fn CounterPostItem(slug: String, post: CounterPost) -> impl IntoView 
             })}
             <PostCard post=post.post show_author=false/>
             <div class="post-actions">
-                <a class="button secondary small" href=format!("/counter/{slug}?edit={id}#composer")>{locale.t("post.edit")}</a>
+                <a class="button secondary small" href=format!("{page}?edit={id}#composer")>{locale.t("post.edit")}</a>
                 <details class="confirm">
                     <summary class="button secondary small">{locale.t("post.delete")}</summary>
                     <ActionForm action=delete attr:class="inline-form">
-                        <input type="hidden" name="slug" value=slug.clone()/>
+                        <input type="hidden" name=field value=value/>
                         <input type="hidden" name="post_id" value=id.to_string()/>
                         <button type="submit" class="button danger small">{locale.t("post.delete_confirm")}</button>
                     </ActionForm>

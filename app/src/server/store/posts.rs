@@ -45,4 +45,13 @@ pub trait PostStore: Send + Sync {
 
     /// Every post of a shop, scheduled ones included, newest first (the merchant's list).
     async fn shop_posts(&self, town_id: i64, shop_id: i64, limit: i64) -> StoreResult<Vec<Post>>;
+
+    /// Every post of a district as its stewards wrote it, scheduled ones included, newest first
+    /// (the district's counter).
+    async fn district_posts(
+        &self,
+        town_id: i64,
+        district_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Post>>;
 }

@@ -25,6 +25,10 @@ pub trait PushStore: Send + Sync {
     /// next one, before quiet hours and caps).
     async fn shop_push_reach(&self, shop_id: i64) -> StoreResult<i64>;
 
+    /// The push subscriptions a district's next event reaches, before quiet hours and caps: of
+    /// the district's followers, and of its followers and its shops' together (each once).
+    async fn district_push_reach(&self, district_id: i64) -> StoreResult<(i64, i64)>;
+
     /// Counts a tap on a notification of the town's post; `false` for an unknown post.
     async fn record_push_click(&self, town_id: i64, post_id: i64) -> StoreResult<bool>;
 
