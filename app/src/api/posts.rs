@@ -481,10 +481,27 @@ pub async fn save_post(
         // Chosen in the counter's multipart form (`publish_post`): a field sent once per shop.
         co_organisers: Vec::new(),
     };
-    let result =
-        super::with_status(save_inner(&counter, post_id, form.clone(), PhotoChange::Keep).await);
+    let result = super::with_status(
+        save_inner(
+            &counter,
+            post_id,
+            form.clone(),
+            PhotoChange::Keep,
+            CoOrganisers::Keep,
+        )
+        .await,
+    );
     redirect_after_save(&counter, post_id, &form, &result);
     result
+}
+
+/// Whether a form chose a district post's co-organisers (the counter's), or leaves an edited
+/// post's as they are (a form without the field).
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoOrganisers {
+    Chosen,
+    Keep,
 }
 
 /// What a save does to the post's photo.
@@ -591,7 +608,16 @@ pub async fn publish_post(data: leptos::server_fn::codec::MultipartData) -> Resu
         Ok(None) => Ok(PhotoChange::Keep),
     };
     let result = match change {
-        Ok(change) => save_inner(&counter, post_id, form.clone(), change).await,
+        Ok(change) => {
+            save_inner(
+                &counter,
+                post_id,
+                form.clone(),
+                change,
+                CoOrganisers::Chosen,
+            )
+            .await
+        }
         Err(error) => Err(error),
     };
     let result = super::with_status(result);
@@ -630,6 +656,7 @@ async fn save_inner(
     post_id: Option<i64>,
     form: crate::model::PostForm,
     photo: PhotoChange,
+    co_organisers: CoOrganisers,
 ) -> Result<i64, AppError> {
     use crate::domain::posting::{idempotency_key, post_from_form};
     use crate::model::records::*;
@@ -640,17 +667,13 @@ async fn save_inner(
     let (town, author, by_steward, actor) = authorized_author(&state, counter).await?;
     let user_id = actor.user_id().ok_or(AppError::Unauthorized)?;
     let locale = super::request_locale();
+    let max = crate::server::MAX_CO_ORGANISERS.to_string();
     let invalid = |e: crate::domain::posting::FieldError| AppError::Validation {
         field: e.field.into(),
-        message: locale.t(e.key),
+        message: locale.tf(e.key, &[("max", &max)]),
     };
     let now = state.clock.now();
     let mut post = post_from_form(&form, author, now, town_tz(&town)).map_err(invalid)?;
-    if let PostAuthor::District(district_id) = author {
-        post.broadcast = broadcast_from_form(&state, &town, district_id, &form)
-            .await?
-            .map_err(invalid)?;
-    }
     // Counted before the photo is decoded (the costly part): a flood of uploads is refused
     // without touching one.
     match post_id {
@@ -673,7 +696,12 @@ async fn save_inner(
                 .await?
         }
     }
-    // An edit: of a post of this shop (checked before its photo is processed and stored).
+    if let PostAuthor::District(district_id) = author {
+        post.broadcast = broadcast_from_form(&state, &town, district_id, &form)
+            .await?
+            .map_err(invalid)?;
+    }
+    // An edit: of a post of this counter (checked before its photo is processed and stored).
     let existing = match post_id {
         None => None,
         Some(id) => Some(
@@ -700,6 +728,9 @@ async fn save_inner(
     };
     match (post_id, existing) {
         (Some(id), Some(existing)) => {
+            if co_organisers == CoOrganisers::Keep {
+                post.broadcast.co_organisers = existing.content.broadcast.co_organisers.clone();
+            }
             post.photo = match new_photo {
                 Some(change) => change,
                 None => existing.content.photo,
@@ -730,6 +761,13 @@ async fn save_inner(
                 .publish_post(town.id, &post, &origin, now)
                 .await
                 .map_err(store_error("publishing a post"))?;
+            // A key already used, by another counter: not this form's post.
+            if saved.content.author != author {
+                return Err(invalid(crate::domain::posting::FieldError {
+                    field: "form",
+                    key: "post.error.key",
+                }));
+            }
             tracing::info!(post = saved.id, user = user_id, created, "post published");
             Ok(saved.id)
         }

@@ -159,30 +159,39 @@ pub fn with_posts(
     }
     graph.push(business);
     let business_ref = json!({ "@id": business_id });
+    // A district's event is not at the shop: at its place (or in the district), in the town.
+    let town_address = address.as_ref().map(|a| {
+        json!({
+            "@type": "PostalAddress",
+            "addressLocality": a.get("addressLocality").cloned().unwrap_or(Value::Null),
+            "addressCountry": "BE",
+        })
+    });
     for event in events {
-        let place = event
-            .place
-            .as_ref()
-            .map_or(business_name.clone().unwrap_or(Value::Null), |p| json!(p));
-        let organizer = if event.by_district {
-            json!([
-                {
-                    "@type": "Organization",
-                    "name": event.author_name,
-                    "url": format!("{}{}", origin(page_url), event.author_url),
-                },
-                business_ref,
-            ])
+        let (organizer, place, address) = if event.by_district {
+            (
+                json!([
+                    {
+                        "@type": "Organization",
+                        "name": event.author_name,
+                        "url": format!("{}{}", origin(page_url), event.author_url),
+                    },
+                    business_ref,
+                ]),
+                json!(event.place.as_ref().unwrap_or(&event.author_name)),
+                town_address.as_ref(),
+            )
         } else {
-            business_ref.clone()
+            (
+                business_ref.clone(),
+                event
+                    .place
+                    .as_ref()
+                    .map_or(business_name.clone().unwrap_or(Value::Null), |p| json!(p)),
+                address.as_ref(),
+            )
         };
-        graph.extend(event_node(
-            page_url,
-            event,
-            &organizer,
-            place,
-            address.as_ref(),
-        ));
+        graph.extend(event_node(page_url, event, &organizer, place, address));
     }
     json!({ "@context": "https://schema.org", "@graph": graph })
 }

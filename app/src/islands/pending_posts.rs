@@ -76,18 +76,17 @@ pub async fn enqueue(url: &str, data: &web_sys::FormData) -> bool {
 /// one has been sent, the counter reloads to show it published.
 #[component]
 pub fn PendingPostsList(queue: String, page: String) -> impl IntoView {
-    let slug = queue;
     let locale = use_locale();
     let queued = RwSignal::new(Vec::<QueuedPost>::new());
     #[cfg(feature = "hydrate")]
     {
         let refresh = {
-            let slug = slug.clone();
+            let queue = queue.clone();
             move || {
-                let slug = slug.clone();
+                let queue = queue.clone();
                 leptos::task::spawn_local(async move {
                     if let Ok(all) = js::pending().await {
-                        queued.set(all.into_iter().filter(|q| q.shop == slug).collect());
+                        queued.set(all.into_iter().filter(|q| q.shop == queue).collect());
                     }
                 });
             }
@@ -107,7 +106,7 @@ pub fn PendingPostsList(queue: String, page: String) -> impl IntoView {
             move |_| refresh()
         });
         let sent = window_event_listener_untyped("quartier-pending-posts-sent", {
-            let slug = slug.clone();
+            let queue = queue.clone();
             let page = page.clone();
             move |event| {
                 use wasm_bindgen::JsCast;
@@ -121,7 +120,7 @@ pub fn PendingPostsList(queue: String, page: String) -> impl IntoView {
                         .and_then(|v| v.as_string())
                 };
                 refresh();
-                if get("shop").as_deref() == Some(slug.as_str()) {
+                if get("shop").as_deref() == Some(queue.as_str()) {
                     let id = get("id").unwrap_or_default();
                     crate::components::query::go_to(&format!("{page}?saved={id}"));
                 }
@@ -133,7 +132,7 @@ pub fn PendingPostsList(queue: String, page: String) -> impl IntoView {
             loaded.remove();
         });
     }
-    let _ = (&slug, &page);
+    let _ = (&queue, &page);
     let discard = move |key: String| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {

@@ -59,6 +59,10 @@ impl DistrictStore for SqlStore {
         assignments: &[(i64, Option<i64>)],
     ) -> StoreResult<()> {
         let sql = "UPDATE shops SET district_id = $1 WHERE id = $2 AND town_id = $3";
+        // A shop that leaves a district no longer co-organises its posts.
+        let leave = "DELETE FROM post_shops WHERE shop_id = $1 AND post_id IN \
+                     (SELECT p.id FROM posts p JOIN shops s ON s.id = $1 \
+                     WHERE s.district_id IS NULL OR p.district_id <> s.district_id)";
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await.map_err(store_error)?;
             for (shop_id, district_id) in assignments {
@@ -66,6 +70,11 @@ impl DistrictStore for SqlStore {
                     .bind(district_id)
                     .bind(shop_id)
                     .bind(town_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                sqlx::query(leave)
+                    .bind(shop_id)
                     .execute(&mut *tx)
                     .await
                     .map_err(store_error)?;

@@ -1362,6 +1362,14 @@ async fn district_broadcasts_reach_whom_the_steward_chose(store: SqlStore) {
         .unwrap();
     assert_eq!(edited.content.broadcast.co_organisers, vec![town.bakery]);
     assert!(!edited.content.broadcast.notify_shop_followers);
+    // The florist left the district: it no longer co-organises the contest, nor shows it.
+    let contest = store
+        .post_by_id(town.town_id, quiet)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(contest.content.broadcast.co_organisers, Vec::<i64>::new());
+    assert_eq!(feed(FeedScope::Shop(town.florist)).await, Vec::<i64>::new());
 }
 
 macro_rules! on_both_databases {

@@ -110,6 +110,38 @@ async fn stewards_broadcast_as_their_district() {
     .await;
     assert_eq!(again, answer);
 
+    // Edited from a form without the co-organisers (`/api/counter/save`): they stay.
+    let (status, _, answer) = call(
+        &app,
+        "/api/counter/save",
+        &format!(
+            "district={}&post_id={id}&kind=event&title={}&starts_at=2026-12-11T18%3A30&notify_shop_followers=on",
+            theirs.slug,
+            enc("Nocturne des commerçants")
+        ),
+        Some(&steward),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let post = app.store.post_by_id(town.id, id).await.unwrap().unwrap();
+    assert_eq!(post.content.broadcast.co_organisers, vec![bakery.id]);
+    // Another counter's key is not this form's post.
+    let (status, _, answer) = call_multipart(
+        &app,
+        "/api/counter/publish",
+        &[
+            ("slug", "boulangerie-jacob"),
+            ("kind", "news"),
+            ("title", "Pain"),
+            ("idempotency_key", "nocturne-1"),
+        ],
+        None,
+        Some(&merchant),
+        false,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+
     // Listed on its counter, with whom it reaches.
     let (_, _, page) = get_with_cookie(&app, &counter, &steward).await;
     assert!(shown(&page).contains("Nocturne des commerçants"));

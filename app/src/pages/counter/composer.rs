@@ -10,7 +10,7 @@ use crate::i18n::use_locale;
 use crate::islands::account::error_text;
 use crate::model::{PostForm, ShopChoice};
 
-/// Field names of the post form, in the order of the server function's arguments.
+/// Field names of the post form whose errors show beside them.
 const FORM_FIELDS: [&str; 10] = [
     "kind",
     "title",
@@ -135,7 +135,7 @@ pub(super) fn Composer(
 
                 <PhotoField current_photo=current_photo.clone() chosen_photo failure/>
 
-                {audience.map(|shops| view! { <AudienceFields shops form=form.clone() failure/> })}
+                {audience.map(|shops| view! { <AudienceFields shops form=form.clone() failure editing=editing.is_some()/> })}
 
                 <details class="schedule" open=form.publish_at.is_some()>
                     <summary>{locale.t("post.schedule")}</summary>
@@ -280,7 +280,13 @@ fn KindFields(kind: String, form: PostForm, failure: Memo<Failure>) -> impl Into
 /// A district's post: whom it reaches beyond the district's followers (the followers of its
 /// shops), and the shops co-organising it.
 #[component]
-fn AudienceFields(shops: Vec<ShopChoice>, form: PostForm, failure: Memo<Failure>) -> impl IntoView {
+fn AudienceFields(
+    shops: Vec<ShopChoice>,
+    form: PostForm,
+    failure: Memo<Failure>,
+    /// An edit: its audience was notified already.
+    editing: bool,
+) -> impl IntoView {
     let locale = use_locale();
     let chosen = form.co_organisers.len();
     view! {
@@ -293,28 +299,29 @@ fn AudienceFields(shops: Vec<ShopChoice>, form: PostForm, failure: Memo<Failure>
             </label>
             <p id="post-audience-shops-help" class="hint">{locale.t("post.audience.shops_help")}</p>
             {(!shops.is_empty()).then(|| view! {
-                <details class="co-organisers" open=chosen > 0>
-                    <summary>
-                        {locale.t("post.audience.co_organisers")}
-                        {(chosen > 0).then(|| view! { " " <span class="badge">{locale.plural("post.audience.chosen", chosen as i64)}</span> })}
-                    </summary>
-                    <p id="post-co-organisers-help" class="hint">{locale.t("post.audience.co_organisers_help")}</p>
-                    <ul class="checkbox-list" role="list">
-                        {shops.into_iter().map(|shop| {
-                            let checked = form.co_organisers.contains(&shop.id);
-                            view! {
-                                <li>
-                                    <label class="checkbox">
-                                        <input type="checkbox" name="co_organisers" value=shop.id.to_string() checked=checked aria-describedby="post-co-organisers-help"/>
-                                        {shop.name}
-                                    </label>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
+                <details class="co-organisers" open={chosen > 0}>
+                    <summary>{locale.t("post.audience.co_organisers")}</summary>
+                    <fieldset aria-describedby="post-co-organisers-help post-co-organisers-error">
+                        <legend class="visually-hidden">{locale.t("post.audience.co_organisers")}</legend>
+                        <p id="post-co-organisers-help" class="hint">{locale.t("post.audience.co_organisers_help")}</p>
+                        <ul class="checkbox-list" role="list">
+                            {shops.into_iter().map(|shop| {
+                                let checked = form.co_organisers.contains(&shop.id);
+                                view! {
+                                    <li>
+                                        <label class="checkbox">
+                                            <input type="checkbox" name="co_organisers" value=shop.id.to_string() checked=checked/>
+                                            {shop.name}
+                                        </label>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </fieldset>
                 </details>
             })}
-            <p class="error" role="alert">{field_error(failure, "co_organisers")}</p>
+            <p id="post-co-organisers-error" class="error" role="alert">{field_error(failure, "co_organisers")}</p>
+            {editing.then(|| view! { <p class="hint">{locale.t("post.audience.edit_hint")}</p> })}
         </fieldset>
     }
 }
