@@ -165,6 +165,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/districts/:slug/messages") view=crate::pages::messages::DistrictMessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/reviews/:id/report") view=crate::pages::reviews::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/manage") view=ManagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/manage/districts") view=crate::pages::districts_admin::DistrictsAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/manage/districts/:slug") view=crate::pages::districts_admin::DistrictEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=crate::pages::dashboard::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/report") view=crate::pages::dashboard::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>

@@ -739,7 +739,7 @@ test("the town's sheet of invitations for a district prints one card per shop wi
   await expect(page.getByText(name).first()).toBeVisible();
 });
 
-test("the town makes a steward for the centre, who broadcasts an event co-organised with the bakery from the phone; a resident following the district reads it", async ({ browser, page }) => {
+test("the town makes a steward for the centre, who broadcasts an event co-organised with the butcher from the phone; a resident following the district reads it", async ({ browser, page }) => {
   // The admin invites the district's steward (the merchants' association).
   await page.goto("/sign-in");
   await waitForHydration(page);
@@ -768,7 +768,7 @@ test("the town makes a steward for the centre, who broadcasts an event co-organi
   await expect(phonePage.getByRole("heading", { level: 1, name: "Habay-la-Neuve centre" })).toBeVisible();
   await waitForHydration(phonePage);
 
-  // An event in three days, with the bakery as co-organiser and its followers notified.
+  // An event in three days, with the butcher as co-organiser and its followers notified.
   const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
   await phonePage.locator('a.counter-kind[data-kind="event"]').click();
   await expect(phonePage.getByRole("heading", { name: "Événement", level: 2 })).toBeVisible();
@@ -778,7 +778,7 @@ test("the town makes a steward for the centre, who broadcasts an event co-organi
   await phonePage.getByLabel("Lieu (facultatif)").fill("Place du Marché");
   await phonePage.getByLabel("Prévenir aussi les abonnés des commerces").check();
   await phonePage.locator(".co-organisers summary").click();
-  await phonePage.getByLabel("Boulangerie Jacob").check();
+  await phonePage.getByLabel("Boucherie Thomas").check();
   await expect(phonePage.locator(".notification-title")).toHaveText("Habay-la-Neuve centre");
   expect(await accessibilityViolations(phonePage)).toEqual([]);
   // No wider than the phone.
@@ -787,11 +787,11 @@ test("the town makes a steward for the centre, who broadcasts an event co-organi
   await expect(phonePage.getByText("C’est publié !")).toBeVisible();
   const item = phonePage.locator(".counter-post", { hasText: "Nocturne des commerçants" });
   await expect(item).toHaveCount(1);
-  await expect(item.locator(".post-co-organisers")).toHaveText("Avec : Boulangerie Jacob");
+  await expect(item.locator(".post-co-organisers")).toHaveText("Avec : Boucherie Thomas");
   expect(errors).toEqual([]);
   await steward.close();
 
-  // A resident follows the district and finds the event in the feed; the bakery's page has it too.
+  // A resident follows the district and finds the event in the feed; the butcher's page has it too.
   const resident = await phone(browser);
   const residentPage = await resident.newPage();
   await residentPage.goto("/districts/habay-la-neuve-centre");
@@ -800,10 +800,58 @@ test("the town makes a steward for the centre, who broadcasts an event co-organi
   await expect(residentPage.getByText("Vous suivez ce quartier.")).toBeVisible();
   await residentPage.goto("/feed");
   await expect(residentPage.locator(".post", { hasText: "Nocturne des commerçants" }).first()).toBeVisible();
-  await residentPage.goto("/shops/boulangerie-jacob");
+  await residentPage.goto("/shops/boucherie-thomas");
   const onShop = residentPage.locator(".post", { hasText: "Nocturne des commerçants" }).first();
   await expect(onShop).toBeVisible();
   await expect(onShop.getByRole("link", { name: "Habay-la-Neuve centre" })).toBeVisible();
-  await expect(onShop.locator(".post-co-organisers")).toContainText("Boulangerie Jacob");
+  await expect(onShop.locator(".post-co-organisers")).toContainText("Boucherie Thomas");
   await resident.close();
+});
+
+test("the town's admin draws a new district from a GeoJSON file's text: a mistake explained, a preview of the shops it takes, then saved", async ({ page }) => {
+  await page.goto("/sign-in");
+  await waitForHydration(page);
+  await signInFromMail(page, "admin@habay.test");
+  await expect(page).toHaveURL(/\/manage$/);
+  await page.getByRole("link", { name: "Gérer les quartiers" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Quartiers" })).toBeVisible();
+  expect(await accessibilityViolations(page)).toEqual([]);
+  const outside = Number((await page.getByRole("heading", { name: /^Commerces hors de tout quartier/ }).textContent())!.match(/\((\d+)\)/)![1]);
+
+  // As geojson.io exports it: a FeatureCollection around Habay-la-Vieille's shops…
+  const ring = [[5.615, 49.72], [5.625, 49.72], [5.625, 49.726], [5.615, 49.726], [5.615, 49.72]];
+  const collection = {
+    type: "FeatureCollection",
+    features: [{ type: "Feature", properties: {}, geometry: { type: "Polygon", coordinates: [ring] } }],
+  };
+  // …but first drawn crossing itself.
+  const bowtie = { type: "Polygon", coordinates: [[[5.615, 49.72], [5.625, 49.726], [5.625, 49.72], [5.615, 49.726], [5.615, 49.72]]] };
+  await page.getByLabel("Nom").fill("Habay-la-Vieille");
+  await page.getByLabel("Contour en GeoJSON").fill(JSON.stringify(bowtie));
+  await page.getByRole("button", { name: "Créer et voir l’aperçu" }).click();
+  await expect(page).toHaveURL(/\/manage\/districts\/habay-la-vieille\?done=created#outline$/);
+  await expect(page.getByText("Le contour se croise lui-même")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Enregistrer ce contour" })).toHaveCount(0);
+  // Corrected in the same field, which kept the text.
+  const field = page.getByLabel("Contour en GeoJSON");
+  expect(JSON.parse(await field.inputValue())).toEqual(bowtie);
+  await field.fill(JSON.stringify(collection));
+  await page.getByRole("button", { name: "Voir l’aperçu" }).click();
+  const preview = page.locator("#preview");
+  await expect(preview.getByText(/^Ce contour contient \d+ commerces?\.$/)).toBeVisible();
+  const joining = preview.locator(".moved.joining li");
+  await expect(joining.filter({ hasText: "Papa d'Eugénie" })).toHaveCount(1);
+  await expect(joining.first()).toContainText("(hors de tout quartier jusqu’ici)");
+  const count = await joining.count();
+  expect(await accessibilityViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Enregistrer ce contour" }).click();
+  await expect(page.getByText("Contour enregistré : les commerces ont suivi.")).toBeVisible();
+  await expect(page.locator("#preview")).toHaveCount(0);
+
+  // The district's page lists them; the shops outside any district are fewer by as many.
+  await page.goto("/districts/habay-la-vieille");
+  await expect(page.getByRole("heading", { level: 1, name: "Habay-la-Vieille" })).toBeVisible();
+  await expect(page.locator(".shop-card", { hasText: "Papa d'Eugénie" })).toHaveCount(1);
+  await page.goto("/manage/districts");
+  await expect(page.getByRole("heading", { name: /^Commerces hors de tout quartier/ })).toHaveText(`Commerces hors de tout quartier (${outside - count})`);
 });

@@ -91,3 +91,522 @@ async fn district_view(
         shops: summaries,
     })
 }
+
+/// `/manage/districts`: the town's districts for its administrators.
+#[server(prefix = "/api", endpoint = "districts/admin")]
+pub async fn get_districts_admin() -> Result<crate::model::DistrictsAdminView, AppError> {
+    super::with_status(admin::list().await)
+}
+
+/// `/manage/districts/{slug}`: one district, its outline and the one waiting to be saved.
+#[server(prefix = "/api", endpoint = "districts/admin/one")]
+pub async fn get_district_edit(slug: String) -> Result<crate::model::DistrictEditView, AppError> {
+    super::with_status(admin::one(&slug).await)
+}
+
+/// Creates a district named `name` with the GeoJSON `outline` waiting to be saved (its preview
+/// is shown first). Without JavaScript: to its page.
+#[server(prefix = "/api", endpoint = "districts/create")]
+pub async fn create_district(name: String, outline: String) -> Result<String, AppError> {
+    let result = super::with_status(admin::create(&name, &outline).await);
+    match &result {
+        Ok(slug) => super::redirect_plain_form(Some(&format!(
+            "/manage/districts/{slug}?done=created#outline"
+        ))),
+        Err(e) => super::redirect_plain_form(Some(&format!(
+            "/manage/districts?error={}#new",
+            super::error_code(e)
+        ))),
+    }
+    result
+}
+
+/// Renames district `slug`.
+#[server(prefix = "/api", endpoint = "districts/rename")]
+pub async fn rename_district(slug: String, name: String) -> Result<(), AppError> {
+    let result = super::with_status(admin::rename(&slug, &name).await);
+    admin::back(&slug, "renamed", &result);
+    result
+}
+
+/// Keeps `outline` (GeoJSON) as district `slug`'s outline waiting to be saved, even when it
+/// cannot be used (its page says why, with the text to correct).
+#[server(prefix = "/api", endpoint = "districts/outline")]
+pub async fn propose_outline(slug: String, outline: String) -> Result<(), AppError> {
+    let result = super::with_status(admin::propose(&slug, &outline).await);
+    admin::back(&slug, "preview", &result);
+    result
+}
+
+/// Saves district `slug`'s waiting outline, and moves the shops it decides.
+#[server(prefix = "/api", endpoint = "districts/outline/save")]
+pub async fn save_outline(slug: String) -> Result<(), AppError> {
+    let result = super::with_status(admin::save(&slug).await);
+    admin::back(&slug, "saved", &result);
+    result
+}
+
+/// Forgets district `slug`'s waiting outline.
+#[server(prefix = "/api", endpoint = "districts/outline/discard")]
+pub async fn discard_outline(slug: String) -> Result<(), AppError> {
+    let result = super::with_status(admin::discard(&slug).await);
+    admin::back(&slug, "discarded", &result);
+    result
+}
+
+/// Places shop `shop` in district `slug`, whose outline must hold it (a shop inside two).
+#[server(prefix = "/api", endpoint = "districts/place")]
+pub async fn place_shop(slug: String, shop: String) -> Result<(), AppError> {
+    let result = super::with_status(admin::place(&slug, &shop).await);
+    admin::back(&slug, "placed", &result);
+    result
+}
+
+/// Removes steward `user_id` from district `slug`.
+#[server(prefix = "/api", endpoint = "districts/stewards/remove")]
+pub async fn remove_steward(slug: String, user_id: i64) -> Result<(), AppError> {
+    let result = super::with_status(admin::remove_steward(&slug, user_id).await);
+    admin::back(&slug, "steward_removed", &result);
+    result
+}
+
+/// Deletes district `slug` (its shops are left outside any district).
+#[server(prefix = "/api", endpoint = "districts/delete")]
+pub async fn delete_district(slug: String) -> Result<(), AppError> {
+    let result = super::with_status(admin::delete(&slug).await);
+    match &result {
+        Ok(()) => super::redirect_plain_form(Some("/manage/districts?done=deleted")),
+        Err(_) => admin::back(&slug, "", &result),
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+mod admin {
+    use crate::domain::authz::Action;
+    use crate::domain::districts::{district_for, districts_holding, read_outline, OutlineError};
+    use crate::error::AppError;
+    use crate::model::*;
+    use crate::server::access::*;
+    use crate::server::{AppState, District, ShopFilter, Town};
+
+    /// An empty outline: a district not drawn yet holds no shop.
+    pub const NO_OUTLINE: &str = r#"{"type":"MultiPolygon","coordinates":[]}"#;
+
+    /// Names are 2 to 80 characters (trimmed).
+    fn clean_name(name: &str) -> Result<String, AppError> {
+        let name = name.trim();
+        let count = name.chars().count();
+        if !(2..=80).contains(&count) || name.chars().any(char::is_control) {
+            return Err(invalid("name", "districts_admin.error.name"));
+        }
+        Ok(name.to_owned())
+    }
+
+    fn invalid(field: &str, key: &str) -> AppError {
+        AppError::Validation {
+            field: field.into(),
+            message: super::super::request_locale().t(key),
+        }
+    }
+
+    /// Back to the district's page after a plain form: with what was done, or the error.
+    pub fn back(slug: &str, done: &str, result: &Result<(), AppError>) {
+        let to = match result {
+            Ok(()) => format!("/manage/districts/{slug}?done={done}"),
+            Err(e) => format!(
+                "/manage/districts/{slug}?error={}",
+                super::super::error_code(e)
+            ),
+        };
+        super::super::redirect_plain_form(Some(&to));
+    }
+
+    async fn admin_town(state: &AppState) -> Result<Town, AppError> {
+        let town = state.town().await?;
+        state.authorize(&town, Action::ManageDistricts).await?;
+        Ok(town)
+    }
+
+    async fn district(slug: &str) -> Result<(AppState, Town, District), AppError> {
+        let state = AppState::from_context()?;
+        let town = admin_town(&state).await?;
+        let district = district_or_404(&state, &town, slug).await?;
+        Ok((state, town, district))
+    }
+
+    fn stewards_of(all: &[(i64, i64, String)], district_id: i64) -> Vec<StewardView> {
+        all.iter()
+            .filter(|(d, _, _)| *d == district_id)
+            .map(|(_, user_id, email)| StewardView {
+                user_id: *user_id,
+                email: email.clone(),
+            })
+            .collect()
+    }
+
+    pub async fn list() -> Result<DistrictsAdminView, AppError> {
+        let state = AppState::from_context()?;
+        let town = admin_town(&state).await?;
+        let districts = state
+            .store
+            .districts(town.id)
+            .await
+            .map_err(store_error("listing districts"))?;
+        let shops = state
+            .store
+            .shops(town.id, &ShopFilter::default())
+            .await
+            .map_err(store_error("listing shops"))?;
+        let stewards = state
+            .store
+            .district_stewards(town.id)
+            .await
+            .map_err(store_error("listing stewards"))?;
+        let drafts = state
+            .store
+            .district_drafts(town.id)
+            .await
+            .map_err(store_error("listing outlines"))?;
+        Ok(DistrictsAdminView {
+            districts: districts
+                .iter()
+                .map(|d| AdminDistrict {
+                    slug: d.slug.clone(),
+                    name: d.name.clone(),
+                    shops: shops.iter().filter(|s| s.district_id == Some(d.id)).count(),
+                    stewards: stewards_of(&stewards, d.id),
+                    draft: drafts.iter().any(|(id, _)| *id == d.id),
+                })
+                .collect(),
+            outside: shops
+                .iter()
+                .filter(|s| s.district_id.is_none())
+                .map(|s| NamedLink {
+                    name: s.fields.name.clone(),
+                    url: format!("/shops/{}", s.slug),
+                })
+                .collect(),
+        })
+    }
+
+    pub async fn one(slug: &str) -> Result<DistrictEditView, AppError> {
+        let (state, town, district) = district(slug).await?;
+        let locale = super::super::request_locale();
+        let districts = state
+            .store
+            .districts(town.id)
+            .await
+            .map_err(store_error("listing districts"))?;
+        let shops = state
+            .store
+            .shops(town.id, &ShopFilter::default())
+            .await
+            .map_err(store_error("listing shops"))?;
+        let stewards = state
+            .store
+            .district_stewards(town.id)
+            .await
+            .map_err(store_error("listing stewards"))?;
+        let draft_text = state
+            .store
+            .district_drafts(town.id)
+            .await
+            .map_err(store_error("loading the outline"))?
+            .into_iter()
+            .find(|(id, _)| *id == district.id)
+            .map(|(_, text)| text);
+        let shapes: Vec<(i64, geo::Geometry<f64>)> = districts
+            .iter()
+            .filter_map(|d| {
+                Some((
+                    d.id,
+                    crate::domain::districts::parse_boundary(&d.boundary).ok()?,
+                ))
+            })
+            .collect();
+        let name_of = |id: Option<i64>| {
+            id.and_then(|id| districts.iter().find(|d| d.id == id))
+                .map(|d| d.name.clone())
+        };
+        let link = |s: &crate::server::Shop| NamedLink {
+            name: s.fields.name.clone(),
+            url: format!("/shops/{}", s.slug),
+        };
+        let draft = draft_text.map(|text| match read_outline(&text) {
+            Err(error) => OutlineDraftView {
+                text,
+                error: Some(locale.t(error.key())),
+                inside: 0,
+                joining: Vec::new(),
+                leaving: Vec::new(),
+                overlaps: Vec::new(),
+            },
+            Ok((shape, _)) => {
+                let with_draft: Vec<(i64, &geo::Geometry<f64>)> = shapes
+                    .iter()
+                    .map(|(id, s)| (*id, if *id == district.id { &shape } else { s }))
+                    .chain(
+                        (!shapes.iter().any(|(id, _)| *id == district.id))
+                            .then_some((district.id, &shape)),
+                    )
+                    .collect();
+                let mut view = OutlineDraftView {
+                    text,
+                    error: None,
+                    inside: 0,
+                    joining: Vec::new(),
+                    leaving: Vec::new(),
+                    overlaps: Vec::new(),
+                };
+                for shop in &shops {
+                    let (lat, lon) = (shop.fields.lat, shop.fields.lon);
+                    let holding = districts_holding(&with_draft, lat, lon);
+                    let after = district_for(&with_draft, shop.district_id, lat, lon);
+                    if holding.contains(&district.id) {
+                        view.inside += 1;
+                        if holding.len() > 1 {
+                            let other = holding.iter().copied().find(|id| *id != district.id);
+                            view.overlaps.push(MovedShop {
+                                shop: link(shop),
+                                other: name_of(other),
+                            });
+                        }
+                    }
+                    if after == Some(district.id) && shop.district_id != Some(district.id) {
+                        view.joining.push(MovedShop {
+                            shop: link(shop),
+                            other: name_of(shop.district_id),
+                        });
+                    } else if shop.district_id == Some(district.id) && after != Some(district.id) {
+                        view.leaving.push(MovedShop {
+                            shop: link(shop),
+                            other: name_of(after),
+                        });
+                    }
+                }
+                view
+            }
+        });
+        let own: Vec<(i64, &geo::Geometry<f64>)> = shapes.iter().map(|(id, s)| (*id, s)).collect();
+        let shared = shops
+            .iter()
+            .filter_map(|shop| {
+                let holding = districts_holding(&own, shop.fields.lat, shop.fields.lon);
+                if holding.len() < 2 || !holding.contains(&district.id) {
+                    return None;
+                }
+                Some(SharedShop {
+                    slug: shop.slug.clone(),
+                    name: shop.fields.name.clone(),
+                    current: name_of(shop.district_id),
+                    others: holding
+                        .iter()
+                        .filter(|id| Some(**id) != shop.district_id)
+                        .filter_map(|id| districts.iter().find(|d| d.id == *id))
+                        .map(|d| (d.slug.clone(), d.name.clone()))
+                        .collect(),
+                })
+            })
+            .collect();
+        let (outline, points) = match crate::domain::districts::parse_boundary(&district.boundary) {
+            Ok(shape) if district.boundary != NO_OUTLINE => {
+                use geo::CoordsIter;
+                (pretty(&district.boundary), shape.coords_count())
+            }
+            _ => (String::new(), 0),
+        };
+        Ok(DistrictEditView {
+            shops: shops
+                .iter()
+                .filter(|s| s.district_id == Some(district.id))
+                .count(),
+            stewards: stewards_of(&stewards, district.id),
+            slug: district.slug,
+            name: district.name,
+            outline,
+            points,
+            draft,
+            shared,
+        })
+    }
+
+    /// A GeoJSON text indented for reading and editing.
+    fn pretty(text: &str) -> String {
+        serde_json::from_str::<serde_json::Value>(text)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or_else(|_| text.to_owned())
+    }
+
+    pub async fn create(name: &str, outline: &str) -> Result<String, AppError> {
+        let state = AppState::from_context()?;
+        let town = admin_town(&state).await?;
+        let name = clean_name(name)?;
+        if outline.trim().is_empty() {
+            return Err(invalid("outline", OutlineError::Empty.key()));
+        }
+        if outline.len() > crate::domain::districts::OUTLINE_MAX_BYTES {
+            return Err(invalid("outline", OutlineError::TooLarge.key()));
+        }
+        let slug = crate::domain::slugs::slugify(&name)
+            .filter(|s| crate::domain::slugs::is_valid(s))
+            .ok_or_else(|| invalid("name", "districts_admin.error.name"))?;
+        let created = state
+            .store
+            .create_district(
+                town.id,
+                &crate::server::NewDistrict {
+                    slug: slug.clone(),
+                    name,
+                    boundary: NO_OUTLINE.into(),
+                },
+                state.clock.now(),
+            )
+            .await
+            .map_err(store_error("creating a district"))?
+            .ok_or_else(|| invalid("name", "districts_admin.error.taken"))?;
+        state
+            .store
+            .set_district_draft(town.id, created.id, Some(outline.trim()))
+            .await
+            .map_err(store_error("keeping an outline"))?;
+        tracing::info!(district = %slug, "district created");
+        Ok(slug)
+    }
+
+    pub async fn rename(slug: &str, name: &str) -> Result<(), AppError> {
+        let (state, town, district) = district(slug).await?;
+        let name = clean_name(name)?;
+        state
+            .store
+            .rename_district(town.id, district.id, &name)
+            .await
+            .map_err(store_error("renaming a district"))?;
+        Ok(())
+    }
+
+    pub async fn propose(slug: &str, outline: &str) -> Result<(), AppError> {
+        let (state, town, district) = district(slug).await?;
+        if outline.trim().is_empty() {
+            return Err(invalid("outline", OutlineError::Empty.key()));
+        }
+        if outline.len() > crate::domain::districts::OUTLINE_MAX_BYTES {
+            return Err(invalid("outline", OutlineError::TooLarge.key()));
+        }
+        state
+            .store
+            .set_district_draft(town.id, district.id, Some(outline.trim()))
+            .await
+            .map_err(store_error("keeping an outline"))?;
+        Ok(())
+    }
+
+    pub async fn discard(slug: &str) -> Result<(), AppError> {
+        let (state, town, district) = district(slug).await?;
+        state
+            .store
+            .set_district_draft(town.id, district.id, None)
+            .await
+            .map_err(store_error("discarding an outline"))?;
+        Ok(())
+    }
+
+    pub async fn save(slug: &str) -> Result<(), AppError> {
+        let (state, town, district) = district(slug).await?;
+        let text = state
+            .store
+            .district_drafts(town.id)
+            .await
+            .map_err(store_error("loading the outline"))?
+            .into_iter()
+            .find(|(id, _)| *id == district.id)
+            .map(|(_, text)| text)
+            .ok_or_else(|| invalid("outline", "districts_admin.error.draft"))?;
+        let (shape, stored) = read_outline(&text).map_err(|e| invalid("outline", e.key()))?;
+        let districts = state
+            .store
+            .districts(town.id)
+            .await
+            .map_err(store_error("listing districts"))?;
+        let shapes: Vec<(i64, geo::Geometry<f64>)> = districts
+            .iter()
+            .filter(|d| d.id != district.id)
+            .filter_map(|d| {
+                Some((
+                    d.id,
+                    crate::domain::districts::parse_boundary(&d.boundary).ok()?,
+                ))
+            })
+            .collect();
+        // In the towns' order (by slug), this district's new outline in its place.
+        let mut all: Vec<(i64, &geo::Geometry<f64>)> =
+            shapes.iter().map(|(id, s)| (*id, s)).collect();
+        let position = districts
+            .iter()
+            .position(|d| d.id == district.id)
+            .unwrap_or(all.len())
+            .min(all.len());
+        all.insert(position, (district.id, &shape));
+        let shops = state
+            .store
+            .shops(town.id, &ShopFilter::default())
+            .await
+            .map_err(store_error("listing shops"))?;
+        let changes: Vec<(i64, Option<i64>)> = shops
+            .iter()
+            .filter_map(|s| {
+                let after = district_for(&all, s.district_id, s.fields.lat, s.fields.lon);
+                (after != s.district_id).then_some((s.id, after))
+            })
+            .collect();
+        state
+            .store
+            .save_district_outline(town.id, district.id, &stored, &changes)
+            .await
+            .map_err(store_error("saving an outline"))?;
+        tracing::info!(district = %district.slug, moved = changes.len(), "district outline saved");
+        Ok(())
+    }
+
+    pub async fn place(slug: &str, shop_slug: &str) -> Result<(), AppError> {
+        let (state, town, district) = district(slug).await?;
+        let shop = shop_or_404(&state, &town, shop_slug).await?;
+        let shape = crate::domain::districts::parse_boundary(&district.boundary)
+            .map_err(|_| invalid("shop", "districts_admin.error.outside"))?;
+        let holds = !districts_holding(&[(district.id, &shape)], shop.fields.lat, shop.fields.lon)
+            .is_empty();
+        if !holds {
+            return Err(invalid("shop", "districts_admin.error.outside"));
+        }
+        state
+            .store
+            .set_shop_districts(town.id, &[(shop.id, Some(district.id))])
+            .await
+            .map_err(store_error("placing a shop"))?;
+        Ok(())
+    }
+
+    pub async fn remove_steward(slug: &str, user_id: i64) -> Result<(), AppError> {
+        let (state, _, district) = district(slug).await?;
+        let removed = state
+            .store
+            .remove_steward(district.id, user_id)
+            .await
+            .map_err(store_error("removing a steward"))?;
+        if !removed {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn delete(slug: &str) -> Result<(), AppError> {
+        let (state, town, district) = district(slug).await?;
+        state
+            .store
+            .delete_district(town.id, district.id)
+            .await
+            .map_err(store_error("deleting a district"))?;
+        tracing::info!(district = %district.slug, "district deleted");
+        Ok(())
+    }
+}

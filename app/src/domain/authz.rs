@@ -56,6 +56,8 @@ pub enum Action {
     InviteAdmin,
     /// The town's settings (e.g. its push defaults: quiet hours and limits).
     ManageTown,
+    /// Create, rename, delete and draw the town's districts, remove their stewards.
+    ManageDistricts,
     /// Write (or change) one's review of a shop: any account outside the shop's team.
     ReviewShop(ShopRef),
     /// Reply publicly to the reviews of a shop, and see them on its counter.
@@ -155,6 +157,7 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         | Action::ViewDashboard(None)
         | Action::InviteSteward(_)
         | Action::InviteAdmin
-        | Action::ManageTown => false,
+        | Action::ManageTown
+        | Action::ManageDistricts => false,
     }
 }

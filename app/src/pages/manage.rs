@@ -55,6 +55,7 @@ fn ManageContent(view: ManageView, strings: crate::i18n::Strings) -> impl IntoVi
             <p class="shop-actions">
                 <a class="button secondary" href="/dashboard">{locale.t("manage.dashboard")}</a>
                 <a class="button secondary" href="/moderation">{locale.t("manage.moderation")}</a>
+                {admin.then(|| view! { <a class="button secondary" href="/manage/districts">{locale.t("manage.districts")}</a> })}
             </p>
             <Onboarding steps todos filter=filter.clone()/>
             {(filter.is_some() && districts.is_empty()).then(|| view! { <p>{locale.t("manage.no_shops_here")}</p> })}
@@ -106,11 +107,8 @@ fn DistrictShops(district: ManagedDistrict, admin: bool) -> impl IntoView {
                 <p class="hint">{locale.tf("manage.average_visibility", &[("score", &v.to_string())])}</p>
             })}
             {slug.clone().map(|slug| view! {
-                <p class="counter-links">
-                    <a class="button primary small" href=format!("/districts/{slug}/counter")>{locale.t("manage.district_counter")}</a>
-                    " "
-                    <a href=format!("/districts/{slug}/messages")>{locale.t("manage.district_messages")}</a>
-                </p>
+                <p><a class="button primary small" href=format!("/districts/{slug}/counter")>{locale.t("manage.district_counter")}</a></p>
+                <p><a href=format!("/districts/{slug}/messages")>{locale.t("manage.district_messages")}</a></p>
             })}
             {(slug.is_some() && waiting > 0).then(|| view! {
                 <form method="post" action="/manage/invitations/sheet" class="inline-form">

@@ -4,6 +4,7 @@ pub mod account;
 pub mod counter;
 pub mod dashboard;
 pub mod district;
+pub mod districts_admin;
 pub mod feed;
 pub mod following;
 pub mod home;

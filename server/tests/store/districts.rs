@@ -164,6 +164,99 @@ async fn contract(store: &dyn Store) {
             .district_id,
         None
     );
+
+    // Created once per slug (the second is refused), renamed, an outline waiting, saved with
+    // the shops it moves, in one go; a district of another town is not reached.
+    let now = chrono::Utc::now();
+    let new = |slug: &str| NewDistrict {
+        slug: slug.into(),
+        name: "Gare".into(),
+        boundary: square.into(),
+    };
+    let gare = store
+        .create_district(town.id, &new("gare"), now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store
+        .create_district(town.id, &new("gare"), now)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .create_district(other_town.id, &new("gare"), now)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(store
+        .rename_district(town.id, gare.id, "Quartier de la gare")
+        .await
+        .unwrap());
+    assert!(!store
+        .rename_district(other_town.id, gare.id, "Volé")
+        .await
+        .unwrap());
+    assert!(store
+        .set_district_draft(town.id, gare.id, Some("brouillon"))
+        .await
+        .unwrap());
+    assert_eq!(
+        store.district_drafts(town.id).await.unwrap(),
+        vec![(gare.id, "brouillon".to_owned())]
+    );
+    assert!(store
+        .district_drafts(other_town.id)
+        .await
+        .unwrap()
+        .is_empty());
+    let smaller =
+        r#"{"type":"Polygon","coordinates":[[[5.5,49.5],[6.0,49.5],[6.0,50.0],[5.5,49.5]]]}"#;
+    assert!(store
+        .save_district_outline(town.id, gare.id, smaller, &[(shop.id, Some(gare.id))])
+        .await
+        .unwrap());
+    let saved = store
+        .district_by_slug(town.id, "gare")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (saved.name.as_str(), saved.boundary.as_str()),
+        ("Quartier de la gare", smaller)
+    );
+    assert!(store.district_drafts(town.id).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .shop_by_slug(town.id, "boulangerie-rigaux")
+            .await
+            .unwrap()
+            .unwrap()
+            .district_id,
+        Some(gare.id)
+    );
+    assert!(!store
+        .save_district_outline(other_town.id, gare.id, square, &[])
+        .await
+        .unwrap());
+    assert!(store.district_stewards(town.id).await.unwrap().is_empty());
+    assert!(!store.remove_steward(gare.id, 1).await.unwrap());
+    // Deleted: its shop is in no district.
+    assert!(!store.delete_district(other_town.id, gare.id).await.unwrap());
+    assert!(store.delete_district(town.id, gare.id).await.unwrap());
+    assert!(store
+        .district_by_slug(town.id, "gare")
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store
+            .shop_by_slug(town.id, "boulangerie-rigaux")
+            .await
+            .unwrap()
+            .unwrap()
+            .district_id,
+        None
+    );
 }
 
 #[tokio::test]

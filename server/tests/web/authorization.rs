@@ -70,9 +70,12 @@ enum Action {
     BroadcastAsDistrict,
     EditDistrictPost,
     DeleteDistrictPost,
+    OpenDistrictsAdmin,
+    RenameDistrict,
+    ProposeOutline,
 }
 
-const ACTIONS: [Action; 36] = [
+const ACTIONS: [Action; 39] = [
     Action::OpenCounter,
     Action::Publish,
     Action::EditPost,
@@ -109,6 +112,9 @@ const ACTIONS: [Action; 36] = [
     Action::BroadcastAsDistrict,
     Action::EditDistrictPost,
     Action::DeleteDistrictPost,
+    Action::OpenDistrictsAdmin,
+    Action::RenameDistrict,
+    Action::ProposeOutline,
 ];
 
 /// Who may do what (the shop is in the steward's district; the other owner has another shop,
@@ -154,6 +160,10 @@ fn expected(action: Action, role: Role) -> bool {
         | Action::BroadcastAsDistrict
         | Action::EditDistrictPost
         | Action::DeleteDistrictPost => matches!(role, Steward | Admin),
+        // Drawing, naming, deleting districts: the town's administrators only.
+        Action::OpenDistrictsAdmin | Action::RenameDistrict | Action::ProposeOutline => {
+            role == Admin
+        }
         Action::Follow => true,
         Action::ReadAccount => role != Anonymous,
     }
@@ -452,6 +462,21 @@ impl World {
                     Err(status)
                 };
             }
+            Action::OpenDistrictsAdmin => ("/api/districts/admin", String::new()),
+            Action::RenameDistrict => (
+                "/api/districts/rename",
+                format!("slug={}&name=Centre", self.district_slug),
+            ),
+            Action::ProposeOutline => (
+                "/api/districts/outline",
+                format!(
+                    "slug={}&outline={}",
+                    self.district_slug,
+                    enc(
+                        r#"{"type":"Polygon","coordinates":[[[5.0,49.0],[6.0,49.0],[6.0,50.0],[5.0,49.0]]]}"#
+                    )
+                ),
+            ),
             Action::EditDistrictPost => {
                 let id = self.post_by(PostAuthor::District(self.district_id)).await;
                 (

@@ -9,6 +9,7 @@ mod activity;
 mod authorization;
 mod broadcasts;
 mod dashboard;
+mod districts_admin;
 mod hardening;
 mod http;
 mod invitation_sheet;

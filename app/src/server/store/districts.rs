@@ -1,6 +1,7 @@
 //! The storage port of districts: [`DistrictStore`].
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use super::StoreResult;
 use crate::domain::districts::{District, NewDistrict};
@@ -22,4 +23,46 @@ pub trait DistrictStore: Send + Sync {
         town_id: i64,
         assignments: &[(i64, Option<i64>)],
     ) -> StoreResult<()>;
+
+    /// Creates a district in the town; `None` when its slug is taken there.
+    async fn create_district(
+        &self,
+        town_id: i64,
+        district: &NewDistrict,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<District>>;
+
+    /// Renames a district of the town; `false` if there is none.
+    async fn rename_district(&self, town_id: i64, id: i64, name: &str) -> StoreResult<bool>;
+
+    /// Deletes a district of the town: its shops are left in no district; its posts, follows,
+    /// stewards, invitations and messages go. `false` if there is none.
+    async fn delete_district(&self, town_id: i64, id: i64) -> StoreResult<bool>;
+
+    /// Keeps (or, with `None`, forgets) the outline waiting to be saved for a district.
+    async fn set_district_draft(
+        &self,
+        town_id: i64,
+        id: i64,
+        draft: Option<&str>,
+    ) -> StoreResult<bool>;
+
+    /// The outlines waiting to be saved: `(district id, GeoJSON text)`.
+    async fn district_drafts(&self, town_id: i64) -> StoreResult<Vec<(i64, String)>>;
+
+    /// Saves a district's outline (forgetting the one waiting) and the shops' districts it
+    /// decides (`(shop id, district id)`), in one transaction.
+    async fn save_district_outline(
+        &self,
+        town_id: i64,
+        id: i64,
+        boundary: &str,
+        assignments: &[(i64, Option<i64>)],
+    ) -> StoreResult<bool>;
+
+    /// The stewards of the town's districts: `(district id, user id, e-mail)`, by e-mail.
+    async fn district_stewards(&self, town_id: i64) -> StoreResult<Vec<(i64, i64, String)>>;
+
+    /// Takes a district's steward role from an account; `false` if it did not have it.
+    async fn remove_steward(&self, district_id: i64, user_id: i64) -> StoreResult<bool>;
 }
