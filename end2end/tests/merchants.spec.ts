@@ -103,6 +103,8 @@ async function phone(browser: Browser, javaScriptEnabled = true) {
 }
 
 let invitationPath = "";
+// The admin's session, kept for the later tests (sign-in links are limited per address and hour).
+let adminCookies: Awaited<ReturnType<Awaited<ReturnType<typeof phone>>["cookies"]>> = [];
 let merchantCookies: Awaited<ReturnType<Awaited<ReturnType<typeof phone>>["cookies"]>> = [];
 
 test("the town's admin signs in from the e-mail and invites the baker with a QR code", async ({ page, baseURL }) => {
@@ -110,6 +112,7 @@ test("the town's admin signs in from the e-mail and invites the baker with a QR 
   await waitForHydration(page);
   await signInFromMail(page, "admin@habay.test");
   await expect(page).toHaveURL(/\/manage$/);
+  adminCookies = await page.context().cookies();
   await expect(page.getByRole("heading", { name: "Gérer les commerces" })).toBeVisible();
   await waitForHydration(page);
 
@@ -741,10 +744,8 @@ test("the town's sheet of invitations for a district prints one card per shop wi
 
 test("the town makes a steward for the centre, who broadcasts an event co-organised with the butcher from the phone; a resident following the district reads it", async ({ browser, page }) => {
   // The admin invites the district's steward (the merchants' association).
-  await page.goto("/sign-in");
-  await waitForHydration(page);
-  await signInFromMail(page, "admin@habay.test");
-  await expect(page).toHaveURL(/\/manage$/);
+  await page.context().addCookies(adminCookies);
+  await page.goto("/manage");
   await waitForHydration(page);
   const district = page.locator(".managed-district", {
     has: page.getByRole("heading", { level: 2, name: "Habay-la-Neuve centre" }),
@@ -809,10 +810,8 @@ test("the town makes a steward for the centre, who broadcasts an event co-organi
 });
 
 test("the town's admin draws a new district from a GeoJSON file's text: a mistake explained, a preview of the shops it takes, then saved", async ({ page }) => {
-  await page.goto("/sign-in");
-  await waitForHydration(page);
-  await signInFromMail(page, "admin@habay.test");
-  await expect(page).toHaveURL(/\/manage$/);
+  await page.context().addCookies(adminCookies);
+  await page.goto("/manage");
   await page.getByRole("link", { name: "Gérer les quartiers" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Quartiers" })).toBeVisible();
   expect(await accessibilityViolations(page)).toEqual([]);

@@ -138,10 +138,11 @@ pub async fn propose_outline(slug: String, outline: String) -> Result<(), AppErr
     result
 }
 
-/// Saves district `slug`'s waiting outline, and moves the shops it decides.
+/// Saves district `slug`'s waiting outline (the one previewed: `draft` is its hash), and moves
+/// the shops it decides.
 #[server(prefix = "/api", endpoint = "districts/outline/save")]
-pub async fn save_outline(slug: String) -> Result<(), AppError> {
-    let result = super::with_status(admin::save(&slug).await);
+pub async fn save_outline(slug: String, draft: String) -> Result<(), AppError> {
+    let result = super::with_status(admin::save(&slug, &draft).await);
     admin::back(&slug, "saved", &result);
     result
 }
@@ -184,7 +185,7 @@ pub async fn delete_district(slug: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 mod admin {
     use crate::domain::authz::Action;
-    use crate::domain::districts::{district_for, districts_holding, read_outline, OutlineError};
+    use crate::domain::districts::{assignments, districts_holding, read_outline, OutlineError};
     use crate::error::AppError;
     use crate::model::*;
     use crate::server::access::*;
@@ -316,15 +317,7 @@ mod admin {
             .into_iter()
             .find(|(id, _)| *id == district.id)
             .map(|(_, text)| text);
-        let shapes: Vec<(i64, geo::Geometry<f64>)> = districts
-            .iter()
-            .filter_map(|d| {
-                Some((
-                    d.id,
-                    crate::domain::districts::parse_boundary(&d.boundary).ok()?,
-                ))
-            })
-            .collect();
+        let shapes = shapes_of(&districts);
         let name_of = |id: Option<i64>| {
             id.and_then(|id| districts.iter().find(|d| d.id == id))
                 .map(|d| d.name.clone())
@@ -335,6 +328,7 @@ mod admin {
         };
         let draft = draft_text.map(|text| match read_outline(&text) {
             Err(error) => OutlineDraftView {
+                hash: String::new(),
                 text,
                 error: Some(locale.t(error.key())),
                 inside: 0,
@@ -343,15 +337,14 @@ mod admin {
                 overlaps: Vec::new(),
             },
             Ok((shape, _)) => {
-                let with_draft: Vec<(i64, &geo::Geometry<f64>)> = shapes
+                let outlines = outlines_with(&shapes, district.id, &shape);
+                let points: Vec<(i64, f64, f64, Option<i64>)> = shops
                     .iter()
-                    .map(|(id, s)| (*id, if *id == district.id { &shape } else { s }))
-                    .chain(
-                        (!shapes.iter().any(|(id, _)| *id == district.id))
-                            .then_some((district.id, &shape)),
-                    )
+                    .map(|s| (s.id, s.fields.lat, s.fields.lon, s.district_id))
                     .collect();
+                let moves = assignments(&outlines, &points);
                 let mut view = OutlineDraftView {
+                    hash: crate::server::auth::secret_hash(&text),
                     text,
                     error: None,
                     inside: 0,
@@ -359,26 +352,23 @@ mod admin {
                     leaving: Vec::new(),
                     overlaps: Vec::new(),
                 };
-                for shop in &shops {
-                    let (lat, lon) = (shop.fields.lat, shop.fields.lon);
-                    let holding = districts_holding(&with_draft, lat, lon);
-                    let after = district_for(&with_draft, shop.district_id, lat, lon);
+                for (shop, (_, before, after)) in shops.iter().zip(moves) {
+                    let holding = districts_holding(&outlines, shop.fields.lat, shop.fields.lon);
                     if holding.contains(&district.id) {
                         view.inside += 1;
                         if holding.len() > 1 {
-                            let other = holding.iter().copied().find(|id| *id != district.id);
                             view.overlaps.push(MovedShop {
                                 shop: link(shop),
-                                other: name_of(other),
+                                other: name_of(after),
                             });
                         }
                     }
-                    if after == Some(district.id) && shop.district_id != Some(district.id) {
+                    if after == Some(district.id) && before != Some(district.id) {
                         view.joining.push(MovedShop {
                             shop: link(shop),
-                            other: name_of(shop.district_id),
+                            other: name_of(before),
                         });
-                    } else if shop.district_id == Some(district.id) && after != Some(district.id) {
+                    } else if before == Some(district.id) && after != Some(district.id) {
                         view.leaving.push(MovedShop {
                             shop: link(shop),
                             other: name_of(after),
@@ -431,6 +421,36 @@ mod admin {
         })
     }
 
+    /// The districts' outlines that can be read, in the town's order.
+    fn shapes_of(districts: &[District]) -> Vec<(i64, geo::Geometry<f64>)> {
+        districts
+            .iter()
+            .filter_map(|d| {
+                Some((
+                    d.id,
+                    crate::domain::districts::parse_boundary(&d.boundary).ok()?,
+                ))
+            })
+            .collect()
+    }
+
+    /// The outlines with district `id`'s replaced by `shape` (in its place, or last if it had
+    /// none that could be read).
+    fn outlines_with<'a>(
+        shapes: &'a [(i64, geo::Geometry<f64>)],
+        id: i64,
+        shape: &'a geo::Geometry<f64>,
+    ) -> Vec<(i64, &'a geo::Geometry<f64>)> {
+        let mut outlines: Vec<(i64, &geo::Geometry<f64>)> = shapes
+            .iter()
+            .map(|(d, s)| (*d, if *d == id { shape } else { s }))
+            .collect();
+        if !shapes.iter().any(|(d, _)| *d == id) {
+            outlines.push((id, shape));
+        }
+        outlines
+    }
+
     /// A GeoJSON text indented for reading and editing.
     fn pretty(text: &str) -> String {
         serde_json::from_str::<serde_json::Value>(text)
@@ -448,23 +468,28 @@ mod admin {
         if outline.len() > crate::domain::districts::OUTLINE_MAX_BYTES {
             return Err(invalid("outline", OutlineError::TooLarge.key()));
         }
-        let slug = crate::domain::slugs::slugify(&name)
-            .filter(|s| crate::domain::slugs::is_valid(s))
-            .ok_or_else(|| invalid("name", "districts_admin.error.name"))?;
-        let created = state
-            .store
-            .create_district(
-                town.id,
-                &crate::server::NewDistrict {
-                    slug: slug.clone(),
-                    name,
-                    boundary: NO_OUTLINE.into(),
-                },
-                state.clock.now(),
-            )
-            .await
-            .map_err(store_error("creating a district"))?
-            .ok_or_else(|| invalid("name", "districts_admin.error.taken"))?;
+        // Like shops' slugs: the name's, else numbered (`centre-2`), at most a few tries.
+        let mut created = None;
+        for slug in crate::domain::slugs::candidates(&name, None, "quartier").take(20) {
+            created = state
+                .store
+                .create_district(
+                    town.id,
+                    &crate::server::NewDistrict {
+                        slug,
+                        name: name.clone(),
+                        boundary: NO_OUTLINE.into(),
+                    },
+                    state.clock.now(),
+                )
+                .await
+                .map_err(store_error("creating a district"))?;
+            if created.is_some() {
+                break;
+            }
+        }
+        let created = created.ok_or_else(|| invalid("name", "districts_admin.error.taken"))?;
+        let slug = created.slug.clone();
         state
             .store
             .set_district_draft(town.id, created.id, Some(outline.trim()))
@@ -511,7 +536,7 @@ mod admin {
         Ok(())
     }
 
-    pub async fn save(slug: &str) -> Result<(), AppError> {
+    pub async fn save(slug: &str, previewed: &str) -> Result<(), AppError> {
         let (state, town, district) = district(slug).await?;
         let text = state
             .store
@@ -522,42 +547,31 @@ mod admin {
             .find(|(id, _)| *id == district.id)
             .map(|(_, text)| text)
             .ok_or_else(|| invalid("outline", "districts_admin.error.draft"))?;
+        // Another administrator changed it since this one's preview: they see the new one first.
+        if crate::server::auth::secret_hash(&text) != previewed {
+            return Err(invalid("outline", "districts_admin.error.changed"));
+        }
         let (shape, stored) = read_outline(&text).map_err(|e| invalid("outline", e.key()))?;
         let districts = state
             .store
             .districts(town.id)
             .await
             .map_err(store_error("listing districts"))?;
-        let shapes: Vec<(i64, geo::Geometry<f64>)> = districts
-            .iter()
-            .filter(|d| d.id != district.id)
-            .filter_map(|d| {
-                Some((
-                    d.id,
-                    crate::domain::districts::parse_boundary(&d.boundary).ok()?,
-                ))
-            })
-            .collect();
-        // In the towns' order (by slug), this district's new outline in its place.
-        let mut all: Vec<(i64, &geo::Geometry<f64>)> =
-            shapes.iter().map(|(id, s)| (*id, s)).collect();
-        let position = districts
-            .iter()
-            .position(|d| d.id == district.id)
-            .unwrap_or(all.len())
-            .min(all.len());
-        all.insert(position, (district.id, &shape));
+        let shapes = shapes_of(&districts);
+        let outlines = outlines_with(&shapes, district.id, &shape);
         let shops = state
             .store
             .shops(town.id, &ShopFilter::default())
             .await
             .map_err(store_error("listing shops"))?;
-        let changes: Vec<(i64, Option<i64>)> = shops
+        let points: Vec<(i64, f64, f64, Option<i64>)> = shops
             .iter()
-            .filter_map(|s| {
-                let after = district_for(&all, s.district_id, s.fields.lat, s.fields.lon);
-                (after != s.district_id).then_some((s.id, after))
-            })
+            .map(|s| (s.id, s.fields.lat, s.fields.lon, s.district_id))
+            .collect();
+        let changes: Vec<(i64, Option<i64>)> = assignments(&outlines, &points)
+            .into_iter()
+            .filter(|(_, before, after)| before != after)
+            .map(|(id, _, after)| (id, after))
             .collect();
         state
             .store
@@ -606,6 +620,10 @@ mod admin {
             .delete_district(town.id, district.id)
             .await
             .map_err(store_error("deleting a district"))?;
+        // Its shops that another outline holds go there.
+        crate::server::districts::assign_shops(state.store.as_ref(), &town)
+            .await
+            .map_err(store_error("placing the shops"))?;
         tracing::info!(district = %district.slug, "district deleted");
         Ok(())
     }

@@ -100,6 +100,18 @@ pub fn read_outline(text: &str) -> Result<(Geometry<f64>, String), OutlineError>
     };
     let mut polygons: Vec<Polygon<f64>> = Vec::new();
     for geometry in geometries {
+        // Areas only; and every position a longitude and a latitude (the parser takes `[5]`
+        // for a position, which the conversion would not survive).
+        let rings: Vec<&Vec<geojson::Position>> = match &geometry.value {
+            geojson::GeometryValue::Polygon { coordinates } => coordinates.iter().collect(),
+            geojson::GeometryValue::MultiPolygon { coordinates } => {
+                coordinates.iter().flatten().collect()
+            }
+            _ => return Err(OutlineError::NotPolygon),
+        };
+        if rings.iter().any(|ring| ring.iter().any(|p| p.len() < 2)) {
+            return Err(OutlineError::NotGeoJson);
+        }
         match Geometry::<f64>::try_from(geometry).map_err(|_| OutlineError::NotPolygon)? {
             Geometry::Polygon(p) => polygons.push(p),
             Geometry::MultiPolygon(m) => polygons.extend(m.0),
@@ -171,6 +183,18 @@ pub fn district_for(
         .or_else(|| holding().next())
 }
 
+/// Where each shop (`(id, lat, lon, current district)`) goes with `outlines` (in the town's
+/// order): `(shop id, its district now, its district then)`, for every shop.
+pub fn assignments(
+    outlines: &[(i64, &Geometry<f64>)],
+    shops: &[(i64, f64, f64, Option<i64>)],
+) -> Vec<(i64, Option<i64>, Option<i64>)> {
+    shops
+        .iter()
+        .map(|&(id, lat, lon, current)| (id, current, district_for(outlines, current, lat, lon)))
+        .collect()
+}
+
 /// Every district whose outline holds the point (in the given order).
 pub fn districts_holding(districts: &[(i64, &Geometry<f64>)], lat: f64, lon: f64) -> Vec<i64> {
     let point = Point::new(lon, lat);
@@ -223,6 +247,21 @@ mod outline_tests {
         assert_eq!(
             read_outline("<kml/>").unwrap_err(),
             OutlineError::NotGeoJson
+        );
+        for short in [
+            r#"{"type":"Polygon","coordinates":[[[5]]]}"#,
+            r#"{"type":"Polygon","coordinates":[[[5,49],[]]]}"#,
+            r#"{"type":"MultiPolygon","coordinates":[[[[5.0,49.0],[6.0,49.0],[6]]]]}"#,
+        ] {
+            assert_eq!(
+                read_outline(short).unwrap_err(),
+                OutlineError::NotGeoJson,
+                "{short}"
+            );
+        }
+        assert_eq!(
+            read_outline(r#"{"type":"LineString","coordinates":[[5],[6]]}"#).unwrap_err(),
+            OutlineError::NotPolygon
         );
         assert_eq!(
             read_outline(r#"{"type":"Point","coordinates":[5.6,49.7]}"#).unwrap_err(),

@@ -48,6 +48,8 @@ pub struct DistrictEditView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutlineDraftView {
     pub text: String,
+    /// What saving it sends back: its hash, so that only the previewed outline is saved.
+    pub hash: String,
     /// Why it cannot be saved (translated).
     pub error: Option<String>,
     pub inside: usize,

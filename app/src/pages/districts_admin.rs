@@ -88,7 +88,7 @@ fn DistrictsList(view: DistrictsAdminView) -> impl IntoView {
                 <form method="post" action="/api/districts/create" class="stacked-form">
                     <label for="new-name">{locale.t("districts_admin.name")}</label>
                     <input id="new-name" name="name" required minlength="2" maxlength="80" autocomplete="off"/>
-                    <OutlineField id="new-outline" text=String::new()/>
+                    <OutlineField id="new-outline" text=String::new() invalid=false/>
                     <button type="submit" class="button primary">{locale.t("districts_admin.create")}</button>
                 </form>
             </section>
@@ -98,12 +98,22 @@ fn DistrictsList(view: DistrictsAdminView) -> impl IntoView {
 
 /// The GeoJSON text of an outline, with its help.
 #[component]
-fn OutlineField(id: &'static str, text: String) -> impl IntoView {
+fn OutlineField(
+    id: &'static str,
+    text: String,
+    /// The preview above says why it cannot be used (`#outline-error`).
+    invalid: bool,
+) -> impl IntoView {
     let locale = use_locale();
     let help = format!("{id}-help");
+    let described = if invalid {
+        format!("outline-error {help}")
+    } else {
+        help.clone()
+    };
     view! {
         <label for=id>{locale.t("districts_admin.outline.label")}</label>
-        <textarea id=id name="outline" rows="8" required spellcheck="false" class="code" aria-describedby=help.clone()>
+        <textarea id=id name="outline" rows="8" required spellcheck="false" class="code" aria-describedby=described aria-invalid=invalid.then_some("true")>
             {crate::components::textarea_text(&text)}
         </textarea>
         <p id=help class="hint">{locale.t("districts_admin.outline.help")}</p>
@@ -116,8 +126,8 @@ fn Stewards(stewards: Vec<StewardView>, slug: Option<String>) -> impl IntoView {
     let locale = use_locale();
     view! {
         <p class="stewards">
-            <strong>{locale.t("districts_admin.stewards")} " : "</strong>
-            {stewards.is_empty().then(|| locale.t("districts_admin.no_stewards"))}
+            <strong>{locale.t("districts_admin.stewards")}</strong>
+            " " {stewards.is_empty().then(|| locale.t("districts_admin.no_stewards"))}
         </p>
         {(!stewards.is_empty()).then(|| view! {
             <ul class="steward-list">
@@ -129,7 +139,7 @@ fn Stewards(stewards: Vec<StewardView>, slug: Option<String>) -> impl IntoView {
                             <form method="post" action="/api/districts/stewards/remove" class="inline-form">
                                 <input type="hidden" name="slug" value=slug/>
                                 <input type="hidden" name="user_id" value=s.user_id.to_string()/>
-                                <button type="submit" class="button secondary small" aria-label=format!("{} : {}", locale.t("districts_admin.remove_steward"), s.email)>{locale.t("districts_admin.remove_steward")}</button>
+                                <button type="submit" class="button secondary small" aria-label=locale.tf("districts_admin.remove_named", &[("email", &s.email)])>{locale.t("districts_admin.remove_steward")}</button>
                             </form>
                         })}
                     </li>
@@ -184,6 +194,7 @@ fn DistrictEdit(view: DistrictEditView) -> impl IntoView {
     } = view;
     // The outline to edit: the one waiting (to correct it), else the saved one.
     let editable = draft.as_ref().map_or(outline, |d| d.text.clone());
+    let draft_invalid = draft.as_ref().is_some_and(|d| d.error.is_some());
     // Each shop with the other district concerned (`key`), or `none` when it is no district.
     let moved = |list: Vec<MovedShop>, key: &'static str, none: &'static str| {
         list.into_iter()
@@ -216,7 +227,7 @@ fn DistrictEdit(view: DistrictEditView) -> impl IntoView {
                 <section id="preview" class="card preview" aria-labelledby="preview-title">
                     <h2 id="preview-title">{locale.t("districts_admin.outline.preview_title")}</h2>
                     {match draft.error.clone() {
-                        Some(error) => view! { <p class="error" role="alert">{error}</p> }.into_any(),
+                        Some(error) => view! { <p id="outline-error" class="error" role="alert">{error}</p> }.into_any(),
                         None => view! {
                             <p>{locale.plural("districts_admin.outline.inside", draft.inside as i64)}</p>
                             {(draft.inside == 0).then(|| view! { <p class="notice warning">{locale.t("districts_admin.outline.empty")}</p> })}
@@ -236,6 +247,7 @@ fn DistrictEdit(view: DistrictEditView) -> impl IntoView {
                             })}
                             <form method="post" action="/api/districts/outline/save" class="inline-form">
                                 <input type="hidden" name="slug" value=slug.clone()/>
+                                <input type="hidden" name="draft" value=draft.hash.clone()/>
                                 <button type="submit" class="button primary">{locale.t("districts_admin.outline.save")}</button>
                             </form>
                         }.into_any(),
@@ -255,7 +267,7 @@ fn DistrictEdit(view: DistrictEditView) -> impl IntoView {
                 </p>
                 <form method="post" action="/api/districts/outline" class="stacked-form">
                     <input type="hidden" name="slug" value=slug.clone()/>
-                    <OutlineField id="outline-text" text=editable/>
+                    <OutlineField id="outline-text" text=editable invalid=draft_invalid/>
                     <button type="submit" class="button primary">{locale.t("districts_admin.outline.preview")}</button>
                 </form>
             </section>

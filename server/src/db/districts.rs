@@ -127,15 +127,32 @@ impl DistrictStore for SqlStore {
     }
 
     async fn delete_district(&self, town_id: i64, id: i64) -> StoreResult<bool> {
-        on_pool!(self, |pool| sqlx::query(
-            "DELETE FROM districts WHERE town_id = $1 AND id = $2"
-        )
-        .bind(town_id)
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected() == 1)
-        .map_err(store_error))
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await.map_err(store_error)?;
+            let deleted = sqlx::query("DELETE FROM districts WHERE town_id = $1 AND id = $2")
+                .bind(town_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?
+                .rows_affected()
+                == 1;
+            // Its daily counters stay in the town's figures, apart from any district (SQLite
+            // may give a new district this id again).
+            if deleted {
+                sqlx::query(
+                    "UPDATE daily_counts SET district_id = -district_id \
+                     WHERE town_id = $1 AND district_id = $2",
+                )
+                .bind(town_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            }
+            tx.commit().await.map_err(store_error)?;
+            Ok(deleted)
+        })
     }
 
     async fn set_district_draft(

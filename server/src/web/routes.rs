@@ -260,6 +260,11 @@ pub fn same_site_origin(origin: &str, base_url: &str) -> bool {
 pub const UPLOAD_BODY_LIMIT: usize = 32 * 1024 * 1024;
 /// The largest request body anywhere else.
 pub const BODY_LIMIT: usize = 256 * 1024;
+/// The largest request body of the forms that carry a district's outline (1 MB of GeoJSON,
+/// form-encoded: up to three bytes each).
+pub const OUTLINE_BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// The server functions that take a district's outline.
+const OUTLINE_ENDPOINTS: [&str; 2] = ["/api/districts/create", "/api/districts/outline"];
 /// The server functions that read `multipart/form-data`.
 const MULTIPART_ENDPOINTS: [&str; 2] = ["/api/counter/publish", "/api/profile/save"];
 
@@ -275,6 +280,8 @@ pub async fn limit_request_bodies(
     let multipart = MULTIPART_ENDPOINTS.contains(&request.uri().path());
     let limit = if multipart {
         UPLOAD_BODY_LIMIT
+    } else if OUTLINE_ENDPOINTS.contains(&request.uri().path()) {
+        OUTLINE_BODY_LIMIT
     } else {
         BODY_LIMIT
     };

@@ -73,9 +73,12 @@ enum Action {
     OpenDistrictsAdmin,
     RenameDistrict,
     ProposeOutline,
+    DiscardOutline,
+    CreateDistrict,
+    PlaceShop,
 }
 
-const ACTIONS: [Action; 39] = [
+const ACTIONS: [Action; 42] = [
     Action::OpenCounter,
     Action::Publish,
     Action::EditPost,
@@ -115,6 +118,9 @@ const ACTIONS: [Action; 39] = [
     Action::OpenDistrictsAdmin,
     Action::RenameDistrict,
     Action::ProposeOutline,
+    Action::DiscardOutline,
+    Action::CreateDistrict,
+    Action::PlaceShop,
 ];
 
 /// Who may do what (the shop is in the steward's district; the other owner has another shop,
@@ -161,9 +167,12 @@ fn expected(action: Action, role: Role) -> bool {
         | Action::EditDistrictPost
         | Action::DeleteDistrictPost => matches!(role, Steward | Admin),
         // Drawing, naming, deleting districts: the town's administrators only.
-        Action::OpenDistrictsAdmin | Action::RenameDistrict | Action::ProposeOutline => {
-            role == Admin
-        }
+        Action::OpenDistrictsAdmin
+        | Action::RenameDistrict
+        | Action::ProposeOutline
+        | Action::DiscardOutline
+        | Action::CreateDistrict
+        | Action::PlaceShop => role == Admin,
         Action::Follow => true,
         Action::ReadAccount => role != Anonymous,
     }
@@ -463,6 +472,23 @@ impl World {
                 };
             }
             Action::OpenDistrictsAdmin => ("/api/districts/admin", String::new()),
+            Action::DiscardOutline => (
+                "/api/districts/outline/discard",
+                format!("slug={}", self.district_slug),
+            ),
+            Action::CreateDistrict => (
+                "/api/districts/create",
+                format!(
+                    "name=Nouveau&outline={}",
+                    enc(
+                        r#"{"type":"Polygon","coordinates":[[[1.0,1.0],[1.1,1.0],[1.1,1.1],[1.0,1.0]]]}"#
+                    )
+                ),
+            ),
+            Action::PlaceShop => (
+                "/api/districts/place",
+                format!("slug={}&shop={}", self.district_slug, self.shop.slug),
+            ),
             Action::RenameDistrict => (
                 "/api/districts/rename",
                 format!("slug={}&name=Centre", self.district_slug),

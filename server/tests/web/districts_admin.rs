@@ -7,6 +7,7 @@ use app::server::store::prelude::*;
 use axum::http::{header, StatusCode};
 
 use crate::common;
+use app::server::auth::secret_hash;
 use common::web::*;
 
 /// A rectangle around Marbehan's shops (the demo's Marbehan district is inside it).
@@ -129,10 +130,27 @@ async fn an_admin_draws_a_district_from_geojson() {
                 && (49.71..49.735).contains(&s.fields.lat)
         })
         .count();
+    // Only the outline previewed is saved.
+    let (status, _, answer) = call(
+        &app,
+        "/api/districts/outline/save",
+        &format!(
+            "slug=gare-de-marbehan&draft={}",
+            secret_hash("another outline")
+        ),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(answer.contains("a changé depuis votre aperçu"), "{answer}");
+    assert_eq!(in_gare(&app).await, 0);
     let to = location(
         &app,
         "/api/districts/outline/save",
-        "slug=gare-de-marbehan",
+        &format!(
+            "slug=gare-de-marbehan&draft={}",
+            secret_hash(AROUND_MARBEHAN)
+        ),
         &admin,
     )
     .await;
@@ -207,7 +225,7 @@ async fn an_admin_draws_a_district_from_geojson() {
     let (status, _, answer) = call(
         &app,
         "/api/districts/outline/save",
-        "slug=gare-de-marbehan",
+        &format!("slug=gare-de-marbehan&draft={}", secret_hash(BOWTIE)),
         Some(&admin),
     )
     .await;
@@ -262,8 +280,52 @@ async fn an_admin_draws_a_district_from_geojson() {
         Some(&admin),
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(answer.contains("nom très proche"), "{answer}");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the same name: numbered, like shops"
+    );
+    assert_eq!(answer, "\"gare-de-marbehan-2\"");
+    // A malformed position is refused in words, and the page still opens.
+    call(
+        &app,
+        "/api/districts/outline",
+        &format!(
+            "slug=gare-de-marbehan-2&outline={}",
+            enc(r#"{"type":"Polygon","coordinates":[[[5]]]}"#)
+        ),
+        Some(&admin),
+    )
+    .await;
+    let (status, _, page) =
+        get_with_cookie(&app, "/manage/districts/gare-de-marbehan-2", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(shown(&page).contains("pas du GeoJSON valide"));
+    // An outline of nearly 1 MB is taken (form-encoded, about three times as many bytes).
+    let mut ring: Vec<String> = (0..9_000)
+        .map(|i| {
+            let a = f64::from(i) / 9_000.0 * std::f64::consts::TAU;
+            format!(
+                "[{:.12},{:.12}]",
+                5.6 + 0.01 * a.cos(),
+                49.72 + 0.01 * a.sin()
+            )
+        })
+        .collect();
+    ring.push(ring[0].clone());
+    let big = format!(
+        r#"{{"type":"Polygon","coordinates":[[{}]]}}"#,
+        ring.join(",")
+    );
+    assert!(big.len() > 256 * 1024, "over the other forms' limit: {}", big.len());
+    let (status, _, answer) = call(
+        &app,
+        "/api/districts/outline",
+        &format!("slug=gare-de-marbehan-2&outline={}", enc(&big)),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
 
     // Renamed; Marbehan's steward removed.
     location(
@@ -320,7 +382,11 @@ async fn an_admin_draws_a_district_from_geojson() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(bakery_now.district_id, None);
+    assert_eq!(
+        bakery_now.district_id,
+        Some(marbehan.id),
+        "back in the other outline holding it"
+    );
     let (_, _, page) = get_with_cookie(&app, "/manage/districts?done=deleted", &admin).await;
     assert!(shown(&page).contains("Quartier supprimé"));
 }
