@@ -317,7 +317,11 @@ async fn an_admin_draws_a_district_from_geojson() {
         r#"{{"type":"Polygon","coordinates":[[{}]]}}"#,
         ring.join(",")
     );
-    assert!(big.len() > 256 * 1024, "over the other forms' limit: {}", big.len());
+    assert!(
+        big.len() > 256 * 1024,
+        "over the other forms' limit: {}",
+        big.len()
+    );
     let (status, _, answer) = call(
         &app,
         "/api/districts/outline",
