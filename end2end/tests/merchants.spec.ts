@@ -854,3 +854,86 @@ test("the town's admin draws a new district from a GeoJSON file's text: a mistak
   await page.goto("/manage/districts");
   await expect(page.getByRole("heading", { name: /^Commerces hors de tout quartier/ })).toHaveText(`Commerces hors de tout quartier (${outside - count})`);
 });
+
+test("the town's admin redraws a district on the map with taps alone, then imports a .geojson file", async ({ browser }) => {
+  const admin = await phone(browser);
+  await admin.addCookies(adminCookies);
+  const page = await admin.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto("/manage/districts/habay-la-vieille");
+  const map = page.locator("#outline-map");
+  await expect(map).toBeVisible();
+  const field = page.getByLabel("Contour en GeoJSON");
+  const status = page.locator(".outline-status");
+  // The saved outline is on the map, point by point.
+  await expect(map).toHaveAttribute("data-points", "4");
+  await expect(page.getByTitle("Point 4")).toBeVisible();
+
+  // A new outline: four taps inside the map's corners.
+  await page.getByRole("button", { name: "Nouveau tracé" }).click();
+  await expect(field).toHaveValue("");
+  await expect(status).toHaveText("Points : 0 · commerces à l’intérieur : 0");
+  const box = (await map.boundingBox())!;
+  // Inside the corners, away from the zoom buttons (top left) and the credit (bottom right).
+  const corners = [
+    [0.25, 0.25],
+    [0.75, 0.25],
+    [0.75, 0.75],
+    [0.25, 0.75],
+  ];
+  for (const [x, y] of corners) {
+    await map.tap({ position: { x: box.width * x, y: box.height * y } });
+  }
+  await expect(map).toHaveAttribute("data-points", "4");
+  const drawn = JSON.parse(await field.inputValue());
+  expect(drawn.type).toBe("Polygon");
+  expect(drawn.coordinates[0]).toHaveLength(5);
+  expect(drawn.coordinates[0][4]).toEqual(drawn.coordinates[0][0]);
+  // Longitude first (RFC 7946): Habay is at about 5.6° E, 49.7° N; the second tap is east of the first.
+  for (const [lon, lat] of drawn.coordinates[0]) {
+    expect(lon).toBeGreaterThan(5.5);
+    expect(lon).toBeLessThan(5.7);
+    expect(lat).toBeGreaterThan(49.6);
+    expect(lat).toBeLessThan(49.8);
+  }
+  expect(drawn.coordinates[0][1][0]).toBeGreaterThan(drawn.coordinates[0][0][0]);
+  await expect(status).toContainText("Points : 4 ·");
+
+  // A point chosen, then moved by a tap elsewhere (no dragging needed); another removed, then back.
+  await page.getByTitle("Point 3").tap();
+  await expect(page.getByTitle("Point 3")).toHaveClass(/selected/);
+  await map.tap({ position: { x: box.width * 0.85, y: box.height * 0.85 } });
+  const moved = JSON.parse(await field.inputValue()).coordinates[0][2];
+  expect(moved).not.toEqual(drawn.coordinates[0][2]);
+  await page.getByTitle("Point 4").tap();
+  await page.getByRole("button", { name: "Supprimer le point choisi" }).click();
+  await expect(map).toHaveAttribute("data-points", "3");
+  await page.getByRole("button", { name: "Annuler" }).click();
+  await expect(map).toHaveAttribute("data-points", "4");
+  // A point added between two others.
+  await page.getByTitle("Ajouter un point ici").first().tap();
+  await expect(map).toHaveAttribute("data-points", "5");
+  expect(JSON.parse(await field.inputValue()).coordinates[0]).toHaveLength(6);
+  expect(await accessibilityViolations(page)).toEqual([]);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+  // The server's preview counts the shops the status line announced.
+  const announced = Number((await status.textContent())!.match(/commerces à l’intérieur : (\d+)/)![1]);
+  await page.getByRole("button", { name: "Voir l’aperçu" }).click();
+  await expect(page.locator("#preview").getByText(new RegExp(`^Ce contour contient ${announced} commerces?\\.$`))).toBeVisible();
+  await page.getByRole("button", { name: "Abandonner" }).click();
+  await expect(page.locator("#preview")).toHaveCount(0);
+
+  // A .geojson file, as QGIS or geojson.io save it: read into the field and onto the map.
+  const ring = [[5.615, 49.72], [5.625, 49.72], [5.625, 49.726], [5.615, 49.726], [5.615, 49.72]];
+  const file = JSON.stringify({ type: "FeatureCollection", features: [{ type: "Feature", properties: { name: "Habay-la-Vieille" }, geometry: { type: "Polygon", coordinates: [ring] } }] });
+  await page.locator("#outline-editor input[type=file]").setInputFiles({ name: "habay-la-vieille.geojson", mimeType: "application/geo+json", buffer: Buffer.from(file) });
+  await expect(status).toContainText("habay-la-vieille.geojson importé.");
+  await expect(field).toHaveValue(file);
+  await expect(map).toHaveAttribute("data-points", "4");
+  await page.getByRole("button", { name: "Voir l’aperçu" }).click();
+  await expect(page.locator("#preview").getByText("Aucun commerce ne change de quartier.")).toBeVisible();
+  expect(errors).toEqual([]);
+  await admin.close();
+});

@@ -246,27 +246,44 @@ mod admin {
             .collect()
     }
 
+    /// What both pages read: the town's districts, its shops and the districts' stewards.
+    struct TownDistricts {
+        districts: Vec<District>,
+        shops: Vec<crate::server::Shop>,
+        stewards: Vec<(i64, i64, String)>,
+    }
+
+    async fn town_districts(state: &AppState, town: &Town) -> Result<TownDistricts, AppError> {
+        Ok(TownDistricts {
+            districts: state
+                .store
+                .districts(town.id)
+                .await
+                .map_err(store_error("listing districts"))?,
+            shops: state
+                .store
+                .shops(town.id, &ShopFilter::default())
+                .await
+                .map_err(store_error("listing shops"))?,
+            stewards: state
+                .store
+                .district_stewards(town.id)
+                .await
+                .map_err(store_error("listing stewards"))?,
+        })
+    }
+
     pub async fn list() -> Result<DistrictsAdminView, AppError> {
         let state = AppState::from_context()?;
         let town = admin_town(&state).await?;
-        let districts = state
-            .store
-            .districts(town.id)
-            .await
-            .map_err(store_error("listing districts"))?;
-        let shops = state
-            .store
-            .shops(town.id, &ShopFilter::default())
-            .await
-            .map_err(store_error("listing shops"))?;
-        let stewards = state
-            .store
-            .district_stewards(town.id)
-            .await
-            .map_err(store_error("listing stewards"))?;
+        let TownDistricts {
+            districts,
+            shops,
+            stewards,
+        } = town_districts(&state, &town).await?;
         let drafts = state
             .store
-            .district_drafts(town.id)
+            .district_draft_ids(town.id)
             .await
             .map_err(store_error("listing outlines"))?;
         Ok(DistrictsAdminView {
@@ -277,7 +294,7 @@ mod admin {
                     name: d.name.clone(),
                     shops: shops.iter().filter(|s| s.district_id == Some(d.id)).count(),
                     stewards: stewards_of(&stewards, d.id),
-                    draft: drafts.iter().any(|(id, _)| *id == d.id),
+                    draft: drafts.contains(&d.id),
                 })
                 .collect(),
             outside: shops
@@ -288,35 +305,23 @@ mod admin {
                     url: format!("/shops/{}", s.slug),
                 })
                 .collect(),
+            map: outline_map(&state, &districts, &shops, None),
         })
     }
 
     pub async fn one(slug: &str) -> Result<DistrictEditView, AppError> {
         let (state, town, district) = district(slug).await?;
         let locale = super::super::request_locale();
-        let districts = state
-            .store
-            .districts(town.id)
-            .await
-            .map_err(store_error("listing districts"))?;
-        let shops = state
-            .store
-            .shops(town.id, &ShopFilter::default())
-            .await
-            .map_err(store_error("listing shops"))?;
-        let stewards = state
-            .store
-            .district_stewards(town.id)
-            .await
-            .map_err(store_error("listing stewards"))?;
+        let TownDistricts {
+            districts,
+            shops,
+            stewards,
+        } = town_districts(&state, &town).await?;
         let draft_text = state
             .store
-            .district_drafts(town.id)
+            .district_draft(town.id, district.id)
             .await
-            .map_err(store_error("loading the outline"))?
-            .into_iter()
-            .find(|(id, _)| *id == district.id)
-            .map(|(_, text)| text);
+            .map_err(store_error("loading the outline"))?;
         let shapes = shapes_of(&districts);
         let name_of = |id: Option<i64>| {
             id.and_then(|id| districts.iter().find(|d| d.id == id))
@@ -407,6 +412,7 @@ mod admin {
             _ => (String::new(), 0),
         };
         Ok(DistrictEditView {
+            map: outline_map(&state, &districts, &shops, Some(district.id)),
             shops: shops
                 .iter()
                 .filter(|s| s.district_id == Some(district.id))
@@ -419,6 +425,45 @@ mod admin {
             draft,
             shared,
         })
+    }
+
+    /// What the outline editor's map shows around district `editing` (`None`: a new one).
+    fn outline_map(
+        state: &AppState,
+        districts: &[District],
+        shops: &[crate::server::Shop],
+        editing: Option<i64>,
+    ) -> OutlineMap {
+        OutlineMap {
+            tile_url: state.settings.tile_url.clone(),
+            attribution: state.settings.tile_attribution.clone(),
+            shops: shops
+                .iter()
+                .map(|s| OutlineShop {
+                    name: s.fields.name.clone(),
+                    lat: s.fields.lat,
+                    lon: s.fields.lon,
+                    here: editing.is_some() && s.district_id == editing,
+                })
+                .collect(),
+            others: districts
+                .iter()
+                .filter(|d| Some(d.id) != editing && d.boundary != NO_OUTLINE)
+                .map(|d| (d.name.clone(), d.boundary.clone()))
+                .collect(),
+        }
+    }
+
+    /// An outline's text as typed (trimmed), refused when empty or too large to be read.
+    fn outline_text(outline: &str) -> Result<&str, AppError> {
+        let outline = outline.trim();
+        if outline.is_empty() {
+            return Err(invalid("outline", OutlineError::Empty.key()));
+        }
+        if outline.len() > crate::domain::districts::OUTLINE_MAX_BYTES {
+            return Err(invalid("outline", OutlineError::TooLarge.key()));
+        }
+        Ok(outline)
     }
 
     /// The districts' outlines that can be read, in the town's order.
@@ -462,12 +507,7 @@ mod admin {
         let state = AppState::from_context()?;
         let town = admin_town(&state).await?;
         let name = clean_name(name)?;
-        if outline.trim().is_empty() {
-            return Err(invalid("outline", OutlineError::Empty.key()));
-        }
-        if outline.len() > crate::domain::districts::OUTLINE_MAX_BYTES {
-            return Err(invalid("outline", OutlineError::TooLarge.key()));
-        }
+        let outline = outline_text(outline)?;
         // Like shops' slugs: the name's, else numbered (`centre-2`), at most a few tries.
         let mut created = None;
         for slug in crate::domain::slugs::candidates(&name, None, "quartier").take(20) {
@@ -480,6 +520,7 @@ mod admin {
                         name: name.clone(),
                         boundary: NO_OUTLINE.into(),
                     },
+                    Some(outline),
                     state.clock.now(),
                 )
                 .await
@@ -489,14 +530,8 @@ mod admin {
             }
         }
         let created = created.ok_or_else(|| invalid("name", "districts_admin.error.taken"))?;
-        let slug = created.slug.clone();
-        state
-            .store
-            .set_district_draft(town.id, created.id, Some(outline.trim()))
-            .await
-            .map_err(store_error("keeping an outline"))?;
-        tracing::info!(district = %slug, "district created");
-        Ok(slug)
+        tracing::info!(district = %created.slug, "district created");
+        Ok(created.slug)
     }
 
     pub async fn rename(slug: &str, name: &str) -> Result<(), AppError> {
@@ -512,15 +547,10 @@ mod admin {
 
     pub async fn propose(slug: &str, outline: &str) -> Result<(), AppError> {
         let (state, town, district) = district(slug).await?;
-        if outline.trim().is_empty() {
-            return Err(invalid("outline", OutlineError::Empty.key()));
-        }
-        if outline.len() > crate::domain::districts::OUTLINE_MAX_BYTES {
-            return Err(invalid("outline", OutlineError::TooLarge.key()));
-        }
+        let outline = outline_text(outline)?;
         state
             .store
-            .set_district_draft(town.id, district.id, Some(outline.trim()))
+            .set_district_draft(town.id, district.id, Some(outline))
             .await
             .map_err(store_error("keeping an outline"))?;
         Ok(())
@@ -540,12 +570,9 @@ mod admin {
         let (state, town, district) = district(slug).await?;
         let text = state
             .store
-            .district_drafts(town.id)
+            .district_draft(town.id, district.id)
             .await
             .map_err(store_error("loading the outline"))?
-            .into_iter()
-            .find(|(id, _)| *id == district.id)
-            .map(|(_, text)| text)
             .ok_or_else(|| invalid("outline", "districts_admin.error.draft"))?;
         // Another administrator changed it since this one's preview: they see the new one first.
         if crate::server::auth::secret_hash(&text) != previewed {
@@ -601,10 +628,10 @@ mod admin {
     }
 
     pub async fn remove_steward(slug: &str, user_id: i64) -> Result<(), AppError> {
-        let (state, _, district) = district(slug).await?;
+        let (state, town, district) = district(slug).await?;
         let removed = state
             .store
-            .remove_steward(district.id, user_id)
+            .remove_steward(town.id, district.id, user_id)
             .await
             .map_err(store_error("removing a steward"))?;
         if !removed {

@@ -96,38 +96,7 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
         .shop_posts(town.id, shop.id, 50)
         .await
         .map_err(store_error("loading posts"))?;
-    let authors = super::feeds::authors_of(&state, &town, posts.iter()).await?;
-    let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
-    let views: std::collections::HashMap<i64, i64> = state
-        .store
-        .post_counts(crate::domain::activity::Metric::PostView, &ids)
-        .await
-        .map_err(store_error("counting views"))?
-        .into_iter()
-        .collect();
-    let pushes: std::collections::HashMap<i64, crate::model::PushSummary> = state
-        .store
-        .post_push_summaries(&ids)
-        .await
-        .map_err(store_error("counting notifications"))?
-        .into_iter()
-        .map(|(id, summary)| (id, summary.into()))
-        .collect();
-    let counter_posts = posts
-        .iter()
-        .filter_map(|post| {
-            let view = post_view(post, &authors, tz, now)?;
-            let seen = views.get(&post.id).copied().unwrap_or(0);
-            Some(counter_post(
-                post,
-                view,
-                seen,
-                pushes.get(&post.id).copied(),
-                tz,
-                now,
-            ))
-        })
-        .collect();
+    let counter_posts = counter_posts(&state, &town, &posts, tz, now).await?;
     let stats = state
         .store
         .shop_follower_stats(shop.id, now - chrono::TimeDelta::days(7))
@@ -233,38 +202,7 @@ async fn district_counter_inner(
         .district_posts(town.id, district.id, 50)
         .await
         .map_err(store_error("loading posts"))?;
-    let authors = super::feeds::authors_of(&state, &town, posts.iter()).await?;
-    let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
-    let views: std::collections::HashMap<i64, i64> = state
-        .store
-        .post_counts(crate::domain::activity::Metric::PostView, &ids)
-        .await
-        .map_err(store_error("counting views"))?
-        .into_iter()
-        .collect();
-    let pushes: std::collections::HashMap<i64, crate::model::PushSummary> = state
-        .store
-        .post_push_summaries(&ids)
-        .await
-        .map_err(store_error("counting notifications"))?
-        .into_iter()
-        .map(|(id, summary)| (id, summary.into()))
-        .collect();
-    let counter_posts = posts
-        .iter()
-        .filter_map(|post| {
-            let view = post_view(post, &authors, tz, now)?;
-            let seen = views.get(&post.id).copied().unwrap_or(0);
-            Some(counter_post(
-                post,
-                view,
-                seen,
-                pushes.get(&post.id).copied(),
-                tz,
-                now,
-            ))
-        })
-        .collect();
+    let counter_posts = counter_posts(&state, &town, &posts, tz, now).await?;
     let followers = state
         .store
         .follower_counts(town.id)
@@ -367,6 +305,51 @@ pub(crate) fn visibility_view(
 }
 
 /// One of the shop's posts as the counter lists it: its state, figures and edit form.
+/// A counter's posts as it lists them, with their views and notifications.
+#[cfg(feature = "ssr")]
+async fn counter_posts(
+    state: &crate::server::AppState,
+    town: &crate::server::Town,
+    posts: &[crate::server::Post],
+    tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<crate::model::CounterPost>, AppError> {
+    use crate::model::records::post_view;
+    use crate::server::access::store_error;
+    let authors = super::feeds::authors_of(state, town, posts.iter()).await?;
+    let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
+    let views: std::collections::HashMap<i64, i64> = state
+        .store
+        .post_counts(crate::domain::activity::Metric::PostView, &ids)
+        .await
+        .map_err(store_error("counting views"))?
+        .into_iter()
+        .collect();
+    let pushes: std::collections::HashMap<i64, crate::model::PushSummary> = state
+        .store
+        .post_push_summaries(&ids)
+        .await
+        .map_err(store_error("counting notifications"))?
+        .into_iter()
+        .map(|(id, summary)| (id, summary.into()))
+        .collect();
+    Ok(posts
+        .iter()
+        .filter_map(|post| {
+            let view = post_view(post, &authors, tz, now)?;
+            let seen = views.get(&post.id).copied().unwrap_or(0);
+            Some(counter_post(
+                post,
+                view,
+                seen,
+                pushes.get(&post.id).copied(),
+                tz,
+                now,
+            ))
+        })
+        .collect())
+}
+
 #[cfg(feature = "ssr")]
 fn counter_post(
     post: &crate::server::Post,

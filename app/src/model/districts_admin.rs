@@ -5,11 +5,32 @@ use serde::{Deserialize, Serialize};
 use super::NamedLink;
 
 /// `/manage/districts`: the districts, their shops and stewards, the shops outside any.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DistrictsAdminView {
     pub districts: Vec<AdminDistrict>,
     /// Shops no district holds (their pages).
     pub outside: Vec<NamedLink>,
+    /// The map to draw a new district on.
+    pub map: OutlineMap,
+}
+
+/// What the outline editor's map shows: the town's shops and the other districts' outlines.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutlineMap {
+    pub tile_url: Option<String>,
+    pub attribution: String,
+    pub shops: Vec<OutlineShop>,
+    /// The other districts: `(name, GeoJSON outline)`.
+    pub others: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutlineShop {
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// In the district being edited.
+    pub here: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +51,7 @@ pub struct StewardView {
 
 /// `/manage/districts/{slug}`: one district, its outline (and the one waiting, with what it
 /// changes), its stewards, the shops it shares with another district.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DistrictEditView {
     pub slug: String,
     pub name: String,
@@ -42,6 +63,7 @@ pub struct DistrictEditView {
     pub draft: Option<OutlineDraftView>,
     /// Shops inside this district's outline and another's.
     pub shared: Vec<SharedShop>,
+    pub map: OutlineMap,
 }
 
 /// An outline waiting to be saved: what saving it would change, or why it cannot be.

@@ -1,16 +1,17 @@
 //! `/manage/districts`: the town's administrators create, rename and delete districts, import
 //! each one's outline as GeoJSON with a preview of the shops that move before it is saved, place
 //! the shops two outlines share, see the shops outside any district and each district's
-//! stewards. Plain forms: no script.
+//! stewards. Plain forms; with JavaScript, a map to draw the outline on (`outline-editor.js`,
+//! with the vendored Leaflet) that writes the same text field, and a `.geojson` file reader.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::districts::{get_district_edit, get_districts_admin};
 use crate::i18n::{use_locale, Locale};
 use crate::islands::account::error_code_text;
-use crate::model::{DistrictEditView, DistrictsAdminView, MovedShop, StewardView};
+use crate::model::{DistrictEditView, DistrictsAdminView, MovedShop, OutlineMap, StewardView};
 use crate::pages::Loaded;
 
 /// What a plain form's redirect says (`?done=…`), or its error (`?error=…`).
@@ -88,6 +89,7 @@ fn DistrictsList(view: DistrictsAdminView) -> impl IntoView {
                 <form method="post" action="/api/districts/create" class="stacked-form">
                     <label for="new-name">{locale.t("districts_admin.name")}</label>
                     <input id="new-name" name="name" required minlength="2" maxlength="80" autocomplete="off"/>
+                    <OutlineEditor field="new-outline" map=view.map/>
                     <OutlineField id="new-outline" text=String::new() invalid=false/>
                     <button type="submit" class="button primary">{locale.t("districts_admin.create")}</button>
                 </form>
@@ -117,6 +119,53 @@ fn OutlineField(
             {crate::components::textarea_text(&text)}
         </textarea>
         <p id=help class="hint">{locale.t("districts_admin.outline.help")}</p>
+    }
+}
+
+/// The map to draw the outline of text field `field` on, for `outline-editor.js` (hidden
+/// without JavaScript: the text field is the way then, and always the accessible one).
+#[component]
+fn OutlineEditor(field: &'static str, map: OutlineMap) -> impl IntoView {
+    let locale = use_locale();
+    let label = |key: &str| locale.t(&format!("districts_admin.editor.{key}"));
+    let labels: serde_json::Map<String, serde_json::Value> = [
+        "new",
+        "undo",
+        "remove",
+        "file",
+        "status",
+        "point",
+        "add",
+        "not_editable",
+        "too_many",
+        "unreadable",
+        "file_too_large",
+        "file_unreadable",
+        "file_read",
+    ]
+    .into_iter()
+    .map(|key| (key.to_owned(), label(key).into()))
+    .collect();
+    let data = serde_json::json!({
+        "field": field,
+        "max_bytes": crate::domain::districts::OUTLINE_MAX_BYTES,
+        "tile_url": map.tile_url,
+        "attribution": map.attribution,
+        "shops": map.shops,
+        "others": map.others,
+        "labels": labels,
+    })
+    .to_string()
+    .replace('<', "\\u003c");
+    view! {
+        <Link rel="stylesheet" href="/leaflet/leaflet.css"/>
+        <div id="outline-editor" class="outline-editor" hidden>
+            <p id="outline-map-help" class="hint">{label("help")}</p>
+            <div id="outline-map" class="map outline-map" role="region" aria-label=label("label") aria-describedby="outline-map-help"></div>
+        </div>
+        <script type="application/json" id="outline-map-data" inner_html=data></script>
+        <script src="/leaflet/leaflet.js" defer></script>
+        <script src="/outline-editor.js" defer></script>
     }
 }
 
@@ -191,6 +240,7 @@ fn DistrictEdit(view: DistrictEditView) -> impl IntoView {
         stewards,
         draft,
         shared,
+        map,
     } = view;
     // The outline to edit: the one waiting (to correct it), else the saved one.
     let editable = draft.as_ref().map_or(outline, |d| d.text.clone());
@@ -267,6 +317,7 @@ fn DistrictEdit(view: DistrictEditView) -> impl IntoView {
                 </p>
                 <form method="post" action="/api/districts/outline" class="stacked-form">
                     <input type="hidden" name="slug" value=slug.clone()/>
+                    <OutlineEditor field="outline-text" map/>
                     <OutlineField id="outline-text" text=editable invalid=draft_invalid/>
                     <button type="submit" class="button primary">{locale.t("districts_admin.outline.preview")}</button>
                 </form>

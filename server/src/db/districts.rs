@@ -94,11 +94,12 @@ impl DistrictStore for SqlStore {
         &self,
         town_id: i64,
         district: &NewDistrict,
+        draft: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<District>> {
         let sql = format!(
-            "INSERT INTO districts (town_id, slug, name, boundary, created_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (town_id, slug) DO NOTHING \
+            "INSERT INTO districts (town_id, slug, name, boundary, draft_boundary, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (town_id, slug) DO NOTHING \
              RETURNING {DISTRICT_COLUMNS}"
         );
         on_pool!(self, |pool| sqlx::query_as::<_, DistrictRow>(&sql)
@@ -106,6 +107,7 @@ impl DistrictStore for SqlStore {
             .bind(&district.slug)
             .bind(&district.name)
             .bind(&district.boundary)
+            .bind(draft)
             .bind(now)
             .fetch_optional(pool)
             .await
@@ -173,10 +175,22 @@ impl DistrictStore for SqlStore {
         .map_err(store_error))
     }
 
-    async fn district_drafts(&self, town_id: i64) -> StoreResult<Vec<(i64, String)>> {
-        on_pool!(self, |pool| sqlx::query_as(
-            "SELECT id, draft_boundary FROM districts WHERE town_id = $1 \
-             AND draft_boundary IS NOT NULL ORDER BY slug"
+    async fn district_draft(&self, town_id: i64, id: i64) -> StoreResult<Option<String>> {
+        on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT draft_boundary FROM districts WHERE town_id = $1 AND id = $2 \
+             AND draft_boundary IS NOT NULL"
+        )
+        .bind(town_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map_err(store_error))
+    }
+
+    async fn district_draft_ids(&self, town_id: i64) -> StoreResult<Vec<i64>> {
+        on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT id FROM districts WHERE town_id = $1 AND draft_boundary IS NOT NULL \
+             ORDER BY slug"
         )
         .bind(town_id)
         .fetch_all(pool)
@@ -225,10 +239,17 @@ impl DistrictStore for SqlStore {
         .map_err(store_error))
     }
 
-    async fn remove_steward(&self, district_id: i64, user_id: i64) -> StoreResult<bool> {
+    async fn remove_steward(
+        &self,
+        town_id: i64,
+        district_id: i64,
+        user_id: i64,
+    ) -> StoreResult<bool> {
         on_pool!(self, |pool| sqlx::query(
-            "DELETE FROM district_stewards WHERE district_id = $1 AND user_id = $2"
+            "DELETE FROM district_stewards WHERE district_id = $2 AND user_id = $3 \
+             AND district_id IN (SELECT id FROM districts WHERE town_id = $1)"
         )
+        .bind(town_id)
         .bind(district_id)
         .bind(user_id)
         .execute(pool)

@@ -174,17 +174,17 @@ async fn contract(store: &dyn Store) {
         boundary: square.into(),
     };
     let gare = store
-        .create_district(town.id, &new("gare"), now)
+        .create_district(town.id, &new("gare"), None, now)
         .await
         .unwrap()
         .unwrap();
     assert!(store
-        .create_district(town.id, &new("gare"), now)
+        .create_district(town.id, &new("gare"), None, now)
         .await
         .unwrap()
         .is_none());
     assert!(store
-        .create_district(other_town.id, &new("gare"), now)
+        .create_district(other_town.id, &new("gare"), Some("tracé"), now)
         .await
         .unwrap()
         .is_some());
@@ -201,14 +201,23 @@ async fn contract(store: &dyn Store) {
         .await
         .unwrap());
     assert_eq!(
-        store.district_drafts(town.id).await.unwrap(),
-        vec![(gare.id, "brouillon".to_owned())]
+        store.district_draft(town.id, gare.id).await.unwrap(),
+        Some("brouillon".to_owned())
     );
-    assert!(store
-        .district_drafts(other_town.id)
-        .await
-        .unwrap()
-        .is_empty());
+    assert_eq!(
+        store.district_draft_ids(town.id).await.unwrap(),
+        vec![gare.id]
+    );
+    // The other town's district was created with its outline waiting; this one's is not
+    // reached from there.
+    assert_eq!(
+        store.district_draft_ids(other_town.id).await.unwrap().len(),
+        1
+    );
+    assert_eq!(
+        store.district_draft(other_town.id, gare.id).await.unwrap(),
+        None
+    );
     let smaller =
         r#"{"type":"Polygon","coordinates":[[[5.5,49.5],[6.0,49.5],[6.0,50.0],[5.5,49.5]]]}"#;
     assert!(store
@@ -224,7 +233,8 @@ async fn contract(store: &dyn Store) {
         (saved.name.as_str(), saved.boundary.as_str()),
         ("Quartier de la gare", smaller)
     );
-    assert!(store.district_drafts(town.id).await.unwrap().is_empty());
+    assert!(store.district_draft_ids(town.id).await.unwrap().is_empty());
+    assert_eq!(store.district_draft(town.id, gare.id).await.unwrap(), None);
     assert_eq!(
         store
             .shop_by_slug(town.id, "boulangerie-rigaux")
@@ -239,7 +249,7 @@ async fn contract(store: &dyn Store) {
         .await
         .unwrap());
     assert!(store.district_stewards(town.id).await.unwrap().is_empty());
-    assert!(!store.remove_steward(gare.id, 1).await.unwrap());
+    assert!(!store.remove_steward(town.id, gare.id, 1).await.unwrap());
     // Deleted: its shop is in no district.
     assert!(!store.delete_district(other_town.id, gare.id).await.unwrap());
     assert!(store.delete_district(town.id, gare.id).await.unwrap());

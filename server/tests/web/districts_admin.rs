@@ -26,6 +26,16 @@ async fn location(app: &TestApp, uri: &str, body: &str, cookie: &str) -> String 
         .to_owned()
 }
 
+/// The data of the outline editor's map in a page (JSON inside a `<script>` element).
+fn editor_map(page: &str) -> serde_json::Value {
+    let start = page
+        .find(r#"id="outline-map-data">"#)
+        .expect("the editor's data")
+        + r#"id="outline-map-data">"#.len();
+    let end = start + page[start..].find("</script>").unwrap();
+    serde_json::from_str(&page[start..end]).unwrap()
+}
+
 #[tokio::test]
 async fn an_admin_draws_a_district_from_geojson() {
     let app = app().await;
@@ -156,6 +166,32 @@ async fn an_admin_draws_a_district_from_geojson() {
     .await;
     assert_eq!(to, "/manage/districts/gare-de-marbehan?done=saved");
     assert_eq!(in_gare(&app).await, outside_before);
+    // The map of the outline editor: every shop of the town, this district's marked, and the
+    // other districts' outlines (not this one's: it is in the text field).
+    let (_, _, page) = get_with_cookie(&app, &to, &admin).await;
+    let map = editor_map(&page);
+    let shops = map["shops"].as_array().unwrap();
+    assert_eq!(
+        shops.len(),
+        app.store
+            .shops(town.id, &Default::default())
+            .await
+            .unwrap()
+            .len()
+    );
+    assert_eq!(
+        shops.iter().filter(|s| s["here"] == true).count(),
+        outside_before
+    );
+    let others: Vec<&str> = map["others"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o[0].as_str().unwrap())
+        .collect();
+    assert!(others.contains(&"Marbehan"), "{others:?}");
+    assert!(!others.contains(&"Gare de Marbehan"), "{others:?}");
+    assert_eq!(map["field"], "outline-text");
     let bakery_now = app
         .store
         .shop_by_slug(town.id, "boulangerie-jacob")

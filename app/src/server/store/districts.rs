@@ -24,11 +24,13 @@ pub trait DistrictStore: Send + Sync {
         assignments: &[(i64, Option<i64>)],
     ) -> StoreResult<()>;
 
-    /// Creates a district in the town; `None` when its slug is taken there.
+    /// Creates a district in the town, with the outline `draft` waiting to be saved, in one
+    /// statement; `None` when its slug is taken there.
     async fn create_district(
         &self,
         town_id: i64,
         district: &NewDistrict,
+        draft: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<District>>;
 
@@ -47,8 +49,11 @@ pub trait DistrictStore: Send + Sync {
         draft: Option<&str>,
     ) -> StoreResult<bool>;
 
-    /// The outlines waiting to be saved: `(district id, GeoJSON text)`.
-    async fn district_drafts(&self, town_id: i64) -> StoreResult<Vec<(i64, String)>>;
+    /// The outline waiting to be saved for a district of the town (its GeoJSON text).
+    async fn district_draft(&self, town_id: i64, id: i64) -> StoreResult<Option<String>>;
+
+    /// The town's districts that have an outline waiting to be saved (their ids).
+    async fn district_draft_ids(&self, town_id: i64) -> StoreResult<Vec<i64>>;
 
     /// Saves a district's outline (forgetting the one waiting) and the shops' districts it
     /// decides (`(shop id, district id)`), in one transaction.
@@ -63,6 +68,12 @@ pub trait DistrictStore: Send + Sync {
     /// The stewards of the town's districts: `(district id, user id, e-mail)`, by e-mail.
     async fn district_stewards(&self, town_id: i64) -> StoreResult<Vec<(i64, i64, String)>>;
 
-    /// Takes a district's steward role from an account; `false` if it did not have it.
-    async fn remove_steward(&self, district_id: i64, user_id: i64) -> StoreResult<bool>;
+    /// Takes the steward role of a district of the town from an account; `false` if it did not
+    /// have it.
+    async fn remove_steward(
+        &self,
+        town_id: i64,
+        district_id: i64,
+        user_id: i64,
+    ) -> StoreResult<bool>;
 }
