@@ -51,18 +51,18 @@
   tools.className = "outline-tools";
   var fresh = button("new", function () {
     remember();
+    hideShown();
     points = [];
     selected = null;
     editable = true;
     changed(true);
   });
+  // Undo brings back the text as it was (an outline the map cannot edit included).
   var undo = button("undo", function () {
     var previous = past.pop();
-    if (!previous) return;
-    points = previous;
-    selected = null;
-    editable = true;
-    changed(true);
+    if (previous === undefined) return;
+    field.value = previous;
+    readField(true);
   });
   var remove = button("remove", function () {
     if (selected === null) return;
@@ -111,7 +111,7 @@
   (data.others || []).forEach(function (other) {
     var geometry;
     try {
-      geometry = JSON.parse(other[1]);
+      geometry = JSON.parse(other);
     } catch (e) {
       return;
     }
@@ -135,7 +135,8 @@
   });
 
   // The outline being edited: its points (the ring without its closing point), the one chosen,
-  // the earlier states (for "undo"), and whether the text holds one ring the map can edit.
+  // the text field's earlier states (for "undo"), and whether the text holds one ring the map
+  // can edit (else it is `shown` as it is).
   var points = [];
   var selected = null;
   var past = [];
@@ -144,8 +145,15 @@
   var shown = null;
 
   function remember() {
-    past.push(points.slice());
+    past.push(field.value);
     if (past.length > 100) past.shift();
+  }
+
+  function hideShown() {
+    if (shown) {
+      map.removeLayer(shown);
+      shown = null;
+    }
   }
 
   // The ring of a GeoJSON text, if it holds exactly one polygon without holes.
@@ -153,16 +161,19 @@
     var geometries = [];
     function collect(v) {
       if (!v || typeof v !== "object") return;
-      if (v.type === "FeatureCollection") (v.features || []).forEach(collect);
-      else if (v.type === "Feature") collect(v.geometry);
-      else if (v.type === "GeometryCollection") (v.geometries || []).forEach(collect);
-      else geometries.push(v);
+      if (v.type === "FeatureCollection") {
+        if (Array.isArray(v.features)) v.features.forEach(collect);
+      } else if (v.type === "Feature") collect(v.geometry);
+      else if (v.type === "GeometryCollection") {
+        if (Array.isArray(v.geometries)) v.geometries.forEach(collect);
+      } else geometries.push(v);
     }
     collect(value);
     var polygons = [];
     geometries.forEach(function (g) {
+      if (!g || !Array.isArray(g.coordinates)) return;
       if (g.type === "Polygon") polygons.push(g.coordinates);
-      else if (g.type === "MultiPolygon") (g.coordinates || []).forEach(function (p) {
+      else if (g.type === "MultiPolygon") g.coordinates.forEach(function (p) {
         polygons.push(p);
       });
     });
@@ -186,24 +197,22 @@
   function readField(fit) {
     var value = field.value.trim();
     selected = null;
-    if (shown) {
-      map.removeLayer(shown);
-      shown = null;
-    }
+    hideShown();
     if (!value) {
       points = [];
       editable = true;
       return draw(fit, "");
     }
     var parsed;
+    var ring;
     try {
       parsed = JSON.parse(value);
+      ring = ringOf(parsed);
     } catch (e) {
       points = [];
       editable = false;
       return draw(false, say("unreadable"));
     }
-    var ring = ringOf(parsed);
     if (ring && ring.length <= MAX_EDITABLE) {
       points = ring;
       editable = true;
@@ -272,7 +281,8 @@
         var marker = L.marker(p, {
           icon: vertexIcon(index),
           draggable: true,
-          keyboard: true,
+          // Keyboards edit the text field (a tab stop per point would be a maze).
+          keyboard: false,
           title: say("point", { n: index + 1 }),
         }).addTo(layers);
         marker.on("click", function () {
@@ -281,7 +291,7 @@
         });
         marker.on("dragstart", remember);
         marker.on("dragend", function () {
-          points[index] = marker.getLatLng();
+          points[index] = marker.getLatLng().wrap();
           selected = null;
           changed(false);
         });
@@ -326,18 +336,18 @@
   map.on("click", function (event) {
     if (!editable) return;
     remember();
+    var at = event.latlng.wrap();
     if (selected !== null) {
-      points[selected] = event.latlng;
+      points[selected] = at;
       selected = null;
     } else {
-      points.push(event.latlng);
+      points.push(at);
     }
     changed(false);
   });
 
   // Typing in the text field (then leaving it) redraws the map.
   field.addEventListener("change", function () {
-    past = [];
     readField(true);
   });
 

@@ -934,6 +934,111 @@ test("the town's admin redraws a district on the map with taps alone, then impor
   await expect(map).toHaveAttribute("data-points", "4");
   await page.getByRole("button", { name: "Voir l’aperçu" }).click();
   await expect(page.locator("#preview").getByText("Aucun commerce ne change de quartier.")).toBeVisible();
+  await page.getByRole("button", { name: "Abandonner" }).click();
+  await expect(page.locator("#preview")).toHaveCount(0);
   expect(errors).toEqual([]);
   await admin.close();
+});
+
+test("walk-through with the real Habay import: the town widens Habay-la-Neuve to its 40-odd shops, the steward prints every invitation in one tap, a merchant accepts one and completes the checklist, and the steward sees each step", async ({ browser }) => {
+  test.setTimeout(120_000);
+  // The town: the district's outline widened to the shops of Habay-la-Neuve's outskirts (not
+  // Habay-la-Vieille's), previewed, saved: three taps and a paste.
+  const town = await phone(browser);
+  await town.addCookies(adminCookies);
+  const admin = await town.newPage();
+  await admin.goto("/manage/districts/habay-la-neuve-centre");
+  const field = admin.getByLabel("Contour en GeoJSON");
+  const original = await field.inputValue();
+  const widened = {
+    type: "Polygon",
+    coordinates: [[[5.619, 49.7], [5.7, 49.7], [5.7, 49.745], [5.627, 49.745], [5.627, 49.715], [5.619, 49.715], [5.619, 49.7]]],
+  };
+  await field.fill(JSON.stringify(widened));
+  await admin.getByRole("button", { name: "Voir l’aperçu" }).click();
+  const holds = admin.locator("#preview").getByText(/^Ce contour contient \d+ commerces\.$/);
+  await expect(holds).toBeVisible();
+  const inside = Number((await holds.textContent())!.match(/(\d+)/)![1]);
+  expect(inside).toBeGreaterThanOrEqual(40);
+  await admin.getByRole("button", { name: "Enregistrer ce contour" }).click();
+  await expect(admin.getByText("Contour enregistré : les commerces ont suivi.")).toBeVisible();
+  await expect(admin.locator("h1 + p")).toContainText(`${inside} commerces`);
+
+  // The steward (the association, made in an earlier test) signs in: every shop of the district
+  // is listed, and one tap prints an invitation for each shop without a merchant.
+  const association = await phone(browser);
+  const steward = await association.newPage();
+  await steward.goto("/sign-in");
+  await waitForHydration(steward);
+  await signInFromMail(steward, "asbl@centre.test");
+  await steward.waitForURL((url) => !/^\/(sign-in|auth)\b/.test(url.pathname));
+  await steward.goto("/manage");
+  const district = steward.locator(".managed-district", {
+    has: steward.getByRole("heading", { level: 2, name: "Habay-la-Neuve centre" }),
+  });
+  await expect(district.locator(".managed-shop")).toHaveCount(inside);
+  const print = district.getByRole("button", { name: /^Imprimer les invitations \(\d+\)$/ });
+  const waiting = Number((await print.textContent())!.match(/\((\d+)\)/)![1]);
+  expect(waiting).toBeGreaterThanOrEqual(30);
+  await print.click();
+  await expect(steward.getByRole("heading", { level: 1, name: new RegExp(`: ${waiting} invitations à découper$`) })).toBeVisible();
+  const cards = steward.locator(".sheet-card");
+  await expect(cards).toHaveCount(waiting);
+  const pdf = await pdfPages(await steward.pdf({ format: "A4" }));
+  expect(pdf.length).toBeGreaterThanOrEqual(Math.ceil(waiting / 6));
+  expect(pdf.length).toBeLessThanOrEqual(Math.ceil(waiting / 6) + 1);
+  // The card handed to one shop, as its merchant's phone scans it.
+  const card = cards.first();
+  const name = (await card.getByRole("heading", { level: 2 }).textContent())!;
+  const shot = PNG.sync.read(await card.locator(".sheet-qr svg").screenshot());
+  const scanned = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height);
+  expect(scanned?.data).toMatch(/\/invite\/[0-9a-f]{64}$/);
+  await steward.goto("/manage");
+  await expect(steward.getByRole("link", { name: `${waiting} invités` })).toBeVisible();
+
+  // The merchant accepts it, lands on the counter and fixes what the checklist asks, one tap each.
+  const shopPhone = await phone(browser);
+  const merchant = await shopPhone.newPage();
+  await merchant.goto(new URL(scanned!.data).pathname);
+  await expect(merchant.getByRole("heading", { name: `Gérer « ${name} » sur Quartier` })).toBeVisible();
+  await waitForHydration(merchant);
+  await signInFromMail(merchant, "commerce@walk.test");
+  await expect(merchant).toHaveURL(/\/counter\/[a-z0-9-]+\?welcome=1$/);
+  const slug = new URL(merchant.url()).pathname.split("/")[2];
+  const counter = `/counter/${slug}`;
+  const score = async () => Number((await merchant.locator(".visibility-score").textContent())!.match(/(\d+)/)![1]);
+  const before = await score();
+  const missing = await merchant.locator(".visibility-missing a").evaluateAll((links) => links.map((a) => (a as HTMLElement).dataset.item));
+  expect(missing.length).toBeGreaterThan(0);
+  let gained = 0;
+  for (const [item, label, value] of [
+    ["description", "Description", "Fleurs coupées, plantes et compositions faites sur place."],
+    ["contact", "Téléphone", "+32 63 42 00 00"],
+  ]) {
+    if (!missing.includes(item)) continue;
+    const link = merchant.locator(`.visibility-missing a[data-item="${item}"]`);
+    gained += Number((await link.locator("xpath=..").locator(".visibility-points").textContent())!.match(/(\d+)/)![1]);
+    await link.click();
+    await waitForHydration(merchant);
+    await merchant.getByLabel(label, { exact: true }).fill(value);
+    await merchant.getByRole("button", { name: "Enregistrer la fiche" }).click();
+    await expect(merchant.getByText("Fiche enregistrée")).toBeVisible();
+    await merchant.goto(counter);
+  }
+  expect(await score()).toBe(before + gained);
+
+  // The steward sees the shop move on: signed in, no longer among the invited.
+  await steward.goto("/manage");
+  await expect(steward.locator(`#shop-${slug} .badge`).first()).toHaveText("Actif");
+  await expect(steward.getByRole("link", { name: waiting - 1 === 1 ? "1 invité" : `${waiting - 1} invités` })).toBeVisible();
+  await association.close();
+  await shopPhone.close();
+
+  // The district's outline as it was, for the other tests.
+  await admin.goto("/manage/districts/habay-la-neuve-centre");
+  await field.fill(original);
+  await admin.getByRole("button", { name: "Voir l’aperçu" }).click();
+  await admin.getByRole("button", { name: "Enregistrer ce contour" }).click();
+  await expect(admin.getByText("Contour enregistré : les commerces ont suivi.")).toBeVisible();
+  await town.close();
 });

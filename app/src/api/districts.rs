@@ -449,9 +449,23 @@ mod admin {
             others: districts
                 .iter()
                 .filter(|d| Some(d.id) != editing && d.boundary != NO_OUTLINE)
-                .map(|d| (d.name.clone(), d.boundary.clone()))
+                .filter_map(|d| shown_outline(&d.boundary))
                 .collect(),
+            max_bytes: crate::domain::districts::OUTLINE_MAX_BYTES,
         }
+    }
+
+    /// A district's outline as the editor's map shows it beside the one edited: simplified to
+    /// about a metre (an outline of 10 000 points would weigh on the page for nothing).
+    fn shown_outline(boundary: &str) -> Option<String> {
+        use geo::Simplify;
+        const METRE: f64 = 0.00001;
+        let shape = match crate::domain::districts::parse_boundary(boundary).ok()? {
+            geo::Geometry::Polygon(p) => geo::Geometry::Polygon(p.simplify(METRE)),
+            geo::Geometry::MultiPolygon(m) => geo::Geometry::MultiPolygon(m.simplify(METRE)),
+            other => other,
+        };
+        Some(geojson::Geometry::from(&shape).to_string())
     }
 
     /// An outline's text as typed (trimmed), refused when empty or too large to be read.

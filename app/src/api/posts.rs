@@ -304,7 +304,6 @@ pub(crate) fn visibility_view(
     }
 }
 
-/// One of the shop's posts as the counter lists it: its state, figures and edit form.
 /// A counter's posts as it lists them, with their views and notifications.
 #[cfg(feature = "ssr")]
 async fn counter_posts(
@@ -350,6 +349,7 @@ async fn counter_posts(
         .collect())
 }
 
+/// One of the counter's posts as it lists it: its state, figures and edit form.
 #[cfg(feature = "ssr")]
 fn counter_post(
     post: &crate::server::Post,

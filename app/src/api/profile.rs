@@ -50,7 +50,7 @@ async fn profile_inner(slug: String) -> Result<ProfileView, AppError> {
     let beyond = current.is_some() && week.is_none();
     let week = week.unwrap_or_default();
     let time = |t: Option<&(u16, u16)>, end: bool| {
-        t.map(|&(from, to)| weekly_hours::hhmm(if end { to } else { from }))
+        t.map(|&(from, to)| weekly_hours::form_time(if end { to } else { from }))
             .unwrap_or_default()
     };
     let days = week

@@ -23,10 +23,12 @@ pub enum Metric {
     Follow,
     /// A follower who left.
     Unfollow,
+    /// A post's notification tapped (reported by the service worker).
+    PushOpen,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 7] = [
+    pub const ALL: [Metric; 8] = [
         Metric::ShopView,
         Metric::DistrictView,
         Metric::PostView,
@@ -34,6 +36,7 @@ impl Metric {
         Metric::PosterFollow,
         Metric::Follow,
         Metric::Unfollow,
+        Metric::PushOpen,
     ];
 
     /// The name stored in `daily_counts.metric`.
@@ -46,6 +49,7 @@ impl Metric {
             Metric::PosterFollow => "poster_follow",
             Metric::Follow => "follow",
             Metric::Unfollow => "unfollow",
+            Metric::PushOpen => "push_open",
         }
     }
 
@@ -85,8 +89,18 @@ impl Tally {
     }
 
     pub fn post(post_id: i64, shop_id: Option<i64>, district_id: Option<i64>) -> Tally {
+        Tally::post_metric(Metric::PostView, post_id, shop_id, district_id)
+    }
+
+    /// A metric about a post other than its views (a tap on its notification).
+    pub fn post_metric(
+        metric: Metric,
+        post_id: i64,
+        shop_id: Option<i64>,
+        district_id: Option<i64>,
+    ) -> Tally {
         Tally {
-            metric: Metric::PostView,
+            metric,
             district_id: district_id.unwrap_or(0),
             shop_id: shop_id.unwrap_or(0),
             post_id,

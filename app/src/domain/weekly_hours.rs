@@ -115,6 +115,12 @@ pub fn hhmm(minutes: Minutes) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
+/// A time as the form's time field holds it: midnight at the end of a day (24:00, which a time
+/// field cannot hold) as `00:00`, which [`day_periods`] reads back as the end of the day.
+pub fn form_time(minutes: Minutes) -> String {
+    hhmm(minutes % (24 * 60))
+}
+
 /// Minutes from an `HH:MM` (or `HH:MM:SS`, as some time inputs send) value; `24:00` allowed.
 pub fn parse_time(text: &str) -> Option<Minutes> {
     let text = text.trim();
@@ -257,7 +263,12 @@ pub fn day_periods(slots: &[(&str, &str)]) -> Result<Vec<(Minutes, Minutes)>, We
             _ => return Err(WeekError::EndBeforeStart),
         }
         let from = parse_time(from).ok_or(WeekError::BadTime)?;
-        let to = parse_time(to).ok_or(WeekError::BadTime)?;
+        // A period ends at midnight with 00:00 (as OpenStreetMap's `13:00-00:00`, and as a
+        // time field shows it): the end of the day.
+        let to = match parse_time(to).ok_or(WeekError::BadTime)? {
+            0 => 24 * 60,
+            to => to,
+        };
         if to <= from {
             return Err(WeekError::EndBeforeStart);
         }
@@ -410,6 +421,14 @@ mod tests {
         assert_eq!(w.days[3], vec![(540, 1080)]);
         let w = from_osm("24/7", today).unwrap();
         assert_eq!(w.days[4], vec![(0, 1440)]);
+        // Until midnight (Habay's 555 Express): shown as 00:00, written back as 24:00.
+        let w = from_osm("Mo-Th 11:00-23:00;Fr-Sa 13:00-00:00", today).unwrap();
+        assert_eq!(w.days[4], vec![(780, 1440)]);
+        assert_eq!(form_time(w.days[4][0].1), "00:00");
+        assert_eq!(
+            to_osm(&w).as_deref(),
+            Some("Mo-Th 11:00-23:00; Fr,Sa 13:00-24:00")
+        );
         // A past closure is dropped; a future one kept.
         let w = from_osm("Mo 09:00-12:00; 2025 Dec 24 off; 2026 Dec 31 off", today).unwrap();
         assert_eq!(w.closures, vec![Closure::Once(d(2026, 12, 31))]);
@@ -442,6 +461,13 @@ mod tests {
             day_periods(&[("09:00:00", "24:00"), ("", "")]),
             Ok(vec![(540, 1440)])
         );
+        // Until midnight, as a time field writes it.
+        assert_eq!(
+            day_periods(&[("13:00", "00:00"), ("", "")]),
+            Ok(vec![(780, 1440)])
+        );
+        assert_eq!(form_time(1440), "00:00");
+        assert_eq!(form_time(780), "13:00");
         assert_eq!(
             day_periods(&[("12:00", "09:00")]),
             Err(WeekError::EndBeforeStart)

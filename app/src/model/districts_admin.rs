@@ -20,8 +20,10 @@ pub struct OutlineMap {
     pub tile_url: Option<String>,
     pub attribution: String,
     pub shops: Vec<OutlineShop>,
-    /// The other districts: `(name, GeoJSON outline)`.
-    pub others: Vec<(String, String)>,
+    /// The other districts' outlines (GeoJSON geometries, simplified for display).
+    pub others: Vec<String>,
+    /// The largest outline file accepted, in bytes.
+    pub max_bytes: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -148,7 +148,7 @@ fn OutlineEditor(field: &'static str, map: OutlineMap) -> impl IntoView {
     .collect();
     let data = serde_json::json!({
         "field": field,
-        "max_bytes": crate::domain::districts::OUTLINE_MAX_BYTES,
+        "max_bytes": map.max_bytes,
         "tile_url": map.tile_url,
         "attribution": map.attribution,
         "shops": map.shops,

@@ -137,22 +137,43 @@ pub async fn count_once_for_profile(
     count(state, town, None, tallies, Some(format!("d:{profile}"))).await;
 }
 
+/// Counts a tap on post `post`'s notification once per visitor a day (the post's own tally
+/// of taps follows it); returns whether this one counted.
+pub async fn count_push_open(state: &AppState, town: &Town, post: &super::Post) -> bool {
+    use crate::domain::posts::PostAuthor;
+    let (shop_id, district_id) = match post.content.author {
+        PostAuthor::Shop(id) => {
+            let district = match state.store.shops_by_ids(town.id, &[id]).await {
+                Ok(shops) => shops.first().and_then(|s| s.district_id),
+                Err(error) => {
+                    tracing::warn!(%error, "loading a post's shop failed");
+                    None
+                }
+            };
+            (Some(id), district)
+        }
+        PostAuthor::District(id) => (None, Some(id)),
+    };
+    let tally = Tally::post_metric(activity::Metric::PushOpen, post.id, shop_id, district_id);
+    count(state, town, None, vec![tally], None).await == 1
+}
+
 async fn count(
     state: &AppState,
     town: &Town,
     page: Option<&str>,
     tallies: Vec<Tally>,
     who: Option<String>,
-) {
+) -> u64 {
     let Some(parts) = request_parts() else {
-        return;
+        return 0;
     };
     if tallies.is_empty() || !looking_now(&parts, page) {
-        return;
+        return 0;
     }
     let day = today(state, town);
     let Some(marks) = marks(state, day, &tallies, who).await else {
-        return;
+        return 0;
     };
     let hits: Vec<Hit> = tallies
         .into_iter()
@@ -162,9 +183,14 @@ async fn count(
             mark: Some(mark),
         })
         .collect();
-    if let Err(error) = state.store.count_hits(town.id, day, &hits).await {
-        tracing::warn!(%error, "counting activity failed");
-    }
+    state
+        .store
+        .count_hits(town.id, day, &hits)
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "counting activity failed");
+            0
+        })
 }
 
 /// Whether this request's visitor counted `tally` today already (e.g. scanned this shop's

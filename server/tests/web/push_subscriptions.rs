@@ -287,19 +287,50 @@ async fn merchants_see_how_their_notifications_went() {
             >= 2
     );
 
-    // The service worker reports taps: counted for a known post only.
-    let click = |post: i64| {
+    // The service worker reports taps: counted for a known post only, once per phone (here,
+    // per client address) a day; robots' are not counted.
+    let click = |post: i64, from: &'static str, agent: &'static str| {
         let json = format!(r#"{{"post":{post}}}"#);
         let request = Request::post("/api/push/clicks")
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::ACCEPT, "application/json")
+            .header("x-forwarded-for", from)
+            .header(header::USER_AGENT, agent)
             .body(Body::from(json))
             .unwrap();
         send(&app, request)
     };
-    assert_eq!(click(post.id).await.0, StatusCode::OK);
-    assert_eq!(click(post.id).await.0, StatusCode::OK);
-    assert_eq!(click(987_654).await.0, StatusCode::NOT_FOUND);
+    for _ in 0..3 {
+        assert_eq!(
+            click(post.id, "198.51.100.7", PHONE).await.0,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        click(post.id, "198.51.100.8", PHONE).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        click(post.id, "198.51.100.9", "curl/8.5.0").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        click(987_654, "198.51.100.7", PHONE).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // The taps are daily counters too, about the post.
+    let taps = app
+        .store
+        .total(
+            town.id,
+            app::domain::activity::Subject::Post(post.id),
+            app::domain::activity::Metric::PushOpen,
+            "2000-01-01".parse().unwrap(),
+            "2100-01-01".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(taps, 2);
 
     let cookie = owner_session(&app, "boulangerie-jacob", "jacob@example.be").await;
     let (status, _, body) = call(

@@ -124,7 +124,8 @@ async fn unsubscribe_inner(endpoint: String) -> Result<(), AppError> {
 pub const CLICKS_PER_HOUR: i64 = 120;
 
 /// Counts a tap on a post's notification (reported by the service worker), for the
-/// merchant's figures. Anonymous: nothing about the resident is kept.
+/// merchant's figures: once per phone (or, without its cookie, per client address) per post
+/// and day, like views; robots are left out. Anonymous: nothing about the resident is kept.
 #[server(
     prefix = "/api",
     endpoint = "push/clicks",
@@ -148,14 +149,18 @@ async fn click_inner(post: i64) -> Result<(), AppError> {
         )
         .await?;
     let town = state.town().await?;
-    let counted = state
+    let post = state
         .store
-        .record_push_click(town.id, post)
+        .post_by_id(town.id, post)
         .await
-        .map_err(|e| AppError::internal("counting a notification tap", e))?;
-    if counted {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
+        .map_err(|e| AppError::internal("loading a post", e))?
+        .ok_or(AppError::NotFound)?;
+    if crate::server::activity::count_push_open(&state, &town, &post).await {
+        state
+            .store
+            .record_push_click(town.id, post.id)
+            .await
+            .map_err(|e| AppError::internal("counting a notification tap", e))?;
     }
+    Ok(())
 }
