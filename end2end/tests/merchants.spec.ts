@@ -995,6 +995,15 @@ test("walk-through with the real Habay import: the town widens Habay-la-Neuve to
   expect(scanned?.data).toMatch(/\/invite\/[0-9a-f]{64}$/);
   await steward.goto("/manage");
   await expect(steward.getByRole("link", { name: `${waiting} invités` })).toBeVisible();
+  // The dashboard's onboarding funnel says the same.
+  const funnel = async () => {
+    await steward.goto("/dashboard");
+    const steps = await steward.locator(".funnel li").allTextContents();
+    const count = (pattern: RegExp) => Number(steps.find((t) => pattern.test(t))?.match(/^(\d+)/)?.[1] ?? "0");
+    return { invited: count(/^\d+ invités?$/), signedIn: count(/^\d+ connectés?, fiche à compléter$/) };
+  };
+  const funnelBefore = await funnel();
+  expect(funnelBefore.invited).toBe(waiting);
 
   // The merchant accepts it, lands on the counter and fixes what the checklist asks, one tap each.
   const shopPhone = await phone(browser);
@@ -1031,6 +1040,7 @@ test("walk-through with the real Habay import: the town widens Habay-la-Neuve to
   await steward.goto("/manage");
   await expect(steward.locator(`#shop-${slug} .badge`).first()).toHaveText("Actif");
   await expect(steward.getByRole("link", { name: waiting - 1 === 1 ? "1 invité" : `${waiting - 1} invités` })).toBeVisible();
+  expect(await funnel()).toEqual({ invited: waiting - 1, signedIn: funnelBefore.signedIn + 1 });
   await association.close();
   await shopPhone.close();
 
