@@ -156,10 +156,15 @@ pub async fn discard_outline(slug: String) -> Result<(), AppError> {
 }
 
 /// Places shop `shop` in district `slug`, whose outline must hold it (a shop inside two).
+/// Without JavaScript: back to district `from`'s page (the one the button was on), else `slug`'s.
 #[server(prefix = "/api", endpoint = "districts/place")]
-pub async fn place_shop(slug: String, shop: String) -> Result<(), AppError> {
+pub async fn place_shop(slug: String, shop: String, from: Option<String>) -> Result<(), AppError> {
     let result = super::with_status(admin::place(&slug, &shop).await);
-    admin::back(&slug, "placed", &result);
+    let page = from
+        .as_deref()
+        .filter(|from| crate::domain::slugs::is_valid(from))
+        .unwrap_or(&slug);
+    admin::back(page, "placed", &result);
     result
 }
 

@@ -337,6 +337,7 @@ fn DistrictEdit(view: DistrictEditView) -> impl IntoView {
                                     <form method="post" action="/api/districts/place" class="inline-form">
                                         <input type="hidden" name="slug" value=other_slug/>
                                         <input type="hidden" name="shop" value=s.slug.clone()/>
+                                        <input type="hidden" name="from" value=slug.clone()/>
                                         <button type="submit" class="button secondary small">{locale.tf("districts_admin.placement.move", &[("district", &other_name)])}</button>
                                     </form>
                                 }).collect_view()}

@@ -206,14 +206,16 @@ async fn an_admin_draws_a_district_from_geojson() {
     // A shop both outlines hold: placed in the new one by the admin, and it stays there.
     let (_, _, page) = get_with_cookie(&app, &to, &admin).await;
     assert!(shown(&page).contains("Placer dans Gare de Marbehan"));
+    assert!(page.contains(r#"name="from" value="gare-de-marbehan""#));
+    // From Marbehan's page (the button is on both districts' pages): back there.
     let to = location(
         &app,
         "/api/districts/place",
-        "slug=gare-de-marbehan&shop=boulangerie-jacob",
+        "slug=gare-de-marbehan&shop=boulangerie-jacob&from=marbehan",
         &admin,
     )
     .await;
-    assert_eq!(to, "/manage/districts/gare-de-marbehan?done=placed");
+    assert_eq!(to, "/manage/districts/marbehan?done=placed");
     let bakery_now = app
         .store
         .shop_by_slug(town.id, "boulangerie-jacob")
