@@ -64,6 +64,9 @@ export default defineConfig({
       QUARTIER_SMTP_TLS: "none",
       QUARTIER_SMTP_FROM: "Quartier Habay <quartier@habay.test>",
       QUARTIER_MEDIA_DIR: "target/e2e/media",
+      // The walk-through's push goes to a push service on this machine (never in production).
+      QUARTIER_PUSH_ALLOW_LOOPBACK: "true",
+      QUARTIER_VAPID_SUBJECT: "mailto:quartier@habay.test",
     },
   },
 });

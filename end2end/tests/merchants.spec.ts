@@ -5,7 +5,8 @@ import { SMTPServer } from "smtp-server";
 import { simpleParser } from "mailparser";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
-import { accessibilityViolations, waitForHydration } from "./helpers";
+import { accessibilityViolations, controlledByServiceWorker, waitForHydration } from "./helpers";
+import { pushManagerOf, startPushService } from "./push-service";
 
 // The server sends its e-mails here (see playwright.config.ts): a real SMTP server whose
 // messages are parsed as a mail client would.
@@ -644,7 +645,22 @@ test("a resident cannot open a counter", async ({ page }) => {
   expect(response.status()).toBe(401);
 });
 
-test("the town's admin opens the dashboard from « Gérer les commerces », sorts the shops and downloads their table as CSV", async ({ page }) => {
+test("the town's admin opens the dashboard from « Gérer les commerces », sorts the shops and downloads their table as CSV", async ({ browser, page }) => {
+  // A resident shares the bakery's page (this browser has no share sheet: the link is copied);
+  // the page tells the server once it is done.
+  const resident = await phone(browser);
+  await resident.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const shopPage = await resident.newPage();
+  await shopPage.goto("/shops/boulangerie-jacob");
+  await waitForHydration(shopPage);
+  const beacon = shopPage.waitForResponse((r) => r.url().endsWith("/api/shares") && r.request().method() === "POST");
+  await shopPage.getByRole("button", { name: "Partager" }).click();
+  await expect(shopPage.getByText("Lien copié.")).toBeVisible();
+  expect(await shopPage.evaluate(() => navigator.clipboard.readText())).toBe(`${new URL(shopPage.url()).origin}/shops/boulangerie-jacob`);
+  expect((await beacon).status()).toBe(200);
+  expect(await beacon.then((r) => r.request().postData())).toBe("shop=boulangerie-jacob");
+  await resident.close();
+
   await page.goto("/sign-in");
   await waitForHydration(page);
   await signInFromMail(page, "admin@habay.test");
@@ -672,6 +688,13 @@ test("the town's admin opens the dashboard from « Gérer les commerces », sort
   expect(lines[1].startsWith("Boulangerie Jacob,")).toBe(true);
   // Its followers: a number, or "< 5" for fewer than five people.
   expect(lines[1].split(",")[2]).toMatch(/^(< 5|\d+)$/);
+  // The share is counted, for fewer than five people shown as "< 5" (not 0).
+  const shares = lines[0].split(",").indexOf("Partages");
+  expect(shares).toBeGreaterThan(2);
+  expect(lines[1].split(",")[shares]).toBe("< 5");
+  await expect(page.locator(".figure", { hasText: "Pages des commerces partagées" })).toContainText("< 5");
+  // The day's notification taps have their chart (with its data table).
+  await expect(page.getByRole("img", { name: "Notifications ouvertes, au jour de l’ouverture" })).toBeVisible();
 });
 
 /** The text of each page of a PDF, read back with pdf.js. */
@@ -940,8 +963,8 @@ test("the town's admin redraws a district on the map with taps alone, then impor
   await admin.close();
 });
 
-test("walk-through with the real Habay import: the town widens Habay-la-Neuve to its 40-odd shops, the steward prints every invitation in one tap, a merchant accepts one and completes the checklist, and the steward sees each step", async ({ browser }) => {
-  test.setTimeout(120_000);
+test("walk-through with the real Habay import: the town widens Habay-la-Neuve to its 40-odd shops, the steward prints every invitation in one tap, a merchant accepts one and completes the checklist, broadcasts an event that a resident following the district gets as a push and reads, and the steward sees each step", async ({ browser, baseURL }) => {
+  test.setTimeout(180_000);
   // The town: the district's outline widened to the shops of Habay-la-Neuve's outskirts (not
   // Habay-la-Vieille's), previewed, saved: three taps and a paste.
   const town = await phone(browser);
@@ -950,105 +973,221 @@ test("walk-through with the real Habay import: the town widens Habay-la-Neuve to
   await admin.goto("/manage/districts/habay-la-neuve-centre");
   const field = admin.getByLabel("Contour en GeoJSON");
   const original = await field.inputValue();
-  const widened = {
-    type: "Polygon",
-    coordinates: [[[5.619, 49.7], [5.7, 49.7], [5.7, 49.745], [5.627, 49.745], [5.627, 49.715], [5.619, 49.715], [5.619, 49.7]]],
-  };
-  await field.fill(JSON.stringify(widened));
-  await admin.getByRole("button", { name: "Voir l’aperçu" }).click();
-  const holds = admin.locator("#preview").getByText(/^Ce contour contient \d+ commerces\.$/);
-  await expect(holds).toBeVisible();
-  const inside = Number((await holds.textContent())!.match(/(\d+)/)![1]);
-  expect(inside).toBeGreaterThanOrEqual(40);
-  await admin.getByRole("button", { name: "Enregistrer ce contour" }).click();
-  await expect(admin.getByText("Contour enregistré : les commerces ont suivi.")).toBeVisible();
-  await expect(admin.locator("h1 + p")).toContainText(`${inside} commerces`);
+  const pushService = await startPushService();
+  try {
+    const widened = {
+      type: "Polygon",
+      coordinates: [[[5.619, 49.7], [5.7, 49.7], [5.7, 49.745], [5.627, 49.745], [5.627, 49.715], [5.619, 49.715], [5.619, 49.7]]],
+    };
+    await field.fill(JSON.stringify(widened));
+    await admin.getByRole("button", { name: "Voir l’aperçu" }).click();
+    const holds = admin.locator("#preview").getByText(/^Ce contour contient \d+ commerces\.$/);
+    await expect(holds).toBeVisible();
+    const inside = Number((await holds.textContent())!.match(/(\d+)/)![1]);
+    expect(inside).toBeGreaterThanOrEqual(40);
+    await admin.getByRole("button", { name: "Enregistrer ce contour" }).click();
+    await expect(admin.getByText("Contour enregistré : les commerces ont suivi.")).toBeVisible();
+    await expect(admin.locator("h1 + p")).toContainText(`${inside} commerces`);
 
-  // The steward (the association, made in an earlier test) signs in: every shop of the district
-  // is listed, and one tap prints an invitation for each shop without a merchant.
-  const association = await phone(browser);
-  const steward = await association.newPage();
-  await steward.goto("/sign-in");
-  await waitForHydration(steward);
-  await signInFromMail(steward, "asbl@centre.test");
-  await steward.waitForURL((url) => !/^\/(sign-in|auth)\b/.test(url.pathname));
-  await steward.goto("/manage");
-  const district = steward.locator(".managed-district", {
-    has: steward.getByRole("heading", { level: 2, name: "Habay-la-Neuve centre" }),
-  });
-  await expect(district.locator(".managed-shop")).toHaveCount(inside);
-  const print = district.getByRole("button", { name: /^Imprimer les invitations \(\d+\)$/ });
-  const waiting = Number((await print.textContent())!.match(/\((\d+)\)/)![1]);
-  expect(waiting).toBeGreaterThanOrEqual(30);
-  await print.click();
-  await expect(steward.getByRole("heading", { level: 1, name: new RegExp(`: ${waiting} invitations à découper$`) })).toBeVisible();
-  const cards = steward.locator(".sheet-card");
-  await expect(cards).toHaveCount(waiting);
-  const pdf = await pdfPages(await steward.pdf({ format: "A4" }));
-  expect(pdf.length).toBeGreaterThanOrEqual(Math.ceil(waiting / 6));
-  expect(pdf.length).toBeLessThanOrEqual(Math.ceil(waiting / 6) + 1);
-  // The card handed to one shop, as its merchant's phone scans it.
-  const card = cards.first();
-  const name = (await card.getByRole("heading", { level: 2 }).textContent())!;
-  const shot = PNG.sync.read(await card.locator(".sheet-qr svg").screenshot());
-  const scanned = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height);
-  expect(scanned?.data).toMatch(/\/invite\/[0-9a-f]{64}$/);
-  await steward.goto("/manage");
-  await expect(steward.getByRole("link", { name: `${waiting} invités` })).toBeVisible();
-  // The dashboard's onboarding funnel says the same.
-  const funnel = async () => {
-    await steward.goto("/dashboard");
-    const steps = await steward.locator(".funnel li").allTextContents();
-    const count = (pattern: RegExp) => Number(steps.find((t) => pattern.test(t))?.match(/^(\d+)/)?.[1] ?? "0");
-    return { invited: count(/^\d+ invités?$/), signedIn: count(/^\d+ connectés?, fiche à compléter$/) };
-  };
-  const funnelBefore = await funnel();
-  expect(funnelBefore.invited).toBe(waiting);
+    // The steward (the association, made in an earlier test) signs in: every shop of the district
+    // is listed, and one tap prints an invitation for each shop without a merchant.
+    const association = await phone(browser);
+    const steward = await association.newPage();
+    await steward.goto("/sign-in");
+    await waitForHydration(steward);
+    await signInFromMail(steward, "asbl@centre.test");
+    await steward.waitForURL((url) => !/^\/(sign-in|auth)\b/.test(url.pathname));
+    await steward.goto("/manage");
+    const district = steward.locator(".managed-district", {
+      has: steward.getByRole("heading", { level: 2, name: "Habay-la-Neuve centre" }),
+    });
+    await expect(district.locator(".managed-shop")).toHaveCount(inside);
+    const print = district.getByRole("button", { name: /^Imprimer les invitations \(\d+\)$/ });
+    const waiting = Number((await print.textContent())!.match(/\((\d+)\)/)![1]);
+    expect(waiting).toBeGreaterThanOrEqual(30);
+    await print.click();
+    await expect(steward.getByRole("heading", { level: 1, name: new RegExp(`: ${waiting} invitations à découper$`) })).toBeVisible();
+    const cards = steward.locator(".sheet-card");
+    await expect(cards).toHaveCount(waiting);
+    const pdf = await pdfPages(await steward.pdf({ format: "A4" }));
+    expect(pdf.length).toBeGreaterThanOrEqual(Math.ceil(waiting / 6));
+    expect(pdf.length).toBeLessThanOrEqual(Math.ceil(waiting / 6) + 1);
+    // The card handed to one shop, as its merchant's phone scans it.
+    const card = cards.first();
+    const name = (await card.getByRole("heading", { level: 2 }).textContent())!;
+    const shot = PNG.sync.read(await card.locator(".sheet-qr svg").screenshot());
+    const scanned = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height);
+    expect(scanned?.data).toMatch(/\/invite\/[0-9a-f]{64}$/);
+    await steward.goto("/manage");
+    await expect(steward.getByRole("link", { name: `${waiting} invités` })).toBeVisible();
+    // The dashboard's onboarding funnel says the same.
+    const funnel = async () => {
+      await steward.goto("/dashboard");
+      const steps = await steward.locator(".funnel li").allTextContents();
+      const count = (pattern: RegExp) => Number(steps.find((t) => pattern.test(t))?.match(/^(\d+)/)?.[1] ?? "0");
+      return { invited: count(/^\d+ invités?$/), signedIn: count(/^\d+ connectés?, fiche à compléter$/) };
+    };
+    const funnelBefore = await funnel();
+    expect(funnelBefore.invited).toBe(waiting);
 
-  // The merchant accepts it, lands on the counter and fixes what the checklist asks, one tap each.
-  const shopPhone = await phone(browser);
-  const merchant = await shopPhone.newPage();
-  await merchant.goto(new URL(scanned!.data).pathname);
-  await expect(merchant.getByRole("heading", { name: `Gérer « ${name} » sur Quartier` })).toBeVisible();
-  await waitForHydration(merchant);
-  await signInFromMail(merchant, "commerce@walk.test");
-  await expect(merchant).toHaveURL(/\/counter\/[a-z0-9-]+\?welcome=1$/);
-  const slug = new URL(merchant.url()).pathname.split("/")[2];
-  const counter = `/counter/${slug}`;
-  const score = async () => Number((await merchant.locator(".visibility-score").textContent())!.match(/(\d+)/)![1]);
-  const before = await score();
-  const missing = await merchant.locator(".visibility-missing a").evaluateAll((links) => links.map((a) => (a as HTMLElement).dataset.item));
-  expect(missing.length).toBeGreaterThan(0);
-  let gained = 0;
-  for (const [item, label, value] of [
-    ["description", "Description", "Fleurs coupées, plantes et compositions faites sur place."],
-    ["contact", "Téléphone", "+32 63 42 00 00"],
-  ]) {
-    if (!missing.includes(item)) continue;
-    const link = merchant.locator(`.visibility-missing a[data-item="${item}"]`);
-    gained += Number((await link.locator("xpath=..").locator(".visibility-points").textContent())!.match(/(\d+)/)![1]);
-    await link.click();
+    // The merchant accepts it, lands on the counter and fixes what the checklist asks, one tap each.
+    const shopPhone = await phone(browser);
+    const merchant = await shopPhone.newPage();
+    await merchant.goto(new URL(scanned!.data).pathname);
+    await expect(merchant.getByRole("heading", { name: `Gérer « ${name} » sur Quartier` })).toBeVisible();
     await waitForHydration(merchant);
-    await merchant.getByLabel(label, { exact: true }).fill(value);
-    await merchant.getByRole("button", { name: "Enregistrer la fiche" }).click();
-    await expect(merchant.getByText("Fiche enregistrée")).toBeVisible();
-    await merchant.goto(counter);
+    await signInFromMail(merchant, "commerce@walk.test");
+    await expect(merchant).toHaveURL(/\/counter\/[a-z0-9-]+\?welcome=1$/);
+    const slug = new URL(merchant.url()).pathname.split("/")[2];
+    const counter = `/counter/${slug}`;
+    const score = async () => Number((await merchant.locator(".visibility-score").textContent())!.match(/(\d+)/)![1]);
+    const before = await score();
+    const missing = await merchant.locator(".visibility-missing a").evaluateAll((links) => links.map((a) => (a as HTMLElement).dataset.item));
+    expect(missing.length).toBeGreaterThan(0);
+    let gained = 0;
+    for (const [item, label, value] of [
+      ["description", "Description", "Fleurs coupées, plantes et compositions faites sur place."],
+      ["contact", "Téléphone", "+32 63 42 00 00"],
+    ]) {
+      if (!missing.includes(item)) continue;
+      const link = merchant.locator(`.visibility-missing a[data-item="${item}"]`);
+      gained += Number((await link.locator("xpath=..").locator(".visibility-points").textContent())!.match(/(\d+)/)![1]);
+      await link.click();
+      await merchant.waitForURL(/\/counter\/[a-z0-9-]+\/profile/);
+      await waitForHydration(merchant);
+      await merchant.getByLabel(label, { exact: true }).fill(value);
+      await merchant.getByRole("button", { name: "Enregistrer la fiche" }).click();
+      await expect(merchant.getByText("Fiche enregistrée")).toBeVisible();
+      await merchant.goto(counter);
+    }
+    expect(await score()).toBe(before + gained);
+
+    // The steward sees the shop move on: signed in, no longer among the invited.
+    await steward.goto("/manage");
+    await expect(steward.locator(`#shop-${slug} .badge`).first()).toHaveText("Actif");
+    await expect(steward.getByRole("link", { name: waiting - 1 === 1 ? "1 invité" : `${waiting - 1} invités` })).toBeVisible();
+    expect(await funnel()).toEqual({ invited: waiting - 1, signedIn: funnelBefore.signedIn + 1 });
+    await shopPhone.close();
+
+    // A resident follows the district and turns notifications on; the phone's push service is
+    // this machine's (it checks the server's VAPID signature and decrypts the message).
+    const residentPhone = await phone(browser);
+    await residentPhone.addInitScript(pushManagerOf, { endpoint: pushService.endpoint("walk-through"), ...pushService.keys });
+    const resident = await residentPhone.newPage();
+    await resident.goto("/districts/habay-la-neuve-centre");
+    await waitForHydration(resident);
+    await resident.getByRole("button", { name: "Suivre Habay-la-Neuve centre" }).click();
+    await expect(resident.getByText("Vous suivez ce quartier.")).toBeVisible();
+    // Offered after the follow; the phone says yes when asked.
+    await expect(resident.getByText("Être prévenu de ses offres et événements ?")).toBeVisible();
+    await residentPhone.grantPermissions(["notifications"], { origin: baseURL });
+    const subscribed = resident.waitForResponse((r) => r.url().endsWith("/api/push/subscriptions") && r.request().method() === "POST");
+    await resident.getByRole("button", { name: "Oui, me prévenir" }).click();
+    expect((await subscribed).status()).toBe(200);
+    // Whatever the hour of the run: no quiet hours on this phone.
+    await resident.goto("/notifications");
+    await waitForHydration(resident);
+    await resident.getByLabel("Pas de notification pendant les heures calmes").uncheck();
+    await resident.getByRole("button", { name: "Enregistrer" }).click();
+    await expect(resident.getByRole("status").filter({ hasText: "Réglages enregistrés." })).toBeVisible();
+
+    // The steward broadcasts an event as the district, from the phone.
+    const figure = async (name: string) => {
+      await steward.goto("/dashboard");
+      return (await steward.locator(".figure", { has: steward.getByText(name, { exact: true }) }).locator("dd strong").textContent())!;
+    };
+    const postsBefore = Number(await figure("Publications"));
+    await steward.goto("/districts/habay-la-neuve-centre/counter");
+    await waitForHydration(steward);
+    await steward.locator('a.counter-kind[data-kind="event"]').click();
+    await expect(steward.getByRole("heading", { name: "Événement", level: 2 })).toBeVisible();
+    await waitForHydration(steward);
+    const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+    await steward.getByLabel("Titre").fill("Braderie d’hiver");
+    await steward.getByLabel("Début").fill(`${day}T10:00`);
+    await steward.getByRole("button", { name: "Publier" }).click();
+    await expect(steward.getByText("C’est publié !")).toBeVisible();
+
+    // The push reaches the phone's push service: signed with the site's key, readable only with
+    // the phone's, in the Declarative Web Push form.
+    const ours = () => pushService.messages.find((m) => String(m.payload?.notification?.body).includes("Braderie d’hiver"));
+    await expect.poll(() => ours()?.path, { timeout: 20_000 }).toBe("/push/walk-through");
+    expect(pushService.refused).toEqual([]);
+    const message = ours()!;
+    const key = await (await resident.request.get("/api/push/key")).json();
+    expect(message.vapid.key).toBe(key.publicKey);
+    expect(message.vapid.sub).toBe("mailto:quartier@habay.test");
+    expect(message.payload.web_push).toBe(8030);
+    expect(message.payload.notification.title).toBe("Habay-la-Neuve centre");
+    const tag: string = message.payload.notification.tag;
+    expect(tag).toMatch(/^post-\d+$/);
+    const target: string = message.payload.notification.navigate;
+    expect(target).toMatch(new RegExp(`^(${baseURL})?/districts/habay-la-neuve-centre.*#${tag}$`));
+
+    // The phone shows it (handed to its service worker as Chromium's push service would), the
+    // resident taps it and reads the event.
+    await resident.goto("/");
+    await controlledByServiceWorker(resident);
+    const cdp = await residentPhone.newCDPSession(resident);
+    const registrationId = new Promise<string>((resolve) => {
+      cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
+        const live = registrations.find((r) => !r.isDeleted && r.scopeURL === `${baseURL}/`);
+        if (live) resolve(live.registrationId);
+      });
+    });
+    await cdp.send("ServiceWorker.enable");
+    await expect(async () => {
+      await cdp.send("ServiceWorker.deliverPushMessage", {
+        origin: baseURL!,
+        registrationId: await registrationId,
+        data: JSON.stringify(message.payload),
+      });
+      const shown = await resident.evaluate(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => [n.tag, n.title]),
+      );
+      expect(shown).toContainEqual([tag, "Habay-la-Neuve centre"]);
+    }).toPass({ timeout: 20_000 });
+    const worker = residentPhone.serviceWorkers().find((w) => w.url().endsWith("/sw.js"))!;
+    await worker.evaluate(async (tag) => {
+      const scope = self as any;
+      const [notification] = await scope.registration.getNotifications({ tag });
+      scope.dispatchEvent(new scope.NotificationEvent("notificationclick", { notification }));
+    }, tag);
+    await expect(resident).toHaveURL(new RegExp(`/districts/habay-la-neuve-centre.*#${tag}$`));
+    await expect(resident.locator(`#${tag}`)).toContainText("Braderie d’hiver");
+    await resident.goto("/feed");
+    await expect(resident.locator(".post", { hasText: "Braderie d’hiver" }).first()).toBeVisible();
+
+    // The steward sees each step counted: on the counter, the post reached one phone, which
+    // opened it; on the dashboard, one more post and the day's taps.
+    const sent = steward.locator(".counter-post", { hasText: "Braderie d’hiver" });
+    const counted = async () => {
+      await steward.goto("/districts/habay-la-neuve-centre/counter");
+      return (await sent.textContent()) ?? "";
+    };
+    // (The tap's report and the delivery's record are written as they come: read until both are.)
+    await expect.poll(counted).toMatch(/1 reçue.*1 ouverture/);
+    expect(await sent.textContent()).toContain("Notifiée à 1 téléphone");
+    expect(Number(await figure("Publications"))).toBe(postsBefore + 1);
+    expect(await figure("Notifications remises")).not.toBe("0");
+    expect(await figure("Notifications ouvertes")).not.toBe("0");
+    // The last 30 days end today: its line of the trend's table has the tap.
+    const trend = steward.locator('section[aria-labelledby="trend-title"] table');
+    const headers = await trend.locator("thead th").allTextContents();
+    const opened = headers.indexOf("Notifications ouvertes");
+    expect(opened).toBeGreaterThan(0);
+    await expect(trend.locator("tbody tr").last().locator("th, td").nth(opened)).not.toHaveText("0");
+    await association.close();
+    await residentPhone.close();
+
+  } finally {
+    // The district's outline as it was, for the other tests, whatever happened.
+    await admin.goto("/manage/districts/habay-la-neuve-centre");
+    await field.fill(original);
+    await admin.getByRole("button", { name: "Voir l’aperçu" }).click();
+    await admin.getByRole("button", { name: "Enregistrer ce contour" }).click();
+    await expect(admin.getByText("Contour enregistré : les commerces ont suivi.")).toBeVisible();
+    await town.close();
+    await pushService.close();
   }
-  expect(await score()).toBe(before + gained);
-
-  // The steward sees the shop move on: signed in, no longer among the invited.
-  await steward.goto("/manage");
-  await expect(steward.locator(`#shop-${slug} .badge`).first()).toHaveText("Actif");
-  await expect(steward.getByRole("link", { name: waiting - 1 === 1 ? "1 invité" : `${waiting - 1} invités` })).toBeVisible();
-  expect(await funnel()).toEqual({ invited: waiting - 1, signedIn: funnelBefore.signedIn + 1 });
-  await association.close();
-  await shopPhone.close();
-
-  // The district's outline as it was, for the other tests.
-  await admin.goto("/manage/districts/habay-la-neuve-centre");
-  await field.fill(original);
-  await admin.getByRole("button", { name: "Voir l’aperçu" }).click();
-  await admin.getByRole("button", { name: "Enregistrer ce contour" }).click();
-  await expect(admin.getByText("Contour enregistré : les commerces ont suivi.")).toBeVisible();
-  await town.close();
 });

@@ -54,7 +54,10 @@ test("service worker registers at the root scope and serves pages offline", asyn
   // A page never visited falls back to the offline page, not a browser error.
   await page.goto("/shops/boulangerie-rigaux").catch(() => undefined);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hors ligne");
+  // It stands in for that page: back online, the page asked for comes by itself.
   await context.setOffline(false);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Rigaux/);
+  await expect(page).toHaveURL(/\/shops\/boulangerie-rigaux$/);
 });
 
 test("service worker cache names carry the build version", async ({ page }) => {

@@ -19,10 +19,11 @@ pub async fn get_dashboard(
 }
 
 /// The columns the shops' table sorts by (numbers from the largest, the name from A).
-pub const SHOP_SORTS: [&str; 7] = [
+pub const SHOP_SORTS: [&str; 8] = [
     "views",
     "followers",
     "poster_scans",
+    "shares",
     "posts",
     "reviews",
     "visibility",
@@ -173,6 +174,7 @@ pub async fn dashboard_view(
         metric("post_views", Metric::PostView),
         metric("poster_scans", Metric::PosterScan),
         metric("poster_follows", Metric::PosterFollow),
+        metric("shares", Metric::Share),
         DashboardFigure {
             key: "posts".into(),
             value: Shown::Count(post_count),
@@ -204,28 +206,32 @@ pub async fn dashboard_view(
         })
         .collect();
 
-    // The trend: each day's views and follows.
+    // The trend: each day's views, follows, notification taps and shares.
     let daily = store
         .daily_totals(town.id, district_id, period.from, period.to)
         .await
         .map_err(store_error("loading daily figures"))?;
-    let mut by_day: HashMap<chrono::NaiveDate, (i64, i64)> = HashMap::new();
+    let mut by_day: HashMap<chrono::NaiveDate, [i64; 4]> = HashMap::new();
     for (day, metric, n) in daily {
         let entry = by_day.entry(day).or_default();
         match metric {
-            Metric::ShopView | Metric::DistrictView | Metric::PostView => entry.0 += n,
-            Metric::Follow => entry.1 += n,
+            Metric::ShopView | Metric::DistrictView | Metric::PostView => entry[0] += n,
+            Metric::Follow => entry[1] += n,
+            Metric::PushOpen => entry[2] += n,
+            Metric::Share => entry[3] += n,
             _ => {}
         }
     }
     let trend = period
         .each_day()
         .map(|day| {
-            let (views, follows) = by_day.get(&day).copied().unwrap_or_default();
+            let [views, follows, opened, shares] = by_day.get(&day).copied().unwrap_or_default();
             TrendDay {
                 day: day.format("%Y-%m-%d").to_string(),
                 views: Shown::people(views),
                 follows: Shown::people(follows),
+                opened: Shown::people(opened),
+                shares: Shown::people(shares),
             }
         })
         .collect();
@@ -313,6 +319,7 @@ pub async fn dashboard_view(
                 views: Shown::people(shop_metric(shop.id, Metric::ShopView)),
                 poster_scans: Shown::people(shop_metric(shop.id, Metric::PosterScan)),
                 poster_follows: Shown::people(shop_metric(shop.id, Metric::PosterFollow)),
+                shares: Shown::people(shop_metric(shop.id, Metric::Share)),
                 posts: shop_posts,
                 reviews: shop_reviews.map_or(0, |r| r.reviews),
                 rating_tenths: shop_reviews.and_then(|r| tenths(r.rating_sum, r.reviews)),
@@ -556,6 +563,7 @@ fn sort_shops(shops: &mut [crate::model::DashboardShop], column: &str) {
         match column {
             "followers" => rank(s.followers),
             "poster_scans" => rank(s.poster_scans),
+            "shares" => rank(s.shares),
             "posts" => s.posts,
             "reviews" => s.reviews,
             "visibility" => i64::from(s.visibility),

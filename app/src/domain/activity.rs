@@ -25,10 +25,13 @@ pub enum Metric {
     Unfollow,
     /// A post's notification tapped (reported by the service worker).
     PushOpen,
+    /// A shop's page shared from its "Partager" button (the share sheet used, or the link
+    /// copied).
+    Share,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 8] = [
+    pub const ALL: [Metric; 9] = [
         Metric::ShopView,
         Metric::DistrictView,
         Metric::PostView,
@@ -37,6 +40,7 @@ impl Metric {
         Metric::Follow,
         Metric::Unfollow,
         Metric::PushOpen,
+        Metric::Share,
     ];
 
     /// The name stored in `daily_counts.metric`.
@@ -50,6 +54,7 @@ impl Metric {
             Metric::Follow => "follow",
             Metric::Unfollow => "unfollow",
             Metric::PushOpen => "push_open",
+            Metric::Share => "share",
         }
     }
 

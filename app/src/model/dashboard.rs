@@ -75,6 +75,10 @@ pub struct TrendDay {
     pub views: Shown,
     /// New follows.
     pub follows: Shown,
+    /// Notifications tapped (once per phone per post).
+    pub opened: Shown,
+    /// Shops' pages shared.
+    pub shares: Shown,
 }
 
 /// A district's line of the districts' table.
@@ -101,6 +105,7 @@ pub struct DashboardShop {
     pub views: Shown,
     pub poster_scans: Shown,
     pub poster_follows: Shown,
+    pub shares: Shown,
     pub posts: i64,
     pub reviews: i64,
     /// Average rating in tenths (43 = 4.3).

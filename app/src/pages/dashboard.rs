@@ -216,17 +216,23 @@ fn Figures(view: DashboardView) -> impl IntoView {
     }
 }
 
-/// The daily views and follows as bar charts, each with its numbers in a table.
+/// The daily views, follows and notification taps as bar charts, with every day's numbers (and
+/// shares) in a table.
 #[component]
 fn TrendCharts(trend: Vec<TrendDay>) -> impl IntoView {
     let locale = use_locale();
-    let views: Vec<(String, Shown)> = trend.iter().map(|d| (d.day.clone(), d.views)).collect();
-    let follows: Vec<(String, Shown)> = trend.iter().map(|d| (d.day.clone(), d.follows)).collect();
+    let series = |pick: fn(&TrendDay) -> Shown| -> Vec<(String, Shown)> {
+        trend.iter().map(|d| (d.day.clone(), pick(d))).collect()
+    };
+    let views = series(|d| d.views);
+    let follows = series(|d| d.follows);
+    let opened = series(|d| d.opened);
     view! {
         <section aria-labelledby="trend-title">
             <h2 id="trend-title">{locale.t("dashboard.trend")}</h2>
             <BarChart id="views" title=locale.t("dashboard.chart.views") values=views/>
             <BarChart id="follows" title=locale.t("dashboard.chart.follows") values=follows/>
+            <BarChart id="opened" title=locale.t("dashboard.chart.opened") values=opened/>
             <details>
                 <summary>{locale.t("dashboard.chart.table")}</summary>
                 <div class="table-scroll">
@@ -236,6 +242,8 @@ fn TrendCharts(trend: Vec<TrendDay>) -> impl IntoView {
                             <th scope="col">{locale.t("dashboard.csv.day")}</th>
                             <th scope="col">{locale.t("dashboard.csv.views")}</th>
                             <th scope="col">{locale.t("dashboard.csv.follows")}</th>
+                            <th scope="col">{locale.t("dashboard.csv.opened")}</th>
+                            <th scope="col">{locale.t("dashboard.csv.shares")}</th>
                         </tr></thead>
                         <tbody>
                             {trend.into_iter().map(|d| view! {
@@ -243,6 +251,8 @@ fn TrendCharts(trend: Vec<TrendDay>) -> impl IntoView {
                                     <th scope="row"><time datetime=d.day.clone()>{long_date(locale, &d.day)}</time></th>
                                     <td>{d.views.text()}</td>
                                     <td>{d.follows.text()}</td>
+                                    <td>{d.opened.text()}</td>
+                                    <td>{d.shares.text()}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -362,6 +372,7 @@ fn Shops(view: DashboardView) -> impl IntoView {
                 <td>{shop.new_follows.text()}</td>
                 <td>{shop.poster_scans.text()}</td>
                 <td>{shop.poster_follows.text()}</td>
+                <td>{shop.shares.text()}</td>
                 <td>{shop.posts}</td>
                 <td>{shop.reviews} " " <span class="hint">{rating(shop.rating_tenths)}</span></td>
                 <td>{shop.visibility}</td>
@@ -383,6 +394,7 @@ fn Shops(view: DashboardView) -> impl IntoView {
                         <th scope="col">{locale.t("dashboard.csv.follows")}</th>
                         {header("poster_scans", "dashboard.csv.poster_scans")}
                         <th scope="col">{locale.t("dashboard.csv.poster_follows")}</th>
+                        {header("shares", "dashboard.csv.shares")}
                         {header("posts", "dashboard.csv.posts")}
                         {header("reviews", "dashboard.csv.reviews")}
                         {header("visibility", "dashboard.csv.visibility")}
@@ -618,6 +630,10 @@ fn ReportContent(view: crate::model::MonthlyReportView) -> impl IntoView {
             ("follows", said(locale, figure("poster_follows").0)),
         ],
     );
+    let shares = fill(
+        "dashboard.report.shares",
+        &[("shares", said(locale, figure("shares").0))],
+    );
     let reviews = match (figure("reviews").0, dashboard.rating_tenths) {
         (Shown::Count(n), Some(rating)) if n > 0 => fill(
             "dashboard.report.reviews",
@@ -696,6 +712,7 @@ fn ReportContent(view: crate::model::MonthlyReportView) -> impl IntoView {
                     <li>{posts}</li>
                     <li>{push}</li>
                     <li>{posters}</li>
+                    <li>{shares}</li>
                     <li>{reviews}</li>
                     <li>{profiles}</li>
                 </ul>

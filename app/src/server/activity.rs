@@ -137,8 +137,8 @@ pub async fn count_once_for_profile(
     count(state, town, None, tallies, Some(format!("d:{profile}"))).await;
 }
 
-/// Counts a tap on post `post`'s notification once per visitor a day (the post's own tally
-/// of taps follows it); returns whether this one counted.
+/// Counts a tap on post `post`'s notification once per visitor a day (the store adds it to
+/// the post's own tally of taps in the same transaction); returns whether this one counted.
 pub async fn count_push_open(state: &AppState, town: &Town, post: &super::Post) -> bool {
     use crate::domain::posts::PostAuthor;
     let (shop_id, district_id) = match post.content.author {

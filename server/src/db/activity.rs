@@ -13,7 +13,7 @@ fn day_text(day: NaiveDate) -> String {
 }
 
 /// Counts the hits in one write transaction: a mark already set that day is left alone, a new
-/// one is set and its tally counted.
+/// one is set and its tally counted (a notification tap also in its post's `push_clicks`).
 macro_rules! count_in_tx {
     ($pool:expr, $town_id:expr, $day:expr, $hits:expr) => {{
         let mut tx = $pool.begin_write().await.map_err(store_error)?;
@@ -35,6 +35,19 @@ macro_rules! count_in_tx {
                 }
             }
             let tally = &hit.tally;
+            // A notification tap is also the post's own figure (the counter's "ouvertures"),
+            // written with its daily mark: the two never differ. (The post's row before the
+            // counter's, in the order deleting a district's posts takes them on PostgreSQL.)
+            if tally.metric == Metric::PushOpen && tally.post_id != 0 {
+                sqlx::query(
+                    "UPDATE posts SET push_clicks = push_clicks + 1 WHERE town_id = $1 AND id = $2",
+                )
+                .bind($town_id)
+                .bind(tally.post_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+            }
             sqlx::query(
                 "INSERT INTO daily_counts (town_id, day, metric, district_id, shop_id, post_id, count) \
                  VALUES ($1, $2, $3, $4, $5, $6, 1) \

@@ -110,18 +110,6 @@ impl PushStore for SqlStore {
             .map_err(store_error))
     }
 
-    async fn record_push_click(&self, town_id: i64, post_id: i64) -> StoreResult<bool> {
-        on_pool!(self, |pool| sqlx::query(
-            "UPDATE posts SET push_clicks = push_clicks + 1 WHERE town_id = $1 AND id = $2"
-        )
-        .bind(town_id)
-        .bind(post_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected() == 1)
-        .map_err(store_error))
-    }
-
     async fn set_town_push_defaults(
         &self,
         town_id: i64,

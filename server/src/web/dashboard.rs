@@ -140,12 +140,18 @@ fn rows(view: &DashboardView, table: &str, locale: Locale) -> Vec<Vec<String>> {
                 t("dashboard.csv.day"),
                 t("dashboard.csv.views"),
                 t("dashboard.csv.follows"),
+                t("dashboard.csv.opened"),
+                t("dashboard.csv.shares"),
             ]];
-            rows.extend(
-                view.trend
-                    .iter()
-                    .map(|d| vec![d.day.clone(), d.views.text(), d.follows.text()]),
-            );
+            rows.extend(view.trend.iter().map(|d| {
+                vec![
+                    d.day.clone(),
+                    d.views.text(),
+                    d.follows.text(),
+                    d.opened.text(),
+                    d.shares.text(),
+                ]
+            }));
             rows
         }
         "districts" => {
@@ -178,6 +184,7 @@ fn rows(view: &DashboardView, table: &str, locale: Locale) -> Vec<Vec<String>> {
                 t("dashboard.csv.views"),
                 t("dashboard.csv.poster_scans"),
                 t("dashboard.csv.poster_follows"),
+                t("dashboard.csv.shares"),
                 t("dashboard.csv.posts"),
                 t("dashboard.csv.reviews"),
                 t("dashboard.csv.rating"),
@@ -193,6 +200,7 @@ fn rows(view: &DashboardView, table: &str, locale: Locale) -> Vec<Vec<String>> {
                     s.views.text(),
                     s.poster_scans.text(),
                     s.poster_follows.text(),
+                    s.shares.text(),
                     s.posts.to_string(),
                     s.reviews.to_string(),
                     rating(s.rating_tenths),

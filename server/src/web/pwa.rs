@@ -207,13 +207,14 @@ pub async fn offline_page(State(state): State<RouterState>, parts: Parts) -> Res
 <link rel="stylesheet" href="{css}">
 <link rel="manifest" href="/manifest.webmanifest">
 <meta name="theme-color" content="#0b5d4b">
+<script src="/register-sw.js" defer></script>
 </head>
 <body>
 <header class="site-header"><a class="brand" href="/"><img src="/icons/icon.svg" alt="" width="32" height="32"><span>Quartier</span></a></header>
 <main id="main" class="page offline">
 <h1>{title}</h1>
 <p>{text}</p>
-<p><a class="button" href="/">{retry}</a></p>
+<p><a class="button" href="">{retry}</a></p>
 </main>
 </body>
 </html>"##,

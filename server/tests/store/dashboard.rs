@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::common::fixtures::{habay, habay_posts, now, Habay};
+use app::domain::activity::{Hit, Metric, Tally};
 use app::domain::reviews::NewReview;
 use app::server::{Post, PostAuthor, ReviewStatus, Store};
 use chrono::TimeDelta;
@@ -75,15 +76,32 @@ async fn contract(store: &dyn Store) {
     assert_eq!(counts.districts, vec![(centre.id, 1)]);
 
     // Posts of the last ten days (the scheduled one is not out yet at t0), two taps on the
-    // bakery's offer.
-    assert!(store
-        .record_push_click(town.id, posts.offer.id)
-        .await
-        .unwrap());
-    assert!(store
-        .record_push_click(town.id, posts.offer.id)
-        .await
-        .unwrap());
+    // bakery's offer from two phones: each is also the post's own figure, written with its
+    // daily mark (a phone's second tap the same day adds nothing to either).
+    let tap = |mark: &str| Hit {
+        tally: Tally::post_metric(
+            Metric::PushOpen,
+            posts.offer.id,
+            Some(bakery.id),
+            Some(centre.id),
+        ),
+        mark: Some(mark.into()),
+    };
+    let day = t0.date_naive();
+    assert_eq!(
+        store
+            .count_hits(town.id, day, &[tap("phone-a"), tap("phone-b")])
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .count_hits(town.id, day, &[tap("phone-a")])
+            .await
+            .unwrap(),
+        0
+    );
     let all: [&Post; 6] = [
         &posts.offer,
         &posts.expired,

@@ -99,6 +99,9 @@ async fn the_dashboard_shows_the_counted_figures_and_hides_small_numbers() {
     count(&app, &town, &bakery, Metric::ShopView, "2026-11-25", 3).await;
     count(&app, &town, &bakery, Metric::PosterScan, "2026-11-24", 7).await;
     count(&app, &town, &bakery, Metric::ShopView, "2026-10-10", 5).await;
+    // Shares of its page and notification taps (of its posts) too.
+    count(&app, &town, &bakery, Metric::Share, "2026-11-22", 6).await;
+    count(&app, &town, &bakery, Metric::PushOpen, "2026-11-21", 2).await;
     for _ in 0..6 {
         follow_bakery_without_js(&app).await;
     }
@@ -112,15 +115,31 @@ async fn the_dashboard_shows_the_counted_figures_and_hides_small_numbers() {
     );
     assert_eq!(row(&figures, "Scans des affiches QR")[1..], ["7", "0"]);
     assert_eq!(row(&figures, "Nouveaux abonnements")[1..], ["6", "0"]);
+    assert_eq!(
+        row(&figures, "Pages des commerces partagées")[1..],
+        ["6", "0"]
+    );
     assert_eq!(row(&figures, "Abonnés (aujourd’hui)")[1..], ["6", ""]);
 
     // Each day: 12 on the 20th, "< 5" for the 3 of the 25th, 0 where nothing was counted.
     let days = csv(&app, "table=days", &admin).await;
     assert_eq!(days.len(), 31, "a header and 30 days");
+    assert_eq!(
+        days[0],
+        [
+            "Jour",
+            "Vues",
+            "Nouveaux abonnements",
+            "Notifications ouvertes",
+            "Partages"
+        ]
+    );
+    assert_eq!(row(&days, "2026-11-21")[3], "< 5");
+    assert_eq!(row(&days, "2026-11-22")[4], "6");
     assert_eq!(row(&days, "2026-11-20")[1], "12");
     assert_eq!(row(&days, "2026-11-25")[1], "< 5");
     assert_eq!(row(&days, "2026-11-26")[2], "6");
-    assert_eq!(row(&days, "2026-11-01")[1..], ["0", "0"]);
+    assert_eq!(row(&days, "2026-11-01")[1..], ["0", "0", "0", "0"]);
 
     // The shops: the bakery first (most views), every shop of the town listed.
     let shops = csv(&app, "table=shops", &admin).await;
@@ -128,6 +147,8 @@ async fn the_dashboard_shows_the_counted_figures_and_hides_small_numbers() {
     assert_eq!(shops[1][0], bakery.fields.name);
     assert_eq!(shops[1][2..5], ["6", "6", "15"]);
     assert_eq!(shops[1][5], "7");
+    let shares = shops[0].iter().position(|c| c == "Partages").unwrap();
+    assert_eq!(shops[1][shares], "6");
     let all = app.store.shops(town.id, &Default::default()).await.unwrap();
     assert_eq!(shops.len(), all.len() + 1);
     // By name: alphabetical.
@@ -147,6 +168,10 @@ async fn the_dashboard_shows_the_counted_figures_and_hides_small_numbers() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Tableau de bord : Habay"), "{page}");
     assert!(has_tag(&page, "svg", &[("role", "img")]));
+    assert!(
+        page.contains("Notifications ouvertes, au jour de l’ouverture"),
+        "the taps' chart"
+    );
     assert!(
         page.contains("<td>&lt; 5</td>"),
         "the 25th's views in the days' table"

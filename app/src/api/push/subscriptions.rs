@@ -155,12 +155,7 @@ async fn click_inner(post: i64) -> Result<(), AppError> {
         .await
         .map_err(|e| AppError::internal("loading a post", e))?
         .ok_or(AppError::NotFound)?;
-    if crate::server::activity::count_push_open(&state, &town, &post).await {
-        state
-            .store
-            .record_push_click(town.id, post.id)
-            .await
-            .map_err(|e| AppError::internal("counting a notification tap", e))?;
-    }
+    // The day's mark, the daily counter and the post's `push_clicks` in one transaction.
+    crate::server::activity::count_push_open(&state, &town, &post).await;
     Ok(())
 }

@@ -29,9 +29,6 @@ pub trait PushStore: Send + Sync {
     /// the district's followers, and of its followers and its shops' together (each once).
     async fn district_push_reach(&self, district_id: i64) -> StoreResult<(i64, i64)>;
 
-    /// Counts a tap on a notification of the town's post; `false` for an unknown post.
-    async fn record_push_click(&self, town_id: i64, post_id: i64) -> StoreResult<bool>;
-
     /// The town's push defaults (quiet hours, caps) that residents' own settings override.
     async fn set_town_push_defaults(
         &self,
