@@ -24,6 +24,15 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
 fi
 
+# The backup tests run pg_dump and pg_restore (PostgreSQL's client tools; the server's package
+# brings them, a machine with only a remote server may not have them).
+if ! command -v pg_dump >/dev/null || ! command -v pg_restore >/dev/null; then
+  say "installing PostgreSQL's client tools"
+  SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo sudo)
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q postgresql-client
+fi
+
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   say "starting PostgreSQL"
   SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo sudo)

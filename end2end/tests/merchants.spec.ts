@@ -646,20 +646,23 @@ test("a resident cannot open a counter", async ({ page }) => {
 });
 
 test("the town's admin opens the dashboard from « Gérer les commerces », sorts the shops and downloads their table as CSV", async ({ browser, page }) => {
-  // A resident shares the bakery's page (this browser has no share sheet: the link is copied);
-  // the page tells the server once it is done.
+  // A resident shares the bakery's page (this browser has no share sheet: the link is copied),
+  // a friend opens the link.
   const resident = await phone(browser);
   await resident.grantPermissions(["clipboard-read", "clipboard-write"]);
   const shopPage = await resident.newPage();
   await shopPage.goto("/shops/boulangerie-jacob");
   await waitForHydration(shopPage);
-  const beacon = shopPage.waitForResponse((r) => r.url().endsWith("/api/shares") && r.request().method() === "POST");
   await shopPage.getByRole("button", { name: "Partager" }).click();
   await expect(shopPage.getByText("Lien copié.")).toBeVisible();
-  expect(await shopPage.evaluate(() => navigator.clipboard.readText())).toBe(`${new URL(shopPage.url()).origin}/shops/boulangerie-jacob`);
-  expect((await beacon).status()).toBe(200);
-  expect(await beacon.then((r) => r.request().postData())).toBe("shop=boulangerie-jacob");
+  const link = new URL(await shopPage.evaluate(() => navigator.clipboard.readText()));
+  expect(link.pathname + link.search).toBe("/shops/boulangerie-jacob?via=share");
   await resident.close();
+  const friend = await phone(browser);
+  const friendPage = await friend.newPage();
+  await friendPage.goto(link.pathname + link.search);
+  await expect(friendPage.getByRole("heading", { level: 1 })).toHaveText("Boulangerie Jacob");
+  await friend.close();
 
   await page.goto("/sign-in");
   await waitForHydration(page);
@@ -688,11 +691,11 @@ test("the town's admin opens the dashboard from « Gérer les commerces », sort
   expect(lines[1].startsWith("Boulangerie Jacob,")).toBe(true);
   // Its followers: a number, or "< 5" for fewer than five people.
   expect(lines[1].split(",")[2]).toMatch(/^(< 5|\d+)$/);
-  // The share is counted, for fewer than five people shown as "< 5" (not 0).
-  const shares = lines[0].split(",").indexOf("Partages");
+  // The shared link's visit is counted, for fewer than five people shown as "< 5" (not 0).
+  const shares = lines[0].split(",").indexOf("Via un partage");
   expect(shares).toBeGreaterThan(2);
   expect(lines[1].split(",")[shares]).toBe("< 5");
-  await expect(page.locator(".figure", { hasText: "Pages des commerces partagées" })).toContainText("< 5");
+  await expect(page.locator(".figure", { hasText: "Visites depuis un lien partagé" })).toContainText("< 5");
   // The day's notification taps have their chart (with its data table).
   await expect(page.getByRole("img", { name: "Notifications ouvertes, au jour de l’ouverture" })).toBeVisible();
 });

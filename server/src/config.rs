@@ -53,6 +53,9 @@ pub struct Config {
     /// `QUARTIER_PUSH_ALLOW_LOOPBACK=true`: push subscriptions may point at loopback addresses
     /// (a local push service, for development and tests only; never in production).
     pub push_allow_loopback: bool,
+    /// `QUARTIER_METRICS_ADDR`: where `GET /metrics` answers (Prometheus' text format); unset,
+    /// no metrics are kept nor served.
+    pub metrics_addr: Option<SocketAddr>,
     /// `QUARTIER_VAPID_SUBJECT`: who push services may contact about this site's pushes, a
     /// `mailto:` address or an `https:` URL (RFC 8292). Required when the site is served over
     /// https (production).
@@ -109,6 +112,13 @@ impl Config {
         let smtp = smtp(get)?;
         let (client_ip_header, trusted_proxy_hops) = proxies(get)?;
         let push_allow_loopback = flag(get, "QUARTIER_PUSH_ALLOW_LOOPBACK")?;
+        let metrics_addr = match get("QUARTIER_METRICS_ADDR") {
+            None => None,
+            Some(text) => Some(text.parse().map_err(|_| ConfigError {
+                name: "QUARTIER_METRICS_ADDR",
+                message: format!("'{text}' is not an address such as 127.0.0.1:9100"),
+            })?),
+        };
         let vapid_subject = vapid_subject(get, &base_url)?;
         let media_dir = std::path::PathBuf::from(
             get("QUARTIER_MEDIA_DIR").unwrap_or_else(|| DEFAULT_MEDIA_DIR.to_owned()),
@@ -116,6 +126,7 @@ impl Config {
         Ok(Config {
             vapid_subject,
             push_allow_loopback,
+            metrics_addr,
             media_dir,
             smtp,
             client_ip_header,

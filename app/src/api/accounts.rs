@@ -245,6 +245,7 @@ pub(super) async fn landing(
     use crate::server::device;
     let secure = state.secure_cookies();
     set_cookie(&session_cookie(cookie_token, secure));
+    metrics::counter!("quartier_sign_ins_total").increment(1);
     // The device's follows now live in the account: the device cookie has done its job.
     if had_device_profile {
         set_cookie(&expired_cookie(device::DEVICE_COOKIE, secure));

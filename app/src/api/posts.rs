@@ -752,6 +752,9 @@ async fn save_inner(
                 }));
             }
             tracing::info!(post = saved.id, user = user_id, created, "post published");
+            if created {
+                metrics::counter!("quartier_posts_published_total").increment(1);
+            }
             Ok(saved.id)
         }
     }

@@ -86,38 +86,6 @@ async fn home_view(category: Option<String>, page: Option<String>) -> Result<Hom
     })
 }
 
-/// Shares counted per client address per hour (a person shares a few pages; more is a script).
-pub const SHARES_PER_HOUR: i64 = 60;
-
-/// Counts a share of a shop's page from its "Partager" button (sent by the page as a beacon
-/// once the share sheet was used or the link copied): once per phone (or, without its cookie,
-/// per client address) per shop and day, robots left out. Anonymous, like views.
-#[server(prefix = "/api", endpoint = "shares")]
-pub async fn count_share(shop: String) -> Result<(), AppError> {
-    super::with_status(share_inner(shop).await)
-}
-
-#[cfg(feature = "ssr")]
-async fn share_inner(shop: String) -> Result<(), AppError> {
-    use crate::domain::activity::{Metric, Tally};
-    use crate::server::AppState;
-
-    let state = AppState::from_context()?;
-    let client = state.client_key();
-    state
-        .rate_limit(
-            &format!("share:client:{client}"),
-            SHARES_PER_HOUR,
-            chrono::TimeDelta::hours(1),
-        )
-        .await?;
-    let town = state.town().await?;
-    let shop = crate::server::access::shop_or_404(&state, &town, shop.trim()).await?;
-    let tally = Tally::shop(Metric::Share, shop.id, shop.district_id);
-    crate::server::activity::count_once(&state, &town, None, vec![tally]).await;
-    Ok(())
-}
-
 /// One shop's page.
 #[server(prefix = "/api", endpoint = "shop")]
 pub async fn get_shop(slug: String, reviews: Option<u32>) -> Result<ShopView, AppError> {
@@ -141,6 +109,10 @@ async fn shop_view(slug: String, review_pages: u32) -> Result<ShopView, AppError
         let mut tallies = vec![Tally::shop(Metric::ShopView, shop.id, shop.district_id)];
         if crate::server::activity::query_has("follow", "1") {
             tallies.push(Tally::shop(Metric::PosterScan, shop.id, shop.district_id));
+        }
+        // Opened from a link shared with the page's « Partager » button.
+        if crate::server::activity::query_has("via", "share") {
+            tallies.push(Tally::shop(Metric::Share, shop.id, shop.district_id));
         }
         let page = format!("/shops/{}", shop.slug);
         crate::server::activity::count_once(&state, &town, Some(&page), tallies).await;

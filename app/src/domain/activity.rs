@@ -25,8 +25,7 @@ pub enum Metric {
     Unfollow,
     /// A post's notification tapped (reported by the service worker).
     PushOpen,
-    /// A shop's page shared from its "Partager" button (the share sheet used, or the link
-    /// copied).
+    /// A shop's page opened from a link shared with its "Partager" button (`?via=share`).
     Share,
 }
 

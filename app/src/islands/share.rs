@@ -14,40 +14,29 @@ pub fn use_hydrated() -> ReadSignal<bool> {
 /// The texts the share button needs in the browser.
 pub const SHARE_STRINGS: &[&str] = &["shop.share", "shop.link_copied"];
 
-/// "Partager" on its own (an island), for the shop `shop` (its slug: a share is counted for it).
+/// "Partager" on its own (an island).
 #[island]
-pub fn ShareButton(
-    url: String,
-    title: String,
-    shop: String,
-    strings: crate::i18n::Strings,
-) -> impl IntoView {
+pub fn ShareButton(url: String, title: String, strings: crate::i18n::Strings) -> impl IntoView {
     crate::hydration::island_hydrated();
     strings.install();
-    view! { <Share url title shop=shop/> }
+    view! { <Share url title/> }
 }
 
 /// "Partager": the system share sheet where there is one (phones), otherwise copies the link.
-/// Needs JavaScript, so it only appears once the page runs (within an island). A share done
-/// (the sheet used, the link copied) of a shop's page is counted for that shop (`shop`, its
-/// slug; other links, such as invitations, are not counted).
+/// Needs JavaScript, so it only appears once the page runs (within an island).
 #[component]
-pub fn Share(
-    url: String,
-    title: String,
-    #[prop(optional, into)] shop: Option<String>,
-) -> impl IntoView {
+pub fn Share(url: String, title: String) -> impl IntoView {
     let locale = use_locale();
     let hydrated = use_hydrated();
     let copied = RwSignal::new(false);
     let on_click = move |_| {
         #[cfg(feature = "hydrate")]
         {
-            share_or_copy(&url, &title, &shop, copied);
+            share_or_copy(&url, &title, copied);
         }
         #[cfg(not(feature = "hydrate"))]
         {
-            let _ = (&url, &title, &shop);
+            let _ = (&url, &title);
         }
     };
     view! {
@@ -59,33 +48,22 @@ pub fn Share(
 }
 
 #[cfg(feature = "hydrate")]
-fn share_or_copy(url: &str, title: &str, shop: &Option<String>, copied: RwSignal<bool>) {
+fn share_or_copy(url: &str, title: &str, copied: RwSignal<bool>) {
     use wasm_bindgen::JsValue;
     let navigator = window().navigator();
     let has_share = js_sys::Reflect::has(&navigator, &JsValue::from_str("share")).unwrap_or(false);
-    let (promise, sheet) = if has_share {
+    if has_share {
         let data = web_sys::ShareData::new();
         data.set_url(url);
         data.set_title(title);
-        (navigator.share_with_data(&data), true)
-    } else {
-        (navigator.clipboard().write_text(url), false)
-    };
-    // Counted once it is done (dismissing the sheet rejects the promise: not a share), by a
-    // beacon to `count_share` (`/api/shares`), which the page does not wait for.
-    let body = shop
-        .as_deref()
-        .map(|shop| format!("shop={}", js_sys::encode_uri_component(shop)));
+        // Dismissing the sheet rejects the promise: nothing to do then.
+        let _ = navigator.share_with_data(&data);
+        return;
+    }
+    let promise = navigator.clipboard().write_text(url);
     leptos::task::spawn_local(async move {
         if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
-            if !sheet {
-                copied.set(true);
-            }
-            if let Some(body) = body {
-                let _ = window()
-                    .navigator()
-                    .send_beacon_with_opt_str("/api/shares", Some(&body));
-            }
+            copied.set(true);
         }
     });
 }

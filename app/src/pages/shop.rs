@@ -78,7 +78,7 @@ fn ShopContent(view: ShopView) -> impl IntoView {
                 {view.website.clone().map(|url| view! {
                     <li><a class="button secondary" href=url rel="noopener nofollow ugc">{locale.t("shop.website")}</a></li>
                 })}
-                <li><ShareButton url=view.canonical_url.clone() title=view.name.clone() shop=view.slug.clone() strings=crate::i18n::Strings::of(crate::islands::share::SHARE_STRINGS)/></li>
+                <li><ShareButton url=format!("{}?via=share", view.canonical_url) title=view.name.clone() strings=crate::i18n::Strings::of(crate::islands::share::SHARE_STRINGS)/></li>
             </ul>
 
             {view.description.clone().filter(|d| !d.trim().is_empty()).map(|text| view! {

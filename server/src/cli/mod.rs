@@ -1,6 +1,7 @@
 //! The `quartier` command line: one file per command.
 
 pub mod admin;
+pub mod backup;
 pub mod demo;
 pub mod import_osm;
 pub mod migrate;
@@ -46,6 +47,21 @@ pub enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// Back up the database and the photos into a new directory, while the server runs
+    /// (SQLite: a consistent copy; PostgreSQL: pg_dump).
+    Backup {
+        /// A new (or empty) directory.
+        dest: std::path::PathBuf,
+    },
+    /// Restore a backup made by `quartier backup` into the configured database (a new one)
+    /// and photo directory, then apply this version's migrations.
+    Restore {
+        /// The backup's directory.
+        src: std::path::PathBuf,
+        /// Replace a database that already holds data (stop the server first).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Runs `command` (the server when none is given).
@@ -57,6 +73,14 @@ pub async fn run(command: Option<Command>, config: Config) -> Result<(), String>
         Command::Demo => demo::run(&config).await,
         Command::Vapid => vapid::run(&config).await,
         Command::Admin { command } => admin::run(&config, command).await,
+        Command::Backup { dest } => {
+            println!("{}", backup::backup(&config, &dest).await?);
+            Ok(())
+        }
+        Command::Restore { src, force } => {
+            println!("{}", backup::restore(&config, &src, force).await?);
+            Ok(())
+        }
     }
 }
 

@@ -24,10 +24,16 @@ pub async fn run(config: Config) -> Result<(), String> {
             .await
             .map_err(|e| format!("compressing the front end: {e}"))?;
     }
+    // Held while the server runs: `quartier restore` will not replace the file under it.
+    let _database_lock =
+        super::backup::lock_sqlite(&config.database_url, super::backup::Lock::Serve)?;
     let store = super::open_store(&config).await?;
     tracing::info!(backend = store.backend(), "database ready");
     let vapid = crate::push::vapid_keys(&store).await?;
     tracing::info!(public_key = %vapid.public_key, "VAPID key ready");
+    if let Some(addr) = config.metrics_addr {
+        crate::metrics::serve(addr, store.clone()).await?;
+    }
     let state = crate::app_state(Arc::new(store.clone()), &config)?;
     let background = crate::start_background(&state, &vapid, config.push_delivery())?;
     let app = crate::build_app(state, leptos_options);

@@ -19,10 +19,12 @@ macro_rules! on_pool {
 // `app::server::store`). Macros shared between files: `invitations` (accepting one inside a
 // transaction) before `accounts`, whose session opening `passkeys` uses.
 mod activity;
+mod backup;
 mod dashboard;
 mod districts;
 mod feeds;
 mod follows;
+pub mod health;
 #[macro_use]
 mod invitations;
 mod messages;

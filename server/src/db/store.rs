@@ -20,6 +20,11 @@ impl Store for SqlStore {
             .map_err(store_error))
     }
 
+    async fn migrations_applied(&self) -> StoreResult<bool> {
+        let applied = self.schema_version().await.map_err(store_error)?;
+        Ok(applied.is_some() && applied >= self.expected_schema_version())
+    }
+
     async fn hit_rate_limit(
         &self,
         key: &str,

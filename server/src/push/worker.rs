@@ -18,6 +18,23 @@ use super::sender::{Message, Sender, Sent, MAX_RETRY_AFTER};
 use app::domain::outbox::{ClaimedDelivery, ClaimedNotice, Notice, Outcome, PushPost, PushTarget};
 use app::server::OutboxStore;
 
+/// When a push worker of this process last went round its loop (Unix seconds; 0: never), for
+/// `/readyz` and the metrics.
+static HEARTBEAT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Says the worker is alive (each turn of its loop).
+pub fn heartbeat() {
+    HEARTBEAT.store(
+        chrono::Utc::now().timestamp(),
+        std::sync::atomic::Ordering::Relaxed,
+    );
+}
+
+/// When the worker last said it was alive (Unix seconds; 0: never).
+pub fn last_heartbeat() -> i64 {
+    HEARTBEAT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// How the worker paces itself.
 #[derive(Clone, Debug)]
 pub struct WorkerSettings {
@@ -110,6 +127,7 @@ impl Worker {
         // not before each batch of deliveries.
         let mut expanded_at: Option<std::time::Instant> = None;
         while !stopping(&stop) {
+            heartbeat();
             let expand = expanded_at.is_none_or(|at| at.elapsed() >= self.settings.poll_every);
             if expand {
                 expanded_at = Some(std::time::Instant::now());
@@ -627,7 +645,12 @@ async fn record_outcomes(
         while !(deliveries_written && notices_written) {
             if !deliveries_written {
                 match store.record_push_outcomes(clock.now(), &deliveries).await {
-                    Ok(()) => deliveries_written = true,
+                    Ok(()) => {
+                        deliveries_written = true;
+                        for (_, outcome) in &deliveries {
+                            crate::metrics::push_outcome(outcome);
+                        }
+                    }
                     Err(error) => {
                         tracing::warn!(%error, "recording push outcomes failed; retrying")
                     }

@@ -53,6 +53,8 @@ pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
+        // Which route answered, for the metrics (known only inside the router).
+        .route_layer(axum::middleware::from_fn(crate::metrics::label_route))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             RouterState,
             _,
@@ -74,6 +76,8 @@ pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
             routes::reject_cross_site_writes,
         ))
         .layer(axum::middleware::from_fn(routes::record_peer_address))
+        // Every request counted with its latency (a no-op without QUARTIER_METRICS_ADDR).
+        .layer(axum::middleware::from_fn(crate::metrics::track))
         // Pages and API answers compressed on the fly (precompressed files pass as they are).
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(

@@ -34,6 +34,7 @@ impl FromRef<RouterState> for LeptosOptions {
 pub fn plain_routes() -> Router<RouterState> {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/lang", post(set_language))
         .route("/sw.js", get(pwa::service_worker))
         .route("/manifest.webmanifest", get(pwa::manifest))
@@ -131,6 +132,33 @@ async fn healthz(State(state): State<RouterState>) -> Response {
                 .into_response()
         }
     }
+}
+
+/// `GET /readyz`: whether this instance may take traffic: the database answers, this
+/// version's migrations are all applied, and the push worker went round its loop in the last
+/// minute. 200 or 503, with each check said.
+async fn readyz(State(state): State<RouterState>) -> Response {
+    let store = &state.app.store;
+    let database = store.ping().await.is_ok();
+    let migrations = store.migrations_applied().await.unwrap_or(false);
+    let beat = crate::push::worker::last_heartbeat();
+    let worker = beat > 0 && chrono::Utc::now().timestamp() - beat <= 60;
+    let ready = database && migrations && worker;
+    let said = |ok: bool| if ok { "ok" } else { "failing" };
+    (
+        if ready {
+            StatusCode::OK
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        },
+        Json(serde_json::json!({
+            "status": if ready { "ready" } else { "not ready" },
+            "database": said(database),
+            "migrations": said(migrations),
+            "push_worker": said(worker),
+        })),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]

@@ -28,12 +28,21 @@ pub fn postgres_admin_url() -> String {
 /// A fresh, migrated PostgreSQL database, dropped when the guard is dropped.
 pub struct PostgresDb {
     pub store: SqlStore,
+    /// Its `postgres://` URL.
+    pub url: String,
     name: String,
 }
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 pub async fn postgres_store() -> PostgresDb {
+    let db = empty_postgres_db().await;
+    db.store.migrate().await.expect("migrate PostgreSQL");
+    db
+}
+
+/// A fresh PostgreSQL database without any table (what `createdb` makes), dropped with the guard.
+pub async fn empty_postgres_db() -> PostgresDb {
     use sqlx::Connection;
     let admin = postgres_admin_url();
     let name = format!(
@@ -58,8 +67,7 @@ pub async fn postgres_store() -> PostgresDb {
         None => panic!("bad admin URL"),
     };
     let store = SqlStore::connect(&url).await.expect("open PostgreSQL");
-    store.migrate().await.expect("migrate PostgreSQL");
-    PostgresDb { store, name }
+    PostgresDb { store, url, name }
 }
 
 impl Drop for PostgresDb {

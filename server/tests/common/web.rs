@@ -64,6 +64,14 @@ pub async fn app_with(settings: &[(&str, &str)]) -> TestApp {
 }
 
 impl TestApp {
+    /// The app's database (a SQLite file).
+    pub fn database_url(&self) -> String {
+        format!(
+            "sqlite://{}",
+            self._dir.path().join("quartier.db").display()
+        )
+    }
+
     /// Where the app stores photos.
     pub fn store_media_dir(&self) -> std::path::PathBuf {
         self._dir.path().join("media")

@@ -272,52 +272,39 @@ async fn a_feed_read_again_counts_its_posts_once() {
 }
 
 #[tokio::test]
-async fn a_share_counts_once_per_client_and_shop_a_day() {
+async fn a_shared_link_counts_once_per_client_and_shop_a_day() {
     let app = app_with(&[("QUARTIER_CLIENT_IP_HEADER", "X-Forwarded-For")]).await;
     let (_, shop) = town_and_shop(&app, "boulangerie-jacob").await;
-    // What the "Partager" button's beacon sends: a text/plain body (`navigator.sendBeacon`
-    // with a string), from the site itself.
-    let share = |body: &'static str, from: &'static str, agent: &'static str| {
-        let request = Request::post("/api/shares")
-            .header(header::CONTENT_TYPE, "text/plain;charset=UTF-8")
-            .header("x-forwarded-for", from)
-            .header("sec-fetch-site", "same-origin")
-            .header(header::USER_AGENT, agent)
-            .body(Body::from(body))
-            .unwrap();
-        send(&app, request)
-    };
+    // The page's « Partager » shares its address with `?via=share`.
+    let (_, _, page) = get(&app, SHOP).await;
+    assert!(
+        page.contains("https://habay.example/shops/boulangerie-jacob?via=share")
+            || page.contains("/shops/boulangerie-jacob?via=share"),
+        "the shared link"
+    );
+    let shared = "/shops/boulangerie-jacob?via=share";
     for _ in 0..1000 {
-        let (status, _, body) = share("shop=boulangerie-jacob", "198.51.100.30", PHONE).await;
-        if status == axum::http::StatusCode::TOO_MANY_REQUESTS {
-            // The client's hourly budget is spent: the figure is what matters.
-            break;
-        }
-        assert!(status.is_success(), "{status} {body}");
+        let (status, _, _) = send(&app, visit(shared, "198.51.100.30", &[])).await;
+        assert!(status.is_success());
     }
     assert_eq!(shop_figure(&app, shop.id, Metric::Share).await, 1);
-    let (status, _, _) = share("shop=boulangerie-jacob", "198.51.100.31", PHONE).await;
-    assert!(status.is_success());
+    send(&app, visit(shared, "198.51.100.31", &[])).await;
     assert_eq!(shop_figure(&app, shop.id, Metric::Share).await, 2);
-    // A robot's, an unknown shop, a malformed name: not counted, never a server error.
-    let (status, _, _) = share("shop=boulangerie-jacob", "198.51.100.32", "curl/8.5.0").await;
-    assert!(status.is_success());
-    let (status, _, _) = share("shop=nowhere-at-all", "198.51.100.33", PHONE).await;
-    assert_eq!(status, axum::http::StatusCode::NOT_FOUND);
-    let (status, _, _) = share("shop=%3Cscript%3E", "198.51.100.34", PHONE).await;
-    assert_eq!(status, axum::http::StatusCode::NOT_FOUND);
-    let (status, _, _) = share("nothing", "198.51.100.35", PHONE).await;
-    assert!(status.is_client_error(), "{status}");
+    // A link previewer fetching the shared link (a robot), a prefetch, the page without the
+    // mark, another mark: not shares.
+    for (path, headers) in [
+        (
+            shared,
+            &[("user-agent", "WhatsApp/2.23 facebookexternalhit/1.1")][..],
+        ),
+        (shared, &[("sec-purpose", "prefetch")][..]),
+        (SHOP, &[][..]),
+        ("/shops/boulangerie-jacob?via=mail", &[][..]),
+    ] {
+        let (status, _, _) = send(&app, visit(path, "198.51.100.32", headers)).await;
+        assert!(status.is_success());
+    }
     assert_eq!(shop_figure(&app, shop.id, Metric::Share).await, 2);
-
-    // From another site: refused.
-    let request = Request::post("/api/shares")
-        .header(header::CONTENT_TYPE, "text/plain;charset=UTF-8")
-        .header("x-forwarded-for", "198.51.100.36")
-        .header(header::ORIGIN, "https://elsewhere.example")
-        .body(Body::from("shop=boulangerie-jacob"))
-        .unwrap();
-    let (status, _, _) = send(&app, request).await;
-    assert_eq!(status, axum::http::StatusCode::FORBIDDEN);
-    assert_eq!(shop_figure(&app, shop.id, Metric::Share).await, 2);
+    // The page is one page: its views count once whichever link opened it.
+    assert_eq!(shop_figure(&app, shop.id, Metric::ShopView).await, 4);
 }

@@ -116,7 +116,7 @@ async fn the_dashboard_shows_the_counted_figures_and_hides_small_numbers() {
     assert_eq!(row(&figures, "Scans des affiches QR")[1..], ["7", "0"]);
     assert_eq!(row(&figures, "Nouveaux abonnements")[1..], ["6", "0"]);
     assert_eq!(
-        row(&figures, "Pages des commerces partagées")[1..],
+        row(&figures, "Visites depuis un lien partagé")[1..],
         ["6", "0"]
     );
     assert_eq!(row(&figures, "Abonnés (aujourd’hui)")[1..], ["6", ""]);
@@ -131,7 +131,7 @@ async fn the_dashboard_shows_the_counted_figures_and_hides_small_numbers() {
             "Vues",
             "Nouveaux abonnements",
             "Notifications ouvertes",
-            "Partages"
+            "Via un partage"
         ]
     );
     assert_eq!(row(&days, "2026-11-21")[3], "< 5");
@@ -147,7 +147,7 @@ async fn the_dashboard_shows_the_counted_figures_and_hides_small_numbers() {
     assert_eq!(shops[1][0], bakery.fields.name);
     assert_eq!(shops[1][2..5], ["6", "6", "15"]);
     assert_eq!(shops[1][5], "7");
-    let shares = shops[0].iter().position(|c| c == "Partages").unwrap();
+    let shares = shops[0].iter().position(|c| c == "Via un partage").unwrap();
     assert_eq!(shops[1][shares], "6");
     let all = app.store.shops(town.id, &Default::default()).await.unwrap();
     assert_eq!(shops.len(), all.len() + 1);

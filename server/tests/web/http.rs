@@ -418,7 +418,6 @@ fn server_functions_keep_their_addresses() {
         "POST /api/search",
         "POST /api/search_filters",
         "POST /api/search_results",
-        "POST /api/shares",
         "POST /api/shop",
         "POST /api/team/remove",
     ];

@@ -7,6 +7,7 @@ mod common;
 
 mod activity;
 mod authorization;
+mod backup;
 mod broadcasts;
 mod dashboard;
 mod districts_admin;
@@ -16,6 +17,7 @@ mod invitation_sheet;
 mod merchants;
 mod messages;
 mod notifications;
+mod operations;
 mod passkeys;
 mod photos;
 mod profiles;

@@ -89,6 +89,10 @@ pub trait Store:
     /// Answers when the database does (for `/healthz`).
     async fn ping(&self) -> StoreResult<()>;
 
+    /// Whether every migration this version has is applied (for `/readyz`: a database restored
+    /// from an older backup, or not migrated yet, is not ready).
+    async fn migrations_applied(&self) -> StoreResult<bool>;
+
     /// Counts one more hit of `key` in the current fixed window of length `window` (a new
     /// window starts when the last one is over) and returns the hits of the window.
     async fn hit_rate_limit(
