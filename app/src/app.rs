@@ -170,6 +170,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=crate::pages::dashboard::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/report") view=crate::pages::dashboard::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy") view=crate::pages::privacy::PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my-data") view=crate::pages::privacy::MyDataPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

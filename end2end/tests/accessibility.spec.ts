@@ -24,6 +24,8 @@ for (const path of [
   "/sign-in",
   "/account",
   "/counter/boulangerie-jacob",
+  "/privacy",
+  "/my-data",
 ]) {
   test(`no WCAG 2.2 AA violation on ${path}`, async ({ page }) => {
     await page.goto(path);

@@ -1,5 +1,6 @@
 import { type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { expect, test } from "./fixtures";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
@@ -95,6 +96,40 @@ test("follow two shops without an account, read their posts, also offline", asyn
   await page.getByRole("link", { name: "Boulangerie Jacob" }).first().click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Boulangerie Jacob");
   await context.setOffline(false);
+});
+
+test("a resident downloads what is kept about their phone, then erases it", async ({ page }) => {
+  await follow(page, "boulangerie-jacob", "Boulangerie Jacob");
+  // From any page's footer, through the privacy page.
+  await page.getByRole("contentinfo").getByRole("link", { name: "Confidentialité" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confidentialité");
+  await expect(page.getByText("oublié 90 jours après sa dernière visite", { exact: false })).toBeVisible();
+  await page.getByRole("link", { name: "Voir et effacer mes données" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mes données");
+  await expect(page.locator("dl.figures div", { hasText: "Commerces suivis" }).locator("dd")).toHaveText("1");
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Télécharger mes données (JSON)" }).click(),
+  ]);
+  const path = await download.path();
+  const data = JSON.parse(readFileSync(path, "utf8"));
+  expect(data.town).toBe("Habay");
+  expect(data.account).toBeNull();
+  expect(data.device.followed_shops.map((s: { slug: string }) => s.slug)).toEqual(["boulangerie-jacob"]);
+
+  // The box must be ticked (the browser says so before sending).
+  const erase = page.getByRole("button", { name: "Effacer les données de ce téléphone" });
+  await erase.click();
+  await expect(page.locator("dl.figures div", { hasText: "Commerces suivis" }).locator("dd")).toHaveText("1");
+  await expect(page.locator(".notice.success")).toHaveCount(0);
+  await page.getByLabel("Je comprends que c’est définitif.").check();
+  await erase.click();
+  await expect(page.locator(".notice.success")).toHaveText("Les données de ce téléphone sont effacées.");
+  await expect(page.getByText("Quartier ne garde rien sur ce téléphone")).toBeVisible();
+  await page.goto("/shops/boulangerie-jacob");
+  await waitForHydration(page);
+  await expect(page.getByRole("button", { name: "Suivre Boulangerie Jacob" })).toBeVisible();
 });
 
 test.describe("without JavaScript", () => {

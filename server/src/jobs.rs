@@ -36,7 +36,7 @@ pub async fn keep_search_current(state: AppState) {
     }
 }
 
-/// How often expired sign-in links, sessions and rate-limit windows are deleted.
+/// How often what has expired or aged is deleted (see `app::domain::privacy`).
 pub const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
 /// Deletes what has expired (sign-in links, sessions, rate-limit windows): nothing is kept
@@ -47,7 +47,7 @@ pub async fn purge_expired(state: AppState) {
         ticker.tick().await;
         match state.store.purge_expired(state.clock.now()).await {
             Ok(0) => {}
-            Ok(rows) => tracing::debug!(rows, "expired sign-in links and sessions deleted"),
+            Ok(rows) => tracing::debug!(rows, "expired and aged rows deleted or archived"),
             Err(error) => tracing::warn!(%error, "purging expired rows failed; will retry"),
         }
     }

@@ -15,6 +15,7 @@ pub mod multipart;
 pub mod nearby;
 pub mod passkeys;
 pub mod posts;
+pub mod privacy;
 pub mod profile;
 pub mod push;
 pub mod reviews;

@@ -109,7 +109,10 @@ async fn counter_inner(slug: String) -> Result<CounterView, AppError> {
     };
     let push_month = state
         .store
-        .shop_push_summary(shop.id, now - chrono::TimeDelta::days(30))
+        .shop_push_summary(
+            shop.id,
+            now - chrono::TimeDelta::days(crate::domain::privacy::DELIVERY_ROWS_DAYS),
+        )
         .await
         .map_err(store_error("counting notifications"))?
         .into();

@@ -114,6 +114,10 @@ pub fn SiteFooter() -> impl IntoView {
                 <a href="/messages">{locale.t("footer.messages")}</a>
                 " · "
                 <a href="/open-data/shops.geojson" type="application/geo+json">{locale.t("footer.open_data")}</a>
+                " · "
+                <a href="/privacy">{locale.t("footer.privacy")}</a>
+                " · "
+                <a href="/my-data">{locale.t("footer.my_data")}</a>
             </p>
         </footer>
     }

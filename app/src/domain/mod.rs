@@ -21,6 +21,8 @@ pub mod outbox;
 pub mod passkeys;
 pub mod posting;
 pub mod posts;
+/// Kept with the shared types: the privacy page renders it (see `crate::model::privacy`).
+pub use crate::model::privacy;
 pub mod push;
 pub mod reviews;
 pub mod search;

@@ -9,6 +9,7 @@ mod districts_admin;
 pub use dashboard::*;
 pub use districts_admin::*;
 mod messages;
+pub mod privacy;
 mod profile;
 mod reviews;
 pub use messages::*;

@@ -17,6 +17,7 @@ pub mod nearby;
 pub mod not_found;
 pub mod notifications;
 pub mod poster;
+pub mod privacy;
 pub mod profile;
 pub mod reviews;
 pub mod search;

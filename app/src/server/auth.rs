@@ -12,11 +12,12 @@ use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "quartier_session";
 /// A session lasts this long after the last day it was used.
-pub const SESSION_LIFETIME: TimeDelta = TimeDelta::days(30);
+pub const SESSION_LIFETIME: TimeDelta = TimeDelta::days(crate::domain::privacy::SESSION_DAYS);
 /// ... and never longer than this after it was opened (then sign in again).
 pub const SESSION_MAX_AGE: TimeDelta = TimeDelta::days(90);
 /// A sign-in link works once, within this time.
-pub const SIGN_IN_LINK_LIFETIME: TimeDelta = TimeDelta::minutes(15);
+pub const SIGN_IN_LINK_LIFETIME: TimeDelta =
+    TimeDelta::minutes(crate::domain::privacy::SIGN_IN_LINK_MINUTES);
 /// An invitation works once, within this time.
 pub const INVITATION_LIFETIME: TimeDelta = TimeDelta::days(crate::model::INVITATION_DAYS);
 

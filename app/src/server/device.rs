@@ -8,7 +8,7 @@ use crate::error::AppError;
 
 pub const DEVICE_COOKIE: &str = "quartier_device";
 /// Browsers cap cookie lifetimes at 400 days; the cookie is renewed on each follow.
-const MAX_AGE_SECONDS: u64 = 400 * 24 * 3600;
+const MAX_AGE_SECONDS: i64 = crate::domain::privacy::DEVICE_COOKIE_DAYS * 24 * 3600;
 
 /// The device token in the request's cookies, if well-formed (32 lowercase hex digits).
 pub fn cookie_token(parts: Option<&http::request::Parts>) -> Option<String> {

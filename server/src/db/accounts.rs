@@ -313,14 +313,9 @@ impl AccountStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
             if let Some(profile) = profile {
-                sqlx::query("DELETE FROM messages WHERE profile_id = $1")
-                    .bind(profile)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM device_profiles WHERE id = $1")
-                    .bind(profile)
-                    .execute(&mut *tx)
-                    .await?;
+                for sql in super::privacy::FORGET_PROFILE {
+                    sqlx::query(sql).bind(profile).execute(&mut *tx).await?;
+                }
             }
             tx.commit().await?;
             Ok::<AccountDeletion, sqlx::Error>(AccountDeletion::Deleted)

@@ -71,18 +71,20 @@ impl DashboardStore for SqlStore {
             ""
         };
         // The period's posts' deliveries, counted from the (post_id, is_update, state) index
-        // alone, then summed with the posts per shop and kind.
+        // alone (with the tallies of older ones), then summed with the posts per shop and kind.
+        let deliveries = super::push::deliveries_counted(
+            "NOT is_update AND post_id IN (SELECT id FROM posts WHERE town_id = $1 \
+             AND published_at >= $2 AND published_at < $3)",
+        );
         let sql = format!(
             "SELECT p.shop_id, p.district_id, p.kind, COUNT(*), \
              CAST(COALESCE(SUM(d.targeted), 0) AS BIGINT), \
              CAST(COALESCE(SUM(d.delivered), 0) AS BIGINT), CAST(SUM(p.push_clicks) AS BIGINT) \
              FROM posts p LEFT JOIN shops s ON s.id = p.shop_id \
-             LEFT JOIN (SELECT post_id, COUNT(*) AS targeted, \
-                        COUNT(CASE WHEN state = 'delivered' THEN 1 END) AS delivered \
-                        FROM push_deliveries WHERE NOT is_update AND post_id IN \
-                        (SELECT id FROM posts WHERE town_id = $1 AND published_at >= $2 \
-                         AND published_at < $3) \
-                        GROUP BY post_id) d ON d.post_id = p.id \
+             LEFT JOIN (SELECT post_id, SUM(n) AS targeted, \
+                        SUM(CASE WHEN state = 'delivered' THEN n ELSE 0 END) AS delivered \
+                        FROM {deliveries} e GROUP BY post_id) d \
+             ON d.post_id = p.id \
              WHERE p.town_id = $1 AND p.published_at >= $2 AND p.published_at < $3{district} \
              GROUP BY p.shop_id, p.district_id, p.kind \
              ORDER BY p.shop_id, p.district_id, p.kind"

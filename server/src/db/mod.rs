@@ -33,6 +33,7 @@ mod accounts;
 mod outbox;
 mod passkeys;
 mod posts;
+mod privacy;
 mod push;
 mod reviews;
 mod rows;

@@ -462,14 +462,16 @@ impl OutboxStore for SqlStore {
     }
 
     async fn push_figures(&self, post_id: i64) -> StoreResult<PushFigures> {
-        let rows: Vec<(String, bool, i64)> = on_pool!(self, |pool| sqlx::query_as(
-            "SELECT state, is_update, COUNT(*) FROM push_deliveries WHERE post_id = $1 \
-             GROUP BY state, is_update"
-        )
-        .bind(post_id)
-        .fetch_all(pool)
-        .await
-        .map_err(store_error))?;
+        // With the tallies of deliveries older than 30 days.
+        let sql = format!(
+            "SELECT state, is_update, CAST(SUM(n) AS BIGINT) FROM {} d GROUP BY state, is_update",
+            super::push::deliveries_counted("post_id = $1")
+        );
+        let rows: Vec<(String, bool, i64)> = on_pool!(self, |pool| sqlx::query_as(&sql)
+            .bind(post_id)
+            .fetch_all(pool)
+            .await
+            .map_err(store_error))?;
         let mut figures = PushFigures::default();
         for (state, is_update, count) in rows {
             // An edit sent again is no new push: only the subscriptions it found gone count.

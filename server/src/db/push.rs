@@ -8,15 +8,30 @@ use chrono::{DateTime, SubsecRound, Utc};
 use super::sql::*;
 use super::{Pool, SqlStore};
 
-/// A post's (or a shop's) notification figures from its deliveries `d`: an edit sent again is
-/// no new push, only the subscriptions it found gone count.
+/// A post's (or a shop's) notification figures from its deliveries `d` (each `n` of them): an
+/// edit sent again is no new push, only the subscriptions it found gone count.
 const SUMMARY_COUNTS: &str = "\
-    COUNT(CASE WHEN NOT d.is_update THEN 1 END) AS targeted, \
-    COUNT(CASE WHEN NOT d.is_update AND d.state = 'delivered' THEN 1 END) AS delivered, \
-    COUNT(CASE WHEN NOT d.is_update AND d.state = 'pending' THEN 1 END) AS pending, \
-    COUNT(CASE WHEN NOT d.is_update AND d.state = 'capped' THEN 1 END) AS capped, \
-    COUNT(CASE WHEN NOT d.is_update AND d.state = 'failed' THEN 1 END) AS failed, \
-    COUNT(CASE WHEN d.state = 'gone' THEN 1 END) AS pruned";
+    CAST(COALESCE(SUM(CASE WHEN NOT d.is_update THEN d.n ELSE 0 END), 0) AS BIGINT) AS targeted, \
+    CAST(COALESCE(SUM(CASE WHEN NOT d.is_update AND d.state = 'delivered' THEN d.n ELSE 0 END), 0) \
+    AS BIGINT) AS delivered, \
+    CAST(COALESCE(SUM(CASE WHEN NOT d.is_update AND d.state = 'pending' THEN d.n ELSE 0 END), 0) \
+    AS BIGINT) AS pending, \
+    CAST(COALESCE(SUM(CASE WHEN NOT d.is_update AND d.state = 'capped' THEN d.n ELSE 0 END), 0) \
+    AS BIGINT) AS capped, \
+    CAST(COALESCE(SUM(CASE WHEN NOT d.is_update AND d.state = 'failed' THEN d.n ELSE 0 END), 0) \
+    AS BIGINT) AS failed, \
+    CAST(COALESCE(SUM(CASE WHEN d.state = 'gone' THEN d.n ELSE 0 END), 0) AS BIGINT) AS pruned";
+
+/// The deliveries of the posts that `posts` selects (a condition on `post_id`) as rows
+/// (post_id, is_update, state, n): those of the last 30 days one by one, older ones by their
+/// tallies (written by the hourly purge, `SqlStore::archive_deliveries`).
+pub(super) fn deliveries_counted(posts: &str) -> String {
+    format!(
+        "(SELECT post_id, is_update, state, 1 AS n FROM push_deliveries WHERE {posts} \
+         UNION ALL SELECT post_id, is_update, state, deliveries AS n FROM push_delivery_tallies \
+         WHERE {posts})"
+    )
+}
 
 /// (id, clicks, targeted, delivered, pending, capped, failed, pruned)
 type SummaryRow = (i64, i32, i64, i64, i64, i64, i64, i64);
@@ -44,11 +59,12 @@ impl PushStore for SqlStore {
         if post_ids.is_empty() {
             return Ok(Vec::new());
         }
+        let ids = placeholders(1, post_ids.len());
+        let deliveries = deliveries_counted(&format!("post_id IN ({ids})"));
         let sql = format!(
             "SELECT p.id, p.push_clicks, {SUMMARY_COUNTS} \
-             FROM posts p JOIN push_deliveries d ON d.post_id = p.id \
-             WHERE p.id IN ({}) GROUP BY p.id, p.push_clicks",
-            placeholders(1, post_ids.len())
+             FROM posts p JOIN {deliveries} d ON d.post_id = p.id \
+             WHERE p.id IN ({ids}) GROUP BY p.id, p.push_clicks"
         );
         let rows: Vec<SummaryRow> = on_pool!(self, |pool| {
             let mut query = sqlx::query_as(&sql);
@@ -69,7 +85,8 @@ impl PushStore for SqlStore {
             "SELECT 0 AS id, CAST((SELECT COALESCE(SUM(q.push_clicks), 0) FROM posts q \
              WHERE q.shop_id = $1 AND EXISTS (SELECT 1 FROM push_deliveries e \
              WHERE e.post_id = q.id AND e.created_at > $2)) AS INTEGER) AS clicks, \
-             {SUMMARY_COUNTS} FROM posts p JOIN push_deliveries d ON d.post_id = p.id \
+             {SUMMARY_COUNTS} FROM posts p JOIN (SELECT post_id, is_update, state, created_at, \
+             1 AS n FROM push_deliveries) d ON d.post_id = p.id \
              WHERE p.shop_id = $1 AND d.created_at > $2"
         );
         let row: SummaryRow = on_pool!(self, |pool| sqlx::query_as(&sql)

@@ -3,9 +3,11 @@
 
 use std::future::Future;
 
+use app::error::AppError;
+use app::i18n::Locale;
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
 
 use super::routes::RouterState;
@@ -44,4 +46,24 @@ pub fn with_headers(mut answer: Response, headers: &HeaderMap) -> Response {
         answer.headers_mut().append(name.clone(), value.clone());
     }
     answer
+}
+
+/// A plain-text answer.
+pub fn plain(status: StatusCode, message: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
+}
+
+/// An application error as a plain-text answer with its status, translated.
+pub fn error_answer(locale: Locale, error: &AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let message = match error {
+        AppError::Validation { message, .. } => message.clone(),
+        other => locale.t(other.message_key()),
+    };
+    plain(status, message)
 }

@@ -2,7 +2,6 @@
 //! the same viewers and with the same "< 5" rule as the page.
 
 use app::domain::dashboard::{csv, Shown};
-use app::error::AppError;
 use app::i18n::Locale;
 use app::model::DashboardView;
 use axum::extract::{Query, State};
@@ -10,7 +9,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::context::{in_request_context, with_headers};
+use super::context::{error_answer, in_request_context, plain, with_headers};
 use super::routes::RouterState;
 
 #[derive(Deserialize)]
@@ -61,26 +60,9 @@ pub async fn export_csv(
                     .into_response()
             }
         },
-        Err(error) => {
-            let status =
-                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let message = match &error {
-                AppError::Validation { message, .. } => message.clone(),
-                other => locale.t(other.message_key()),
-            };
-            plain(status, message)
-        }
+        Err(error) => error_answer(locale, &error),
     };
     with_headers(answer, &headers)
-}
-
-fn plain(status: StatusCode, message: String) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        message,
-    )
-        .into_response()
 }
 
 /// The lines of `table`, its header first.

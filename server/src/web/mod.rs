@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod feeds;
 pub mod invitations;
 pub mod open_data;
+pub mod privacy;
 pub mod pwa;
 pub mod routes;
 pub mod seo;

@@ -49,6 +49,7 @@ pub fn plain_routes() -> Router<RouterState> {
         .route("/media/{name}", get(media))
         .route("/api/push/key", get(push_public_key))
         .route("/dashboard/export.csv", get(super::dashboard::export_csv))
+        .route("/my-data/export.json", get(super::privacy::export_json))
         .route(
             "/manage/invitations/sheet",
             post(super::invitations::invitation_sheet),
@@ -193,8 +194,9 @@ async fn set_language(
         ""
     };
     let cookie = format!(
-        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-        locale.code()
+        "{LOCALE_COOKIE}={}; Path=/; Max-Age={}; SameSite=Lax; HttpOnly{secure}",
+        locale.code(),
+        app::domain::privacy::LANGUAGE_COOKIE_DAYS * 24 * 3600
     );
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -18,6 +18,7 @@ mod invitations;
 mod messages;
 mod passkeys;
 mod posts;
+mod privacy;
 mod push;
 mod reviews;
 mod search;

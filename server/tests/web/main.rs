@@ -20,6 +20,7 @@ mod notifications;
 mod operations;
 mod passkeys;
 mod photos;
+mod privacy;
 mod profiles;
 mod push_subscriptions;
 mod resident;

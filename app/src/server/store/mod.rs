@@ -16,6 +16,7 @@ mod messages;
 mod outbox;
 mod passkeys;
 mod posts;
+mod privacy;
 mod push;
 mod reviews;
 mod search;
@@ -33,6 +34,7 @@ pub use messages::MessageStore;
 pub use outbox::OutboxStore;
 pub use passkeys::PasskeyStore;
 pub use posts::PostStore;
+pub use privacy::PrivacyStore;
 pub use push::PushStore;
 pub use reviews::{
     ModerationDecision, ModerationItem, NewDecision, OpenReport, ReviewSettings, ReviewStore,
@@ -47,8 +49,8 @@ pub use towns::TownStore;
 pub mod prelude {
     pub use super::{
         AccountStore, ActivityStore, DashboardStore, DistrictStore, FeedStore, FollowStore,
-        InvitationStore, MessageStore, OutboxStore, PasskeyStore, PostStore, PushStore,
-        ReviewStore, SearchStore, ShopStore, Store, TownStore,
+        InvitationStore, MessageStore, OutboxStore, PasskeyStore, PostStore, PrivacyStore,
+        PushStore, ReviewStore, SearchStore, ShopStore, Store, TownStore,
     };
 }
 
@@ -82,6 +84,7 @@ pub trait Store:
     + MessageStore
     + ActivityStore
     + DashboardStore
+    + PrivacyStore
     + Send
     + Sync
     + 'static
