@@ -39,8 +39,9 @@ pub async fn keep_search_current(state: AppState) {
 /// How often what has expired or aged is deleted (see `app::domain::privacy`).
 pub const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
-/// Deletes what has expired (sign-in links, sessions, rate-limit windows): nothing is kept
-/// longer than it is useful. Safe on several instances.
+/// Deletes what has expired (sign-in links, sessions, rate-limit windows…, see
+/// `app::domain::privacy`) and the photos nothing shows any more: nothing is kept longer than
+/// it is useful. Safe on several instances.
 pub async fn purge_expired(state: AppState) {
     let mut ticker = tokio::time::interval(PURGE_EVERY);
     loop {
@@ -49,6 +50,17 @@ pub async fn purge_expired(state: AppState) {
             Ok(0) => {}
             Ok(rows) => tracing::debug!(rows, "expired and aged rows deleted or archived"),
             Err(error) => tracing::warn!(%error, "purging expired rows failed; will retry"),
+        }
+        let now = std::time::SystemTime::now();
+        match crate::media::collect_garbage(&*state.store, &*state.photos, now, false).await {
+            Ok(collected) if collected.removed > 0 => {
+                tracing::info!(
+                    removed = collected.removed,
+                    "photos shown by nothing deleted"
+                )
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "collecting unused photos failed; will retry"),
         }
     }
 }

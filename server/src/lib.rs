@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod jobs;
 pub mod mail;
+pub mod media;
 pub mod metrics;
 pub mod photos;
 pub mod push;

@@ -5,6 +5,7 @@
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use app::server::{PhotoError, PhotoStore, PHOTO_MAX_BYTES};
 use async_trait::async_trait;
@@ -241,6 +242,59 @@ impl PhotoStore for DiskPhotos {
                 .map_err(|e| PhotoError::Storage(e.to_string()))?;
         }
         Ok(processed.name)
+    }
+
+    async fn delete(&self, name: &str, written_before: SystemTime) -> Result<bool, PhotoError> {
+        let files = [
+            self.dir.join(format!("{name}-l.jpg")),
+            self.dir.join(format!("{name}-t.jpg")),
+        ];
+        if !files
+            .iter()
+            .all(|f| is_media_name(&f.file_name().unwrap_or_default().to_string_lossy()))
+        {
+            return Ok(false);
+        }
+        for file in &files {
+            match tokio::fs::metadata(file).await.and_then(|m| m.modified()) {
+                Ok(written) if written >= written_before => return Ok(false),
+                Ok(_) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(PhotoError::Storage(error.to_string())),
+            }
+        }
+        let mut deleted = false;
+        for file in &files {
+            match tokio::fs::remove_file(file).await {
+                Ok(()) => deleted = true,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(PhotoError::Storage(error.to_string())),
+            }
+        }
+        Ok(deleted)
+    }
+
+    async fn list(&self) -> Result<Vec<(String, SystemTime)>, PhotoError> {
+        let storage = |e: std::io::Error| PhotoError::Storage(e.to_string());
+        let mut photos: std::collections::BTreeMap<String, SystemTime> = Default::default();
+        let mut entries = tokio::fs::read_dir(&self.dir).await.map_err(storage)?;
+        while let Some(entry) = entries.next_entry().await.map_err(storage)? {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            if !is_media_name(&file_name) {
+                continue;
+            }
+            let written = match entry.metadata().await.and_then(|m| m.modified()) {
+                Ok(written) => written,
+                // Deleted meanwhile.
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(storage(error)),
+            };
+            let latest = photos
+                .entry(file_name[..32].to_owned())
+                .or_insert(SystemTime::UNIX_EPOCH);
+            *latest = (*latest).max(written);
+        }
+        Ok(photos.into_iter().collect())
     }
 }
 

@@ -717,6 +717,7 @@ async fn save_inner(
             if co_organisers == CoOrganisers::Keep {
                 post.broadcast.co_organisers = existing.content.broadcast.co_organisers.clone();
             }
+            let previous_photo = existing.content.photo.clone();
             post.photo = match new_photo {
                 Some(change) => change,
                 None => existing.content.photo,
@@ -732,6 +733,9 @@ async fn save_inner(
                 .map_err(store_error("saving a post"))?
                 .ok_or(AppError::NotFound)?;
             tracing::info!(post = id, user = user_id, "post edited");
+            state
+                .release_photos(previous_photo.filter(|p| post.photo.as_ref() != Some(p)))
+                .await;
             Ok(id)
         }
         _ => {
@@ -793,7 +797,7 @@ async fn delete_inner(counter: &CounterOf, post_id: i64) -> Result<(), AppError>
             chrono::TimeDelta::hours(1),
         )
         .await?;
-    state
+    let post = state
         .store
         .post_by_id(town.id, post_id)
         .await
@@ -806,6 +810,7 @@ async fn delete_inner(counter: &CounterOf, post_id: i64) -> Result<(), AppError>
         .await
         .map_err(store_error("deleting a post"))?;
     tracing::info!(post = post_id, user = actor.user_id(), "post deleted");
+    state.release_photos(post.content.photo).await;
     Ok(())
 }
 

@@ -395,6 +395,7 @@ async fn save_inner(
         .await
         .map_err(plain)?;
     // Photos: only the shop's own names can be removed or put first.
+    let previous_photos = profile.photos.clone();
     profile.photos.retain(|name| !removed.contains(name));
     // The form's reader refuses a photo only for its size.
     let new_photo = photo.map_err(|e| (e, Some(PhotoError::TooLarge.message_key())))?;
@@ -428,5 +429,12 @@ async fn save_inner(
         .map_err(|e| plain(store_error("saving a shop profile")(e)))?
         .ok_or((AppError::NotFound, None))?;
     tracing::info!(shop = shop.id, user = user_id, "shop profile saved");
+    state
+        .release_photos(
+            previous_photos
+                .into_iter()
+                .filter(|name| !profile.photos.contains(name)),
+        )
+        .await;
     Ok(shop.slug)
 }

@@ -148,7 +148,23 @@ impl PhotoError {
 #[async_trait::async_trait]
 pub trait PhotoStore: Send + Sync {
     async fn save(&self, bytes: Vec<u8>) -> Result<String, PhotoError>;
+
+    /// Deletes a photo (both sizes) unless one of its files was written at or after
+    /// `written_before` (an upload of the same picture may be under way); whether it did.
+    async fn delete(
+        &self,
+        name: &str,
+        written_before: std::time::SystemTime,
+    ) -> Result<bool, PhotoError>;
+
+    /// Every stored photo's name, with when its files were last written.
+    async fn list(&self) -> Result<Vec<(String, std::time::SystemTime)>, PhotoError>;
 }
+
+/// How recent a photo's files may be and still be kept although nothing shows them: the post
+/// or profile that will show it may be being saved (photos are named by their content, so a
+/// new upload of the same picture rewrites its file).
+pub const PHOTO_GRACE: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Shared by every request, provided to server functions and pages through context.
 #[derive(Clone)]
@@ -164,6 +180,26 @@ impl AppState {
     /// The state from the current request's context.
     pub fn from_context() -> Result<AppState, AppError> {
         use_context::<AppState>().ok_or_else(|| AppError::internal("context", "AppState missing"))
+    }
+
+    /// After a post or a shop's profile stopped showing these photos: deletes those that
+    /// nothing else shows and that were written more than [`PHOTO_GRACE`] ago (the others are
+    /// the hourly collection's). Failures are logged, never the request's.
+    pub async fn release_photos(&self, names: impl IntoIterator<Item = String>) {
+        let Some(written_before) = std::time::SystemTime::now().checked_sub(PHOTO_GRACE) else {
+            return;
+        };
+        for name in names {
+            match self.store.photo_in_use(&name).await {
+                Ok(true) => {}
+                Ok(false) => match self.photos.delete(&name, written_before).await {
+                    Ok(true) => tracing::info!(photo = %name, "photo shown by nothing, deleted"),
+                    Ok(false) => {}
+                    Err(error) => tracing::warn!(%error, photo = %name, "deleting a photo"),
+                },
+                Err(error) => tracing::warn!(%error, photo = %name, "checking a photo's use"),
+            }
+        }
     }
 
     /// The town this instance serves.

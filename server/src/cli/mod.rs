@@ -4,6 +4,7 @@ pub mod admin;
 pub mod backup;
 pub mod demo;
 pub mod import_osm;
+pub mod media;
 pub mod migrate;
 pub mod serve;
 pub mod vapid;
@@ -62,6 +63,22 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Photos: `quartier media gc` removes those no post and no shop shows any more.
+    Media {
+        #[command(subcommand)]
+        command: MediaCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum MediaCommand {
+    /// Remove the photos nothing shows (the server does it every hour; those written in the
+    /// last 10 minutes are kept).
+    Gc {
+        /// Only count them.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Runs `command` (the server when none is given).
@@ -79,6 +96,12 @@ pub async fn run(command: Option<Command>, config: Config) -> Result<(), String>
         }
         Command::Restore { src, force } => {
             println!("{}", backup::restore(&config, &src, force).await?);
+            Ok(())
+        }
+        Command::Media {
+            command: MediaCommand::Gc { dry_run },
+        } => {
+            println!("{}", media::gc(&config, dry_run).await?);
             Ok(())
         }
     }

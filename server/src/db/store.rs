@@ -110,6 +110,35 @@ impl Store for SqlStore {
         deleted += self.archive_deliveries(days(DELIVERY_ROWS_DAYS)).await?;
         Ok(deleted)
     }
+
+    async fn photo_in_use(&self, name: &str) -> StoreResult<bool> {
+        // Shops keep their photos' names separated by spaces.
+        let sql = "SELECT (SELECT COUNT(*) FROM posts WHERE photo = $1) \
+                   + (SELECT COUNT(*) FROM shops WHERE ' ' || photos || ' ' LIKE $2)";
+        let pattern = format!("% {} %", name.replace(['%', '_', '\\'], ""));
+        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql)
+            .bind(name)
+            .bind(&pattern)
+            .fetch_one(pool)
+            .await
+            .map(|n| n > 0)
+            .map_err(store_error))
+    }
+
+    async fn photos_in_use(&self) -> StoreResult<std::collections::HashSet<String>> {
+        let rows: Vec<String> = on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT photo FROM posts WHERE photo IS NOT NULL \
+             UNION SELECT photos FROM shops WHERE photos <> ''"
+        )
+        .fetch_all(pool)
+        .await
+        .map_err(store_error))?;
+        Ok(rows
+            .iter()
+            .flat_map(|names| names.split_whitespace())
+            .map(str::to_owned)
+            .collect())
+    }
 }
 
 /// Deliveries archived per transaction (the write lock is held that long on SQLite).

@@ -500,65 +500,90 @@ impl PushService {
     }
 }
 
-/// Adds one resident per subscription, each following `shop_id`, straight into the SQLite
-/// database at `url` (thousands at once, in one transaction).
+/// The inserts of [`add_audience`] in the transaction `$tx`, with `$placeholder(n)` the n-th
+/// parameter's placeholder.
+macro_rules! insert_audience {
+    ($tx:ident, $shop_id:expr, $subscriptions:expr, $placeholder:expr) => {{
+        let now = chrono::Utc::now();
+        let placeholder = $placeholder;
+        let base: i64 =
+            sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) FROM device_profiles")
+                .fetch_one(&mut *$tx)
+                .await
+                .unwrap();
+        for (chunk_index, chunk) in $subscriptions.chunks(500).enumerate() {
+            let first = base + (chunk_index * 500) as i64;
+            let rows = |n: usize| {
+                (0..chunk.len())
+                    .map(|row| {
+                        let cells: Vec<String> =
+                            (1..=n).map(|col| placeholder(row * n + col)).collect();
+                        format!("({})", cells.join(", "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let sql = format!(
+                "INSERT INTO device_profiles (id, token_hash, created_at, last_seen_at) VALUES {}",
+                rows(4)
+            );
+            let mut query = sqlx::query(&sql);
+            for i in 0..chunk.len() {
+                let id = first + i as i64;
+                query = query
+                    .bind(id)
+                    .bind(format!("bulk-{id}"))
+                    .bind(now)
+                    .bind(now);
+            }
+            query.execute(&mut *$tx).await.unwrap();
+            let sql = format!(
+                "INSERT INTO shop_follows (profile_id, shop_id, created_at) VALUES {}",
+                rows(3)
+            );
+            let mut query = sqlx::query(&sql);
+            for i in 0..chunk.len() {
+                query = query.bind(first + i as i64).bind($shop_id).bind(now);
+            }
+            query.execute(&mut *$tx).await.unwrap();
+            let sql = format!(
+                "INSERT INTO push_subscriptions (profile_id, endpoint, p256dh, auth, created_at, \
+                 updated_at) VALUES {}",
+                rows(6)
+            );
+            let mut query = sqlx::query(&sql);
+            for (i, subscription) in chunk.iter().enumerate() {
+                query = query
+                    .bind(first + i as i64)
+                    .bind(&subscription.endpoint)
+                    .bind(&subscription.p256dh)
+                    .bind(&subscription.auth)
+                    .bind(now)
+                    .bind(now);
+            }
+            query.execute(&mut *$tx).await.unwrap();
+        }
+    }};
+}
+/// Adds one resident per subscription, each following `shop_id`, straight into the database at
+/// `url` (SQLite or PostgreSQL; thousands at once, in one transaction).
 pub async fn add_audience(url: &str, shop_id: i64, subscriptions: &[Subscription]) {
-    use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
-    let now = chrono::Utc::now();
-    let mut tx = conn.begin().await.unwrap();
-    let base: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM device_profiles")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-    for (chunk_index, chunk) in subscriptions.chunks(500).enumerate() {
-        let first = base + (chunk_index * 500) as i64;
-        let rows =
-            |n: usize| vec![format!("({})", vec!["?"; n].join(", ")); chunk.len()].join(", ");
-        let sql = format!(
-            "INSERT INTO device_profiles (id, token_hash, created_at, last_seen_at) VALUES {}",
-            rows(4)
-        );
-        let mut query = sqlx::query(&sql);
-        for i in 0..chunk.len() {
-            let id = first + i as i64;
-            query = query
-                .bind(id)
-                .bind(format!("bulk-{id}"))
-                .bind(now)
-                .bind(now);
-        }
-        query.execute(&mut *tx).await.unwrap();
-        let sql = format!(
-            "INSERT INTO shop_follows (profile_id, shop_id, created_at) VALUES {}",
-            rows(3)
-        );
-        let mut query = sqlx::query(&sql);
-        for i in 0..chunk.len() {
-            query = query.bind(first + i as i64).bind(shop_id).bind(now);
-        }
-        query.execute(&mut *tx).await.unwrap();
-        let sql = format!(
-            "INSERT INTO push_subscriptions (profile_id, endpoint, p256dh, auth, created_at, \
-             updated_at) VALUES {}",
-            rows(6)
-        );
-        let mut query = sqlx::query(&sql);
-        for (i, subscription) in chunk.iter().enumerate() {
-            query = query
-                .bind(first + i as i64)
-                .bind(&subscription.endpoint)
-                .bind(&subscription.p256dh)
-                .bind(&subscription.auth)
-                .bind(now)
-                .bind(now);
-        }
-        query.execute(&mut *tx).await.unwrap();
+    if url.starts_with("postgres") {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        let mut tx = conn.begin().await.unwrap();
+        insert_audience!(tx, shop_id, subscriptions, |n| format!("${n}"));
+        tx.commit().await.unwrap();
+    } else {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        let mut tx = conn.begin().await.unwrap();
+        insert_audience!(tx, shop_id, subscriptions, |_| "?".to_owned());
+        tx.commit().await.unwrap();
     }
-    tx.commit().await.unwrap();
 }
 
-/// A new SQLite database at `url` with Habay and its bakery, without quiet hours (fan-outs are
+/// A new database at `url` (SQLite or PostgreSQL) with Habay and its bakery, without quiet hours (fan-outs are
 /// measured at any time of day); the town's and the bakery's ids.
 pub async fn town_with_bakery(url: &str) -> (server::db::SqlStore, i64, i64) {
     use app::server::{NewTown, ShopFields};

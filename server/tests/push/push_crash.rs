@@ -47,12 +47,18 @@ fn start_server(database_url: &str, dir: &std::path::Path) -> Child {
 async fn fan_out_queued() -> (tempfile::TempDir, String, PushService) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("quartier.db").display());
-    let (store, town_id, shop_id) = town_with_bakery(&url).await;
+    let service = fan_out_queued_in(&url).await;
+    (dir, url, service)
+}
+
+/// The same in the database at `url` (made empty); the push service.
+async fn fan_out_queued_in(url: &str) -> PushService {
+    let (store, town_id, shop_id) = town_with_bakery(url).await;
     let service = PushService::start().await;
     // Decrypt one message in a hundred (every request is still checked: TTL, VAPID).
     service.sample_only(100);
     let subscriptions = service.subscribe_many(AUDIENCE);
-    add_audience(&url, shop_id, &subscriptions).await;
+    add_audience(url, shop_id, &subscriptions).await;
     let now = Utc::now();
     store
         .publish_post(
@@ -77,7 +83,7 @@ async fn fan_out_queued() -> (tempfile::TempDir, String, PushService) {
         .await
         .unwrap();
     store.close().await;
-    (dir, url, service)
+    service
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -161,5 +167,45 @@ async fn a_fan_out_stopped_with_sigterm_sends_nothing_twice() {
     let (reached, accepted) = service.accepted();
     println!("SIGTERM at {at_stop:?} (reached, accepted); in the end {reached} reached, {accepted} accepted");
     assert_eq!((reached, accepted), (AUDIENCE, AUDIENCE), "each once");
+    assert!(service.refused().is_empty(), "{:?}", service.refused());
+}
+
+/// Two instances on one PostgreSQL share a fan-out; one is killed with SIGKILL part-way: the
+/// other finishes it. Every subscription gets the message, at most 1 % twice (those the killed
+/// instance had in flight, sent again when their 30-second lease ran out).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_postgres_one_killed_the_other_finishes_the_fan_out() {
+    let db = common::empty_postgres_db().await;
+    let service = fan_out_queued_in(&db.url).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = start_server(&db.url, dir.path());
+    let mut second = start_server(&db.url, dir.path());
+    service
+        .wait_until(Duration::from_secs(120), "a third of the fan-out", |s| {
+            s.accepted().1 >= AUDIENCE / 3
+        })
+        .await;
+    first.kill().expect("SIGKILL");
+    first.wait().unwrap();
+    let at_kill = service.accepted();
+    assert!(at_kill.0 < AUDIENCE, "killed before the end: {at_kill:?}");
+    service
+        .wait_until(Duration::from_secs(180), "every subscription", |s| {
+            s.accepted().0 == AUDIENCE
+        })
+        .await;
+    second.kill().ok();
+    second.wait().ok();
+    let (reached, accepted) = service.accepted();
+    let duplicates = accepted - reached;
+    println!(
+        "two instances: {at_kill:?} (reached, accepted) when one was killed; the other finished \
+         with {duplicates} duplicates"
+    );
+    assert_eq!(reached, AUDIENCE);
+    assert!(
+        duplicates * 100 <= AUDIENCE,
+        "{duplicates} duplicates: more than 1 %"
+    );
     assert!(service.refused().is_empty(), "{:?}", service.refused());
 }

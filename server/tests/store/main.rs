@@ -146,6 +146,41 @@ async fn migrations_are_idempotent_on_both_databases() {
         .expect("second migration run on PostgreSQL");
 }
 
+/// Several instances on one PostgreSQL start at once after an upgrade: each runs the
+/// migrations; they apply once (sqlx holds an advisory lock), and every instance starts.
+#[tokio::test]
+async fn instances_starting_at_once_migrate_postgres_once() {
+    let db = common::empty_postgres_db().await;
+    let mut instances = Vec::new();
+    for _ in 0..3 {
+        instances.push(server::db::SqlStore::connect(&db.url).await.unwrap());
+    }
+    let (a, b, c) = tokio::join!(
+        instances[0].migrate(),
+        instances[1].migrate(),
+        instances[2].migrate()
+    );
+    for result in [a, b, c] {
+        result.expect("every instance migrates");
+    }
+    for store in &instances {
+        assert_eq!(
+            store.schema_version().await.unwrap(),
+            store.expected_schema_version()
+        );
+        assert!(store.migrations_applied().await.unwrap());
+    }
+    let applied: i64 = {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(Some(applied), instances[0].expected_schema_version());
+}
+
 #[tokio::test]
 async fn sqlite_file_and_directory_are_created_with_wal() {
     let dir = tempfile::tempdir().unwrap();

@@ -372,4 +372,75 @@ async fn a_post_with_a_photo_from_the_counter() {
             .len(),
         before
     );
+
+    // Two posts show the same picture (one file, named by its content). Deleting one keeps
+    // it; deleting the other removes it, once older than the grace given to uploads.
+    let (status, answer) = publish(&app, &cookie, "Encore", Some(("IMG_0042.jpg", &photo))).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let second: i64 = answer.parse().unwrap();
+    let media = app.store_media_dir();
+    let files = [
+        media.join(format!("{name}-l.jpg")),
+        media.join(format!("{name}-t.jpg")),
+    ];
+    let age = |files: &[std::path::PathBuf]| {
+        let old = std::time::SystemTime::now() - 2 * app::server::PHOTO_GRACE;
+        for file in files {
+            std::fs::File::options()
+                .write(true)
+                .open(file)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+    };
+    age(&files);
+    let delete = |post: i64| format!("slug=boulangerie-jacob&post_id={post}");
+    let (status, _, body) = call(&app, "/api/counter/delete", &delete(id), Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(files.iter().all(|f| f.exists()), "the other post shows it");
+    let (status, _, body) = call(&app, "/api/counter/delete", &delete(second), Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        files.iter().all(|f| !f.exists()),
+        "nothing shows it: deleted"
+    );
+    let (status, _, _) = get(&app, &format!("/media/{name}-l.jpg")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Older photos nothing shows (from before, or whose post was never saved) are collected;
+    // recent ones wait, shown ones stay.
+    let orphan = |hex: char| {
+        let base = hex.to_string().repeat(32);
+        let files = [
+            media.join(format!("{base}-l.jpg")),
+            media.join(format!("{base}-t.jpg")),
+        ];
+        for file in &files {
+            std::fs::write(file, b"jpeg").unwrap();
+        }
+        files
+    };
+    let old = orphan('a');
+    age(&old);
+    let recent = orphan('b');
+    let (status, answer) = publish(&app, &cookie, "Vitrine", Some(("IMG_0043.jpg", &photo))).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let shown = media.join(format!("{name}-l.jpg"));
+    age(std::slice::from_ref(&shown));
+    let photos = server::photos::DiskPhotos::new(&media).unwrap();
+    let dry =
+        server::media::collect_garbage(&app.store, &photos, std::time::SystemTime::now(), true)
+            .await
+            .unwrap();
+    assert_eq!((dry.in_use, dry.recent, dry.removed), (1, 1, 1));
+    assert!(old.iter().all(|f| f.exists()), "a dry run removes nothing");
+    let done =
+        server::media::collect_garbage(&app.store, &photos, std::time::SystemTime::now(), false)
+            .await
+            .unwrap();
+    assert_eq!(done, dry);
+    assert!(old.iter().all(|f| !f.exists()));
+    assert!(recent.iter().all(|f| f.exists()));
+    assert!(shown.exists());
 }

@@ -220,7 +220,23 @@ async fn a_merchant_edits_hours_contact_and_photos() {
     assert_eq!(again.fields.opening_hours, shop.fields.opening_hours);
     assert_eq!(again.photos, shop.photos, "no photo sent: the photos stay");
 
-    // Removing the photo; a name that is not the shop's is ignored.
+    // Removing the photo; a name that is not the shop's is ignored. Its files, older than the
+    // grace given to uploads, go with it (nothing else shows it).
+    let files: Vec<_> = ["l", "t"]
+        .iter()
+        .map(|size| {
+            app.store_media_dir()
+                .join(format!("{}-{size}.jpg", shop.photos[0]))
+        })
+        .collect();
+    for file in &files {
+        std::fs::File::options()
+            .write(true)
+            .open(file)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - 2 * app::server::PHOTO_GRACE)
+            .unwrap();
+    }
     let mut removing = fields.clone();
     removing.push(("remove_photo", shop.photos[0].as_str()));
     removing.push(("remove_photo", "../../etc/passwd"));
@@ -241,6 +257,10 @@ async fn a_merchant_edits_hours_contact_and_photos() {
         .unwrap()
         .unwrap();
     assert!(removed.photos.is_empty());
+    assert!(
+        files.iter().all(|f| !f.exists()),
+        "the removed photo's files"
+    );
 
     // Advanced mode: the OSM value as typed (normalised), and empty means "hours unknown".
     let advanced = [

@@ -109,4 +109,10 @@ pub trait Store:
     /// idle empty device profiles, the push caps' old counts and the daily counters' marks and
     /// salts older than two days; returns how many rows.
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+
+    /// Whether a post or a shop shows the photo `name`.
+    async fn photo_in_use(&self, name: &str) -> StoreResult<bool>;
+
+    /// Every photo a post or a shop shows.
+    async fn photos_in_use(&self) -> StoreResult<std::collections::HashSet<String>>;
 }
