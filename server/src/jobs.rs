@@ -52,15 +52,15 @@ pub async fn purge_expired(state: AppState) {
             Err(error) => tracing::warn!(%error, "purging expired rows failed; will retry"),
         }
         let now = std::time::SystemTime::now();
-        match crate::media::collect_garbage(&*state.store, &*state.photos, now, false).await {
-            Ok(collected) if collected.removed > 0 => {
-                tracing::info!(
-                    removed = collected.removed,
-                    "photos shown by nothing deleted"
-                )
-            }
+        match crate::media::collect_garbage(&*state.store, &*state.photos, now, false, false).await
+        {
+            Ok(collected) if collected.removed > 0 || collected.failed > 0 => tracing::info!(
+                removed = collected.removed,
+                failed = collected.failed,
+                "photos shown by nothing deleted"
+            ),
             Ok(_) => {}
-            Err(error) => tracing::warn!(%error, "collecting unused photos failed; will retry"),
+            Err(refused) => tracing::warn!(%refused, "unused photos not collected; will retry"),
         }
     }
 }

@@ -19,22 +19,73 @@ pub struct Collected {
     pub recent: usize,
     /// Photos shown by nothing, removed (or, in a dry run, that would be).
     pub removed: usize,
+    /// Photos that could not be removed (said in the log; tried again next time).
+    pub failed: usize,
+}
+
+/// Why a collection did not run.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The database is not of this version's schema (an upgrade under way): a newer version
+    /// may show photos in places this one does not know.
+    OtherSchema,
+    /// Nothing is shown at all but photos are stored: more likely the wrong database than a
+    /// town without a single photo (`force` collects anyway).
+    NothingShown {
+        stored: usize,
+    },
+    Failed(String),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::OtherSchema => write!(
+                f,
+                "the database is not of this version's schema (run quartier migrate, or finish \
+                 the upgrade): no photo removed"
+            ),
+            Refused::NothingShown { stored } => write!(
+                f,
+                "no post and no shop shows any photo, yet {stored} are stored: is DATABASE_URL \
+                 the right database? Nothing removed (--force to remove them all)"
+            ),
+            Refused::Failed(error) => write!(f, "{error}"),
+        }
+    }
 }
 
 /// Removes the photos nothing shows (older than [`GRACE`] at `now`); with `dry_run`, only
 /// counts them. The files are listed before the database is read: a photo whose post is
-/// saved in between was written after the listing or less than [`GRACE`] before it.
+/// saved in between was written after the listing or less than [`GRACE`] before it. A photo
+/// that cannot be removed is logged and the others still are.
 pub async fn collect_garbage(
     store: &dyn Store,
     photos: &dyn PhotoStore,
     now: SystemTime,
     dry_run: bool,
-) -> Result<Collected, String> {
-    let files = photos.list().await.map_err(|e| e.to_string())?;
+    force: bool,
+) -> Result<Collected, Refused> {
+    if !store
+        .schema_is_current()
+        .await
+        .map_err(|e| Refused::Failed(e.to_string()))?
+    {
+        return Err(Refused::OtherSchema);
+    }
+    let files = photos
+        .list()
+        .await
+        .map_err(|e| Refused::Failed(e.to_string()))?;
     let in_use = store
         .photos_in_use()
         .await
-        .map_err(|e| format!("reading which photos are shown: {e}"))?;
+        .map_err(|e| Refused::Failed(format!("reading which photos are shown: {e}")))?;
+    if in_use.is_empty() && !files.is_empty() && !force {
+        return Err(Refused::NothingShown {
+            stored: files.len(),
+        });
+    }
     let written_before = now.checked_sub(GRACE).unwrap_or(SystemTime::UNIX_EPOCH);
     let mut collected = Collected::default();
     for (name, written) in files {
@@ -42,15 +93,17 @@ pub async fn collect_garbage(
             collected.in_use += 1;
         } else if written >= written_before {
             collected.recent += 1;
-        } else if dry_run
-            || photos
-                .delete(&name, written_before)
-                .await
-                .map_err(|e| e.to_string())?
-        {
+        } else if dry_run {
             collected.removed += 1;
         } else {
-            collected.recent += 1;
+            match photos.delete(&name, written_before).await {
+                Ok(true) => collected.removed += 1,
+                Ok(false) => collected.recent += 1,
+                Err(error) => {
+                    tracing::warn!(%error, photo = %name, "removing a photo nothing shows");
+                    collected.failed += 1;
+                }
+            }
         }
     }
     Ok(collected)

@@ -244,34 +244,44 @@ impl PhotoStore for DiskPhotos {
         Ok(processed.name)
     }
 
+    /// Each file is first renamed aside, and only then its time read: an upload of the same
+    /// picture (which writes by renaming too, see `save`) either lands before, and the file
+    /// aside is recent and put back, or after, and stays. `true` when no file is left.
     async fn delete(&self, name: &str, written_before: SystemTime) -> Result<bool, PhotoError> {
-        let files = [
-            self.dir.join(format!("{name}-l.jpg")),
-            self.dir.join(format!("{name}-t.jpg")),
-        ];
-        if !files
-            .iter()
-            .all(|f| is_media_name(&f.file_name().unwrap_or_default().to_string_lossy()))
-        {
+        let storage = |e: std::io::Error| PhotoError::Storage(e.to_string());
+        if !app::server::is_photo_name(name) {
             return Ok(false);
         }
-        for file in &files {
-            match tokio::fs::metadata(file).await.and_then(|m| m.modified()) {
-                Ok(written) if written >= written_before => return Ok(false),
-                Ok(_) => {}
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                Err(error) => return Err(PhotoError::Storage(error.to_string())),
+        let mut gone = true;
+        for suffix in ["l", "t"] {
+            let file = self.dir.join(format!("{name}-{suffix}.jpg"));
+            let mut tag = [0u8; 8];
+            getrandom::fill(&mut tag).map_err(|e| PhotoError::Storage(e.to_string()))?;
+            let aside = self
+                .dir
+                .join(format!("{name}-{suffix}.{}.deleting", hex::encode(tag)));
+            match tokio::fs::rename(&file, &aside).await {
+                Ok(()) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(storage(error)),
+            }
+            let written = tokio::fs::metadata(&aside)
+                .await
+                .and_then(|m| m.modified())
+                .map_err(storage)?;
+            if written >= written_before {
+                // Recent: put back, unless an upload put the same picture there meanwhile.
+                if tokio::fs::metadata(&file).await.is_err() {
+                    tokio::fs::rename(&aside, &file).await.map_err(storage)?;
+                } else {
+                    tokio::fs::remove_file(&aside).await.map_err(storage)?;
+                }
+                gone = false;
+            } else {
+                tokio::fs::remove_file(&aside).await.map_err(storage)?;
             }
         }
-        let mut deleted = false;
-        for file in &files {
-            match tokio::fs::remove_file(file).await {
-                Ok(()) => deleted = true,
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                Err(error) => return Err(PhotoError::Storage(error.to_string())),
-            }
-        }
-        Ok(deleted)
+        Ok(gone)
     }
 
     async fn list(&self) -> Result<Vec<(String, SystemTime)>, PhotoError> {

@@ -395,10 +395,10 @@ async fn save_inner(
         .await
         .map_err(plain)?;
     // Photos: only the shop's own names can be removed or put first.
-    let previous_photos = profile.photos.clone();
     profile.photos.retain(|name| !removed.contains(name));
     // The form's reader refuses a photo only for its size.
     let new_photo = photo.map_err(|e| (e, Some(PhotoError::TooLarge.message_key())))?;
+    let mut uploaded = None;
     if let Some(bytes) = new_photo {
         if profile.photos.len() >= MAX_SHOP_PHOTOS {
             let key = "profile.error.photos_full";
@@ -415,9 +415,22 @@ async fn save_inner(
             (super::multipart::photo_error(&e), key)
         })?;
         if !profile.photos.contains(&name) {
-            profile.photos.push(name);
+            profile.photos.push(name.clone());
         }
+        uploaded = Some(name);
     }
+    // The photos as they are now (another save may have removed one, and its file with it,
+    // while this one decoded its photo): only those, and this save's, are kept.
+    let previous_photos = state
+        .store
+        .shop_by_slug(town.id, &shop.slug)
+        .await
+        .map_err(|e| plain(store_error("loading a shop")(e)))?
+        .ok_or((AppError::NotFound, None))?
+        .photos;
+    profile
+        .photos
+        .retain(|name| previous_photos.contains(name) || uploaded.as_ref() == Some(name));
     if let Some(i) = cover.and_then(|c| profile.photos.iter().position(|n| *n == c)) {
         let first = profile.photos.remove(i);
         profile.photos.insert(0, first);

@@ -161,6 +161,14 @@ pub trait PhotoStore: Send + Sync {
     async fn list(&self) -> Result<Vec<(String, std::time::SystemTime)>, PhotoError>;
 }
 
+/// Whether `name` is a photo's name: the 32 hex digits of its content's hash.
+pub fn is_photo_name(name: &str) -> bool {
+    name.len() == 32
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// How recent a photo's files may be and still be kept although nothing shows them: the post
 /// or profile that will show it may be being saved (photos are named by their content, so a
 /// new upload of the same picture rewrites its file).
@@ -189,7 +197,7 @@ impl AppState {
         let Some(written_before) = std::time::SystemTime::now().checked_sub(PHOTO_GRACE) else {
             return;
         };
-        for name in names {
+        for name in names.into_iter().filter(|n| is_photo_name(n)) {
             match self.store.photo_in_use(&name).await {
                 Ok(true) => {}
                 Ok(false) => match self.photos.delete(&name, written_before).await {

@@ -61,6 +61,10 @@ pub async fn backup(config: &Config, dest: &Path) -> Result<String, String> {
         }
     }
     create_private_dir(dest)?;
+    // The photos before the database and again after: a photo the copy names was either there
+    // before it (a photo removed since is kept from the first pass) or written before the
+    // row that names it (the second pass).
+    copy_media(&config.media_dir, &dest.join(MEDIA_DIR))?;
     // Not migrated: a newer `quartier` must not change the database of a server still running
     // the older one.
     let store = SqlStore::connect(&config.database_url)
@@ -107,8 +111,6 @@ pub async fn backup(config: &Config, dest: &Path) -> Result<String, String> {
             figures
         }
     };
-    // After the database: every photo it names was saved before (photos are written before
-    // the rows that name them, and never changed).
     let media_files = copy_media(&config.media_dir, &dest.join(MEDIA_DIR))?;
     let manifest = Manifest {
         made_at,
@@ -344,8 +346,12 @@ fn copy_media(from: &Path, to: &Path) -> Result<usize, String> {
         let target = to.join(name);
         if !target.exists() {
             let partial = to.join(format!("{name}.part"));
-            std::fs::copy(entry.path(), &partial)
-                .map_err(|e| format!("copying the photo {name} failed: {e}"))?;
+            match std::fs::copy(entry.path(), &partial) {
+                Ok(_) => {}
+                // Deleted meanwhile (a photo nothing shows any more).
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(format!("copying the photo {name} failed: {error}")),
+            }
             std::fs::rename(&partial, &target).map_err(|e| e.to_string())?;
         }
         copied += 1;

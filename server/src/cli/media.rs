@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 
-pub async fn gc(config: &Config, dry_run: bool) -> Result<String, String> {
+pub async fn gc(config: &Config, dry_run: bool, force: bool) -> Result<String, String> {
     let store = super::open_store(config).await?;
     let photos = crate::photos::DiskPhotos::new(&config.media_dir).map_err(|error| {
         format!(
@@ -11,9 +11,21 @@ pub async fn gc(config: &Config, dry_run: bool) -> Result<String, String> {
             config.media_dir.display()
         )
     })?;
-    let collected =
-        crate::media::collect_garbage(&store, &photos, std::time::SystemTime::now(), dry_run)
-            .await?;
+    let collected = crate::media::collect_garbage(
+        &store,
+        &photos,
+        std::time::SystemTime::now(),
+        dry_run,
+        force,
+    )
+    .await
+    .map_err(|refused| refused.to_string())?;
+    if collected.failed > 0 {
+        return Err(format!(
+            "{} photo(s) could not be removed (see the log); {} removed",
+            collected.failed, collected.removed
+        ));
+    }
     Ok(format!(
         "{} photo(s) shown by a post or a shop; {} {}; {} written in the last {} minutes kept \
          for now",

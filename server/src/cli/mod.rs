@@ -78,6 +78,9 @@ pub enum MediaCommand {
         /// Only count them.
         #[arg(long)]
         dry_run: bool,
+        /// Remove them even when nothing at all is shown (a town without a single photo).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -99,9 +102,9 @@ pub async fn run(command: Option<Command>, config: Config) -> Result<(), String>
             Ok(())
         }
         Command::Media {
-            command: MediaCommand::Gc { dry_run },
+            command: MediaCommand::Gc { dry_run, force },
         } => {
-            println!("{}", media::gc(&config, dry_run).await?);
+            println!("{}", media::gc(&config, dry_run, force).await?);
             Ok(())
         }
     }

@@ -75,7 +75,7 @@ impl Store for SqlStore {
                 "DELETE FROM messages WHERE COALESCE(answered_at, created_at) < $1",
                 days(MESSAGE_DAYS),
             ),
-            // Invitations used or expired more than 13 months ago (their figures are the
+            // Invitations used or expired more than four years ago (their figures are the
             // dashboard's for that long).
             (
                 "DELETE FROM invitations WHERE (used_at IS NOT NULL AND used_at < $1) \
@@ -112,17 +112,27 @@ impl Store for SqlStore {
     }
 
     async fn photo_in_use(&self, name: &str) -> StoreResult<bool> {
-        // Shops keep their photos' names separated by spaces.
-        let sql = "SELECT (SELECT COUNT(*) FROM posts WHERE photo = $1) \
-                   + (SELECT COUNT(*) FROM shops WHERE ' ' || photos || ' ' LIKE $2)";
-        let pattern = format!("% {} %", name.replace(['%', '_', '\\'], ""));
-        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql)
+        // Shops keep their photos' names separated by spaces; a name is 32 hex digits (no
+        // wildcard of LIKE).
+        if !app::server::is_photo_name(name) {
+            return Ok(false);
+        }
+        let sql = "SELECT CASE WHEN EXISTS (SELECT 1 FROM posts WHERE photo = $1) \
+                   OR EXISTS (SELECT 1 FROM shops WHERE ' ' || photos || ' ' LIKE $2) \
+                   THEN 1 ELSE 0 END";
+        let pattern = format!("% {name} %");
+        on_pool!(self, |pool| sqlx::query_scalar::<_, i32>(sql)
             .bind(name)
             .bind(&pattern)
             .fetch_one(pool)
             .await
             .map(|n| n > 0)
             .map_err(store_error))
+    }
+
+    async fn schema_is_current(&self) -> StoreResult<bool> {
+        let applied = self.schema_version().await.map_err(store_error)?;
+        Ok(applied == self.expected_schema_version())
     }
 
     async fn photos_in_use(&self) -> StoreResult<std::collections::HashSet<String>> {

@@ -15,6 +15,7 @@ mod districts;
 mod feeds;
 mod follows;
 mod invitations;
+mod media;
 mod messages;
 mod passkeys;
 mod posts;

@@ -424,21 +424,43 @@ async fn a_post_with_a_photo_from_the_counter() {
     let old = orphan('a');
     age(&old);
     let recent = orphan('b');
+    // Nothing shown at all but photos stored: the wrong database, more likely. Refused.
+    let photos = server::photos::DiskPhotos::new(&media).unwrap();
+    let refused = server::media::collect_garbage(
+        &app.store,
+        &photos,
+        std::time::SystemTime::now(),
+        false,
+        false,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(refused, server::media::Refused::NothingShown { stored: 2 });
+    assert!(old.iter().all(|f| f.exists()));
     let (status, answer) = publish(&app, &cookie, "Vitrine", Some(("IMG_0043.jpg", &photo))).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     let shown = media.join(format!("{name}-l.jpg"));
     age(std::slice::from_ref(&shown));
-    let photos = server::photos::DiskPhotos::new(&media).unwrap();
-    let dry =
-        server::media::collect_garbage(&app.store, &photos, std::time::SystemTime::now(), true)
-            .await
-            .unwrap();
+    let dry = server::media::collect_garbage(
+        &app.store,
+        &photos,
+        std::time::SystemTime::now(),
+        true,
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!((dry.in_use, dry.recent, dry.removed), (1, 1, 1));
     assert!(old.iter().all(|f| f.exists()), "a dry run removes nothing");
-    let done =
-        server::media::collect_garbage(&app.store, &photos, std::time::SystemTime::now(), false)
-            .await
-            .unwrap();
+    let done = server::media::collect_garbage(
+        &app.store,
+        &photos,
+        std::time::SystemTime::now(),
+        false,
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(done, dry);
     assert!(old.iter().all(|f| !f.exists()));
     assert!(recent.iter().all(|f| f.exists()));

@@ -110,6 +110,10 @@ pub trait Store:
     /// salts older than two days; returns how many rows.
     async fn purge_expired(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 
+    /// Whether the database is of exactly this version's schema (not an older one being
+    /// migrated, nor a newer one an upgraded instance migrated while this one still runs).
+    async fn schema_is_current(&self) -> StoreResult<bool>;
+
     /// Whether a post or a shop shows the photo `name`.
     async fn photo_in_use(&self, name: &str) -> StoreResult<bool>;
 
