@@ -573,6 +573,14 @@ pub async fn add_audience(url: &str, shop_id: i64, subscriptions: &[Subscription
         let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
         let mut tx = conn.begin().await.unwrap();
         insert_audience!(tx, shop_id, subscriptions, |n| format!("${n}"));
+        // The ids were given: the identity goes on after them (new phones would collide).
+        sqlx::query(
+            "SELECT setval(pg_get_serial_sequence('device_profiles', 'id'), \
+             (SELECT MAX(id) FROM device_profiles))",
+        )
+        .execute(&mut *tx)
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
     } else {
         use sqlx::Connection;
