@@ -88,8 +88,11 @@ fn send_page_headers() {
     };
     let nonce = use_nonce().map(|n| n.to_string()).unwrap_or_default();
     // Map tiles come from the configured tile server.
+    let town = use_context::<http::request::Parts>()
+        .as_ref()
+        .and_then(crate::server::request_town);
     let tiles = use_context::<crate::server::AppState>()
-        .and_then(|s| s.settings.tile_origin())
+        .and_then(|s| s.settings.tile_origin_of(town.as_deref()))
         .map(|origin| format!(" {origin}"))
         .unwrap_or_default();
     let csp = page_csp(&nonce, &tiles);

@@ -417,6 +417,7 @@ async fn generate(store: &SqlStore, raw: &Raw, now: DateTime<Utc>) -> (i64, Stri
             &app::server::NewSession {
                 token_hash: app::server::auth::secret_hash(&token),
                 expires_at: now + TimeDelta::days(30),
+                town_id: None,
             },
             None,
             now,

@@ -97,7 +97,7 @@ async fn fan_out(audience: usize) {
     let subscriptions = service.subscribe_many(audience);
     add_audience(&url, shop_id, &subscriptions).await;
 
-    let keys = server::push::vapid_keys(&store).await.unwrap();
+    let keys = server::push::vapid_keys(&store, town_id).await.unwrap();
     let sender = server::push::sender::Sender::new(
         &keys.private_key,
         "mailto:ops@quartier.example",
@@ -107,7 +107,7 @@ async fn fan_out(audience: usize) {
     .unwrap();
     let worker = Worker::new(
         Arc::new(store.clone()),
-        Arc::new(sender),
+        sender,
         Arc::new(SystemClock),
         WorkerSettings {
             poll_every: Duration::from_millis(5),

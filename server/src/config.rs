@@ -158,9 +158,8 @@ impl Config {
     /// What the push delivery worker needs to know of the site.
     pub fn push_delivery(&self) -> crate::push::Delivery {
         crate::push::Delivery {
-            vapid_subject: self.vapid_subject(),
+            vapid_subject: self.vapid_subject.clone(),
             allow_loopback: self.push_allow_loopback,
-            base_url: self.base_url.clone(),
             worker: crate::push::worker::WorkerSettings::default(),
         }
     }
@@ -418,6 +417,50 @@ fn vapid_subject(get: Get, base_url: &str) -> Result<Option<String>, ConfigError
                 .into(),
         }),
         None => Ok(None),
+    }
+}
+
+/// Checks a town's own setting as the instance's setting `name` (`QUARTIER_BASE_URL`,
+/// `QUARTIER_TIMEZONE`, `QUARTIER_DEFAULT_LOCALE`, `QUARTIER_TILE_URL`,
+/// `QUARTIER_TILE_ATTRIBUTION`, `QUARTIER_VAPID_SUBJECT`, `QUARTIER_SMTP_FROM`) is checked;
+/// returns the value to store.
+pub fn check_town_setting(name: &'static str, value: &str) -> Result<String, ConfigError> {
+    let value = value.trim().to_owned();
+    let given = value.clone();
+    let get = move |n: &str| (n == name && !given.is_empty()).then(|| given.clone());
+    let get: Get = &get;
+    let unset = || ConfigError {
+        name,
+        message: "empty".into(),
+    };
+    match name {
+        "QUARTIER_BASE_URL" => {
+            let url = base_url(get, SocketAddr::from(([127, 0, 0, 1], 0)))?;
+            match url::Url::parse(&url) {
+                Ok(parsed) if parsed.path() == "/" && parsed.query().is_none() => Ok(url),
+                _ => Err(ConfigError {
+                    name,
+                    message: format!(
+                        "'{url}' must be a site's root, such as https://habay.example.be"
+                    ),
+                }),
+            }
+        }
+        "QUARTIER_TIMEZONE" => timezone(get).map(|tz| tz.name().to_owned()),
+        "QUARTIER_DEFAULT_LOCALE" => default_locale(get).map(|l| l.code().to_owned()),
+        "QUARTIER_TILE_URL" => Ok(tile_url(get)?.unwrap_or_else(|| "none".to_owned())),
+        "QUARTIER_TILE_ATTRIBUTION" if value.is_empty() => Err(unset()),
+        "QUARTIER_TILE_ATTRIBUTION" => Ok(value),
+        "QUARTIER_VAPID_SUBJECT" => vapid_subject(get, "")?.ok_or_else(unset),
+        "QUARTIER_SMTP_FROM" if value.parse::<lettre::message::Mailbox>().is_ok() => Ok(value),
+        "QUARTIER_SMTP_FROM" => Err(ConfigError {
+            name,
+            message: format!("'{value}' is not an address such as Quartier <quartier@habay.be>"),
+        }),
+        _ => Err(ConfigError {
+            name,
+            message: "not a town setting".into(),
+        }),
     }
 }
 

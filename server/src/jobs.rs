@@ -7,7 +7,7 @@ use app::server::AppState;
 /// How often search learns which posts started or stopped being current.
 pub const SEARCH_REFRESH: Duration = Duration::from_secs(300);
 
-/// Keeps search in step with time: scheduled posts that went live, offers that expired and
+/// Keeps every town's search in step with time: scheduled posts that went live, offers that expired and
 /// events that ended since the last pass (changes made through the app are seen at once).
 /// Safe on several instances: each pass only recomputes from the posts table.
 pub async fn keep_search_current(state: AppState) {
@@ -17,21 +17,30 @@ pub async fn keep_search_current(state: AppState) {
     loop {
         ticker.tick().await;
         let now = state.clock.now();
-        let town = match state.town().await {
-            Ok(town) => town,
-            Err(_) => continue,
-        };
-        match state.store.refresh_posts_text(town.id, since, now).await {
-            Ok(count) => {
-                if count > 0 {
-                    tracing::debug!(
-                        shops = count,
-                        "search refreshed for posts that changed state"
-                    );
-                }
-                since = now;
+        let towns = match state.store.towns().await {
+            Ok(towns) => towns,
+            Err(error) => {
+                tracing::warn!(%error, "listing the towns failed; will retry");
+                continue;
             }
-            Err(error) => tracing::warn!(%error, "refreshing search failed; will retry"),
+        };
+        let mut failed = false;
+        for town in &towns {
+            match state.store.refresh_posts_text(town.id, since, now).await {
+                Ok(0) => {}
+                Ok(count) => tracing::debug!(
+                    town = %town.slug,
+                    shops = count,
+                    "search refreshed for posts that changed state"
+                ),
+                Err(error) => {
+                    tracing::warn!(%error, town = %town.slug, "refreshing search failed; will retry");
+                    failed = true;
+                }
+            }
+        }
+        if !failed {
+            since = now;
         }
     }
 }

@@ -21,7 +21,7 @@ pub mod web;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::server::{AppState, Clock, Store, SystemClock, VapidKeys};
+use app::server::{AppState, Clock, Store, SystemClock};
 
 pub use web::{build_app, traced_path, RouterState};
 
@@ -70,15 +70,11 @@ pub struct Background {
 }
 
 /// Starts the jobs (search kept current, expired rows purged) and the push delivery worker.
-pub fn start_background(
-    state: &AppState,
-    keys: &VapidKeys,
-    delivery: push::Delivery,
-) -> Result<Background, String> {
+pub fn start_background(state: &AppState, delivery: push::Delivery) -> Result<Background, String> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = push::start_worker(
         state.store.clone(),
-        keys,
+        state.settings.clone(),
         delivery,
         state.clock.clone(),
         stopped,

@@ -50,10 +50,13 @@ impl Mailer for SmtpMailer {
             .to
             .parse()
             .map_err(|e| format!("recipient address: {e}"))?;
-        let builder = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(&email.subject);
+        // A town's own sender, when it has one that reads as an address.
+        let from = email
+            .from
+            .as_deref()
+            .and_then(|from| from.parse::<Mailbox>().ok())
+            .unwrap_or_else(|| self.from.clone());
+        let builder = Message::builder().from(from).to(to).subject(&email.subject);
         let message = match &email.html {
             Some(html) => builder.multipart(MultiPart::alternative_plain_html(
                 email.text.clone(),

@@ -73,6 +73,7 @@ async fn request_inner(
         return Err(AppError::RateLimited);
     }
     let now = state.clock.now();
+    let town = state.town().await?;
     let invitation_id = match invitation.as_deref().filter(|t| !t.is_empty()) {
         None => None,
         Some(token) => {
@@ -86,7 +87,9 @@ async fn request_inner(
                 None
             };
             match found {
-                Some(invitation) if invitation.is_open(now) => Some(invitation.id),
+                Some(invitation) if invitation.is_open(now) && invitation.town_id == town.id => {
+                    Some(invitation.id)
+                }
                 _ => {
                     return Err(AppError::Validation {
                         field: "invitation".into(),
@@ -98,7 +101,7 @@ async fn request_inner(
     };
     let link = crate::server::sign_in::issue_link(
         state.store.as_ref(),
-        &state.settings.base_url,
+        &state.settings.base_url_of(&town),
         &email,
         invitation_id,
         return_to,
@@ -114,12 +117,11 @@ async fn request_inner(
         earlier.as_deref(),
         state.secure_cookies(),
     ));
-    let town = state.town().await.map(|t| t.name).unwrap_or_default();
+    let mut mail = crate::server::sign_in::link_email(locale, &town.name, &email, &link.url);
+    mail.from = town.mail_from.clone();
     state
         .mailer
-        .send(&crate::server::sign_in::link_email(
-            locale, &town, &email, &link.url,
-        ))
+        .send(&mail)
         .await
         .map_err(|e| AppError::internal("sending a sign-in e-mail", e))?;
     Ok(SignInSent {
@@ -210,6 +212,7 @@ async fn complete_inner(token: String, merge: bool) -> Result<String, AppError> 
             &NewSession {
                 token_hash: secret_hash(&session_token),
                 expires_at: now + SESSION_LIFETIME,
+                town_id: Some(town.id),
             },
             device_profile,
             now,

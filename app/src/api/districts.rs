@@ -69,7 +69,11 @@ async fn district_view(
         Some(&format!("/districts/{}", district.slug)),
     )
     .await?;
-    let page_url = format!("{}/districts/{}", state.settings.base_url, district.slug);
+    let page_url = format!(
+        "{}/districts/{}",
+        state.settings.base_url_of(&town),
+        district.slug
+    );
     let json_ld = crate::domain::structured_data::district_events(
         &page_url,
         &district.name,
@@ -310,7 +314,7 @@ mod admin {
                     url: format!("/shops/{}", s.slug),
                 })
                 .collect(),
-            map: outline_map(&state, &districts, &shops, None),
+            map: outline_map(&state, &town, &districts, &shops, None),
         })
     }
 
@@ -417,7 +421,7 @@ mod admin {
             _ => (String::new(), 0),
         };
         Ok(DistrictEditView {
-            map: outline_map(&state, &districts, &shops, Some(district.id)),
+            map: outline_map(&state, &town, &districts, &shops, Some(district.id)),
             shops: shops
                 .iter()
                 .filter(|s| s.district_id == Some(district.id))
@@ -435,13 +439,14 @@ mod admin {
     /// What the outline editor's map shows around district `editing` (`None`: a new one).
     fn outline_map(
         state: &AppState,
+        town: &crate::server::Town,
         districts: &[District],
         shops: &[crate::server::Shop],
         editing: Option<i64>,
     ) -> OutlineMap {
         OutlineMap {
-            tile_url: state.settings.tile_url.clone(),
-            attribution: state.settings.tile_attribution.clone(),
+            tile_url: state.settings.tile_url_of(town),
+            attribution: state.settings.tile_attribution_of(town),
             shops: shops
                 .iter()
                 .map(|s| OutlineShop {

@@ -77,7 +77,29 @@ async fn feed_inner(before: Option<String>) -> Result<FeedView, AppError> {
                 .follows(id)
                 .await
                 .map_err(store_error("loading follows"))?;
-            !(follows.shop_ids.is_empty() && follows.district_ids.is_empty())
+            // An account follows in every town it signed in to: only this town's count.
+            let districts = if follows.district_ids.is_empty() {
+                Vec::new()
+            } else {
+                state
+                    .store
+                    .districts(town.id)
+                    .await
+                    .map_err(store_error("loading districts"))?
+            };
+            let shops = if follows.shop_ids.is_empty() {
+                Vec::new()
+            } else {
+                state
+                    .store
+                    .shops_by_ids(town.id, &follows.shop_ids)
+                    .await
+                    .map_err(store_error("loading shops"))?
+            };
+            !shops.is_empty()
+                || districts
+                    .iter()
+                    .any(|d| follows.district_ids.contains(&d.id))
         }
         None => false,
     };

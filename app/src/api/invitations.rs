@@ -250,10 +250,14 @@ async fn accept_inner(token: String) -> Result<String, AppError> {
     }
     let invitation = state
         .store
-        .accept_invitation(&secret_hash(&token), session.user.id, state.clock.now())
+        .accept_invitation(
+            town.id,
+            &secret_hash(&token),
+            session.user.id,
+            state.clock.now(),
+        )
         .await
         .map_err(store_error("accepting an invitation"))?
-        .filter(|i| i.town_id == town.id)
         .ok_or_else(closed)?;
     tracing::info!(
         invitation = invitation.id,

@@ -33,8 +33,8 @@ async fn map_inner() -> Result<MapView, AppError> {
     let summaries = shop_summaries(&shops, &districts, town_tz(&town), state.clock.now());
     Ok(MapView {
         town: town_summary(&town),
-        tile_url: state.settings.tile_url.clone(),
-        tile_attribution: state.settings.tile_attribution.clone(),
+        tile_url: state.settings.tile_url_of(&town),
+        tile_attribution: state.settings.tile_attribution_of(&town),
         shops: shops
             .iter()
             .zip(summaries)

@@ -399,14 +399,15 @@ async fn notify_sender(
         crate::server::notices::notify_profile(state, town, profile, &notice).await;
     }
     if let Some(to) = &message.content.email {
-        let email = answer_email(
+        let mut email = answer_email(
             locale,
             &town.name,
             to,
             message,
             &answer.body,
-            &state.settings.base_url,
+            &state.settings.base_url_of(town),
         );
+        email.from = town.mail_from.clone();
         if let Err(error) = state.mailer.send(&email).await {
             tracing::warn!(%error, "sending an answer by e-mail");
         }
@@ -449,6 +450,7 @@ pub fn answer_email(
         subject: locale.tf("message.mail.subject", &args),
         text,
         html: Some(html),
+        from: None,
     }
 }
 

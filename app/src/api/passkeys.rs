@@ -22,7 +22,7 @@ pub const MAX_PASSKEYS: usize = 20;
 /// (not an IP address) and a secure context (https, or http on localhost); a server on a
 /// loopback address (development) takes them at `http://localhost:PORT`.
 #[cfg(feature = "ssr")]
-fn relying_party(
+async fn relying_party(
     state: &crate::server::AppState,
 ) -> Result<webauthn_rs::prelude::Webauthn, AppError> {
     use webauthn_rs::prelude::{Url, WebauthnBuilder};
@@ -33,7 +33,9 @@ fn relying_party(
             message: super::request_locale().t("passkey.error.unavailable"),
         }
     };
-    let mut origin = Url::parse(&state.settings.base_url).map_err(|e| unavailable(&e))?;
+    // The town's own site: a passkey is made for (and works on) that host name.
+    let base_url = state.settings.base_url_of(&state.town().await?);
+    let mut origin = Url::parse(&base_url).map_err(|e| unavailable(&e))?;
     let host = match origin.host_str() {
         // Development on a loopback address: passkeys work at http://localhost:PORT.
         Some(host)
@@ -88,7 +90,7 @@ async fn register_start_inner() -> Result<PasskeyChallenge, AppError> {
     let town = state.town().await?;
     let (_, user) = state.authorize_user(&town, Action::ManageAccount).await?;
     let user_id = user.id;
-    let webauthn = relying_party(&state)?;
+    let webauthn = relying_party(&state).await?;
     let store_failed = |e| AppError::internal("passkeys", e);
     let existing = state
         .store
@@ -171,7 +173,7 @@ async fn register_finish_inner(
     let town = state.town().await?;
     let (_, user) = state.authorize_user(&town, Action::ManageAccount).await?;
     let user_id = user.id;
-    let webauthn = relying_party(&state)?;
+    let webauthn = relying_party(&state).await?;
     let now = state.clock.now();
     if !crate::server::auth::is_secret(&ceremony) || credential.len() > 64 * 1024 {
         return Err(failed("passkey.error.failed"));
@@ -261,7 +263,7 @@ async fn sign_in_start_inner() -> Result<PasskeyChallenge, AppError> {
     use crate::server::AppState;
 
     let state = AppState::from_context()?;
-    let webauthn = relying_party(&state)?;
+    let webauthn = relying_party(&state).await?;
     let client = state.client_key();
     state
         .rate_limit(
@@ -313,7 +315,7 @@ async fn sign_in_finish_inner(
 
     let state = AppState::from_context()?;
     let town = state.town().await?;
-    let webauthn = relying_party(&state)?;
+    let webauthn = relying_party(&state).await?;
     let now = state.clock.now();
     if !is_secret(&ceremony) || credential.len() > 64 * 1024 {
         return Err(failed("passkey.error.failed"));
@@ -370,6 +372,7 @@ async fn sign_in_finish_inner(
             &NewSession {
                 token_hash: secret_hash(&session_token),
                 expires_at: now + SESSION_LIFETIME,
+                town_id: Some(state.town().await?.id),
             },
             device_profile,
             now,

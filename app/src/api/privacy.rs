@@ -142,7 +142,7 @@ async fn privacy_facts() -> Result<PrivacyFacts, AppError> {
     let state = crate::server::AppState::from_context()?;
     let town = state.town().await?;
     Ok(PrivacyFacts {
+        tiles: state.settings.tile_origin_of(Some(&town)),
         town: town.name,
-        tiles: state.settings.tile_origin(),
     })
 }

@@ -137,7 +137,7 @@ async fn shop_view(slug: String, review_pages: u32) -> Result<ShopView, AppError
         .as_deref()
         .and_then(|raw| hours::week(raw, now, tz));
     let address = address(&shop);
-    let canonical_url = format!("{}/shops/{}", state.settings.base_url, shop.slug);
+    let canonical_url = format!("{}/shops/{}", state.settings.base_url_of(&town), shop.slug);
     let photos: Vec<crate::model::ShopPhoto> = shop
         .photos
         .iter()
@@ -151,7 +151,7 @@ async fn shop_view(slug: String, review_pages: u32) -> Result<ShopView, AppError
         })
         .collect();
     let image_url = match photos.first() {
-        Some(photo) => format!("{}{}", state.settings.base_url, photo.large_url),
+        Some(photo) => format!("{}{}", state.settings.base_url_of(&town), photo.large_url),
         None => format!("{}/icons/icon-512.png", state.settings.base_url),
     };
     let phone_uri = shop.fields.phone.as_deref().and_then(contact::phone_uri);

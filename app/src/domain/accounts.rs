@@ -68,6 +68,8 @@ pub struct NewSession {
     /// SHA-256 of the cookie's token.
     pub token_hash: String,
     pub expires_at: DateTime<Utc>,
+    /// The town it is opened on: valid there only (`None`: on every town, for tools).
+    pub town_id: Option<i64>,
 }
 
 /// What a sign-in did.

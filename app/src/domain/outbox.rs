@@ -21,6 +21,8 @@ pub struct ClaimedDelivery {
     /// The resident's quiet hours (else the town's), in the town's time zone.
     pub quiet: QuietHours,
     pub timezone: String,
+    /// The town whose key signs it and whose site it links to.
+    pub town_id: i64,
 }
 
 /// Where and how to encrypt a message for one browser.
@@ -119,5 +121,7 @@ pub struct ClaimedNotice {
     /// The recipient's quiet hours (else the town's), if the notice respects them.
     pub quiet: Option<QuietHours>,
     pub timezone: String,
+    /// The town whose key signs it and whose site it links to.
+    pub town_id: i64,
     pub notice: Notice,
 }

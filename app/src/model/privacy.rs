@@ -173,7 +173,7 @@ pub const RECORDS: &[Record] = &[
             "shops_fts",
             "posts",
             "post_shops",
-            "vapid_keys",
+            "town_vapid_keys",
         ],
         keep: &[keep("public", 0)],
     },

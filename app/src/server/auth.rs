@@ -144,9 +144,21 @@ impl AppState {
         let Some(token) = session_token(request_parts().as_ref()) else {
             return Ok(None);
         };
+        // A request the server resolved: valid on its town only (none on an unknown host).
+        let town = request_parts().and_then(|parts| {
+            parts
+                .extensions
+                .get::<crate::server::RequestTown>()
+                .map(|resolved| resolved.0.as_ref().map_or(-1, |town| town.id))
+        });
         let found = self
             .store
-            .session_user(&secret_hash(&token), self.clock.now(), SESSION_LIFETIME)
+            .session_user(
+                &secret_hash(&token),
+                town,
+                self.clock.now(),
+                SESSION_LIFETIME,
+            )
             .await
             .map_err(|e| AppError::internal("loading the session", e))?;
         if found.as_ref().is_some_and(|s| s.extended_until.is_some()) {

@@ -58,17 +58,15 @@ pub struct Settings {
 pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 pub const DEFAULT_TILE_ATTRIBUTION: &str = "© OpenStreetMap contributors";
 
-impl Settings {
-    /// The origin (`https://host[:port]`) of the tile server, for the Content-Security-Policy.
-    pub fn tile_origin(&self) -> Option<String> {
-        let url = self.tile_url.as_deref()?;
-        let scheme_end = url.find("://")? + 3;
-        let host_end = url[scheme_end..]
-            .find('/')
-            .map_or(url.len(), |i| scheme_end + i);
-        let origin = &url[..host_end];
-        (!origin.contains(['{', '}', ' ', ';', '\'', '"'])).then(|| origin.to_owned())
-    }
+/// The origin (`https://host[:port]`) of a tile server's URL template, for the
+/// Content-Security-Policy.
+pub fn tile_origin(url: &str) -> Option<String> {
+    let scheme_end = url.find("://")? + 3;
+    let host_end = url[scheme_end..]
+        .find('/')
+        .map_or(url.len(), |i| scheme_end + i);
+    let origin = &url[..host_end];
+    (!origin.contains(['{', '}', ' ', ';', '\'', '"'])).then(|| origin.to_owned())
 }
 
 /// Where "now" comes from: the system clock in production, a fixed instant in tests.
@@ -100,6 +98,9 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    /// The sender (`Name <address>`), when the town has its own; else the mail server's
+    /// configured sender.
+    pub from: Option<String>,
 }
 
 /// Sends e-mail (SMTP in production; the log in development).
@@ -210,14 +211,102 @@ impl AppState {
         }
     }
 
-    /// The town this instance serves.
+    /// The town of the current request: the one the server chose by the request's host name
+    /// (see [`AppState::town_for_host`]); outside a request, the instance's default town.
+    /// `NotFound` when no town is served on the request's host.
     pub async fn town(&self) -> Result<Town, AppError> {
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            if let Some(RequestTown(town)) = parts.extensions.get::<RequestTown>() {
+                return town.as_deref().cloned().ok_or(AppError::NotFound);
+            }
+        }
         let town = match &self.settings.town_slug {
             Some(slug) => self.store.town_by_slug(slug).await,
             None => self.store.first_town().await,
         };
         town.map_err(|e| AppError::internal("loading the town", e))?
             .ok_or(AppError::NotFound)
+    }
+
+    /// The town served on `host` (a `Host` header): the town with that host name; else the
+    /// instance's town (`QUARTIER_TOWN`), or the first town without a host name. `None` when
+    /// every town has a host name and none is this one.
+    pub async fn town_for_host(&self, host: Option<&str>) -> Result<Option<Town>, StoreError> {
+        if let Some(host) = host.and_then(normalize_host) {
+            if let Some(town) = self.store.town_by_host(&host).await? {
+                return Ok(Some(town));
+            }
+        }
+        match &self.settings.town_slug {
+            Some(slug) => self.store.town_by_slug(slug).await,
+            None => self.store.first_town_without_host().await,
+        }
+    }
+}
+
+/// The town a request is for, put in the request's extensions by the server before anything
+/// else reads it (`None`: no town is served on its host).
+#[derive(Clone, Debug)]
+pub struct RequestTown(pub Option<Arc<Town>>);
+
+/// The town of a request the server resolved, if any.
+pub fn request_town(parts: &http::request::Parts) -> Option<Arc<Town>> {
+    parts
+        .extensions
+        .get::<RequestTown>()
+        .and_then(|RequestTown(town)| town.clone())
+}
+
+impl Settings {
+    /// The town's public base URL (no trailing slash): its own, else the instance's with the
+    /// town's host name, else the instance's.
+    pub fn base_url_of(&self, town: &Town) -> String {
+        if let Some(url) = &town.base_url {
+            return url.trim_end_matches('/').to_owned();
+        }
+        let Some(host) = &town.host else {
+            return self.base_url.clone();
+        };
+        match url::Url::parse(&self.base_url) {
+            Ok(base) => match base.port() {
+                Some(port) => format!("{}://{host}:{port}", base.scheme()),
+                None => format!("{}://{host}", base.scheme()),
+            },
+            Err(_) => format!("https://{host}"),
+        }
+    }
+
+    /// The language of the town's visitors who chose none.
+    pub fn locale_of(&self, town: &Town) -> Locale {
+        town.default_locale
+            .as_deref()
+            .and_then(Locale::parse)
+            .unwrap_or(self.default_locale)
+    }
+
+    /// The town's map tiles (`None`: markers on a plain background).
+    pub fn tile_url_of(&self, town: &Town) -> Option<String> {
+        match town.tile_url.as_deref() {
+            None => self.tile_url.clone(),
+            Some("none") => None,
+            Some(url) => Some(url.to_owned()),
+        }
+    }
+
+    /// The credit of the town's map tiles.
+    pub fn tile_attribution_of(&self, town: &Town) -> String {
+        town.tile_attribution
+            .clone()
+            .unwrap_or_else(|| self.tile_attribution.clone())
+    }
+
+    /// The origin of the town's tile server, for the Content-Security-Policy.
+    pub fn tile_origin_of(&self, town: Option<&Town>) -> Option<String> {
+        let url = match town {
+            Some(town) => self.tile_url_of(town),
+            None => self.tile_url.clone(),
+        }?;
+        tile_origin(&url)
     }
 }
 
@@ -235,7 +324,7 @@ pub fn cookie(parts: &http::request::Parts, name: &str) -> Option<String> {
 }
 
 /// The locale of the current request: the visitor's saved choice, then `Accept-Language`,
-/// then the instance default.
+/// then the request's town's default language, then `default` (the instance's).
 pub fn request_locale(parts: Option<&http::request::Parts>, default: Locale) -> Locale {
     let Some(parts) = parts else { return default };
     let from_cookie = cookie(parts, LOCALE_COOKIE).and_then(|value| Locale::parse(&value));
@@ -246,6 +335,10 @@ pub fn request_locale(parts: Option<&http::request::Parts>, default: Locale) -> 
                 .get(http::header::ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok())
                 .and_then(Locale::from_accept_language)
+        })
+        .or_else(|| {
+            request_town(parts)
+                .and_then(|town| town.default_locale.as_deref().and_then(Locale::parse))
         })
         .unwrap_or(default)
 }

@@ -71,6 +71,7 @@ pub fn link_email(locale: Locale, town: &str, to: &str, url: &str) -> Email {
         subject: locale.tf("sign_in.mail.subject", &args),
         text,
         html: Some(html),
+        from: None,
     }
 }
 

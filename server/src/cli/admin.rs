@@ -32,18 +32,8 @@ async fn create(config: &Config, email: &str, town: Option<String>) -> Result<()
     let email = app::domain::email::normalize_email(email)
         .ok_or_else(|| format!("'{email}' is not an e-mail address"))?;
     let store = super::open_store(config).await?;
-    let slug = town.or_else(|| config.town_slug.clone());
-    let town = match &slug {
-        Some(slug) => store.town_by_slug(slug).await,
-        None => store.first_town().await,
-    }
-    .map_err(|e| e.to_string())?
-    .ok_or_else(|| match &slug {
-        Some(slug) => {
-            format!("no town '{slug}': import one first (quartier import-osm or quartier demo)")
-        }
-        None => "no town yet: import one first (quartier import-osm or quartier demo)".into(),
-    })?;
+    let town = chosen_town(config, &store, town).await?;
+    let settings = config.settings();
     let now = chrono::Utc::now();
     let user = store
         .grant_admin(town.id, &email, now)
@@ -51,7 +41,7 @@ async fn create(config: &Config, email: &str, town: Option<String>) -> Result<()
         .map_err(|e| e.to_string())?;
     let link = issue_link(
         &store,
-        &config.base_url,
+        &settings.base_url_of(&town),
         &email,
         None,
         Some("/manage".into()),
@@ -67,7 +57,8 @@ async fn create(config: &Config, email: &str, town: Option<String>) -> Result<()
     match &config.smtp {
         Some(smtp) => {
             let mailer = crate::mail::SmtpMailer::new(smtp)?;
-            let mail = link_email(config.default_locale, &town.name, &email, &link.url);
+            let mut mail = link_email(settings.locale_of(&town), &town.name, &email, &link.url);
+            mail.from = town.mail_from.clone();
             app::server::Mailer::send(&mailer, &mail).await?;
             println!("A sign-in link was sent to {email} (valid {minutes} minutes).");
         }
@@ -77,4 +68,24 @@ async fn create(config: &Config, email: &str, town: Option<String>) -> Result<()
         ),
     }
     Ok(())
+}
+
+/// The town a command is about: `slug`, else QUARTIER_TOWN, else the first town.
+pub async fn chosen_town(
+    config: &Config,
+    store: &crate::db::SqlStore,
+    slug: Option<String>,
+) -> Result<app::server::Town, String> {
+    let slug = slug.or_else(|| config.town_slug.clone());
+    match &slug {
+        Some(slug) => store.town_by_slug(slug).await,
+        None => store.first_town().await,
+    }
+    .map_err(|e| e.to_string())?
+    .ok_or_else(|| match &slug {
+        Some(slug) => format!(
+            "no town '{slug}': add one (quartier town add) or import one (quartier import-osm)"
+        ),
+        None => "no town yet: import one first (quartier import-osm or quartier demo)".into(),
+    })
 }

@@ -7,6 +7,7 @@ pub mod import_osm;
 pub mod media;
 pub mod migrate;
 pub mod serve;
+pub mod town;
 pub mod vapid;
 
 use clap::{Parser, Subcommand};
@@ -42,7 +43,16 @@ pub enum Command {
     /// Load the demo town (Habay, real OpenStreetMap data) into the database.
     Demo,
     /// Print the VAPID public key that browsers subscribe with (made on first use).
-    Vapid,
+    Vapid {
+        /// The town's slug (default: QUARTIER_TOWN, or the first town).
+        #[arg(long)]
+        town: Option<String>,
+    },
+    /// The towns this deployment serves, each on its own host name: list, add, set.
+    Town {
+        #[command(subcommand)]
+        command: town::TownCommand,
+    },
     /// Manage administrators of the town.
     Admin {
         #[command(subcommand)]
@@ -91,7 +101,11 @@ pub async fn run(command: Option<Command>, config: Config) -> Result<(), String>
         Command::Migrate => migrate::run(&config).await,
         Command::ImportOsm { file, town } => import_osm::run(&config, &file, &town).await,
         Command::Demo => demo::run(&config).await,
-        Command::Vapid => vapid::run(&config).await,
+        Command::Vapid { town } => vapid::run(&config, town).await,
+        Command::Town { command } => {
+            println!("{}", town::run(&config, command).await?);
+            Ok(())
+        }
         Command::Admin { command } => admin::run(&config, command).await,
         Command::Backup { dest } => {
             println!("{}", backup::backup(&config, &dest).await?);

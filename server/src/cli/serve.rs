@@ -29,13 +29,11 @@ pub async fn run(config: Config) -> Result<(), String> {
         super::backup::lock_sqlite(&config.database_url, super::backup::Lock::Serve)?;
     let store = super::open_store(&config).await?;
     tracing::info!(backend = store.backend(), "database ready");
-    let vapid = crate::push::vapid_keys(&store).await?;
-    tracing::info!(public_key = %vapid.public_key, "VAPID key ready");
     if let Some(addr) = config.metrics_addr {
         crate::metrics::serve(addr, store.clone()).await?;
     }
     let state = crate::app_state(Arc::new(store.clone()), &config)?;
-    let background = crate::start_background(&state, &vapid, config.push_delivery())?;
+    let background = crate::start_background(&state, config.push_delivery())?;
     let app = crate::build_app(state, leptos_options);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await

@@ -64,14 +64,15 @@ macro_rules! open_session_in_tx {
         }
 
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, \
+             town_id) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&session.token_hash)
         .bind($user.id)
         .bind(now)
         .bind(day_of(now))
         .bind(session.expires_at.trunc_subsecs(0))
+        .bind(session.town_id)
         .execute(&mut *$tx)
         .await
         .map_err(store_error)?;
@@ -188,13 +189,17 @@ impl AccountStore for SqlStore {
     async fn session_user(
         &self,
         token_hash: &str,
+        town_id: Option<i64>,
         now: DateTime<Utc>,
         lifetime: TimeDelta,
     ) -> StoreResult<Option<SessionUser>> {
+        // A session opened on another town is not this town's (one made before towns had
+        // hosts, or by a tool, is every town's).
         let find = "SELECT s.id AS session_id, s.last_seen_at, u.id, u.email, u.profile_id, \
                     u.created_at, s.created_at AS session_created_at \
                     FROM sessions s JOIN users u ON u.id = s.user_id \
-                    WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3";
+                    WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.created_at > $3 \
+                    AND (s.town_id IS NULL OR s.town_id = $4 OR $4 IS NULL)";
         let extend = "UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id = $1";
         let now = now.trunc_subsecs(0);
         let today = day_of(now);
@@ -203,6 +208,7 @@ impl AccountStore for SqlStore {
                 .bind(token_hash)
                 .bind(now)
                 .bind(now - SESSION_MAX_AGE)
+                .bind(town_id)
                 .fetch_optional(pool)
                 .await
                 .map_err(store_error)?

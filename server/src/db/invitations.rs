@@ -179,14 +179,16 @@ impl InvitationStore for SqlStore {
 
     async fn accept_invitation(
         &self,
+        town_id: i64,
         token_hash: &str,
         user_id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Invitation>> {
         let now = now.trunc_subsecs(0);
+        let condition = format!("token_hash = $1 AND town_id = {town_id}");
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await.map_err(store_error)?;
-            let accepted = accept_in_tx!(tx, "token_hash = $1", token_hash, user_id, now);
+            let accepted = accept_in_tx!(tx, &condition, token_hash, user_id, now);
             tx.commit().await.map_err(store_error)?;
             Ok(accepted)
         })

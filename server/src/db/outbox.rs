@@ -183,6 +183,7 @@ fn expansion_sql(shop_post: bool) -> String {
            FROM ({followers}) r JOIN towns t ON t.id = $5 \
            LEFT JOIN push_settings ps ON ps.profile_id = r.profile_id \
          ) c ON c.profile_id = s.profile_id \
+         WHERE s.town_id IS NULL OR s.town_id = $5 \
          ON CONFLICT (job_id, subscription_id) DO NOTHING"
     )
 }
@@ -343,13 +344,14 @@ impl OutboxStore for SqlStore {
             p256dh: Option<String>,
             auth: Option<String>,
             timezone: String,
+            town_id: i64,
             quiet_start: i32,
             quiet_end: i32,
         }
         let sql = format!(
             "SELECT d.id, d.post_id, d.attempts, d.created_at, d.is_update, \
              s.id AS subscription_id, \
-             s.endpoint, s.p256dh, s.auth, t.timezone, \
+             s.endpoint, s.p256dh, s.auth, t.timezone, t.id AS town_id, \
              COALESCE(ps.quiet_start, t.quiet_start) AS quiet_start, \
              COALESCE(ps.quiet_end, t.quiet_end) AS quiet_end FROM push_deliveries d \
              LEFT JOIN push_subscriptions s ON s.id = d.subscription_id \
@@ -389,6 +391,7 @@ impl OutboxStore for SqlStore {
                     end: r.quiet_end.clamp(0, 1439) as u16,
                 },
                 timezone: r.timezone,
+                town_id: r.town_id,
             })
             .collect())
     }
@@ -542,7 +545,7 @@ impl OutboxStore for SqlStore {
             "INSERT INTO push_notices (town_id, subscription_id, title, body, path, tag, lang, \
              respects_quiet, message_id, due_at, created_at) \
              SELECT $1, s.id, $2, $3, $4, $5, $6, $7, $8, $9, $9 FROM push_subscriptions s \
-             WHERE s.profile_id IN ({}) ORDER BY s.id",
+             WHERE (s.town_id IS NULL OR s.town_id = $1) AND s.profile_id IN ({}) ORDER BY s.id",
             placeholders(10, profile_ids.len())
         );
         on_pool!(self, |pool| {
@@ -594,13 +597,14 @@ impl OutboxStore for SqlStore {
             p256dh: Option<String>,
             auth: Option<String>,
             timezone: String,
+            town_id: i64,
             quiet_start: i32,
             quiet_end: i32,
         }
         let sql = format!(
             "SELECT n.id, n.attempts, n.created_at, n.title, n.body, n.path, n.tag, n.lang, \
              n.respects_quiet, n.message_id, s.id AS subscription_id, s.endpoint, s.p256dh, s.auth, \
-             t.timezone, COALESCE(ps.quiet_start, t.quiet_start) AS quiet_start, \
+             t.timezone, t.id AS town_id, COALESCE(ps.quiet_start, t.quiet_start) AS quiet_start, \
              COALESCE(ps.quiet_end, t.quiet_end) AS quiet_end FROM push_notices n \
              LEFT JOIN push_subscriptions s ON s.id = n.subscription_id \
              LEFT JOIN push_settings ps ON ps.profile_id = s.profile_id \
@@ -636,6 +640,7 @@ impl OutboxStore for SqlStore {
                     end: r.quiet_end.clamp(0, 1439) as u16,
                 }),
                 timezone: r.timezone,
+                town_id: r.town_id,
                 notice: Notice {
                     title: r.title,
                     body: r.body,

@@ -101,7 +101,8 @@ impl PushStore for SqlStore {
     async fn shop_push_reach(&self, shop_id: i64) -> StoreResult<i64> {
         on_pool!(self, |pool| sqlx::query_scalar(
             "SELECT COUNT(*) FROM push_subscriptions s JOIN shop_follows f \
-             ON f.profile_id = s.profile_id WHERE f.shop_id = $1 AND f.notify = 'all'"
+             ON f.profile_id = s.profile_id WHERE f.shop_id = $1 AND f.notify = 'all' \
+             AND (s.town_id IS NULL OR s.town_id = (SELECT town_id FROM shops WHERE id = $1))"
         )
         .bind(shop_id)
         .fetch_one(pool)
@@ -111,11 +112,13 @@ impl PushStore for SqlStore {
 
     async fn district_push_reach(&self, district_id: i64) -> StoreResult<(i64, i64)> {
         let wants = "f.notify IN ('all', 'events')";
+        let here =
+            "(s.town_id IS NULL OR s.town_id = (SELECT town_id FROM districts WHERE id = $1))";
         let sql = format!(
             "SELECT \
-             (SELECT COUNT(*) FROM push_subscriptions s WHERE s.profile_id IN \
+             (SELECT COUNT(*) FROM push_subscriptions s WHERE {here} AND s.profile_id IN \
                (SELECT f.profile_id FROM district_follows f WHERE f.district_id = $1 AND {wants})), \
-             (SELECT COUNT(*) FROM push_subscriptions s WHERE s.profile_id IN \
+             (SELECT COUNT(*) FROM push_subscriptions s WHERE {here} AND s.profile_id IN \
                (SELECT f.profile_id FROM district_follows f WHERE f.district_id = $1 AND {wants} \
                 UNION SELECT f.profile_id FROM shop_follows f JOIN shops sh ON sh.id = f.shop_id \
                 WHERE sh.district_id = $1 AND {wants}))"
@@ -199,23 +202,26 @@ impl PushStore for SqlStore {
 
     async fn vapid_keys(
         &self,
+        town_id: i64,
         candidate: &VapidKeys,
         now: DateTime<Utc>,
     ) -> StoreResult<VapidKeys> {
         on_pool!(self, |pool| {
             sqlx::query(
-                "INSERT INTO vapid_keys (id, private_key, public_key, created_at) \
-                 VALUES (1, $1, $2, $3) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO town_vapid_keys (town_id, private_key, public_key, created_at) \
+                 VALUES ($4, $1, $2, $3) ON CONFLICT (town_id) DO NOTHING",
             )
             .bind(&candidate.private_key)
             .bind(&candidate.public_key)
             .bind(now.trunc_subsecs(0))
+            .bind(town_id)
             .execute(pool)
             .await
             .map_err(store_error)?;
             sqlx::query_as::<_, (String, String)>(
-                "SELECT private_key, public_key FROM vapid_keys WHERE id = 1",
+                "SELECT private_key, public_key FROM town_vapid_keys WHERE town_id = $1",
             )
+            .bind(town_id)
             .fetch_one(pool)
             .await
             .map(|(private_key, public_key)| VapidKeys {
@@ -229,26 +235,28 @@ impl PushStore for SqlStore {
     async fn save_push_subscription(
         &self,
         profile_id: i64,
+        town_id: Option<i64>,
         subscription: &app::domain::push::Subscription,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
         let now = now.trunc_subsecs(0);
         on_pool!(self, |pool| {
             sqlx::query_scalar::<_, i64>(
-            "INSERT INTO push_subscriptions (profile_id, endpoint, p256dh, auth, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $5) \
+                "INSERT INTO push_subscriptions (profile_id, endpoint, p256dh, auth, created_at, \
+             updated_at, town_id) VALUES ($1, $2, $3, $4, $5, $5, $6) \
              ON CONFLICT (endpoint) DO UPDATE SET profile_id = excluded.profile_id, \
-             p256dh = excluded.p256dh, auth = excluded.auth, updated_at = excluded.updated_at \
-             RETURNING id"
-        )
-        .bind(profile_id)
-        .bind(&subscription.endpoint)
-        .bind(&subscription.p256dh)
-        .bind(&subscription.auth)
-        .bind(now)
-        .fetch_one(pool)
-        .await
-        .map_err(store_error)
+             p256dh = excluded.p256dh, auth = excluded.auth, updated_at = excluded.updated_at, \
+             town_id = excluded.town_id RETURNING id",
+            )
+            .bind(profile_id)
+            .bind(&subscription.endpoint)
+            .bind(&subscription.p256dh)
+            .bind(&subscription.auth)
+            .bind(now)
+            .bind(town_id)
+            .fetch_one(pool)
+            .await
+            .map_err(store_error)
         })
     }
 

@@ -12,6 +12,13 @@ pub struct TownRow {
     pub slug: String,
     pub name: String,
     pub timezone: String,
+    pub host: Option<String>,
+    pub base_url: Option<String>,
+    pub default_locale: Option<String>,
+    pub vapid_subject: Option<String>,
+    pub tile_url: Option<String>,
+    pub tile_attribution: Option<String>,
+    pub mail_from: Option<String>,
 }
 
 impl From<TownRow> for Town {
@@ -21,6 +28,13 @@ impl From<TownRow> for Town {
             slug: r.slug,
             name: r.name,
             timezone: r.timezone,
+            host: r.host,
+            base_url: r.base_url,
+            default_locale: r.default_locale,
+            vapid_subject: r.vapid_subject,
+            tile_url: r.tile_url,
+            tile_attribution: r.tile_attribution,
+            mail_from: r.mail_from,
         }
     }
 }

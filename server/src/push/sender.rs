@@ -143,6 +143,19 @@ impl Sender {
         })
     }
 
+    /// A sender for another key and contact (another town's) sharing this one's connections.
+    pub fn with_key(&self, private_key: &str, subject: &str) -> Result<Sender, String> {
+        let key = VapidSignatureBuilder::from_base64_no_sub(private_key)
+            .map_err(|e| format!("the VAPID private key is unusable: {e}"))?;
+        Ok(Sender {
+            client: self.client.clone(),
+            key,
+            subject: subject.to_owned(),
+            allow_loopback: self.allow_loopback,
+            jwts: Mutex::new(HashMap::new()),
+        })
+    }
+
     /// The VAPID `Authorization` for a push service's origin (`aud`: scheme, host and a
     /// non-default port), signed once and reused until an hour before it expires.
     fn vapid_for(&self, origin: &str) -> Result<String, String> {

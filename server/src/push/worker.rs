@@ -71,30 +71,59 @@ impl Default for WorkerSettings {
 /// Sends the outbox's deliveries.
 pub struct Worker {
     store: Arc<dyn OutboxStore>,
-    sender: Arc<Sender>,
+    /// Each town's key, contact and public URL (notifications link to absolute URLs).
+    senders: Arc<dyn super::TownSenders>,
     clock: Arc<dyn Clock>,
     settings: WorkerSettings,
-    /// The site's public URL (notifications link to absolute URLs).
-    base_url: String,
     /// How many outcomes have been written so far.
     recorded: Arc<watch::Sender<u64>>,
 }
 
 impl Worker {
+    /// A worker sending every town's pushes with one sender, linking to `base_url`.
     pub fn new(
         store: Arc<dyn OutboxStore>,
-        sender: Arc<Sender>,
+        sender: Sender,
         clock: Arc<dyn Clock>,
         settings: WorkerSettings,
         base_url: &str,
     ) -> Worker {
-        Worker {
-            store,
+        let push = super::TownPush {
             sender,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+        };
+        Worker::with_senders(
+            store,
+            Arc::new(super::OneSender(Arc::new(push))),
             clock,
             settings,
-            base_url: base_url.trim_end_matches('/').to_owned(),
+        )
+    }
+
+    /// A worker sending each town's pushes with that town's sender.
+    pub fn with_senders(
+        store: Arc<dyn OutboxStore>,
+        senders: Arc<dyn super::TownSenders>,
+        clock: Arc<dyn Clock>,
+        settings: WorkerSettings,
+    ) -> Worker {
+        Worker {
+            store,
+            senders,
+            clock,
+            settings,
             recorded: Arc::new(watch::Sender::new(0)),
+        }
+    }
+
+    /// The sender of town `town_id`'s pushes; `None` (logged) when it cannot be set up now.
+    async fn town_push(&self, town_id: i64) -> Option<Arc<super::TownPush>> {
+        match self.senders.for_town(town_id).await {
+            Ok(push) => Some(push),
+            Err(error) => {
+                tracing::error!(%error, town = town_id, "the town's push sender is not available");
+                None
+            }
         }
     }
 
@@ -324,14 +353,20 @@ impl Worker {
         if let Some(until) = claimed.quiet.and_then(|quiet| quiet.until(now, tz)) {
             return Outcome::Deferred { until };
         }
-        let payload = notice_payload(&claimed.notice, &self.base_url);
+        let Some(push) = self.town_push(claimed.town_id).await else {
+            return Outcome::Retry {
+                status: None,
+                at: now + chrono::TimeDelta::minutes(1),
+            };
+        };
+        let payload = notice_payload(&claimed.notice, &push.base_url);
         let message = Message {
             payload: &payload,
             ttl: self.settings.max_ttl.as_secs().min(u64::from(u32::MAX)) as u32,
             urgency: Urgency::Normal,
             topic: Some(topic(&claimed.notice.tag)),
         };
-        let sent = self.sender.send(target, &message).await;
+        let sent = push.sender.send(target, &message).await;
         self.judge(
             sent,
             target,
@@ -362,7 +397,13 @@ impl Worker {
         if let Some(until) = delivery.quiet.until(now, tz) {
             return Outcome::Deferred { until };
         }
-        let payload = notification_payload(post, &self.base_url, delivery.is_update);
+        let Some(push) = self.town_push(delivery.town_id).await else {
+            return Outcome::Retry {
+                status: None,
+                at: now + chrono::TimeDelta::minutes(1),
+            };
+        };
+        let payload = notification_payload(post, &push.base_url, delivery.is_update);
         let message = Message {
             payload: &payload,
             ttl,
@@ -374,7 +415,7 @@ impl Worker {
             },
             topic: Some(format!("post-{}", post.id)),
         };
-        let sent = self.sender.send(target, &message).await;
+        let sent = push.sender.send(target, &message).await;
         self.judge(
             sent,
             target,

@@ -30,8 +30,9 @@ fn unavailable(error: impl std::fmt::Display) -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, "temporarily unavailable").into_response()
 }
 
-async fn town(state: &RouterState) -> Result<Town, Response> {
-    state.app.town().await.map_err(|_| not_found())
+/// The request's town (chosen by its host name).
+fn town(parts: &Parts) -> Option<Town> {
+    app::server::request_town(parts).map(|town| (*town).clone())
 }
 
 /// A post's text with what the feed reader cannot see elsewhere: validity, date and place.
@@ -202,10 +203,10 @@ pub async fn shop_atom(
         return not_found();
     }
     let slug = slug.as_str();
-    let town = match town(&state).await {
-        Ok(t) => t,
-        Err(r) => return r,
+    let Some(town) = town(&parts) else {
+        return not_found();
     };
+    let base = state.app.settings.base_url_of(&town);
     let shop = match state.app.store.shop_by_slug(town.id, slug).await {
         Ok(Some(shop)) => shop,
         Ok(None) => return not_found(),
@@ -218,7 +219,7 @@ pub async fn shop_atom(
         };
     let locale = locale_of(&state, &parts);
     let feed = AtomFeed {
-        base: &state.app.settings.base_url,
+        base: &base,
         locale,
         title: &shop.fields.name,
         page_path: &format!("/shops/{}", shop.slug),
@@ -237,10 +238,10 @@ pub async fn district_file(
     if !slugs::is_valid(&slug) || !(file == "feed.atom" || file == "events.ics") {
         return not_found();
     }
-    let town = match town(&state).await {
-        Ok(t) => t,
-        Err(r) => return r,
+    let Some(town) = town(&parts) else {
+        return not_found();
     };
+    let base = state.app.settings.base_url_of(&town);
     let district = match state.app.store.district_by_slug(town.id, &slug).await {
         Ok(Some(d)) => d,
         Ok(None) => return not_found(),
@@ -255,7 +256,7 @@ pub async fn district_file(
         };
         let title = format!("{} · {}", district.name, town.name);
         let feed = AtomFeed {
-            base: &state.app.settings.base_url,
+            base: &base,
             locale,
             title: &title,
             page_path: &format!("/districts/{}", district.slug),
@@ -275,23 +276,27 @@ pub async fn district_file(
         .collect();
     let name = format!("{} · {}", district.name, town.name);
     calendar_response(
-        &ics(&state.app.settings.base_url, &name, &town.timezone, &events),
+        &ics(&base, &name, &town.timezone, &events),
         &format!("{}.ics", district.slug),
     )
 }
 
 /// `/events/{id}.ics`: one event, to add to a calendar.
-pub async fn event_ics(State(state): State<RouterState>, Path(file): Path<String>) -> Response {
+pub async fn event_ics(
+    State(state): State<RouterState>,
+    Path(file): Path<String>,
+    parts: Parts,
+) -> Response {
     let Some(id) = file
         .strip_suffix(".ics")
         .and_then(|id| id.parse::<i64>().ok())
     else {
         return not_found();
     };
-    let town = match town(&state).await {
-        Ok(t) => t,
-        Err(r) => return r,
+    let Some(town) = town(&parts) else {
+        return not_found();
     };
+    let base = state.app.settings.base_url_of(&town);
     let post = match state.app.store.post_by_id(town.id, id).await {
         Ok(Some(post)) if post.content.kind == PostKind::Event => post,
         Ok(_) => return not_found(),
@@ -310,12 +315,7 @@ pub async fn event_ics(State(state): State<RouterState>, Path(file): Path<String
         return not_found();
     };
     calendar_response(
-        &ics(
-            &state.app.settings.base_url,
-            &view.title,
-            &town.timezone,
-            &[(&post, view)],
-        ),
+        &ics(&base, &view.title, &town.timezone, &[(&post, view)]),
         &format!("event-{id}.ics"),
     )
 }
@@ -423,21 +423,25 @@ fn ics(base: &str, name: &str, timezone: &str, events: &[(&Post, &PostView)]) ->
 }
 
 /// `/shops/{slug}/qr.svg`: the poster's QR code, opening the shop page with a follow prompt.
-pub async fn shop_qr(State(state): State<RouterState>, Path(slug): Path<String>) -> Response {
+pub async fn shop_qr(
+    State(state): State<RouterState>,
+    Path(slug): Path<String>,
+    parts: Parts,
+) -> Response {
     if !slugs::is_valid(&slug) {
         return not_found();
     }
     let slug = slug.as_str();
-    let town = match town(&state).await {
-        Ok(t) => t,
-        Err(r) => return r,
+    let Some(town) = town(&parts) else {
+        return not_found();
     };
+    let base = state.app.settings.base_url_of(&town);
     match state.app.store.shop_by_slug(town.id, slug).await {
         Ok(Some(_)) => {}
         Ok(None) => return not_found(),
         Err(e) => return unavailable(e),
     }
-    let url = format!("{}/shops/{slug}?follow=1", state.app.settings.base_url);
+    let url = format!("{base}/shops/{slug}?follow=1");
     let svg = match app::server::qr::qr_svg(&url) {
         Ok(svg) => svg,
         Err(e) => return unavailable(e),

@@ -76,6 +76,11 @@ pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
             router_state.clone(),
             routes::reject_cross_site_writes,
         ))
+        // Before anything reads it: which town the request is for, by its host name.
+        .layer(axum::middleware::from_fn_with_state(
+            router_state.clone(),
+            routes::resolve_town,
+        ))
         .layer(axum::middleware::from_fn(routes::record_peer_address))
         // Every request counted with its latency (a no-op without QUARTIER_METRICS_ADDR).
         .layer(axum::middleware::from_fn(crate::metrics::track))

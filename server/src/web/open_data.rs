@@ -10,14 +10,17 @@ use serde_json::{json, Value};
 use crate::web::routes::{town_listing, RouterState};
 
 /// `/open-data/shops.geojson`: every shop of the town, with its page, category and contact.
-pub async fn shops_geojson(State(state): State<RouterState>) -> Response {
-    let (town, districts, shops) = match town_listing(&state).await {
+pub async fn shops_geojson(
+    State(state): State<RouterState>,
+    parts: axum::http::request::Parts,
+) -> Response {
+    let (town, districts, shops) = match town_listing(&state, &parts).await {
         Ok(listing) => listing,
         Err(response) => return response,
     };
     let district_slugs: HashMap<i64, &str> =
         districts.iter().map(|d| (d.id, d.slug.as_str())).collect();
-    let base = &state.app.settings.base_url;
+    let base = &state.app.settings.base_url_of(&town);
     let features: Vec<Value> = shops
         .iter()
         .map(|shop| {

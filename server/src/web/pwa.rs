@@ -155,11 +155,20 @@ pub async fn service_worker(State(state): State<RouterState>) -> Response {
 }
 
 /// `/manifest.webmanifest` (W3C Web App Manifest).
-pub async fn manifest(State(state): State<RouterState>) -> Response {
-    let locale = state.app.settings.default_locale;
+pub async fn manifest(State(state): State<RouterState>, parts: Parts) -> Response {
+    // Each town's site installs as its own app, named after the town.
+    let town = app::server::request_town(&parts);
+    let locale = match &town {
+        Some(town) => state.app.settings.locale_of(town),
+        None => state.app.settings.default_locale,
+    };
+    let name = match &town {
+        Some(town) => format!("Quartier · {}", town.name),
+        None => "Quartier".to_owned(),
+    };
     let manifest = serde_json::json!({
         "id": "/",
-        "name": "Quartier",
+        "name": name,
         "short_name": "Quartier",
         "description": locale.t("meta.description"),
         "lang": locale.code(),

@@ -58,8 +58,14 @@ pub fn plain_routes() -> Router<RouterState> {
 
 /// `GET /api/push/key`: the `applicationServerKey` browsers subscribe with,
 /// `{"publicKey": "<base64url>"}`.
-async fn push_public_key(State(state): State<RouterState>) -> Response {
-    match crate::push::vapid_keys(state.app.store.as_ref()).await {
+async fn push_public_key(
+    State(state): State<RouterState>,
+    parts: axum::http::request::Parts,
+) -> Response {
+    let Some(town) = app::server::request_town(&parts) else {
+        return (StatusCode::NOT_FOUND, "no town is served at this address").into_response();
+    };
+    match crate::push::vapid_keys(state.app.store.as_ref(), town.id).await {
         Ok(keys) => (
             [(header::CACHE_CONTROL, "no-cache")],
             Json(serde_json::json!({ "publicKey": keys.public_key })),
@@ -76,12 +82,13 @@ async fn push_public_key(State(state): State<RouterState>) -> Response {
 /// response to send.
 pub async fn town_listing(
     state: &RouterState,
+    parts: &axum::http::request::Parts,
 ) -> Result<(Town, Vec<District>, Vec<Shop>), Response> {
-    let town = state
-        .app
-        .town()
-        .await
-        .map_err(|_| (StatusCode::SERVICE_UNAVAILABLE, "no town yet").into_response())?;
+    let town = app::server::request_town(parts)
+        .map(|town| (*town).clone())
+        .ok_or_else(|| {
+            (StatusCode::NOT_FOUND, "no town is served at this address").into_response()
+        })?;
     let districts = state.app.store.districts(town.id).await;
     let shops = state.app.store.shops(town.id, &ShopFilter::default()).await;
     match (districts, shops) {
@@ -230,9 +237,57 @@ pub fn with_security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>
         ))
 }
 
+/// Chooses the town a request is for by its host name (see `AppState::town_for_host`) and
+/// puts it in the request's extensions, where pages, server functions and routes read it.
+/// The front end's files and the health checks need no town.
+pub async fn resolve_town(
+    State(state): State<RouterState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    let townless = path.starts_with("/pkg/")
+        || path.starts_with("/icons/")
+        || path.starts_with("/media/")
+        || path == "/healthz"
+        || path == "/readyz";
+    if !townless {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .or_else(|| request.uri().authority().map(|a| a.as_str()))
+            .map(str::to_owned);
+        match state.app.town_for_host(host.as_deref()).await {
+            Ok(town) => {
+                request
+                    .extensions_mut()
+                    .insert(app::server::RequestTown(town.map(Arc::new)));
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot find the town of a request");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// The public base URL of the request's town (the instance's without one).
+pub fn request_base_url(state: &AppState, request: &axum::extract::Request) -> String {
+    match request
+        .extensions()
+        .get::<app::server::RequestTown>()
+        .and_then(|t| t.0.as_deref())
+    {
+        Some(town) => state.settings.base_url_of(town),
+        None => state.settings.base_url.clone(),
+    }
+}
+
 /// Refuses state-changing requests from another site, a second line against CSRF behind
 /// SameSite=Lax cookies: those the browser marks as such (`Sec-Fetch-Site: cross-site`), and
-/// those whose `Origin` (when sent) is not this site's (`QUARTIER_BASE_URL`; in development on
+/// those whose `Origin` (when sent) is not this town's site (its base URL; in development on
 /// a loopback address, any loopback name with the same port, as passkeys need `localhost`).
 pub async fn reject_cross_site_writes(
     State(state): State<RouterState>,
@@ -244,6 +299,7 @@ pub async fn reject_cross_site_writes(
         axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
     );
     if writes {
+        let base_url = request_base_url(&state.app, &request);
         let fetch_site = request.headers().get("sec-fetch-site");
         let cross_site = fetch_site.is_some_and(|v| v.as_bytes() == b"cross-site");
         let same_origin = fetch_site.is_some_and(|v| v.as_bytes() == b"same-origin");
@@ -255,7 +311,7 @@ pub async fn reject_cross_site_writes(
                 .get(header::ORIGIN)
                 .is_some_and(|origin| match origin.to_str() {
                     Ok("null") => !same_origin,
-                    Ok(origin) => !same_site_origin(origin, &state.app.settings.base_url),
+                    Ok(origin) => !same_site_origin(origin, &base_url),
                     Err(_) => true,
                 });
         if cross_site || foreign_origin {
@@ -405,6 +461,10 @@ pub async fn ensure_page_csp(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let town = request
+        .extensions()
+        .get::<app::server::RequestTown>()
+        .and_then(|t| t.0.clone());
     let response = next.run(request).await;
     let is_html = response
         .headers()
@@ -427,7 +487,7 @@ pub async fn ensure_page_csp(
         let tiles = state
             .app
             .settings
-            .tile_origin()
+            .tile_origin_of(town.as_deref())
             .map(|origin| format!(" {origin}"))
             .unwrap_or_default();
         if let Ok(value) = HeaderValue::from_str(&app::app::page_csp(&nonce, &tiles)) {

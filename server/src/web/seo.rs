@@ -2,26 +2,28 @@
 
 use axum::extract::State;
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
 use crate::web::routes::{town_listing, RouterState};
 
 /// `/robots.txt`: everything public may be indexed, server functions may not.
-pub async fn robots(State(state): State<RouterState>) -> Response {
-    let body = format!(
-        "User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: {}/sitemap.xml\n",
-        state.app.settings.base_url
-    );
+pub async fn robots(State(state): State<RouterState>, parts: Parts) -> Response {
+    let base = match app::server::request_town(&parts) {
+        Some(town) => state.app.settings.base_url_of(&town),
+        None => state.app.settings.base_url.clone(),
+    };
+    let body = format!("User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: {base}/sitemap.xml\n");
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
 
 /// `/sitemap.xml`: the home page, every district and every shop of the town.
-pub async fn sitemap(State(state): State<RouterState>) -> Response {
-    let base = &state.app.settings.base_url;
-    let (_, districts, shops) = match town_listing(&state).await {
+pub async fn sitemap(State(state): State<RouterState>, parts: Parts) -> Response {
+    let (town, districts, shops) = match town_listing(&state, &parts).await {
         Ok(listing) => listing,
         Err(response) => return response,
     };
+    let base = state.app.settings.base_url_of(&town);
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );

@@ -131,6 +131,7 @@ pub fn session(token: &str) -> NewSession {
     NewSession {
         token_hash: format!("session-{token}"),
         expires_at: now() + TimeDelta::days(30),
+        town_id: None,
     }
 }
 

@@ -346,7 +346,7 @@ pub async fn owner_session(app: &TestApp, slug: &str, email: &str) -> String {
         .await
         .unwrap();
     app.store
-        .accept_invitation(&token, user.id, now)
+        .accept_invitation(town.id, &token, user.id, now)
         .await
         .unwrap()
         .expect("accepted");
@@ -382,7 +382,7 @@ pub async fn steward_session(
         .await
         .unwrap();
     app.store
-        .accept_invitation(&token, user.id, now)
+        .accept_invitation(town.id, &token, user.id, now)
         .await
         .unwrap()
         .expect("accepted");

@@ -105,6 +105,7 @@ async fn resident(store: &SqlStore, name: &str, shops: &[i64], subscription: &Su
     store
         .save_push_subscription(
             profile,
+            None,
             &StoredSubscription {
                 endpoint: subscription.endpoint.clone(),
                 p256dh: subscription.p256dh.clone(),
@@ -169,7 +170,8 @@ async fn start_worker(
     settings: WorkerSettings,
     timeout: Duration,
 ) -> watch::Receiver<u64> {
-    let keys = server::push::vapid_keys(store).await.unwrap();
+    let town = store.first_town().await.unwrap().expect("a town");
+    let keys = server::push::vapid_keys(store, town.id).await.unwrap();
     let sender = Sender::new(
         &keys.private_key,
         "mailto:ops@quartier.example",
@@ -177,13 +179,7 @@ async fn start_worker(
         timeout,
     )
     .unwrap();
-    let worker = Worker::new(
-        Arc::new(store.clone()),
-        Arc::new(sender),
-        clock,
-        settings,
-        BASE_URL,
-    );
+    let worker = Worker::new(Arc::new(store.clone()), sender, clock, settings, BASE_URL);
     let recorded = worker.recorded();
     tokio::spawn(Arc::new(worker).run());
     recorded
@@ -479,6 +475,7 @@ async fn nothing_for_ended_offers_or_private_endpoints(store: SqlStore) {
     store
         .save_push_subscription(
             intruder,
+            None,
             &StoredSubscription {
                 endpoint: "https://10.0.0.7/push/abc".into(),
                 p256dh: phone.p256dh.clone(),
@@ -1079,6 +1076,7 @@ async fn notices_reach_every_browser_after_quiet_hours(store: SqlStore) {
     store
         .save_push_subscription(
             baker,
+            None,
             &StoredSubscription {
                 endpoint: tablet.endpoint.clone(),
                 p256dh: tablet.p256dh.clone(),

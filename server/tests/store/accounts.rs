@@ -131,7 +131,7 @@ async fn contract(store: &dyn Store) {
     // --- Sessions: found, extended once a day, ended one by one or all at once.
     let lifetime = TimeDelta::days(30);
     let found = store
-        .session_user("session-a", t0, lifetime)
+        .session_user("session-a", None, t0, lifetime)
         .await
         .unwrap()
         .unwrap();
@@ -139,14 +139,14 @@ async fn contract(store: &dyn Store) {
     assert_eq!(found.extended_until, None, "seen today already");
     let tomorrow = t0 + TimeDelta::days(1);
     let next_day = store
-        .session_user("session-a", tomorrow, lifetime)
+        .session_user("session-a", None, tomorrow, lifetime)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(next_day.extended_until, Some(tomorrow + lifetime));
     assert_eq!(
         store
-            .session_user("session-a", tomorrow + TimeDelta::days(29), lifetime)
+            .session_user("session-a", None, tomorrow + TimeDelta::days(29), lifetime)
             .await
             .unwrap()
             .map(|s| s.user.id),
@@ -155,14 +155,17 @@ async fn contract(store: &dyn Store) {
     );
     assert_eq!(
         store
-            .session_user("session-b", t0 + TimeDelta::days(31), lifetime)
+            .session_user("session-b", None, t0 + TimeDelta::days(31), lifetime)
             .await
             .unwrap(),
         None,
         "expired"
     );
     assert_eq!(
-        store.session_user("nope", t0, lifetime).await.unwrap(),
+        store
+            .session_user("nope", None, t0, lifetime)
+            .await
+            .unwrap(),
         None
     );
     // Used every day, a session still ends 90 days after it was opened.
@@ -170,7 +173,7 @@ async fn contract(store: &dyn Store) {
     let mut last_seen = None;
     while day < t0 + TimeDelta::days(100) {
         match store
-            .session_user("session-a", day, lifetime)
+            .session_user("session-a", None, day, lifetime)
             .await
             .unwrap()
         {
@@ -191,17 +194,23 @@ async fn contract(store: &dyn Store) {
     );
     store.delete_session("session-a").await.unwrap();
     assert_eq!(
-        store.session_user("session-a", t0, lifetime).await.unwrap(),
+        store
+            .session_user("session-a", None, t0, lifetime)
+            .await
+            .unwrap(),
         None
     );
     assert!(store
-        .session_user("session-b", t0, lifetime)
+        .session_user("session-b", None, t0, lifetime)
         .await
         .unwrap()
         .is_some());
     assert_eq!(store.delete_user_sessions(marie.id).await.unwrap(), 1);
     assert_eq!(
-        store.session_user("session-b", t0, lifetime).await.unwrap(),
+        store
+            .session_user("session-b", None, t0, lifetime)
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(

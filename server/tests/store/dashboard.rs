@@ -302,7 +302,7 @@ async fn contract(store: &dyn Store) {
     .await;
     invite("admin", InvitedRole::Admin, None, None).await;
     store
-        .accept_invitation("owner-cafe", marie.id, t0)
+        .accept_invitation(town.id, "owner-cafe", marie.id, t0)
         .await
         .unwrap()
         .unwrap();

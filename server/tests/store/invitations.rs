@@ -85,7 +85,7 @@ async fn contract(store: &dyn Store) {
     // Single use: Paul cannot use it again.
     assert_eq!(
         store
-            .accept_invitation("invitation-own", paul.id, t0)
+            .accept_invitation(town.id, "invitation-own", paul.id, t0)
             .await
             .unwrap(),
         None
@@ -119,7 +119,7 @@ async fn contract(store: &dyn Store) {
         .await
         .unwrap();
     assert!(store
-        .accept_invitation("invitation-staff", paul.id, t0)
+        .accept_invitation(town.id, "invitation-staff", paul.id, t0)
         .await
         .unwrap()
         .is_some());
@@ -132,7 +132,7 @@ async fn contract(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .accept_invitation("invitation-staff2", marie.id, t0)
+        .accept_invitation(town.id, "invitation-staff2", marie.id, t0)
         .await
         .unwrap();
     let team = store.shop_members(bakery).await.unwrap();
@@ -169,7 +169,7 @@ async fn contract(store: &dyn Store) {
         .unwrap();
     assert_eq!(
         store
-            .accept_invitation("invitation-old", paul.id, t0 + TimeDelta::days(2))
+            .accept_invitation(town.id, "invitation-old", paul.id, t0 + TimeDelta::days(2))
             .await
             .unwrap(),
         None
@@ -183,7 +183,7 @@ async fn contract(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .accept_invitation("invitation-steward", paul.id, t0)
+        .accept_invitation(town.id, "invitation-steward", paul.id, t0)
         .await
         .unwrap()
         .unwrap();
@@ -249,7 +249,7 @@ async fn contract(store: &dyn Store) {
     );
     assert_eq!(
         store
-            .accept_invitation("invitation-adm", paul.id, t0)
+            .accept_invitation(town.id, "invitation-adm", paul.id, t0)
             .await
             .unwrap(),
         None

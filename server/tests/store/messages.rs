@@ -55,7 +55,7 @@ async fn grant(
         .await
         .unwrap();
     store
-        .accept_invitation(&token, user.id, now())
+        .accept_invitation(town_id, &token, user.id, now())
         .await
         .unwrap()
         .expect("accepted");
@@ -466,15 +466,15 @@ async fn contract(store: &dyn Store) {
     }
     };
     let owner_phone = store
-        .save_push_subscription(owner, &browser("a"), t0)
+        .save_push_subscription(owner, None, &browser("a"), t0)
         .await
         .unwrap();
     store
-        .save_push_subscription(owner, &browser("b"), t0)
+        .save_push_subscription(owner, None, &browser("b"), t0)
         .await
         .unwrap();
     store
-        .save_push_subscription(staff, &browser("c"), t0)
+        .save_push_subscription(staff, None, &browser("c"), t0)
         .await
         .unwrap();
     assert_eq!(

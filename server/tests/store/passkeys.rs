@@ -26,6 +26,7 @@ async fn contract(store: &dyn Store) {
     let first = NewSession {
         token_hash: "session-1".into(),
         expires_at: t0 + TimeDelta::days(30),
+        town_id: None,
     };
     let signed = store
         .complete_sign_in(town.id, "link", &first, None, t0)
@@ -108,6 +109,7 @@ async fn contract(store: &dyn Store) {
     let session = NewSession {
         token_hash: "session-2".into(),
         expires_at: later + TimeDelta::days(30),
+        town_id: None,
     };
     let signed = store
         .complete_passkey_sign_in(
@@ -128,7 +130,7 @@ async fn contract(store: &dyn Store) {
         "the phone's profile is the account's"
     );
     let me = store
-        .session_user("session-2", later, TimeDelta::days(30))
+        .session_user("session-2", None, later, TimeDelta::days(30))
         .await
         .unwrap()
         .unwrap();
@@ -144,6 +146,7 @@ async fn contract(store: &dyn Store) {
     let gone = NewSession {
         token_hash: "session-3".into(),
         expires_at: later + TimeDelta::days(30),
+        town_id: None,
     };
     assert!(store
         .complete_passkey_sign_in(key.id, None, &gone, None, later)

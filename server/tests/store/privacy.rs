@@ -124,7 +124,7 @@ async fn retention(store: &dyn Store) {
             .await
             .unwrap();
         store
-            .save_push_subscription(profile, &browser(name), t0)
+            .save_push_subscription(profile, None, &browser(name), t0)
             .await
             .unwrap();
     }
@@ -249,7 +249,7 @@ async fn retention(store: &dyn Store) {
     // they were not seen.
     let carla = store.create_device_profile("carla", t0).await.unwrap();
     store
-        .save_push_subscription(carla, &browser("carla"), t0)
+        .save_push_subscription(carla, None, &browser("carla"), t0)
         .await
         .unwrap();
     let marie = common::fixtures::sign_in(store, habay.id, "marie@habay.be", "m").await;

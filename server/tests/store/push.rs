@@ -23,7 +23,10 @@ async fn contract(store: &dyn Store) {
     let phone = store.create_device_profile("phone", t0).await.unwrap();
     let tablet = store.create_device_profile("tablet", t0).await.unwrap();
     let a = subscription("https://push.example.net/a", "tBHItJI5svbpez7KI4CCXg");
-    let id = store.save_push_subscription(phone, &a, t0).await.unwrap();
+    let id = store
+        .save_push_subscription(phone, None, &a, t0)
+        .await
+        .unwrap();
     let listed = store.push_subscriptions(phone).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].id, id);
@@ -35,7 +38,7 @@ async fn contract(store: &dyn Store) {
     let renewed = subscription("https://push.example.net/a", "AAAAAAAAAAAAAAAAAAAAAA");
     assert_eq!(
         store
-            .save_push_subscription(phone, &renewed, later)
+            .save_push_subscription(phone, None, &renewed, later)
             .await
             .unwrap(),
         id
@@ -50,7 +53,10 @@ async fn contract(store: &dyn Store) {
         .await
         .unwrap());
     let b = subscription("https://push.example.net/b", "tBHItJI5svbpez7KI4CCXg");
-    store.save_push_subscription(tablet, &b, t0).await.unwrap();
+    store
+        .save_push_subscription(tablet, None, &b, t0)
+        .await
+        .unwrap();
     assert!(store
         .delete_push_subscription(tablet, "https://push.example.net/b")
         .await
@@ -75,6 +81,7 @@ async fn contract(store: &dyn Store) {
     let session = |token: &str| NewSession {
         token_hash: token.into(),
         expires_at: t0 + TimeDelta::days(30),
+        town_id: None,
     };
     let signed = store
         .complete_sign_in(town.id, "link", &session("s1"), Some(account_profile), t0)
@@ -110,12 +117,18 @@ async fn contract(store: &dyn Store) {
     assert_eq!(moved[0].id, id);
     assert!(store.push_subscriptions(phone).await.unwrap().is_empty());
 
-    // VAPID keys: the first pair stored is everyone's.
+    // VAPID keys: the first pair stored is every instance's, each town has its own.
     let first = server::push::generate_vapid_keys().unwrap();
     let second = server::push::generate_vapid_keys().unwrap();
     assert_ne!(first, second);
-    assert_eq!(store.vapid_keys(&first, t0).await.unwrap(), first);
-    assert_eq!(store.vapid_keys(&second, t0).await.unwrap(), first);
+    assert_eq!(store.vapid_keys(town.id, &first, t0).await.unwrap(), first);
+    assert_eq!(store.vapid_keys(town.id, &second, t0).await.unwrap(), first);
+    let arlon = crate::common::fixtures::town(store, "arlon", "Arlon").await;
+    assert_eq!(
+        store.vapid_keys(arlon.id, &second, t0).await.unwrap(),
+        second
+    );
+    assert_eq!(store.vapid_keys(town.id, &second, t0).await.unwrap(), first);
 }
 
 #[tokio::test]

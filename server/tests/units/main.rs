@@ -10,3 +10,4 @@ mod hours;
 mod hours_reference;
 mod osm_import;
 mod properties;
+mod town_command;

@@ -244,7 +244,7 @@ impl World {
             .unwrap();
         self.app
             .store
-            .accept_invitation(&token, user.id, now())
+            .accept_invitation(self.town_id, &token, user.id, now())
             .await
             .unwrap()
             .expect("accepted");

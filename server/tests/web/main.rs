@@ -26,3 +26,4 @@ mod push_subscriptions;
 mod resident;
 mod reviews;
 mod shop_notes;
+mod towns;

@@ -931,7 +931,7 @@ async fn the_manage_page_says_where_each_shop_stands() {
         .await
         .unwrap();
     app.store
-        .accept_invitation("steward-other", steward_user.id, now)
+        .accept_invitation(town.id, "steward-other", steward_user.id, now)
         .await
         .unwrap()
         .unwrap();

@@ -62,7 +62,7 @@ async fn a_resident_writes_without_an_account_and_the_team_answers() {
     let owner = owner_session(&app, "boulangerie-jacob", "baker@habay.test").await;
     let owner_profile = user_profile(&app, "baker@habay.test").await;
     app.store
-        .save_push_subscription(owner_profile, &browser("baker"), chrono::Utc::now())
+        .save_push_subscription(owner_profile, None, &browser("baker"), chrono::Utc::now())
         .await
         .unwrap();
 
@@ -165,7 +165,12 @@ async fn a_resident_writes_without_an_account_and_the_team_answers() {
         .expect("a device cookie");
     let resident_profile = device_profile(&app, &device).await;
     app.store
-        .save_push_subscription(resident_profile, &browser("resident"), chrono::Utc::now())
+        .save_push_subscription(
+            resident_profile,
+            None,
+            &browser("resident"),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     let (_, _, page) = get(&app, "/shops/boulangerie-jacob?message=sent").await;
@@ -535,7 +540,7 @@ async fn the_team_hears_of_new_reviews_and_the_reviewer_of_the_first_reply() {
     let owner = owner_session(&app, "boulangerie-jacob", "baker@habay.test").await;
     let owner_profile = user_profile(&app, "baker@habay.test").await;
     app.store
-        .save_push_subscription(owner_profile, &browser("baker"), chrono::Utc::now())
+        .save_push_subscription(owner_profile, None, &browser("baker"), chrono::Utc::now())
         .await
         .unwrap();
     let titles = |profile: i64| {
@@ -567,7 +572,7 @@ async fn the_team_hears_of_new_reviews_and_the_reviewer_of_the_first_reply() {
     let tom = sign_in(&app, "tom@habay.test").await;
     let tom_profile = user_profile(&app, "tom@habay.test").await;
     app.store
-        .save_push_subscription(tom_profile, &browser("tom"), chrono::Utc::now())
+        .save_push_subscription(tom_profile, None, &browser("tom"), chrono::Utc::now())
         .await
         .unwrap();
     for body in ["Tr%C3%A8s+bon+pain", "Tr%C3%A8s+bon+pain+et+accueil"] {

@@ -204,8 +204,9 @@ async fn the_site_key_is_served_for_subscribing() {
     // An uncompressed P-256 point, base64url without padding: 65 bytes, 87 characters.
     assert_eq!(key.len(), 87);
     assert!(key.starts_with('B'), "{key}");
-    // The same key every time: the one stored for every instance.
-    let stored = server::push::vapid_keys(&app.store).await.unwrap();
+    // The same key every time: the town's, stored for every instance.
+    let town = app.store.first_town().await.unwrap().unwrap();
+    let stored = server::push::vapid_keys(&app.store, town.id).await.unwrap();
     assert_eq!(key, stored.public_key);
     let (_, _, again) = get(&app, "/api/push/key").await;
     assert_eq!(again, body);
@@ -262,7 +263,7 @@ async fn merchants_see_how_their_notifications_went() {
         let subscription =
             app::domain::push::parse_subscription(endpoint, P256DH, AUTH, false).unwrap();
         app.store
-            .save_push_subscription(profile, &subscription, now)
+            .save_push_subscription(profile, None, &subscription, now)
             .await
             .unwrap();
     }

@@ -80,10 +80,11 @@ async fn subscribe_inner(endpoint: String, keys: PushKeys) -> Result<(), AppErro
                 message: crate::api::request_locale().t(e.message_key()),
             }
         })?;
+    let town = state.town().await?;
     let profile = device::ensure_profile(&state).await?;
     let id = state
         .store
-        .save_push_subscription(profile, &subscription, state.clock.now())
+        .save_push_subscription(profile, Some(town.id), &subscription, state.clock.now())
         .await
         .map_err(|e| AppError::internal("saving a push subscription", e))?;
     tracing::info!(subscription = id, profile, "push subscription saved");

@@ -31,10 +31,12 @@ pub trait AccountStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<SignedIn>>;
 
-    /// The user of a live session; extends the session (to `now + lifetime`) once a day.
+    /// The user of a live session valid on town `town_id` (`None`: on any town); extends the
+    /// session (to `now + lifetime`) once a day.
     async fn session_user(
         &self,
         token_hash: &str,
+        town_id: Option<i64>,
         now: DateTime<Utc>,
         lifetime: chrono::TimeDelta,
     ) -> StoreResult<Option<SessionUser>>;

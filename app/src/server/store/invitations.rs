@@ -20,9 +20,11 @@ pub trait InvitationStore: Send + Sync {
     /// The invitation whose token hashes to `token_hash`, whatever its state.
     async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<Invitation>>;
 
-    /// Accepts an open invitation for a signed-in user; `None` if it is no longer open.
+    /// Accepts an open invitation of town `town_id` for a signed-in user; `None` if it is no
+    /// longer open (or another town's: it stays open).
     async fn accept_invitation(
         &self,
+        town_id: i64,
         token_hash: &str,
         user_id: i64,
         now: DateTime<Utc>,

@@ -51,16 +51,22 @@ pub trait PushStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
 
-    /// The site's VAPID keys: `candidate` if none were stored yet, else the stored ones (every
-    /// instance ends up with the same pair).
-    async fn vapid_keys(&self, candidate: &VapidKeys, now: DateTime<Utc>)
-        -> StoreResult<VapidKeys>;
+    /// The town's VAPID keys: `candidate` if none were stored yet, else the stored ones
+    /// (every instance ends up with the same pair).
+    async fn vapid_keys(
+        &self,
+        town_id: i64,
+        candidate: &VapidKeys,
+        now: DateTime<Utc>,
+    ) -> StoreResult<VapidKeys>;
 
-    /// Attaches a (checked) push subscription to a profile; the same endpoint again updates its
-    /// keys and moves it to this profile. Returns its id.
+    /// Attaches a (checked) push subscription, made with town `town_id`'s key, to a profile;
+    /// the same endpoint again updates its keys and moves it to this profile. Returns its id.
+    /// (`None`: every town's, as subscriptions made before towns had keys of their own.)
     async fn save_push_subscription(
         &self,
         profile_id: i64,
+        town_id: Option<i64>,
         subscription: &Subscription,
         now: DateTime<Utc>,
     ) -> StoreResult<i64>;
