@@ -25,6 +25,12 @@ SELECT t.id, k.private_key, k.public_key, k.created_at FROM towns t CROSS JOIN v
 DROP TABLE vapid_keys;
 
 -- A subscription is made with one town's key and only carries that town's pushes; a session
--- is valid on the town it was opened on. NULL: made by an earlier version (one town).
+-- is valid on the town it was opened on. NULL: made by an earlier version on a database of
+-- several towns (then every town's).
 ALTER TABLE push_subscriptions ADD COLUMN town_id INTEGER REFERENCES towns (id) ON DELETE CASCADE;
 ALTER TABLE sessions ADD COLUMN town_id INTEGER REFERENCES towns (id) ON DELETE CASCADE;
+-- A database of one town (the usual case): they are that town's.
+UPDATE push_subscriptions SET town_id = (SELECT MIN(id) FROM towns)
+WHERE (SELECT COUNT(*) FROM towns) = 1;
+UPDATE sessions SET town_id = (SELECT MIN(id) FROM towns)
+WHERE (SELECT COUNT(*) FROM towns) = 1;

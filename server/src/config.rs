@@ -437,7 +437,15 @@ pub fn check_town_setting(name: &'static str, value: &str) -> Result<String, Con
         "QUARTIER_BASE_URL" => {
             let url = base_url(get, SocketAddr::from(([127, 0, 0, 1], 0)))?;
             match url::Url::parse(&url) {
-                Ok(parsed) if parsed.path() == "/" && parsed.query().is_none() => Ok(url),
+                Ok(parsed)
+                    if parsed.path() == "/"
+                        && parsed.query().is_none()
+                        && parsed.fragment().is_none()
+                        && parsed.username().is_empty()
+                        && parsed.password().is_none() =>
+                {
+                    Ok(url)
+                }
                 _ => Err(ConfigError {
                     name,
                     message: format!(

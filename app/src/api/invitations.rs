@@ -34,7 +34,6 @@ pub async fn get_invitation_link(token: String) -> Result<InvitationCreated, App
 
 #[cfg(feature = "ssr")]
 async fn link_inner(token: String) -> Result<InvitationCreated, AppError> {
-    use crate::model::records::town_tz;
     use crate::server::AppState;
 
     let state = AppState::from_context()?;
@@ -43,7 +42,7 @@ async fn link_inner(token: String) -> Result<InvitationCreated, AppError> {
         .await?
         .filter(|i| i.is_open(state.clock.now()))
         .ok_or(AppError::NotFound)?;
-    invitation_created(&state, &token, invitation.expires_at, town_tz(&town))
+    invitation_created(&state, &town, &token, invitation.expires_at)
 }
 
 /// The town's invitation whose link carries `token`, whatever its state.
@@ -69,11 +68,12 @@ async fn invitation_of_town(
 #[cfg(feature = "ssr")]
 fn invitation_created(
     state: &crate::server::AppState,
+    town: &crate::server::Town,
     token: &str,
     expires_at: chrono::DateTime<chrono::Utc>,
-    tz: chrono_tz::Tz,
 ) -> Result<InvitationCreated, AppError> {
-    let url = format!("{}/invite/{token}", state.settings.base_url);
+    let tz = crate::model::records::town_tz(town);
+    let url = format!("{}/invite/{token}", state.settings.base_url_of(town));
     let qr_svg =
         crate::server::qr::qr_svg(&url).map_err(|e| AppError::internal("drawing a QR code", e))?;
     Ok(InvitationCreated {
@@ -86,7 +86,6 @@ fn invitation_created(
 #[cfg(feature = "ssr")]
 async fn create_inner(role: String, target: Option<String>) -> Result<InvitationCreated, AppError> {
     use crate::domain::authz::{Action, ShopRef};
-    use crate::model::records::town_tz;
     use crate::server::access::{district_or_404, shop_or_404, store_error};
     use crate::server::auth::*;
     use crate::server::{AppState, InvitedRole, NewInvitation};
@@ -143,7 +142,7 @@ async fn create_inner(role: String, target: Option<String>) -> Result<Invitation
         by = actor.user_id(),
         "invitation created"
     );
-    invitation_created(&state, &token, invitation.expires_at, town_tz(&town))
+    invitation_created(&state, &town, &token, invitation.expires_at)
 }
 
 /// The shop an invitation is for (owners and staff), if it still exists.
@@ -408,7 +407,7 @@ pub async fn invitation_sheet(
     use std::collections::HashSet;
 
     use crate::domain::authz::{allows, Action, ShopRef};
-    use crate::model::records::{address, town_tz};
+    use crate::model::records::address;
     use crate::model::{InvitationCard, InvitationSheet};
     use crate::server::access::{district_or_404, store_error};
     use crate::server::auth::{new_secret, secret_hash, INVITATION_LIFETIME};
@@ -468,7 +467,6 @@ pub async fn invitation_sheet(
     let waiting = shops.len();
     let shops: Vec<_> = shops.into_iter().take(SHEET_MAX_CARDS).collect();
     let now = state.clock.now();
-    let tz = town_tz(&town);
     // One new owner invitation per shop, all in one transaction; each replaces the shop's
     // earlier unused ones (a sheet lost or binned leaves no other valid card behind).
     let mut tokens = Vec::with_capacity(shops.len());
@@ -495,7 +493,7 @@ pub async fn invitation_sheet(
         let Some(stored) = made.iter().find(|m| m.shop_id == invitation.shop_id) else {
             continue;
         };
-        let created = invitation_created(&state, token, stored.expires_at, tz)?;
+        let created = invitation_created(&state, &town, token, stored.expires_at)?;
         let address = address(shop);
         cards.push(InvitationCard {
             shop_name: shop.fields.name.clone(),

@@ -217,9 +217,9 @@ async fn send_inner(to: &str, slug: &str, body: &str, email: &str) -> Result<i64
         .await
         .map_or(true, |hits| hits == 1);
     if rings {
-        let locale = state.settings.default_locale;
+        let locale = state.settings.locale_of(&town);
         let notice = notices::town_notice(
-            &state,
+            locale,
             locale.tf("message.notice.new_title", &[("name", &name)]),
             &locale.t("message.notice.new_body"),
             format!("{inbox}?filter=open"),
@@ -378,7 +378,7 @@ async fn notify_sender(
     message: &crate::domain::messages::Message,
 ) {
     let locale =
-        crate::i18n::Locale::parse(&message.locale).unwrap_or(state.settings.default_locale);
+        crate::i18n::Locale::parse(&message.locale).unwrap_or(state.settings.locale_of(town));
     let Some(answer) = &message.answer else {
         return;
     };

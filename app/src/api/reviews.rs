@@ -251,9 +251,9 @@ async fn save_inner(
     // nor, later, its publication by a moderator: the counter lists it then).
     if new && saved.status == ReviewStatus::Published {
         use crate::server::notices;
-        let locale = state.settings.default_locale;
+        let locale = state.settings.locale_of(&town);
         let notice = notices::town_notice(
-            &state,
+            locale,
             locale.tf(
                 "review.notice.new_title",
                 &[
@@ -427,9 +427,9 @@ async fn notify_reviewer(
             return;
         }
     };
-    let locale = state.settings.default_locale;
+    let locale = state.settings.locale_of(&town);
     let notice = notices::town_notice(
-        state,
+        locale,
         locale.tf("review.notice.reply_title", &[("name", &shop_name)]),
         reply,
         format!("/shops/{slug}#review-{}", review.id),

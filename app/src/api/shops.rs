@@ -152,7 +152,7 @@ async fn shop_view(slug: String, review_pages: u32) -> Result<ShopView, AppError
         .collect();
     let image_url = match photos.first() {
         Some(photo) => format!("{}{}", state.settings.base_url_of(&town), photo.large_url),
-        None => format!("{}/icons/icon-512.png", state.settings.base_url),
+        None => format!("{}/icons/icon-512.png", state.settings.base_url_of(&town)),
     };
     let phone_uri = shop.fields.phone.as_deref().and_then(contact::phone_uri);
     let website = website(&shop);

@@ -133,9 +133,13 @@ pub fn session_token(parts: Option<&http::request::Parts>) -> Option<String> {
 }
 
 impl AppState {
-    /// Whether the public URL is https (cookies are then `Secure`).
+    /// Whether the public URL (the request's town's) is https (cookies are then `Secure`).
     pub fn secure_cookies(&self) -> bool {
-        self.settings.base_url.starts_with("https://")
+        let town = request_parts().and_then(|parts| crate::server::request_town(&parts));
+        match town {
+            Some(town) => self.settings.base_url_of(&town).starts_with("https://"),
+            None => self.settings.base_url.starts_with("https://"),
+        }
     }
 
     /// The signed-in user of this request, if any; renews the cookie when the session was

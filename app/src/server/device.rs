@@ -93,7 +93,7 @@ pub async fn ensure_profile(state: &AppState) -> Result<i64, AppError> {
         None => create(state).await?,
     };
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        let secure = state.settings.base_url.starts_with("https://");
+        let secure = state.secure_cookies();
         if let Ok(value) = http::HeaderValue::from_str(&cookie_header(&token, secure)) {
             response.append_header(http::header::SET_COOKIE, value);
         }

@@ -50,7 +50,7 @@ async fn queue(state: &AppState, town: &Town, profiles: &[i64], notice: &Notice)
 
 /// A notice in the town's language (the team's and reviewers' language is not known).
 pub fn town_notice(
-    state: &AppState,
+    locale: crate::i18n::Locale,
     title: String,
     body: &str,
     path: String,
@@ -61,7 +61,7 @@ pub fn town_notice(
         body: body.to_owned(),
         path,
         tag,
-        lang: state.settings.default_locale.code().to_owned(),
+        lang: locale.code().to_owned(),
         respects_quiet_hours: true,
         message_id: None,
     }

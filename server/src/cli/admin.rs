@@ -13,7 +13,7 @@ pub enum AdminCommand {
     /// link; without SMTP, the link is printed.
     Create {
         email: String,
-        /// The town's slug (default: QUARTIER_TOWN, or the first town).
+        /// The town's slug (default: QUARTIER_TOWN, or the only town).
         #[arg(long)]
         town: Option<String>,
     },
@@ -70,22 +70,35 @@ async fn create(config: &Config, email: &str, town: Option<String>) -> Result<()
     Ok(())
 }
 
-/// The town a command is about: `slug`, else QUARTIER_TOWN, else the first town.
+/// The town a command is about: `slug`, else QUARTIER_TOWN, else the only town (with several,
+/// the command asks which).
 pub async fn chosen_town(
     config: &Config,
     store: &crate::db::SqlStore,
     slug: Option<String>,
 ) -> Result<app::server::Town, String> {
-    let slug = slug.or_else(|| config.town_slug.clone());
-    match &slug {
-        Some(slug) => store.town_by_slug(slug).await,
-        None => store.first_town().await,
+    if let Some(slug) = slug.or_else(|| config.town_slug.clone()) {
+        return store
+            .town_by_slug(&slug)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| {
+                format!(
+                    "no town '{slug}': add one (quartier town add) or import one (quartier import-osm)"
+                )
+            });
     }
-    .map_err(|e| e.to_string())?
-    .ok_or_else(|| match &slug {
-        Some(slug) => format!(
-            "no town '{slug}': add one (quartier town add) or import one (quartier import-osm)"
-        ),
-        None => "no town yet: import one first (quartier import-osm or quartier demo)".into(),
-    })
+    let mut towns = store.towns().await.map_err(|e| e.to_string())?;
+    match towns.len() {
+        0 => Err("no town yet: import one first (quartier import-osm or quartier demo)".into()),
+        1 => Ok(towns.remove(0)),
+        _ => Err(format!(
+            "this deployment serves several towns ({}): name one with --town SLUG",
+            towns
+                .iter()
+                .map(|t| t.slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
 }

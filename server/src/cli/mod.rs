@@ -44,7 +44,7 @@ pub enum Command {
     Demo,
     /// Print the VAPID public key that browsers subscribe with (made on first use).
     Vapid {
-        /// The town's slug (default: QUARTIER_TOWN, or the first town).
+        /// The town's slug (default: QUARTIER_TOWN, or the only town).
         #[arg(long)]
         town: Option<String>,
     },

@@ -40,7 +40,8 @@ pub struct TownSettings {
     /// claims).
     #[arg(long)]
     host: Option<String>,
-    /// Its public URL, when not `https://HOST` (QUARTIER_BASE_URL).
+    /// Its public URL, when not the instance's URL with HOST in it, e.g. `https://HOST:8443`
+    /// (QUARTIER_BASE_URL).
     #[arg(long)]
     base_url: Option<String>,
     /// Its time zone, e.g. `Europe/Brussels` (QUARTIER_TIMEZONE).
@@ -111,6 +112,17 @@ pub async fn run(config: &Config, command: TownCommand) -> Result<String, String
                 ..Town::default()
             };
             apply(&mut town, &settings)?;
+            // Checked before the town is made: a refused command leaves nothing behind.
+            if let Some(host) = &town.host {
+                if store
+                    .town_by_host(host)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .is_some()
+                {
+                    return Err(format!("another town is served on {host} already"));
+                }
+            }
             let created = store
                 .upsert_town(&NewTown {
                     slug: town.slug.clone(),
@@ -213,6 +225,17 @@ fn apply(town: &mut Town, settings: &TownSettings) -> Result<(), String> {
         "QUARTIER_SMTP_FROM",
         &mut town.mail_from,
     )?;
+    // Pages link to the base URL and writes are checked against it: it must name the host.
+    if let (Some(host), Some(base_url)) = (&town.host, &town.base_url) {
+        let base_host = url::Url::parse(base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+        if base_host.as_deref() != Some(host.as_str()) {
+            return Err(format!(
+                "the public URL {base_url} is not on the host name {host}: give both the same host"
+            ));
+        }
+    }
     Ok(())
 }
 

@@ -354,10 +354,8 @@ impl Worker {
             return Outcome::Deferred { until };
         }
         let Some(push) = self.town_push(claimed.town_id).await else {
-            return Outcome::Retry {
-                status: None,
-                at: now + chrono::TimeDelta::minutes(1),
-            };
+            // Tried again later, and given up after as long as any other failure.
+            return self.retry(claimed.attempts, claimed.created_at, now, None, None);
         };
         let payload = notice_payload(&claimed.notice, &push.base_url);
         let message = Message {
@@ -398,10 +396,8 @@ impl Worker {
             return Outcome::Deferred { until };
         }
         let Some(push) = self.town_push(delivery.town_id).await else {
-            return Outcome::Retry {
-                status: None,
-                at: now + chrono::TimeDelta::minutes(1),
-            };
+            // Tried again later, and given up after as long as any other failure.
+            return self.retry(delivery.attempts, delivery.created_at, now, None, None);
         };
         let payload = notification_payload(post, &push.base_url, delivery.is_update);
         let message = Message {

@@ -195,7 +195,11 @@ async fn set_language(
         )
             .into_response();
     };
-    let secure = if state.app.settings.base_url.starts_with("https://") {
+    let base_url = match app::server::request_town(&parts) {
+        Some(town) => state.app.settings.base_url_of(&town),
+        None => state.app.settings.base_url.clone(),
+    };
+    let secure = if base_url.starts_with("https://") {
         "; Secure"
     } else {
         ""

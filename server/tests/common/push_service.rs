@@ -48,6 +48,8 @@ pub struct Received {
     pub topic: Option<String>,
     pub jwt: String,
     pub claims: serde_json::Value,
+    /// The VAPID public key it was signed with (`k=`, base64url).
+    pub key: String,
 }
 
 impl Received {
@@ -61,6 +63,9 @@ pub struct Browser {
     secret: p256::SecretKey,
     auth: [u8; 16],
     answers: VecDeque<Answer>,
+    /// The `applicationServerKey` it was made with, if the test gave one: as push services
+    /// do, a message signed with another key is refused.
+    server_key: Option<String>,
 }
 
 #[derive(Default)]
@@ -119,6 +124,16 @@ impl PushService {
 
     /// A new subscription, as a browser makes one.
     pub fn subscribe(&self) -> Subscription {
+        self.subscribe_for(None)
+    }
+
+    /// A new subscription made with a site's `applicationServerKey` (base64url): only messages
+    /// signed with that key are taken.
+    pub fn subscribe_with(&self, application_server_key: &str) -> Subscription {
+        self.subscribe_for(Some(application_server_key.to_owned()))
+    }
+
+    fn subscribe_for(&self, server_key: Option<String>) -> Subscription {
         let secret = loop {
             if let Ok(key) = p256::SecretKey::from_slice(&random::<32>()) {
                 break key;
@@ -131,6 +146,7 @@ impl PushService {
             secret,
             auth,
             answers: VecDeque::new(),
+            server_key,
         });
         let index = inner.browsers.len() - 1;
         Subscription {
@@ -314,9 +330,23 @@ fn check(
             return Err(format!("bad Topic {topic}"));
         }
     }
+    let key = authorization
+        .split(',')
+        .find_map(|part| part.trim().strip_prefix("k="))
+        .unwrap_or_default()
+        .to_owned();
     let (secret, auth, sample) = {
         let inner = service.inner.lock().unwrap();
         let browser = inner.browsers.get(id).ok_or("no such subscription")?;
+        if browser
+            .server_key
+            .as_ref()
+            .is_some_and(|made_with| *made_with != key)
+        {
+            return Err(format!(
+                "subscription {id} was made with another applicationServerKey than {key}"
+            ));
+        }
         (browser.secret.clone(), browser.auth, inner.sample)
     };
     let count = service.inner.lock().unwrap().requests.len();
@@ -333,6 +363,7 @@ fn check(
         urgency: header("urgency").map(str::to_owned),
         topic: header("topic").map(str::to_owned),
         jwt,
+        key,
         claims,
     }))
 }
@@ -473,6 +504,7 @@ impl PushService {
                 secret: secret.clone(),
                 auth,
                 answers: VecDeque::new(),
+                server_key: None,
             });
             let index = inner.browsers.len() - 1;
             all.push(Subscription {

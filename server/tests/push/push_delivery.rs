@@ -1404,6 +1404,7 @@ on_both_databases!(
     push_service_refusals_keep_subscribers,
     deleting_a_post_does_not_reset_the_cap,
     nothing_for_ended_offers_or_private_endpoints,
+    each_town_pushes_with_its_own_key,
 );
 
 /// A merchant editing a post again and again during a 10 000-delivery fan-out on SQLite: every
@@ -1456,4 +1457,124 @@ async fn sqlite_edits_during_a_big_fan_out_never_fail() {
     .map(|r| r.is_ok());
     assert_eq!(waited, Ok(true), "{} outcomes", *recorded.borrow());
     assert_eq!(service.accepted().0, AUDIENCE);
+}
+
+/// Two towns on one deployment, one phone subscribed on each town's site (an account's
+/// profile holds both subscriptions, each made with that town's key): each town's offer goes to
+/// the subscription made on its site only, signed with its own key and contact, and links to
+/// its own site. The push service refuses a message signed with another key than the
+/// subscription's, as real ones do.
+async fn each_town_pushes_with_its_own_key(store: SqlStore) {
+    use common::fixtures::{shop, shop_fields};
+    let service = PushService::start().await;
+    let habay = town(&store).await;
+    let mut arlon = common::fixtures::town(&store, "arlon", "Arlon").await;
+    arlon.host = Some("arlon.example.be".into());
+    arlon.vapid_subject = Some("mailto:commerce@arlon.be".into());
+    let arlon = store.update_town(&arlon).await.unwrap();
+    let market = shop(
+        &store,
+        arlon.id,
+        "node/9",
+        "boulangerie-du-marche",
+        &shop_fields("Boulangerie du Marché", "bakery", 49.68, 5.81),
+    )
+    .await;
+    let habay_key = server::push::vapid_keys(&store, habay.town_id)
+        .await
+        .unwrap();
+    let arlon_key = server::push::vapid_keys(&store, arlon.id).await.unwrap();
+    assert_ne!(habay_key, arlon_key);
+    let on_habay = service.subscribe_with(&habay_key.public_key);
+    let on_arlon = service.subscribe_with(&arlon_key.public_key);
+    let now = Utc::now();
+    let anne = store.create_device_profile("anne", now).await.unwrap();
+    for shop in [habay.bakery, market.id] {
+        store.set_shop_follow(anne, shop, true, now).await.unwrap();
+    }
+    for (town_id, subscription) in [(habay.town_id, &on_habay), (arlon.id, &on_arlon)] {
+        store
+            .save_push_subscription(
+                anne,
+                Some(town_id),
+                &StoredSubscription {
+                    endpoint: subscription.endpoint.clone(),
+                    p256dh: subscription.p256dh.clone(),
+                    auth: subscription.auth.clone(),
+                },
+                now,
+            )
+            .await
+            .unwrap();
+    }
+
+    // The server's own senders: each town's key, contact and address from the database.
+    let config = server::config::Config::from_lookup(|name| match name {
+        "QUARTIER_BASE_URL" => Some(BASE_URL.to_owned()),
+        "QUARTIER_VAPID_SUBJECT" => Some("mailto:ops@quartier.example".to_owned()),
+        "QUARTIER_PUSH_ALLOW_LOOPBACK" => Some("true".to_owned()),
+        _ => None,
+    })
+    .unwrap();
+    let senders = server::push::StoredTownSenders::new(
+        Arc::new(store.clone()),
+        Arc::new(config.settings()),
+        &config.push_delivery(),
+    )
+    .unwrap();
+    let clock = midday();
+    let worker = Worker::with_senders(
+        Arc::new(store.clone()),
+        Arc::new(senders),
+        clock.clone(),
+        fast_settings(),
+    );
+    let mut recorded = worker.recorded();
+    tokio::spawn(Arc::new(worker).run());
+
+    publish(
+        &store,
+        &clock,
+        &habay,
+        &offer(&clock, habay.bakery, "Croissants", "Ce matin."),
+    )
+    .await;
+    let arlon_town = Town {
+        town_id: arlon.id,
+        bakery: market.id,
+        florist: market.id,
+    };
+    publish(
+        &store,
+        &clock,
+        &arlon_town,
+        &offer(&clock, market.id, "Pain de seigle", "Sorti du four."),
+    )
+    .await;
+    outcomes(&mut recorded, 2).await;
+    assert!(service.refused().is_empty(), "{:?}", service.refused());
+    let received = service.received();
+    assert_eq!(received.len(), 2);
+    for message in &received {
+        let navigate = message.json()["notification"]["navigate"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        if message.subscription == on_habay.index {
+            assert_eq!(message.key, habay_key.public_key);
+            assert_eq!(message.claims["sub"], "mailto:ops@quartier.example");
+            assert!(
+                navigate.starts_with("https://quartier.example/shops/boulangerie-jacob#post-"),
+                "{navigate}"
+            );
+        } else {
+            assert_eq!(message.subscription, on_arlon.index);
+            assert_eq!(message.key, arlon_key.public_key);
+            assert_eq!(message.claims["sub"], "mailto:commerce@arlon.be");
+            assert!(
+                navigate.starts_with("https://arlon.example.be/shops/boulangerie-du-marche#post-"),
+                "{navigate}"
+            );
+        }
+    }
 }

@@ -57,6 +57,15 @@ async fn towns_are_added_listed_and_changed() {
         .await
         .unwrap();
 
+    // Commands about one town ask which, once there are several.
+    let vapid = Cli::try_parse_from(["quartier", "vapid"]).unwrap().command;
+    let error = server::cli::run(vapid, config.clone()).await.unwrap_err();
+    assert!(error.contains("several towns (arlon, habay)"), "{error}");
+    let vapid = Cli::try_parse_from(["quartier", "vapid", "--town", "arlon"])
+        .unwrap()
+        .command;
+    server::cli::run(vapid, config.clone()).await.unwrap();
+
     let listed = town(&config, &["list"]).await.unwrap();
     assert!(listed.contains("arlon (Arlon)"), "{listed}");
     assert!(
@@ -123,12 +132,53 @@ async fn towns_are_added_listed_and_changed() {
             "there is a town 'arlon' already",
         ),
         (vec!["add", "Bad Slug", "--name", "X"], "not a town slug"),
+        (
+            vec![
+                "add",
+                "namur",
+                "--name",
+                "Namur",
+                "--host",
+                "arlon.example.be",
+            ],
+            "another town is served on arlon.example.be",
+        ),
+        (
+            vec![
+                "set",
+                "habay",
+                "--host",
+                "habay.example.be",
+                "--base-url",
+                "https://www.habay.example.be",
+            ],
+            "not on the host name",
+        ),
+        (
+            vec![
+                "set",
+                "habay",
+                "--base-url",
+                "https://habay.example.be/#top",
+            ],
+            "QUARTIER_BASE_URL",
+        ),
     ];
     for (args, expected) in refused {
         let error = town(&config, &args).await.expect_err(&args.join(" "));
         assert!(error.contains(expected), "{args:?}: {error}");
     }
 
+    assert!(
+        town(&config, &["list"])
+            .await
+            .unwrap()
+            .matches(" (")
+            .count()
+            >= 2
+            && !town(&config, &["list"]).await.unwrap().contains("namur"),
+        "a refused town is not added"
+    );
     town(
         &config,
         &[

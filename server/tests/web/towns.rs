@@ -265,10 +265,11 @@ async fn sessions_follows_and_push_keys_stay_in_their_town() {
         .unwrap();
     assert!(habay_key.contains(&habay_stored.public_key));
 
-    // A write from one town's pages to the other's site is refused.
+    // A write from one town's pages to the other's site is refused (Habay, without a host
+    // name of its own, is at the instance's URL).
     let request = at(ARLON, Request::post("/api/follow"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ORIGIN, "https://habay.example.be")
+        .header(header::ORIGIN, "https://quartier.example.be")
         .body(Body::from(
             "target=shop&slug=boulangerie-du-marche&follow=true",
         ))
@@ -358,6 +359,20 @@ async fn figures_roles_and_invitations_are_each_towns_own() {
         )
         .await
         .unwrap();
+    // Invitation links open the town's own site.
+    let (status, _, link) = call_at(
+        &app,
+        ARLON,
+        "/api/invitations/create",
+        "role=owner&target=boulangerie-du-marche",
+        Some(&arlon_admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{link}");
+    assert!(
+        link.contains("\"url\":\"https://arlon.example.be/invite/"),
+        "{link}"
+    );
     let (status, _, answer) = call_at(
         &app,
         ARLON,
