@@ -42,6 +42,10 @@ pub struct Config {
     /// `QUARTIER_MEDIA_DIR`: where photos are stored (default `./data/media`). Several
     /// instances must share it (a common volume).
     pub media_dir: std::path::PathBuf,
+    /// `QUARTIER_MEDIA_URL`: photos on an S3-compatible object store instead,
+    /// `s3://BUCKET[/PREFIX]`, with `AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_ACCESS_KEY_ID` and
+    /// `AWS_SECRET_ACCESS_KEY`.
+    pub media_store: Option<S3Media>,
     /// `QUARTIER_SMTP_*`: the mail server for sign-in links; `None` writes them to the log.
     pub smtp: Option<SmtpConfig>,
     /// `QUARTIER_CLIENT_IP_HEADER`: behind a reverse proxy, the header with the client's
@@ -60,6 +64,36 @@ pub struct Config {
     /// `mailto:` address or an `https:` URL (RFC 8292). Required when the site is served over
     /// https (production).
     pub vapid_subject: Option<String>,
+}
+
+/// Where photos go on an S3-compatible object store.
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Media {
+    pub bucket: String,
+    /// Keys start with it (and a `/`), e.g. `habay`; empty: at the bucket's root.
+    pub prefix: String,
+    /// `AWS_ENDPOINT_URL`: the store's URL (MinIO, Garage, s3s, a provider's); unset: AWS.
+    pub endpoint: Option<String>,
+    /// `AWS_REGION` (default `us-east-1`, which most other stores accept).
+    pub region: String,
+    /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; unset: the machine's own (instance
+    /// metadata, web identity), as the AWS tools find them.
+    pub credentials: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for S3Media {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Media")
+            .field("bucket", &self.bucket)
+            .field("prefix", &self.prefix)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|(id, _)| (id, "…")),
+            )
+            .finish()
+    }
 }
 
 /// How sign-in e-mails leave.
@@ -120,6 +154,7 @@ impl Config {
             })?),
         };
         let vapid_subject = vapid_subject(get, &base_url)?;
+        let media_store = media_store(get)?;
         let media_dir = std::path::PathBuf::from(
             get("QUARTIER_MEDIA_DIR").unwrap_or_else(|| DEFAULT_MEDIA_DIR.to_owned()),
         );
@@ -128,6 +163,7 @@ impl Config {
             push_allow_loopback,
             metrics_addr,
             media_dir,
+            media_store,
             smtp,
             client_ip_header,
             trusted_proxy_hops,
@@ -290,6 +326,77 @@ fn tile_url(get: Get) -> Result<Option<String>, ConfigError> {
             Ok(Some(url))
         }
     }
+}
+
+fn media_store(get: Get) -> Result<Option<S3Media>, ConfigError> {
+    let Some(url) = get("QUARTIER_MEDIA_URL") else {
+        return Ok(None);
+    };
+    let invalid = |message: String| ConfigError {
+        name: "QUARTIER_MEDIA_URL",
+        message,
+    };
+    let rest = url.strip_prefix("s3://").ok_or_else(|| {
+        invalid(format!(
+            "'{url}' is not an object store URL such as s3://quartier-photos or s3://bucket/habay"
+        ))
+    })?;
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    let prefix = prefix.trim_end_matches('/');
+    // S3's rules for bucket names (3 to 63 lower-case letters, digits, dots and dashes).
+    let bucket_ok = (3..=63).contains(&bucket.len())
+        && bucket
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !bucket_ok {
+        return Err(invalid(format!("'{bucket}' is not a bucket name")));
+    }
+    let prefix_ok = prefix.split('/').all(|segment| {
+        !segment.is_empty()
+            && segment != "."
+            && segment != ".."
+            && segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    });
+    if !prefix.is_empty() && !prefix_ok {
+        return Err(invalid(format!(
+            "'{prefix}' is not a key prefix such as habay or photos/habay"
+        )));
+    }
+    let endpoint = match get("AWS_ENDPOINT_URL") {
+        None => None,
+        Some(endpoint) => match url::Url::parse(&endpoint) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
+                Some(endpoint.trim_end_matches('/').to_owned())
+            }
+            _ => {
+                return Err(ConfigError {
+                    name: "AWS_ENDPOINT_URL",
+                    message: format!("'{endpoint}' is not a URL such as https://s3.example.be"),
+                })
+            }
+        },
+    };
+    let credentials = match (get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")) {
+        (Some(id), Some(secret)) => Some((id, secret)),
+        (None, None) => None,
+        _ => {
+            return Err(ConfigError {
+                name: "AWS_ACCESS_KEY_ID",
+                message: "set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither".into(),
+            })
+        }
+    };
+    Ok(Some(S3Media {
+        bucket: bucket.to_owned(),
+        prefix: prefix.to_owned(),
+        endpoint,
+        region: get("AWS_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+        credentials,
+    }))
 }
 
 fn smtp(get: Get) -> Result<Option<SmtpConfig>, ConfigError> {

@@ -35,18 +35,13 @@ pub fn app_state(store: Arc<dyn Store>, config: &config::Config) -> Result<AppSt
         })?),
         None => Arc::new(mail::LogMailer),
     };
-    let photos = photos::DiskPhotos::new(&config.media_dir).map_err(|error| {
-        format!(
-            "cannot create the photo directory {} (QUARTIER_MEDIA_DIR): {error}",
-            config.media_dir.display()
-        )
-    })?;
+    let photos = photos::open(config)?;
     Ok(AppState {
         store,
         settings: Arc::new(config.settings()),
         clock: Arc::new(SystemClock),
         mailer,
-        photos: Arc::new(photos),
+        photos,
     })
 }
 

@@ -212,24 +212,31 @@ impl DiskPhotos {
     }
 }
 
+/// Processes a photo off the async threads, at most [`PHOTOS_AT_ONCE`] at a time.
+async fn process_in_turn(
+    processing: &std::sync::Arc<tokio::sync::Semaphore>,
+    bytes: Vec<u8>,
+) -> Result<Processed, PhotoError> {
+    // The turn goes with the work: if the request is dropped meanwhile, the decoding still
+    // holds it until it ends.
+    let turn = processing
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| PhotoError::Storage(e.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let processed = process(&bytes);
+        drop(turn);
+        processed
+    })
+    .await
+    .map_err(|e| PhotoError::Storage(e.to_string()))?
+}
+
 #[async_trait]
 impl PhotoStore for DiskPhotos {
     async fn save(&self, bytes: Vec<u8>) -> Result<String, PhotoError> {
-        // The turn goes with the work: if the request is dropped meanwhile, the decoding
-        // still holds it until it ends.
-        let turn = self
-            .processing
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| PhotoError::Storage(e.to_string()))?;
-        let processed = tokio::task::spawn_blocking(move || {
-            let processed = process(&bytes);
-            drop(turn);
-            processed
-        })
-        .await
-        .map_err(|e| PhotoError::Storage(e.to_string()))??;
+        let processed = process_in_turn(&self.processing, bytes).await?;
         for (suffix, data) in [("l", &processed.large), ("t", &processed.thumb)] {
             let path = self.dir.join(format!("{}-{suffix}.jpg", processed.name));
             // Write then rename: a reader never sees half a file.
@@ -305,6 +312,155 @@ impl PhotoStore for DiskPhotos {
             *latest = (*latest).max(written);
         }
         Ok(photos.into_iter().collect())
+    }
+
+    async fn read(&self, file: &str) -> Result<Option<Vec<u8>>, PhotoError> {
+        if !is_media_name(file) {
+            return Ok(None);
+        }
+        match tokio::fs::read(self.dir.join(file)).await {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(PhotoError::Storage(error.to_string())),
+        }
+    }
+}
+
+/// Photos on an S3-compatible object store (`QUARTIER_MEDIA_URL`), shared by every instance,
+/// through the `object_store` crate: each file is put whole (a reader never sees half of one).
+pub struct ObjectPhotos {
+    store: std::sync::Arc<dyn object_store::ObjectStore>,
+    processing: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+impl ObjectPhotos {
+    /// The bucket (and key prefix) `media` names, with its endpoint and credentials. Nothing
+    /// is sent before the first photo.
+    pub fn s3(media: &crate::config::S3Media) -> Result<ObjectPhotos, String> {
+        use object_store::aws::AmazonS3Builder;
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(&media.bucket)
+            .with_region(&media.region);
+        if let Some(endpoint) = &media.endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"));
+        }
+        if let Some((key_id, secret)) = &media.credentials {
+            builder = builder
+                .with_access_key_id(key_id)
+                .with_secret_access_key(secret);
+        }
+        let s3 = builder.build().map_err(|e| e.to_string())?;
+        let store: std::sync::Arc<dyn object_store::ObjectStore> = if media.prefix.is_empty() {
+            std::sync::Arc::new(s3)
+        } else {
+            std::sync::Arc::new(object_store::prefix::PrefixStore::new(
+                s3,
+                media.prefix.as_str(),
+            ))
+        };
+        Ok(ObjectPhotos {
+            store,
+            processing: std::sync::Arc::new(tokio::sync::Semaphore::new(PHOTOS_AT_ONCE)),
+        })
+    }
+}
+
+fn storage_error(error: object_store::Error) -> PhotoError {
+    PhotoError::Storage(error.to_string())
+}
+
+#[async_trait]
+impl PhotoStore for ObjectPhotos {
+    async fn save(&self, bytes: Vec<u8>) -> Result<String, PhotoError> {
+        use object_store::ObjectStoreExt;
+        let processed = process_in_turn(&self.processing, bytes).await?;
+        for (suffix, data) in [("l", processed.large), ("t", processed.thumb)] {
+            let path = object_store::path::Path::from(format!("{}-{suffix}.jpg", processed.name));
+            self.store
+                .put(&path, object_store::PutPayload::from(data))
+                .await
+                .map_err(storage_error)?;
+        }
+        Ok(processed.name)
+    }
+
+    /// An object store cannot rename: each file's time is read, then the file deleted when
+    /// old enough. An upload of the same picture between the two (a few milliseconds, for a
+    /// photo nothing showed) is lost; the hourly collection keeps a 10-minute margin.
+    async fn delete(&self, name: &str, written_before: SystemTime) -> Result<bool, PhotoError> {
+        use object_store::ObjectStoreExt;
+        if !app::server::is_photo_name(name) {
+            return Ok(false);
+        }
+        let written_before = chrono::DateTime::<chrono::Utc>::from(written_before);
+        let mut gone = true;
+        for suffix in ["l", "t"] {
+            let path = object_store::path::Path::from(format!("{name}-{suffix}.jpg"));
+            let meta = match self.store.head(&path).await {
+                Ok(meta) => meta,
+                Err(object_store::Error::NotFound { .. }) => continue,
+                Err(error) => return Err(storage_error(error)),
+            };
+            if meta.last_modified >= written_before {
+                gone = false;
+                continue;
+            }
+            match self.store.delete(&path).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(error) => return Err(storage_error(error)),
+            }
+        }
+        Ok(gone)
+    }
+
+    async fn list(&self) -> Result<Vec<(String, SystemTime)>, PhotoError> {
+        use futures_util::TryStreamExt;
+        let mut photos: std::collections::BTreeMap<String, SystemTime> = Default::default();
+        let mut listing = self.store.list(None);
+        while let Some(meta) = listing.try_next().await.map_err(storage_error)? {
+            let key = meta.location.as_ref();
+            if !is_media_name(key) {
+                continue;
+            }
+            let latest = photos
+                .entry(key[..32].to_owned())
+                .or_insert(SystemTime::UNIX_EPOCH);
+            *latest = (*latest).max(SystemTime::from(meta.last_modified));
+        }
+        Ok(photos.into_iter().collect())
+    }
+
+    async fn read(&self, file: &str) -> Result<Option<Vec<u8>>, PhotoError> {
+        use object_store::ObjectStoreExt;
+        if !is_media_name(file) {
+            return Ok(None);
+        }
+        let path = object_store::path::Path::from(file);
+        match self.store.get(&path).await {
+            Ok(found) => Ok(Some(found.bytes().await.map_err(storage_error)?.to_vec())),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) => Err(storage_error(error)),
+        }
+    }
+}
+
+/// The configured photo store: the object store of `QUARTIER_MEDIA_URL`, else the directory
+/// `QUARTIER_MEDIA_DIR` (created if missing). Fails naming the setting.
+pub fn open(config: &crate::config::Config) -> Result<std::sync::Arc<dyn PhotoStore>, String> {
+    match &config.media_store {
+        Some(media) => Ok(std::sync::Arc::new(ObjectPhotos::s3(media).map_err(
+            |error| format!("cannot set up the object store (QUARTIER_MEDIA_URL): {error}"),
+        )?)),
+        None => Ok(std::sync::Arc::new(
+            DiskPhotos::new(&config.media_dir).map_err(|error| {
+                format!(
+                    "cannot create the photo directory {} (QUARTIER_MEDIA_DIR): {error}",
+                    config.media_dir.display()
+                )
+            })?,
+        )),
     }
 }
 

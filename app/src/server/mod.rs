@@ -160,6 +160,9 @@ pub trait PhotoStore: Send + Sync {
 
     /// Every stored photo's name, with when its files were last written.
     async fn list(&self) -> Result<Vec<(String, std::time::SystemTime)>, PhotoError>;
+
+    /// The content of one of a photo's files (`<name>-l.jpg` or `<name>-t.jpg`), if stored.
+    async fn read(&self, file: &str) -> Result<Option<Vec<u8>>, PhotoError>;
 }
 
 /// Whether `name` is a photo's name: the 32 hex digits of its content's hash.

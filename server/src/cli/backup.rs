@@ -64,7 +64,11 @@ pub async fn backup(config: &Config, dest: &Path) -> Result<String, String> {
     // The photos before the database and again after: a photo the copy names was either there
     // before it (a photo removed since is kept from the first pass) or written before the
     // row that names it (the second pass).
-    copy_media(&config.media_dir, &dest.join(MEDIA_DIR))?;
+    // Photos on an object store stay there (its versioning or replication keeps them).
+    let local_media = config.media_store.is_none();
+    if local_media {
+        copy_media(&config.media_dir, &dest.join(MEDIA_DIR))?;
+    }
     // Not migrated: a newer `quartier` must not change the database of a server still running
     // the older one.
     let store = SqlStore::connect(&config.database_url)
@@ -111,7 +115,11 @@ pub async fn backup(config: &Config, dest: &Path) -> Result<String, String> {
             figures
         }
     };
-    let media_files = copy_media(&config.media_dir, &dest.join(MEDIA_DIR))?;
+    let media_files = if local_media {
+        copy_media(&config.media_dir, &dest.join(MEDIA_DIR))?
+    } else {
+        0
+    };
     let manifest = Manifest {
         made_at,
         backend: backend_of(&config.database_url).to_owned(),
@@ -122,8 +130,13 @@ pub async fn backup(config: &Config, dest: &Path) -> Result<String, String> {
     };
     write_manifest(dest, &manifest)?;
     let rows: i64 = manifest.tables.values().sum();
+    let photos = if local_media {
+        format!("{media_files} photo files")
+    } else {
+        "the photos left on the object store (QUARTIER_MEDIA_URL)".to_owned()
+    };
     Ok(format!(
-        "backup written to {}: {} tables, {rows} rows, {media_files} photo files (schema version {})",
+        "backup written to {}: {} tables, {rows} rows, {photos} (schema version {})",
         dest.display(),
         manifest.tables.len(),
         schema_version.map_or_else(|| "none".to_owned(), |v| v.to_string())
@@ -222,7 +235,11 @@ pub async fn restore(config: &Config, src: &Path, force: bool) -> Result<String,
             run_tool("pg_restore", &args, &config.database_url).await?;
         }
     }
-    let media_files = copy_media(&src.join(MEDIA_DIR), &config.media_dir)?;
+    let media_files = if config.media_store.is_none() {
+        copy_media(&src.join(MEDIA_DIR), &config.media_dir)?
+    } else {
+        0
+    };
     // This version's migrations on top (a backup made by an older version is brought up to date).
     let store = super::open_store(config).await?;
     let rows: i64 = store

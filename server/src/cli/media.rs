@@ -5,15 +5,10 @@ use crate::config::Config;
 
 pub async fn gc(config: &Config, dry_run: bool, force: bool) -> Result<String, String> {
     let store = super::open_store(config).await?;
-    let photos = crate::photos::DiskPhotos::new(&config.media_dir).map_err(|error| {
-        format!(
-            "cannot open the photo directory {} (QUARTIER_MEDIA_DIR): {error}",
-            config.media_dir.display()
-        )
-    })?;
+    let photos = crate::photos::open(config)?;
     let collected = crate::media::collect_garbage(
         &store,
-        &photos,
+        photos.as_ref(),
         std::time::SystemTime::now(),
         dry_run,
         force,

@@ -108,8 +108,8 @@ async fn media(
     if !crate::photos::is_media_name(&name) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match tokio::fs::read(state.app.settings.media_dir.join(&name)).await {
-        Ok(bytes) => (
+    match state.app.photos.read(&name).await {
+        Ok(Some(bytes)) => (
             [
                 (header::CONTENT_TYPE, "image/jpeg"),
                 (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
@@ -117,9 +117,7 @@ async fn media(
             bytes,
         )
             .into_response(),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            StatusCode::NOT_FOUND.into_response()
-        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => {
             tracing::error!(%error, name, "cannot read a photo");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

@@ -17,6 +17,7 @@ mod invitation_sheet;
 mod merchants;
 mod messages;
 mod notifications;
+mod object_storage;
 mod operations;
 mod passkeys;
 mod photos;
