@@ -76,8 +76,8 @@ pub struct S3Media {
     pub endpoint: Option<String>,
     /// `AWS_REGION` (default `us-east-1`, which most other stores accept).
     pub region: String,
-    /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; unset: the machine's own (instance
-    /// metadata, web identity), as the AWS tools find them.
+    /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; unset: from the environment
+    /// (`AWS_SESSION_TOKEN`, a web identity or container role) or the instance's role.
     pub credentials: Option<(String, String)>,
 }
 
@@ -369,7 +369,12 @@ fn media_store(get: Get) -> Result<Option<S3Media>, ConfigError> {
     let endpoint = match get("AWS_ENDPOINT_URL") {
         None => None,
         Some(endpoint) => match url::Url::parse(&endpoint) {
-            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
+            Ok(parsed)
+                if matches!(parsed.scheme(), "http" | "https")
+                    && parsed.has_host()
+                    && parsed.username().is_empty()
+                    && parsed.password().is_none() =>
+            {
                 Some(endpoint.trim_end_matches('/').to_owned())
             }
             _ => {

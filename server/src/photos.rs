@@ -334,17 +334,31 @@ pub struct ObjectPhotos {
 }
 
 impl ObjectPhotos {
-    /// The bucket (and key prefix) `media` names, with its endpoint and credentials. Nothing
-    /// is sent before the first photo.
+    /// The bucket (and key prefix) `media` names, with its endpoint and credentials (else
+    /// those the environment gives, as AWS tools find them: `AWS_SESSION_TOKEN`, a web
+    /// identity or container role, the instance's role). Nothing is sent yet: see
+    /// [`ObjectPhotos::check`].
     pub fn s3(media: &crate::config::S3Media) -> Result<ObjectPhotos, String> {
         use object_store::aws::AmazonS3Builder;
-        let mut builder = AmazonS3Builder::new()
+        use std::time::Duration;
+        let mut builder = AmazonS3Builder::from_env()
             .with_bucket_name(&media.bucket)
-            .with_region(&media.region);
+            .with_region(&media.region)
+            // A slow or absent store answers a page's photo or an upload within seconds, not
+            // after minutes of retries.
+            .with_retry(object_store::RetryConfig {
+                max_retries: 2,
+                retry_timeout: Duration::from_secs(10),
+                ..Default::default()
+            })
+            .with_client_options(
+                object_store::ClientOptions::new()
+                    .with_timeout(Duration::from_secs(20))
+                    .with_connect_timeout(Duration::from_secs(5)),
+            );
         if let Some(endpoint) = &media.endpoint {
-            builder = builder
-                .with_endpoint(endpoint)
-                .with_allow_http(endpoint.starts_with("http://"));
+            let http = url::Url::parse(endpoint).is_ok_and(|u| u.scheme() == "http");
+            builder = builder.with_endpoint(endpoint).with_allow_http(http);
         }
         if let Some((key_id, secret)) = &media.credentials {
             builder = builder
@@ -366,6 +380,21 @@ impl ObjectPhotos {
         })
     }
 }
+
+impl ObjectPhotos {
+    /// Lists the bucket once (at start): a missing bucket, refused credentials or an endpoint
+    /// that does not answer stop the server, instead of photos failing one by one.
+    pub async fn check(&self) -> Result<(), String> {
+        self.store
+            .list_with_delimiter(None)
+            .await
+            .map(|_| ())
+            .map_err(|error| format!("the object store does not answer as expected: {error}"))
+    }
+}
+
+/// The largest object read back as a photo (the large size is a few hundred kilobytes).
+const MAX_STORED_PHOTO: u64 = 16 * 1024 * 1024;
 
 fn storage_error(error: object_store::Error) -> PhotoError {
     PhotoError::Storage(error.to_string())
@@ -439,6 +468,10 @@ impl PhotoStore for ObjectPhotos {
         }
         let path = object_store::path::Path::from(file);
         match self.store.get(&path).await {
+            Ok(found) if found.meta.size > MAX_STORED_PHOTO => Err(PhotoError::Storage(format!(
+                "{file} holds {} bytes: not a photo of Quartier",
+                found.meta.size
+            ))),
             Ok(found) => Ok(Some(found.bytes().await.map_err(storage_error)?.to_vec())),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(error) => Err(storage_error(error)),

@@ -29,6 +29,13 @@ pub async fn run(config: Config) -> Result<(), String> {
         super::backup::lock_sqlite(&config.database_url, super::backup::Lock::Serve)?;
     let store = super::open_store(&config).await?;
     tracing::info!(backend = store.backend(), "database ready");
+    if let Some(media) = &config.media_store {
+        crate::photos::ObjectPhotos::s3(media)?
+            .check()
+            .await
+            .map_err(|error| format!("QUARTIER_MEDIA_URL: {error}"))?;
+        tracing::info!(bucket = %media.bucket, prefix = %media.prefix, "object store ready");
+    }
     if let Some(addr) = config.metrics_addr {
         crate::metrics::serve(addr, store.clone()).await?;
     }

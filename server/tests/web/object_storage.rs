@@ -150,6 +150,16 @@ async fn photos_go_to_the_object_store_and_leave_it_when_nothing_shows_them() {
     })
     .unwrap();
     let photos = server::photos::ObjectPhotos::s3(config.media_store.as_ref().unwrap()).unwrap();
+    photos.check().await.unwrap();
+    // A bucket that does not exist, or a wrong secret, is found at start.
+    let mut absent = config.media_store.clone().unwrap();
+    absent.bucket = "absent".into();
+    let absent = server::photos::ObjectPhotos::s3(&absent).unwrap();
+    assert!(absent.check().await.is_err());
+    let mut wrong = config.media_store.clone().unwrap();
+    wrong.credentials = Some((ACCESS_KEY.into(), "not-the-secret".into()));
+    let wrong = server::photos::ObjectPhotos::s3(&wrong).unwrap();
+    assert!(wrong.check().await.is_err());
     let listed = app::server::PhotoStore::list(&photos).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].0, name);
@@ -235,6 +245,13 @@ fn object_store_settings_are_checked() {
             vec![
                 ("QUARTIER_MEDIA_URL", "s3://photos"),
                 ("AWS_ENDPOINT_URL", "s3.example.be"),
+            ],
+            "AWS_ENDPOINT_URL",
+        ),
+        (
+            vec![
+                ("QUARTIER_MEDIA_URL", "s3://photos"),
+                ("AWS_ENDPOINT_URL", "https://key:secret@s3.example.be"),
             ],
             "AWS_ENDPOINT_URL",
         ),
