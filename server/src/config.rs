@@ -179,18 +179,6 @@ impl Config {
         })
     }
 
-    /// The VAPID `sub` claim: the configured contact, or (development, plain http) the site's
-    /// webmaster address.
-    pub fn vapid_subject(&self) -> String {
-        self.vapid_subject.clone().unwrap_or_else(|| {
-            let host = url::Url::parse(&self.base_url)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_owned))
-                .unwrap_or_else(|| "localhost".into());
-            format!("mailto:webmaster@{host}")
-        })
-    }
-
     /// What the push delivery worker needs to know of the site.
     pub fn push_delivery(&self) -> crate::push::Delivery {
         crate::push::Delivery {
@@ -211,7 +199,6 @@ impl Config {
             tile_attribution: self.tile_attribution.clone(),
             client_ip_header: self.client_ip_header.clone(),
             trusted_proxy_hops: self.trusted_proxy_hops,
-            media_dir: self.media_dir.clone(),
             push_allow_loopback: self.push_allow_loopback,
         }
     }

@@ -48,8 +48,6 @@ pub struct Settings {
     pub client_ip_header: Option<String>,
     /// How many reverse proxies in front of the server append to that header.
     pub trusted_proxy_hops: usize,
-    /// Where photos are stored.
-    pub media_dir: std::path::PathBuf,
     /// Push subscriptions may point at loopback addresses (development and tests only).
     pub push_allow_loopback: bool,
 }

@@ -403,3 +403,13 @@ pub async fn street(store: &dyn Store) -> Street {
         arlon_shop,
     }
 }
+
+/// A browser's push subscription `name` (an endpoint of a push service, valid keys).
+pub fn browser(name: &str) -> app::domain::push::Subscription {
+    app::domain::push::Subscription {
+        endpoint: format!("https://push.example.net/{name}"),
+        p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
+            .into(),
+        auth: "tBHItJI5svbpez7KI4CCXg".into(),
+    }
+}

@@ -7,13 +7,13 @@ use crate::common;
 
 use app::domain::outbox::Outcome;
 use app::domain::privacy::*;
-use app::domain::push::{QuietHours, Subscription};
+use app::domain::push::QuietHours;
 use app::server::store::prelude::*;
 use app::server::{
     InvitedRole, NewInvitation, NewMessage, PostAuthor, PostKind, PostOrigin, Recipient,
 };
 use chrono::{DateTime, Duration, TimeDelta, Utc};
-use common::fixtures::{now, post, shop, shop_fields, town};
+use common::fixtures::{browser, now, post, shop, shop_fields, town};
 use server::db::SqlStore;
 
 /// Every table of the migrated database is on the privacy page (a new table must say what it
@@ -56,15 +56,6 @@ async fn every_table_is_on_the_privacy_page_on_sqlite() {
 async fn every_table_is_on_the_privacy_page_on_postgres() {
     let db = common::postgres_store().await;
     every_table_is_on_the_privacy_page(&db.store, false).await;
-}
-
-fn browser(name: &str) -> Subscription {
-    Subscription {
-        endpoint: format!("https://push.example.net/{name}"),
-        p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
-            .into(),
-        auth: "tBHItJI5svbpez7KI4CCXg".into(),
-    }
 }
 
 /// Publishes an offer of `shop` at `at` (its job expanded to every subscribed follower).

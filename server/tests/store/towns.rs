@@ -2,12 +2,11 @@
 //! settings), and what keeps one town's pushes and sessions from another's, run on a
 //! temporary SQLite file and on a fresh PostgreSQL database.
 
-use app::domain::push::Subscription;
 use app::server::store::prelude::*;
 use app::server::{NewSession, NewTown, PostAuthor, PostKind, PostOrigin, StoreError};
 use chrono::{Duration, TimeDelta};
 
-use crate::common::fixtures::{now, post, shop, shop_fields, sign_in_link};
+use crate::common::fixtures::{browser, now, post, shop, shop_fields, sign_in_link};
 
 async fn contract(store: &dyn Store) {
     assert!(
@@ -115,15 +114,6 @@ async fn contract(store: &dyn Store) {
     assert_eq!(reimported.mail_from, arlon.mail_from);
 
     separation(store, &habay, &reimported).await;
-}
-
-fn browser(name: &str) -> Subscription {
-    Subscription {
-        endpoint: format!("https://push.example.net/{name}"),
-        p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
-            .into(),
-        auth: "tBHItJI5svbpez7KI4CCXg".into(),
-    }
 }
 
 /// A person with an account in both towns: their phone subscribed on each town's site (the
