@@ -36,9 +36,19 @@ pub fn traced_path(path: &str) -> &str {
     path
 }
 
+/// The app's routes, listed once per process. Listing them renders the app with resources
+/// held back by a flag that is global to the process (`SuppressResourceLoad`): a page rendered
+/// on another thread meanwhile would wait for ever for a resource that never loads. So the list
+/// is made once, before any page can be rendered, and reused (by each test's router too).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP application.
 pub fn build_app(state: AppState, leptos_options: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
