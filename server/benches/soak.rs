@@ -1,8 +1,9 @@
-//! Soak test: `cargo bench -p server --bench soak [-- --minutes 10] [-- --postgres]`.
+//! Soak test: `cargo bench -p server --bench soak [-- --minutes 10] [--postgres] [--object-store]`.
 //!
 //! Starts the real `quartier` binary on the demo town: one instance on SQLite, or (`--postgres`)
 //! two instances on one new PostgreSQL database sharing one photo directory, the requests shared
-//! between them as a reverse proxy would. The local push service (tests/common/push_service.rs:
+//! between them as a reverse proxy would; `--object-store`: the photos on an S3 server started
+//! here (s3s-fs over a directory, signed requests) instead. The local push service (tests/common/push_service.rs:
 //! it checks VAPID and TTL on every request) holds 2 000 phones following the bakery. For the
 //! given minutes (10 by default) it runs a mixed load:
 //! - 12 residents, each request from one of 5 000 client addresses (`X-Forwarded-For`, as
@@ -15,19 +16,23 @@
 //! resident memory (RSS) of each instance; the pushes the push service accepted. Fails (exit 1)
 //! on any error, or an RSS over 150 MB.
 
+#[path = "../tests/common/instances.rs"]
+mod instances;
 #[path = "../tests/common/push_service.rs"]
 #[allow(dead_code)]
 mod push_service;
+#[path = "../tests/common/s3.rs"]
+#[allow(dead_code)]
+mod s3;
 
 use app::server::store::prelude::*;
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use app::domain::push::QuietHours;
-use app::server::{InvitedRole, NewInvitation, NewSignInLink};
+use instances::{owner_session, Instance};
 use push_service::{add_audience, PushService};
 use server::db::SqlStore;
 
@@ -66,14 +71,6 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
     }
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     f64::from(sorted[index]) / 1000.0
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A 1 200 × 800 photo as a phone sends it (JPEG, quality 90).
@@ -118,32 +115,6 @@ fn multipart(slug: &str, title: &str, photo: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-struct Instance {
-    base: String,
-    child: Child,
-}
-
-fn start_instance(database_url: &str, dir: &std::path::Path) -> Instance {
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_quartier"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", dir.join("site"))
-        .env("LEPTOS_OUTPUT_NAME", "quartier")
-        .env("QUARTIER_BASE_URL", &base)
-        .env("QUARTIER_MEDIA_DIR", dir.join("media"))
-        .env("QUARTIER_PUSH_ALLOW_LOOPBACK", "true")
-        .env("QUARTIER_CLIENT_IP_HEADER", "X-Forwarded-For")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the quartier binary starts");
-    Instance { base, child }
-}
-
 /// Resident memory of a process, in MB.
 fn rss_mb(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -156,71 +127,6 @@ fn rss_mb(pid: u32) -> f64 {
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// A session cookie for the owner of `slug`, through an invitation and a sign-in link written
-/// in the database and completed over HTTP.
-async fn owner_session(
-    store: &SqlStore,
-    client: &reqwest::Client,
-    base: &str,
-    town_id: i64,
-    slug: &str,
-) -> String {
-    use app::server::auth::{new_secret, secret_hash, SIGN_IN_LINK_LIFETIME};
-    let now = chrono::Utc::now();
-    let shop = store
-        .shop_by_slug(town_id, slug)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("the demo shop {slug}"));
-    let invitation_token = new_secret().unwrap();
-    let invitation = store
-        .create_invitation(
-            town_id,
-            &NewInvitation {
-                token_hash: secret_hash(&invitation_token),
-                role: InvitedRole::Owner,
-                shop_id: Some(shop.id),
-                district_id: None,
-                created_by: None,
-                expires_at: now + chrono::TimeDelta::days(1),
-            },
-            now,
-        )
-        .await
-        .unwrap();
-    let token = new_secret().unwrap();
-    store
-        .create_sign_in_link(
-            &NewSignInLink {
-                token_hash: secret_hash(&token),
-                email: format!("owner@{slug}.test"),
-                invitation_id: Some(invitation.id),
-                return_to: None,
-                expires_at: now + SIGN_IN_LINK_LIFETIME,
-            },
-            now,
-        )
-        .await
-        .unwrap();
-    let response = client
-        .post(format!("{base}/api/auth/complete"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("X-Forwarded-For", "10.9.9.9")
-        .body(format!("token={token}"))
-        .send()
-        .await
-        .unwrap();
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .find(|c| c.starts_with("quartier_session="))
-        .expect("a session cookie")
-        .to_owned()
 }
 
 struct Load {
@@ -412,6 +318,7 @@ async fn main() {
         .and_then(|m| m.parse().ok())
         .unwrap_or(10);
     let postgres = args.iter().any(|a| a == "--postgres");
+    let object_store = args.iter().any(|a| a == "--object-store");
     let dir = tempfile::tempdir().unwrap();
     let database_url = if postgres {
         use sqlx::Connection;
@@ -467,27 +374,29 @@ async fn main() {
         .unwrap();
     add_audience(&database_url, bakery.id, &service.subscribe_many(AUDIENCE)).await;
 
-    let instances: Vec<Instance> = (0..if postgres { 2 } else { 1 })
-        .map(|_| start_instance(&database_url, dir.path()))
+    // Photos on an S3 server (s3s-fs over a directory, started here) instead of the directory
+    // the instances share.
+    let s3_root = tempfile::tempdir().unwrap();
+    let s3_server = if object_store {
+        std::fs::create_dir(s3_root.path().join("photos")).unwrap();
+        Some(s3::S3Server::start(s3_root.path()).await)
+    } else {
+        None
+    };
+    let media: Vec<(&str, &str)> = match &s3_server {
+        Some(server) => s3::settings(server, "s3://photos/soak").to_vec(),
+        None => Vec::new(),
+    };
+    let mut instances: Vec<Instance> = (0..if postgres { 2 } else { 1 })
+        .map(|_| Instance::start(&database_url, dir.path(), &media))
         .collect();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
-    for instance in &instances {
-        let ready = Instant::now();
-        loop {
-            let answer = client.get(format!("{}/readyz", instance.base)).send().await;
-            if answer.is_ok_and(|r| r.status().is_success()) {
-                break;
-            }
-            assert!(
-                ready.elapsed() < Duration::from_secs(60),
-                "the instance never got ready"
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+    for instance in &mut instances {
+        instance.ready(&client).await;
     }
     let merchant_shops: Vec<String> = shops
         .iter()
@@ -502,11 +411,16 @@ async fn main() {
     store.close().await;
 
     println!(
-        "soak: {minutes} min, {} instance(s) on {}, {} shops, {RESIDENTS} residents, {MERCHANTS} \
-         merchants posting with a photo every 2 min, the bakery's offer to {AUDIENCE} phones \
-         every minute",
+        "soak: {minutes} min, {} instance(s) on {}, photos {}, {} shops, {RESIDENTS} residents, \
+         {MERCHANTS} merchants posting with a photo every 2 min, the bakery's offer to {AUDIENCE} \
+         phones every minute",
         instances.len(),
         if postgres { "PostgreSQL" } else { "SQLite" },
+        if object_store {
+            "on an S3 server"
+        } else {
+            "in a directory"
+        },
         shops.len()
     );
     let load = Arc::new(Load {
@@ -623,8 +537,7 @@ async fn main() {
     }
     drop(figures);
     for mut instance in instances {
-        instance.child.kill().ok();
-        instance.child.wait().ok();
+        instance.kill();
     }
     if failed {
         println!("FAILED: errors, or an instance over {RSS_LIMIT_MB} MB");

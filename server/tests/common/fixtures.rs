@@ -413,3 +413,17 @@ pub fn browser(name: &str) -> app::domain::push::Subscription {
         auth: "tBHItJI5svbpez7KI4CCXg".into(),
     }
 }
+
+/// An 800 × 600 photo as a phone sends it (a JPEG, quality 90); another `seed`, another
+/// picture (and another stored name).
+pub fn phone_photo(seed: u8) -> Vec<u8> {
+    use image::ImageEncoder;
+    let picture = image::RgbImage::from_fn(800, 600, |x, y| {
+        image::Rgb([x as u8, y as u8, 90u8.wrapping_add(seed.wrapping_mul(37))])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .write_image(picture.as_raw(), 800, 600, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}

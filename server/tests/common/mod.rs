@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use server::db::SqlStore;
 
 pub mod fixtures;
+pub mod instances;
 pub mod push_service;
+pub mod s3;
 pub mod smtp;
 pub mod web;
 

@@ -6,3 +6,4 @@ mod common;
 
 mod push_crash;
 mod push_delivery;
+mod upload_crash;
