@@ -391,6 +391,166 @@ impl ObjectPhotos {
             .map(|_| ())
             .map_err(|error| format!("the object store does not answer as expected: {error}"))
     }
+
+    /// The object store of `media`, set up and checked (see [`ObjectPhotos::check`]): for the
+    /// start and the commands. Errors name `QUARTIER_MEDIA_URL`.
+    pub async fn connect(media: &crate::config::S3Media) -> Result<ObjectPhotos, String> {
+        let photos = ObjectPhotos::s3(media)
+            .map_err(|e| format!("cannot set up the object store (QUARTIER_MEDIA_URL): {e}"))?;
+        photos.check().await.map_err(|e| {
+            format!(
+                "the object store of QUARTIER_MEDIA_URL cannot be used (check it, \
+                 AWS_ENDPOINT_URL, AWS_REGION and the access keys): {e}"
+            )
+        })?;
+        Ok(photos)
+    }
+}
+
+/// What [`ObjectPhotos::upload_dir`] did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Uploaded {
+    /// Photo files put on the object store.
+    pub copied: usize,
+    /// Photo files already there, with the same size (photos are named by their content).
+    pub present: usize,
+    /// Files named as photos that are not whole ones (a large picture whose content is not
+    /// its name's, a cut JPEG, over 16 MB, a link, a pipe): left out, so that a damaged copy
+    /// never replaces a good one.
+    pub damaged: Vec<String>,
+    /// Other entries of the directory, left alone (half-written `.part` files, anything else).
+    pub skipped: usize,
+}
+
+/// A photo file of a directory, as [`open_photo_file`] finds it.
+enum PhotoFile {
+    /// Removed meanwhile.
+    Gone,
+    /// A link, a pipe, a device…: never read.
+    NotRegular,
+    /// A regular file, and its size.
+    Regular(std::fs::File, u64),
+}
+
+/// Opens photo file `name` of `dir` without following a link (`O_NOFOLLOW`) nor waiting on a
+/// pipe (`O_NONBLOCK`), and tells what it is from the opened file itself.
+fn open_photo_file(dir: &Path, name: &str) -> Result<PhotoFile, String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(dir.join(name));
+    let file = match opened {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(PhotoFile::Gone),
+        // A link (refused by O_NOFOLLOW), a socket.
+        Err(error) if matches!(error.raw_os_error(), Some(libc::ELOOP | libc::ENXIO)) => {
+            return Ok(PhotoFile::NotRegular)
+        }
+        Err(error) => return Err(format!("cannot read {name}: {error}")),
+    };
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
+    if !meta.is_file() {
+        return Ok(PhotoFile::NotRegular);
+    }
+    // A regular file now: reads block again (some network file systems honour O_NONBLOCK).
+    {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        // SAFETY: fcntl on a descriptor this function owns, with flags it read just before.
+        let unblocked = unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) == 0
+        };
+        if !unblocked {
+            let error = std::io::Error::last_os_error();
+            return Err(format!("cannot read {name}: {error}"));
+        }
+    }
+    Ok(PhotoFile::Regular(file, meta.len()))
+}
+
+/// The content of photo file `name` if it is a whole photo: a JPEG from its start marker to its
+/// end marker and nothing after (as this software writes them), at most 16 MB, and for a large
+/// picture, content whose hash is its name.
+fn whole_photo(name: &str, file: std::fs::File) -> Result<Option<Vec<u8>>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    file.take(MAX_STORED_PHOTO + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
+    let whole = bytes.len() as u64 <= MAX_STORED_PHOTO
+        && bytes.starts_with(&[0xFF, 0xD8])
+        && bytes.ends_with(&[0xFF, 0xD9])
+        && jpeg_is_complete(&bytes)
+        && (!name.ends_with("-l.jpg") || hex::encode(&Sha256::digest(&bytes)[..16]) == name[..32]);
+    Ok(whole.then_some(bytes))
+}
+
+impl ObjectPhotos {
+    /// Puts the photo files of directory `from` (a photo directory, or a backup's `media/`) on
+    /// the object store, leaving those already there (same name and size). Only regular files
+    /// named as photos and whole are put (see [`whole_photo`]); other files named as photos are
+    /// listed as damaged. For commands: it reads the directory with blocking calls.
+    pub async fn upload_dir(&self, from: &Path) -> Result<Uploaded, String> {
+        use object_store::ObjectStoreExt;
+        let mut done = Uploaded::default();
+        let entries = match std::fs::read_dir(from) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(done),
+            Err(error) => return Err(format!("cannot read {}: {error}", from.display())),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+            let file_name = entry.file_name();
+            let Some(name) = file_name.to_str().filter(|n| is_media_name(n)) else {
+                done.skipped += 1;
+                continue;
+            };
+            let (file, size) = match open_photo_file(from, name) {
+                Ok(PhotoFile::Gone) => continue,
+                Ok(PhotoFile::NotRegular) => {
+                    done.damaged.push(name.to_owned());
+                    continue;
+                }
+                Ok(PhotoFile::Regular(file, size)) => (file, size),
+                // Unreadable (permissions, a disk error): named, and the others still put.
+                Err(why) => {
+                    done.damaged.push(why);
+                    continue;
+                }
+            };
+            let path = object_store::path::Path::from(name);
+            match self.store.head(&path).await {
+                Ok(meta) if meta.size == size => {
+                    done.present += 1;
+                    continue;
+                }
+                Ok(_) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(error) => return Err(format!("the object store refused {name}: {error}")),
+            }
+            let bytes = match whole_photo(name, file) {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => {
+                    done.damaged.push(name.to_owned());
+                    continue;
+                }
+                Err(why) => {
+                    done.damaged.push(why);
+                    continue;
+                }
+            };
+            self.store
+                .put(&path, object_store::PutPayload::from(bytes))
+                .await
+                .map_err(|error| format!("the object store refused {name}: {error}"))?;
+            done.copied += 1;
+        }
+        done.damaged.sort();
+        Ok(done)
+    }
 }
 
 /// The largest object read back as a photo (the large size is a few hundred kilobytes).

@@ -143,7 +143,8 @@ pub async fn backup(config: &Config, dest: &Path) -> Result<String, String> {
     ))
 }
 
-/// Restores the backup in `src` into the configured database and photo directory.
+/// Restores the backup in `src` into the configured database and photo directory (or object
+/// store).
 pub async fn restore(config: &Config, src: &Path, force: bool) -> Result<String, String> {
     let manifest: Manifest =
         serde_json::from_slice(&std::fs::read(src.join(MANIFEST_FILE)).map_err(|e| {
@@ -163,6 +164,15 @@ pub async fn restore(config: &Config, src: &Path, force: bool) -> Result<String,
             manifest.backend
         ));
     }
+    // The object store the photos go to answers, before anything is replaced.
+    let object_store = match &config.media_store {
+        None => None,
+        Some(media) => Some(
+            crate::photos::ObjectPhotos::connect(media)
+                .await
+                .map_err(|e| format!("{e}; nothing was restored"))?,
+        ),
+    };
     // A running server holds its SQLite file's lock: never replace the file under it.
     let _restoring = lock_sqlite(&config.database_url, Lock::Restore)?;
     let target = SqlStore::connect(&config.database_url)
@@ -235,10 +245,10 @@ pub async fn restore(config: &Config, src: &Path, force: bool) -> Result<String,
             run_tool("pg_restore", &args, &config.database_url).await?;
         }
     }
-    let media_files = if config.media_store.is_none() {
-        copy_media(&src.join(MEDIA_DIR), &config.media_dir)?
-    } else {
-        0
+    // The backup's photos into the photo directory, before the database is used.
+    let media_files = match object_store {
+        None => Some(copy_media(&src.join(MEDIA_DIR), &config.media_dir)?),
+        Some(_) => None,
     };
     // This version's migrations on top (a backup made by an older version is brought up to date).
     let store = super::open_store(config).await?;
@@ -250,6 +260,32 @@ pub async fn restore(config: &Config, src: &Path, force: bool) -> Result<String,
         .map(|(_, n)| n)
         .sum();
     store.close().await;
+    // Or onto the object store (a backup of a town whose photos were on disk moves them
+    // there). The database is restored by then: a failure here says how to finish.
+    let media_files = match (media_files, object_store) {
+        (Some(copied), _) => copied,
+        (None, Some(photos)) => {
+            let media = src.join(MEDIA_DIR);
+            let finish = |why: String| {
+                format!(
+                    "the database is restored ({rows} rows), but not every photo is on the object \
+                     store (QUARTIER_MEDIA_URL): {why}; finish with `quartier media upload {}`",
+                    media.display()
+                )
+            };
+            let done = photos.upload_dir(&media).await.map_err(finish)?;
+            if !done.damaged.is_empty() {
+                return Err(format!(
+                    "the database is restored ({rows} rows) and the other photos are on the \
+                     object store, but these files of the backup are not whole photos or cannot \
+                     be read, and cannot be restored from it: {}",
+                    done.damaged.join(", ")
+                ));
+            }
+            done.copied + done.present
+        }
+        (None, None) => 0,
+    };
     Ok(format!(
         "backup of {} restored: {rows} rows, {media_files} photo files",
         manifest.made_at

@@ -65,7 +65,8 @@ pub enum Command {
         dest: std::path::PathBuf,
     },
     /// Restore a backup made by `quartier backup` into the configured database (a new one)
-    /// and photo directory, then apply this version's migrations.
+    /// and where photos are kept (photo directory or object store), then apply this version's
+    /// migrations.
     Restore {
         /// The backup's directory.
         src: std::path::PathBuf,
@@ -73,7 +74,8 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Photos: `quartier media gc` removes those no post and no shop shows any more.
+    /// Photos: `quartier media gc` removes those no post and no shop shows any more;
+    /// `quartier media upload` puts a photo directory's on the object store.
     Media {
         #[command(subcommand)]
         command: MediaCommand,
@@ -91,6 +93,12 @@ pub enum MediaCommand {
         /// Remove them even when nothing at all is shown (a town without a single photo).
         #[arg(long)]
         force: bool,
+    },
+    /// Put the photos of a directory on the object store of QUARTIER_MEDIA_URL, leaving those
+    /// already there: when moving a town's photos from its photo directory to an object store.
+    Upload {
+        /// The directory (QUARTIER_MEDIA_DIR by default; a backup's `media/` works too).
+        dir: Option<std::path::PathBuf>,
     },
 }
 
@@ -119,6 +127,12 @@ pub async fn run(command: Option<Command>, config: Config) -> Result<(), String>
             command: MediaCommand::Gc { dry_run, force },
         } => {
             println!("{}", media::gc(&config, dry_run, force).await?);
+            Ok(())
+        }
+        Command::Media {
+            command: MediaCommand::Upload { dir },
+        } => {
+            println!("{}", media::upload(&config, dir).await?);
             Ok(())
         }
     }

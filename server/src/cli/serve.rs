@@ -30,10 +30,7 @@ pub async fn run(config: Config) -> Result<(), String> {
     let store = super::open_store(&config).await?;
     tracing::info!(backend = store.backend(), "database ready");
     if let Some(media) = &config.media_store {
-        crate::photos::ObjectPhotos::s3(media)?
-            .check()
-            .await
-            .map_err(|error| format!("QUARTIER_MEDIA_URL: {error}"))?;
+        crate::photos::ObjectPhotos::connect(media).await?;
         tracing::info!(bucket = %media.bucket, prefix = %media.prefix, "object store ready");
     }
     if let Some(addr) = config.metrics_addr {

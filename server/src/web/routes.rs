@@ -100,13 +100,27 @@ pub async fn town_listing(
     }
 }
 
-/// `/media/{name}`: a stored photo. Names are content hashes: cached for a year.
+/// `/media/{name}`: a stored photo, while a post (published, scheduled or past) or a shop
+/// refers to it. Names are content hashes: cached for a year.
+///
+/// A photo nothing refers to any more (its post deleted, its shop's photo removed) is no longer
+/// served, although its files wait out their grace before the collection removes them (and
+/// browsers that loaded it keep their copy); a made-up name costs a database query, never a
+/// request to the object store.
 async fn media(
     State(state): State<RouterState>,
     axum::extract::Path(name): axum::extract::Path<String>,
 ) -> Response {
     if !crate::photos::is_media_name(&name) {
         return StatusCode::NOT_FOUND.into_response();
+    }
+    match state.app.store.photo_in_use(&name[..32]).await {
+        Ok(true) => {}
+        Ok(false) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, name, "cannot tell whether a photo is shown");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
     }
     match state.app.photos.read(&name).await {
         Ok(Some(bytes)) => (
