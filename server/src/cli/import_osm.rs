@@ -388,21 +388,31 @@ fn position(feature: &Value) -> Result<(f64, f64), String> {
 
 /// `quartier import-osm FILE --town NAME`: imports the file into the town (created if missing),
 /// then puts each shop in its district.
+///
+/// An existing town is found by its slug (`arlon`) or by a name giving that slug (`Arlon`) and
+/// keeps its name, time zone and settings (`quartier town set` changes them); a new one is named
+/// NAME, in the instance's time zone.
 pub async fn run(config: &Config, file: &std::path::Path, town: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let slug = slugs::slugify(town).ok_or_else(|| format!("'{town}' is not a usable town name"))?;
     let store = super::open_store(config).await?;
-    let town = app::server::TownStore::upsert_town(
-        &store,
-        &app::server::NewTown {
-            slug,
-            name: town.trim().to_owned(),
-            timezone: config.timezone.name().to_owned(),
-        },
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let existing = app::server::TownStore::town_by_slug(&store, &slug)
+        .await
+        .map_err(|e| e.to_string())?;
+    let town = match existing {
+        Some(town) => town,
+        None => app::server::TownStore::upsert_town(
+            &store,
+            &app::server::NewTown {
+                slug,
+                name: town.trim().to_owned(),
+                timezone: config.timezone.name().to_owned(),
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?,
+    };
     let report = import_geojson(&store, &town, &text)
         .await
         .map_err(|e| format!("{}: {e}", file.display()))?;

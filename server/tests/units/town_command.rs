@@ -211,3 +211,57 @@ async fn towns_are_added_listed_and_changed() {
         Some("Quartier Arlon <quartier@arlon.be>")
     );
 }
+
+/// `quartier import-osm FILE --town arlon` after `quartier town add arlon --name Arlon …` (as the
+/// README says): the shops go to that town, whose name, time zone and settings stay as set,
+/// whether it is named by its slug or its name; a town not yet there is created.
+#[tokio::test]
+async fn importing_shops_into_a_town_keeps_its_name_and_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("q.db").display());
+    let config = config(&url);
+    town(
+        &config,
+        &[
+            "add",
+            "arlon",
+            "--name",
+            "Arlon",
+            "--host",
+            "arlon.example.be",
+            "--timezone",
+            "Europe/Luxembourg",
+        ],
+    )
+    .await
+    .unwrap();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join("test")
+        .join("habay-shops-2016.geojson");
+    let store = server::db::SqlStore::connect(&url).await.unwrap();
+    for named in ["arlon", "Arlon"] {
+        server::cli::import_osm::run(&config, &file, named)
+            .await
+            .unwrap();
+        let arlon = store.town_by_slug("arlon").await.unwrap().unwrap();
+        assert_eq!(arlon.name, "Arlon", "--town {named}");
+        assert_eq!(arlon.timezone, "Europe/Luxembourg", "--town {named}");
+        assert_eq!(arlon.host.as_deref(), Some("arlon.example.be"));
+    }
+    let all = app::server::ShopFilter::default();
+    let shops = store.shops(arlon_id(&store).await, &all).await.unwrap();
+    assert!(shops.len() > 20, "{} shops", shops.len());
+
+    server::cli::import_osm::run(&config, &file, "Habay-la-Neuve")
+        .await
+        .unwrap();
+    let new = store.town_by_slug("habay-la-neuve").await.unwrap().unwrap();
+    assert_eq!(new.name, "Habay-la-Neuve");
+    assert_eq!(new.timezone, config.timezone.name());
+    assert_eq!(store.shops(new.id, &all).await.unwrap().len(), shops.len());
+}
+
+async fn arlon_id(store: &server::db::SqlStore) -> i64 {
+    store.town_by_slug("arlon").await.unwrap().unwrap().id
+}
