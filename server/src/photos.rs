@@ -395,8 +395,7 @@ impl ObjectPhotos {
     /// The object store of `media`, set up and checked (see [`ObjectPhotos::check`]): for the
     /// start and the commands. Errors name `QUARTIER_MEDIA_URL`.
     pub async fn connect(media: &crate::config::S3Media) -> Result<ObjectPhotos, String> {
-        let photos = ObjectPhotos::s3(media)
-            .map_err(|e| format!("cannot set up the object store (QUARTIER_MEDIA_URL): {e}"))?;
+        let photos = ObjectPhotos::set_up(media)?;
         photos.check().await.map_err(|e| {
             format!(
                 "the object store of QUARTIER_MEDIA_URL cannot be used (check it, \
@@ -404,6 +403,12 @@ impl ObjectPhotos {
             )
         })?;
         Ok(photos)
+    }
+
+    /// The object store of `media`, set up without a request; its error names the setting.
+    fn set_up(media: &crate::config::S3Media) -> Result<ObjectPhotos, String> {
+        ObjectPhotos::s3(media)
+            .map_err(|e| format!("cannot set up the object store (QUARTIER_MEDIA_URL): {e}"))
     }
 }
 
@@ -415,8 +420,8 @@ pub struct Uploaded {
     /// Photo files already there, with the same size (photos are named by their content).
     pub present: usize,
     /// Files named as photos that are not whole ones (a large picture whose content is not
-    /// its name's, a cut JPEG, over 16 MB, a link, a pipe): left out, so that a damaged copy
-    /// never replaces a good one.
+    /// its name's, a cut JPEG, over 16 MB, a link, a pipe), by name, and those that cannot be
+    /// read, with why: left out, so that a damaged copy never replaces a good one.
     pub damaged: Vec<String>,
     /// Other entries of the directory, left alone (half-written `.part` files, anything else).
     pub skipped: usize,
@@ -643,9 +648,7 @@ impl PhotoStore for ObjectPhotos {
 /// `QUARTIER_MEDIA_DIR` (created if missing). Fails naming the setting.
 pub fn open(config: &crate::config::Config) -> Result<std::sync::Arc<dyn PhotoStore>, String> {
     match &config.media_store {
-        Some(media) => Ok(std::sync::Arc::new(ObjectPhotos::s3(media).map_err(
-            |error| format!("cannot set up the object store (QUARTIER_MEDIA_URL): {error}"),
-        )?)),
+        Some(media) => Ok(std::sync::Arc::new(ObjectPhotos::set_up(media)?)),
         None => Ok(std::sync::Arc::new(
             DiskPhotos::new(&config.media_dir).map_err(|error| {
                 format!(

@@ -246,9 +246,9 @@ pub async fn restore(config: &Config, src: &Path, force: bool) -> Result<String,
         }
     }
     // The backup's photos into the photo directory, before the database is used.
-    let media_files = match object_store {
-        None => Some(copy_media(&src.join(MEDIA_DIR), &config.media_dir)?),
-        Some(_) => None,
+    let copied_to_dir = match object_store {
+        None => copy_media(&src.join(MEDIA_DIR), &config.media_dir)?,
+        Some(_) => 0,
     };
     // This version's migrations on top (a backup made by an older version is brought up to date).
     let store = super::open_store(config).await?;
@@ -262,9 +262,9 @@ pub async fn restore(config: &Config, src: &Path, force: bool) -> Result<String,
     store.close().await;
     // Or onto the object store (a backup of a town whose photos were on disk moves them
     // there). The database is restored by then: a failure here says how to finish.
-    let media_files = match (media_files, object_store) {
-        (Some(copied), _) => copied,
-        (None, Some(photos)) => {
+    let media_files = match object_store {
+        None => copied_to_dir,
+        Some(photos) => {
             let media = src.join(MEDIA_DIR);
             let finish = |why: String| {
                 format!(
@@ -284,7 +284,6 @@ pub async fn restore(config: &Config, src: &Path, force: bool) -> Result<String,
             }
             done.copied + done.present
         }
-        (None, None) => 0,
     };
     Ok(format!(
         "backup of {} restored: {rows} rows, {media_files} photo files",
